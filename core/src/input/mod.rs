@@ -1,0 +1,108 @@
+//! Input stage: GeoJSON, OSM PBF and CSV bytes into typed features.
+//!
+//! Readers never touch files: callers pass text or bytes plus a `layer` label (usually the
+//! file name) that every error and skip count names.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Counts of input features that were skipped, keyed by reason.
+///
+/// Skipping is never silent: every skipped feature increments exactly one reason here,
+/// and the CLI writes these counts into `summary.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SkipCounts(pub BTreeMap<String, usize>);
+
+impl SkipCounts {
+    /// Adds `count` skips for `reason`.
+    pub fn add(&mut self, reason: impl Into<String>, count: usize) {
+        if count > 0 {
+            *self.0.entry(reason.into()).or_insert(0) += count;
+        }
+    }
+
+    /// Total number of skipped features over all reasons.
+    pub fn total(&self) -> usize {
+        self.0.values().sum()
+    }
+
+    /// Merges another set of counts into this one.
+    pub fn merge(&mut self, other: &SkipCounts) {
+        for (reason, count) in &other.0 {
+            self.add(reason.clone(), *count);
+        }
+    }
+}
+
+/// One walkable road line (a GeoJSON LineString or an OSM way, or a piece of one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoadLine {
+    /// Vertices as WGS84 `[lon, lat]`; at least two.
+    pub coords: Vec<[f64; 2]>,
+    /// Elevation in metres for every vertex, when the source had z coordinates.
+    pub elevations_m: Option<Vec<f64>>,
+    /// OSM node ids of the vertices, when the source is OSM. Used instead of rounded
+    /// coordinates to decide which vertices are shared between lines.
+    pub osm_node_ids: Option<Vec<i64>>,
+    /// Tags (GeoJSON properties rendered as strings, or OSM tags).
+    pub tags: BTreeMap<String, String>,
+    /// Index of the source feature (GeoJSON feature index, or OSM way order).
+    pub source_index: usize,
+}
+
+/// The walkable road lines of one input plus what was skipped and why.
+#[derive(Debug, Clone, Default)]
+pub struct RoadLayer {
+    /// Walkable lines, in input order.
+    pub lines: Vec<RoadLine>,
+    /// Features left out, by reason (not walkable, wrong geometry type, ...).
+    pub skipped: SkipCounts,
+}
+
+/// A point feature: a service center, a resident (demand point) or a candidate site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointFeature {
+    /// Identifier: the feature's `id` property, else its GeoJSON/OSM id, else its index.
+    pub id: String,
+    /// WGS84 longitude in degrees.
+    pub lon: f64,
+    /// WGS84 latitude in degrees.
+    pub lat: f64,
+    /// Population this point stands for (1 when the input has none).
+    pub population: f64,
+    /// The remaining properties, kept for tiers, services and output.
+    pub properties: serde_json::Map<String, serde_json::Value>,
+    /// Index of the source feature the point came from.
+    pub source_index: usize,
+}
+
+/// Points read from one input plus what was skipped and why.
+#[derive(Debug, Clone, Default)]
+pub struct PointLayer {
+    /// Points, in input order (a polygon spread over a grid gives several, in row order).
+    pub points: Vec<PointFeature>,
+    /// Features left out, by reason.
+    pub skipped: SkipCounts,
+}
+
+/// A reporting unit: a community, a sub-district or a grid cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportingUnit {
+    /// Identifier (`id` property, else feature id, else index).
+    pub id: String,
+    /// Display name (`name` property) when present.
+    pub name: Option<String>,
+    /// The unit's area in WGS84.
+    pub geometry: geo::MultiPolygon<f64>,
+}
+
+/// Reporting units read from one input plus what was skipped and why.
+#[derive(Debug, Clone, Default)]
+pub struct UnitLayer {
+    /// Units, in input order.
+    pub units: Vec<ReportingUnit>,
+    /// Features left out, by reason.
+    pub skipped: SkipCounts,
+}
