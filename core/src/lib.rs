@@ -10,6 +10,8 @@ mod geodesy;
 pub mod input;
 mod network;
 mod routing;
+#[cfg(test)]
+mod test_support;
 
 pub use coverage::{
     compute_coverage, summarize, CenterResult, CenterSummary, CoverageParams, CoverageResult,

@@ -146,3 +146,95 @@ impl MultiSourceSearch {
         self.touched.iter().map(|&v| NodeId(v))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::NetworkParams;
+    use crate::test_support::line;
+    use petgraph::graph::UnGraph;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// Random planar-ish graph: `n` random points, each joined to a few random others.
+    fn random_roads(rng: &mut ChaCha8Rng, n: usize) -> Vec<crate::input::RoadLine> {
+        let points: Vec<[f64; 2]> = (0..n)
+            .map(|_| [rng.random_range(0.0..0.02), rng.random_range(0.0..0.02)])
+            .collect();
+        let mut roads = Vec::new();
+        for i in 0..n {
+            for _ in 0..2 {
+                let j = rng.random_range(0..n);
+                if j != i {
+                    roads.push(line(&[points[i], points[j]]));
+                }
+            }
+        }
+        roads
+    }
+
+    #[test]
+    fn multi_source_equals_minimum_of_single_source_dijkstra() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for case in 0..30 {
+            let roads = random_roads(&mut rng, 20 + case * 5);
+            let network = WalkNetwork::from_roads(
+                &roads,
+                &NetworkParams {
+                    min_component_nodes: 1,
+                },
+            )
+            .unwrap();
+            let mut graph = UnGraph::<(), f64>::new_undirected();
+            let nodes: Vec<_> = (0..network.node_count())
+                .map(|_| graph.add_node(()))
+                .collect();
+            for (a, b, length) in network.edges() {
+                graph.add_edge(nodes[a.index()], nodes[b.index()], length);
+            }
+            let seeds: Vec<Seed> = (0..rng.random_range(1..5))
+                .map(|s| Seed {
+                    node: NodeId(rng.random_range(0..network.node_count() as u32)),
+                    cost_m: rng.random_range(0.0..100.0),
+                    length_m: 0.0,
+                    source: s,
+                })
+                .collect();
+            let limit = if case % 2 == 0 { f64::INFINITY } else { 800.0 };
+            let costs = WalkCosts::flat(&network);
+            let mut search = MultiSourceSearch::new(&network);
+            // Run twice to check the O(touched) reset leaves no trace.
+            search.run(&network, &costs, &seeds[..1], limit);
+            search.run(&network, &costs, &seeds, limit);
+            let mut expected = vec![f64::INFINITY; network.node_count()];
+            for seed in &seeds {
+                let d = petgraph::algo::dijkstra(&graph, nodes[seed.node.index()], None, |e| {
+                    *e.weight()
+                });
+                for (node, dist) in d {
+                    let total = seed.cost_m + dist;
+                    if total < expected[node.index()] {
+                        expected[node.index()] = total;
+                    }
+                }
+            }
+            for v in 0..network.node_count() {
+                let want = expected[v];
+                let got = search.cost_m(NodeId(v as u32));
+                if want <= limit {
+                    let got = got.unwrap_or_else(|| panic!("case {case}: node {v} unreached"));
+                    assert!(
+                        (got - want).abs() < 1e-6,
+                        "case {case}: node {v}: {got} vs {want}"
+                    );
+                    // Flat costs: walked length = cost beyond the seed's own cost.
+                    let source = search.source(NodeId(v as u32)).unwrap() as usize;
+                    let len = search.length_m(NodeId(v as u32)).unwrap();
+                    assert!((len - (got - seeds[source].cost_m)).abs() < 1e-6);
+                } else {
+                    assert!(got.is_none(), "case {case}: node {v} beyond the limit");
+                }
+            }
+        }
+    }
+}
