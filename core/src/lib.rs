@@ -9,6 +9,7 @@ mod error;
 mod geodesy;
 pub mod input;
 mod network;
+pub mod output;
 mod routing;
 #[cfg(test)]
 mod test_support;
