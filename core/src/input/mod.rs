@@ -7,6 +7,19 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+mod geojson;
+mod gzip;
+mod validate;
+mod walkable;
+
+pub use self::geojson::{
+    read_points_geojson, read_points_geojson_with_limits, read_roads_geojson,
+    read_roads_geojson_with_limits, read_units_geojson, read_units_geojson_with_limits,
+    PointOptions,
+};
+pub use self::gzip::{maybe_gunzip, maybe_gunzip_with_limits, InputLimits};
+pub use self::walkable::is_walkable;
+
 /// Counts of input features that were skipped, keyed by reason.
 ///
 /// Skipping is never silent: every skipped feature increments exactly one reason here,
