@@ -7,11 +7,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+mod csv_points;
 mod geojson;
 mod gzip;
 mod validate;
 mod walkable;
 
+pub use self::csv_points::{read_points_csv, read_points_csv_with_limits, CsvOptions};
 pub use self::geojson::{
     read_points_geojson, read_points_geojson_with_limits, read_roads_geojson,
     read_roads_geojson_with_limits, read_units_geojson, read_units_geojson_with_limits,
