@@ -244,7 +244,11 @@ mod tests {
     fn autodetects_columns_case_insensitively() {
         for header in ["lon,lat", "LNG,Lat", "Long,LATITUDE", "longitude,y", "X,Y"] {
             let layer = read(&format!("{header}\n1.5,2.5\n")).unwrap();
-            assert_eq!((layer.points[0].lon, layer.points[0].lat), (1.5, 2.5), "{header}");
+            assert_eq!(
+                (layer.points[0].lon, layer.points[0].lat),
+                (1.5, 2.5),
+                "{header}"
+            );
             assert_eq!(layer.points[0].id, "0");
             assert_eq!(layer.points[0].population, 1.0);
         }
@@ -269,7 +273,10 @@ mod tests {
         let text = "code,e,N,residents\nq1,10,20,7.5\n";
         let layer = read_points_csv("p.csv", text, &options).unwrap();
         let p = &layer.points[0];
-        assert_eq!((p.id.as_str(), p.lon, p.lat, p.population), ("q1", 10.0, 20.0, 7.5));
+        assert_eq!(
+            (p.id.as_str(), p.lon, p.lat, p.population),
+            ("q1", 10.0, 20.0, 7.5)
+        );
         let missing = CsvOptions {
             id_column: Some("nope".into()),
             ..CsvOptions::default()
@@ -295,7 +302,10 @@ mod tests {
     #[test]
     fn bom_semicolons_tabs_and_spaces() {
         let layer = read("\u{feff}id;lon;lat\n a ; 1 ; 2 \n").unwrap();
-        assert_eq!((layer.points[0].id.as_str(), layer.points[0].lon), ("a", 1.0));
+        assert_eq!(
+            (layer.points[0].id.as_str(), layer.points[0].lon),
+            ("a", 1.0)
+        );
         let layer = read("lon\tlat\n3\t4\n").unwrap();
         assert_eq!(layer.points[0].lat, 4.0);
         let layer = read("lon,lat\r\n1,2\r\n\r\n3,4\r\n").unwrap();
@@ -316,9 +326,15 @@ mod tests {
             "pts.csv: feature 0: row 1 (line 2) has latitude 114.3 outside [-90, 90] (lon/lat swapped?)"
         );
         let err = read("lon,lat,pop\n1,2,-5\n").unwrap_err().to_string();
-        assert!(err.contains("row 1 (line 2) column `pop`: population -5"), "{err}");
+        assert!(
+            err.contains("row 1 (line 2) column `pop`: population -5"),
+            "{err}"
+        );
         let err = read("lon,lat,pop\n1,2\n").unwrap_err().to_string();
-        assert_eq!(err, "pts.csv: feature 0: row 1 (line 2) has 2 fields, the header has 3");
+        assert_eq!(
+            err,
+            "pts.csv: feature 0: row 1 (line 2) has 2 fields, the header has 3"
+        );
         let err = read("lon,lat\n1,NaN\n").unwrap_err().to_string();
         assert!(err.contains("finite"), "{err}");
     }

@@ -95,8 +95,8 @@ fn parse_features(layer: &str, text: &str, limits: &InputLimits) -> Result<Vec<R
             .features
             .ok_or_else(|| parse_error(layer, "FeatureCollection without `features`"))?,
         "Feature" => vec![serde_json::from_str(text).map_err(|e| parse_error(layer, e))?],
-        "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon"
-        | "MultiPolygon" | "GeometryCollection" => vec![RawFeature {
+        "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
+        | "GeometryCollection" => vec![RawFeature {
             kind: None,
             geometry: Some(serde_json::from_str(text).map_err(|e| parse_error(layer, e))?),
             properties: None,
@@ -140,9 +140,7 @@ fn properties_to_tags(properties: Option<&Map<String, Value>>) -> BTreeMap<Strin
 fn unused_geometry_reason(value: &GeometryValue, used_as: &str) -> String {
     let kind = match value {
         GeometryValue::Point { .. } | GeometryValue::MultiPoint { .. } => "point geometry",
-        GeometryValue::LineString { .. } | GeometryValue::MultiLineString { .. } => {
-            "line geometry"
-        }
+        GeometryValue::LineString { .. } | GeometryValue::MultiLineString { .. } => "line geometry",
         GeometryValue::Polygon { .. } | GeometryValue::MultiPolygon { .. } => "area geometry",
         GeometryValue::GeometryCollection { .. } => "geometry collection",
     };
@@ -158,13 +156,18 @@ fn checked_position(
 ) -> Result<([f64; 2], Option<f64>)> {
     match *position.as_slice() {
         [lon, lat, ref rest @ ..] => {
-            check_lon_lat(lon, lat).map_err(|e| feature_error(layer, index, format!("{} {e}", where_())))?;
+            check_lon_lat(lon, lat)
+                .map_err(|e| feature_error(layer, index, format!("{} {e}", where_())))?;
             Ok(([lon, lat], rest.first().copied()))
         }
         ref short => Err(feature_error(
             layer,
             index,
-            format!("{} has {} number(s), needs longitude and latitude", where_(), short.len()),
+            format!(
+                "{} has {} number(s), needs longitude and latitude",
+                where_(),
+                short.len()
+            ),
         )),
     }
 }
@@ -239,7 +242,9 @@ pub fn read_roads_geojson_with_limits(
                 coordinates.iter().map(Vec::as_slice).collect()
             }
             other => {
-                roads.skipped.add(unused_geometry_reason(other, "a walkway"), 1);
+                roads
+                    .skipped
+                    .add(unused_geometry_reason(other, "a walkway"), 1);
                 continue;
             }
         };
@@ -274,8 +279,7 @@ fn road_line(
     let mut elevations_m: Vec<f64> = Vec::with_capacity(positions.len());
     let mut z_count = 0;
     for (i, position) in positions.iter().enumerate() {
-        let (lon_lat, z) =
-            checked_position(layer, index, &|| coordinate_label(part, i), position)?;
+        let (lon_lat, z) = checked_position(layer, index, &|| coordinate_label(part, i), position)?;
         z_count += usize::from(z.is_some());
         if coords.last() == Some(&lon_lat) {
             continue;
@@ -569,9 +573,8 @@ fn feature_population(
             index,
             format!("has no `{field}` property"),
         )),
-        Some(value) => {
-            parse_population(value).map_err(|e| feature_error(layer, index, format!("`{field}`: {e}")))
-        }
+        Some(value) => parse_population(value)
+            .map_err(|e| feature_error(layer, index, format!("`{field}`: {e}"))),
     }
 }
 

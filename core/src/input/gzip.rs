@@ -49,10 +49,7 @@ impl InputLimits {
         if count > self.max_features {
             return Err(Error::TooLarge {
                 layer: layer.to_string(),
-                reason: format!(
-                    "more than the limit of {} features",
-                    self.max_features
-                ),
+                reason: format!("more than the limit of {} features", self.max_features),
             });
         }
         Ok(())
@@ -157,7 +154,10 @@ mod tests {
         let err = maybe_gunzip("roads.geojson.gz", &compressed[..compressed.len() / 2])
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("roads.geojson.gz: cannot read input: invalid gzip data"), "{err}");
+        assert!(
+            err.starts_with("roads.geojson.gz: cannot read input: invalid gzip data"),
+            "{err}"
+        );
         let err = maybe_gunzip("x.gz", &[0x1f, 0x8b, 0, 1, 2]).unwrap_err();
         assert!(matches!(err, Error::Parse { .. }));
     }
@@ -172,7 +172,10 @@ mod tests {
         assert!(matches!(err, Error::TooLarge { .. }), "{err}");
         assert!(maybe_gunzip_with_limits("ok.gz", &gzip(&[b'a'; 10]), &limits).is_ok());
         let err = maybe_gunzip_with_limits("big", &[b'a'; 11], &limits).unwrap_err();
-        assert!(err.to_string().starts_with("big: input is 11 bytes"), "{err}");
+        assert!(
+            err.to_string().starts_with("big: input is 11 bytes"),
+            "{err}"
+        );
         let err = limits.check_features("pts", usize::MAX).unwrap_err();
         assert!(err.to_string().contains("more than the limit"));
         assert!(limits.check_features("pts", 50_000_000).is_ok());

@@ -10,6 +10,7 @@ use serde::Serialize;
 mod csv_points;
 mod geojson;
 mod gzip;
+mod osm;
 mod validate;
 mod walkable;
 
@@ -20,6 +21,10 @@ pub use self::geojson::{
     PointOptions,
 };
 pub use self::gzip::{maybe_gunzip, maybe_gunzip_with_limits, InputLimits};
+pub use self::osm::{
+    read_points_osm_pbf, read_points_osm_pbf_with_limits, read_roads_osm_pbf,
+    read_roads_osm_pbf_with_limits, PopulationEstimate, TagFilter,
+};
 pub use self::walkable::is_walkable;
 
 /// Counts of input features that were skipped, keyed by reason.

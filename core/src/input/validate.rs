@@ -36,7 +36,9 @@ pub(crate) fn parse_population(value: &serde_json::Value) -> Result<f64, String>
     };
     match number {
         Some(p) if p.is_finite() && p >= 0.0 => Ok(p),
-        Some(p) => Err(format!("population {p} is not a finite non-negative number")),
+        Some(p) => Err(format!(
+            "population {p} is not a finite non-negative number"
+        )),
         None => Err(format!("population {value} is not a number")),
     }
 }
@@ -76,9 +78,14 @@ mod tests {
     fn coordinate_ranges() {
         assert!(check_lon_lat(180.0, -90.0).is_ok());
         let swapped = check_lon_lat(60.2, 95.3).unwrap_err();
-        assert_eq!(swapped, "has latitude 95.3 outside [-90, 90] (lon/lat swapped?)");
+        assert_eq!(
+            swapped,
+            "has latitude 95.3 outside [-90, 90] (lon/lat swapped?)"
+        );
         assert!(!check_lon_lat(120.0, 95.0).unwrap_err().contains("swapped"));
-        assert!(check_lon_lat(181.0, 0.0).unwrap_err().contains("longitude 181"));
+        assert!(check_lon_lat(181.0, 0.0)
+            .unwrap_err()
+            .contains("longitude 181"));
         assert!(check_lon_lat(f64::NAN, 0.0).unwrap_err().contains("finite"));
     }
 
@@ -88,7 +95,9 @@ mod tests {
         assert_eq!(parse_population(&json!(12)), Ok(12.0));
         assert_eq!(parse_population(&json!(" 2.5 ")), Ok(2.5));
         assert!(parse_population(&json!(-1)).unwrap_err().contains("-1"));
-        assert!(parse_population(&json!("many")).unwrap_err().contains("not a number"));
+        assert!(parse_population(&json!("many"))
+            .unwrap_err()
+            .contains("not a number"));
         assert!(parse_population(&json!("NaN")).is_err());
         assert!(parse_population(&json!(true)).is_err());
     }
@@ -104,7 +113,7 @@ mod tests {
             properties: Default::default(),
             source_index: 0,
         };
-        let mut points = vec![point("a"), point("a#2"), point("a"), point("b"), point("a")];
+        let mut points = [point("a"), point("a#2"), point("a"), point("b"), point("a")];
         let mut skipped = SkipCounts::default();
         make_ids_unique(points.iter_mut().map(|p| &mut p.id), &mut skipped);
         let ids: Vec<_> = points.iter().map(|p| p.id.as_str()).collect();

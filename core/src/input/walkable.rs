@@ -78,7 +78,14 @@ mod tests {
 
     #[test]
     fn ordinary_highways_are_walkable() {
-        for value in ["footway", "residential", "primary", "trunk", "trail", "steps"] {
+        for value in [
+            "footway",
+            "residential",
+            "primary",
+            "trunk",
+            "trail",
+            "steps",
+        ] {
             assert_eq!(is_walkable(&tags(&[("highway", value)])), Ok(()), "{value}");
         }
     }

@@ -43,7 +43,9 @@ fn roads_keep_lines_and_render_tags() {
 fn roads_without_highway_are_footpaths() {
     let text = collection(&[&line_feature("{}", "[[0,0],[0,1]]")]);
     assert_eq!(read_roads_geojson("r", &text).unwrap().lines.len(), 1);
-    let text = collection(&[r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[0,1]]}}"#]);
+    let text = collection(&[
+        r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[0,1]]}}"#,
+    ]);
     assert_eq!(read_roads_geojson("r", &text).unwrap().lines.len(), 1);
 }
 
@@ -59,7 +61,10 @@ fn multilinestring_parts_share_source_index() {
     let roads = read_roads_geojson("r", &text).unwrap();
     assert_eq!(roads.lines.len(), 3);
     assert!(roads.lines[1..].iter().all(|l| l.source_index == 1));
-    assert_eq!(roads.skipped.0["line with fewer than 2 distinct vertices"], 1);
+    assert_eq!(
+        roads.skipped.0["line with fewer than 2 distinct vertices"],
+        1
+    );
 }
 
 #[test]
@@ -83,7 +88,10 @@ fn roads_skip_reasons_are_counted() {
     let text = collection(&[
         &line_feature(r#"{"highway":"motorway"}"#, "[[0,0],[0,1]]"),
         &line_feature(r#"{"highway":"motorway"}"#, "[[0,0],[0,1]]"),
-        &line_feature(r#"{"highway":"service","access":"private"}"#, "[[0,0],[0,1]]"),
+        &line_feature(
+            r#"{"highway":"service","access":"private"}"#,
+            "[[0,0],[0,1]]",
+        ),
         &line_feature(r#"{"highway":"footway"}"#, "[[0,0],[0,0]]"),
         &line_feature(r#"{"highway":"footway"}"#, "[]"),
         &feature(
@@ -95,7 +103,10 @@ fn roads_skip_reasons_are_counted() {
         r#"{"type":"Feature","properties":{}}"#,
     ]);
     let roads = read_roads_geojson("r", &text).unwrap();
-    assert!(roads.lines.is_empty(), "no walkable line is not an error here");
+    assert!(
+        roads.lines.is_empty(),
+        "no walkable line is not an error here"
+    );
     let expected: BTreeMap<String, usize> = [
         ("not walkable (highway=motorway)", 2),
         ("not walkable (access=private)", 1),
@@ -135,26 +146,47 @@ fn bad_coordinates_name_layer_feature_and_coordinate() {
         "roads.geojson: feature 1: coordinate 2 has latitude 95.3 outside [-90, 90] (lon/lat swapped?)"
     );
     let text = collection(&[&line_feature("{}", "[[0,0],[200,1]]")]);
-    let err = read_roads_geojson("r.geojson", &text).unwrap_err().to_string();
-    assert_eq!(err, "r.geojson: feature 0: coordinate 1 has longitude 200 outside [-180, 180]");
+    let err = read_roads_geojson("r.geojson", &text)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "r.geojson: feature 0: coordinate 1 has longitude 200 outside [-180, 180]"
+    );
     let text = collection(&[&line_feature("{}", "[[0,0],[1]]")]);
-    let err = read_roads_geojson("r.geojson", &text).unwrap_err().to_string();
-    assert!(err.contains("feature 0: coordinate 1 has 1 number(s)"), "{err}");
+    let err = read_roads_geojson("r.geojson", &text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("feature 0: coordinate 1 has 1 number(s)"),
+        "{err}"
+    );
     let text = collection(&[&feature(
         "{}",
         r#"{"type":"MultiLineString","coordinates":[[[0,0],[1,1]],[[0,0],[0,-91]]]}"#,
     )]);
-    let err = read_roads_geojson("r.geojson", &text).unwrap_err().to_string();
-    assert!(err.contains("feature 0: part 1 coordinate 1 has latitude -91"), "{err}");
+    let err = read_roads_geojson("r.geojson", &text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("feature 0: part 1 coordinate 1 has latitude -91"),
+        "{err}"
+    );
 }
 
 #[test]
 fn malformed_json_is_a_parse_error_with_position() {
-    let err = read_roads_geojson("roads.geojson", "{\"type\":\"FeatureCollection\",\n\"features\":[}")
-        .unwrap_err();
+    let err = read_roads_geojson(
+        "roads.geojson",
+        "{\"type\":\"FeatureCollection\",\n\"features\":[}",
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::Parse { .. }));
     let message = err.to_string();
-    assert!(message.starts_with("roads.geojson: cannot read input: invalid GeoJSON"), "{message}");
+    assert!(
+        message.starts_with("roads.geojson: cannot read input: invalid GeoJSON"),
+        "{message}"
+    );
     assert!(message.contains("line 2 column"), "{message}");
 }
 
@@ -177,7 +209,10 @@ fn json_that_is_not_geojson_is_a_parse_error() {
         r#"{"type":"FeatureCollection","features":[{"type":"Point","coordinates":[0,0]}]}"#,
     )
     .unwrap_err();
-    assert_eq!(err.to_string(), "x.json: feature 0: has type `Point`, expected `Feature`");
+    assert_eq!(
+        err.to_string(),
+        "x.json: feature 0: has type `Point`, expected `Feature`"
+    );
 }
 
 #[test]
@@ -209,9 +244,15 @@ fn points(text: &str, options: &PointOptions) -> PointLayer {
 #[test]
 fn point_ids_and_population() {
     let text = collection(&[
-        &feature(r#"{"id":"a","population":10}"#, r#"{"type":"Point","coordinates":[1,2]}"#),
+        &feature(
+            r#"{"id":"a","population":10}"#,
+            r#"{"type":"Point","coordinates":[1,2]}"#,
+        ),
         r#"{"type":"Feature","id":"f1","properties":{"population":"2.5"},"geometry":{"type":"Point","coordinates":[1,2]}}"#,
-        &feature(r#"{"population":null}"#, r#"{"type":"Point","coordinates":[1,2]}"#),
+        &feature(
+            r#"{"population":null}"#,
+            r#"{"type":"Point","coordinates":[1,2]}"#,
+        ),
         &feature("null", r#"{"type":"Point","coordinates":[3,4,5]}"#),
     ]);
     let layer = points(&text, &PointOptions::default());
@@ -238,7 +279,10 @@ fn custom_fields() {
         ..PointOptions::default()
     };
     let layer = points(&text, &options);
-    assert_eq!((layer.points[0].id.as_str(), layer.points[0].population), ("17", 4.0));
+    assert_eq!(
+        (layer.points[0].id.as_str(), layer.points[0].population),
+        ("17", 4.0)
+    );
 }
 
 #[test]
@@ -258,7 +302,10 @@ fn bad_population_is_a_feature_error() {
         let err = read_points_geojson("homes.geojson", &text, &PointOptions::default())
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("homes.geojson: feature 1: `population`: "), "{err}");
+        assert!(
+            err.starts_with("homes.geojson: feature 1: `population`: "),
+            "{err}"
+        );
         assert!(err.contains(expected), "{err}");
     }
     let strict = PointOptions {
@@ -266,7 +313,9 @@ fn bad_population_is_a_feature_error() {
         ..PointOptions::default()
     };
     let text = collection(&[&feature("{}", r#"{"type":"Point","coordinates":[1,2]}"#)]);
-    let err = read_points_geojson("h", &text, &strict).unwrap_err().to_string();
+    let err = read_points_geojson("h", &text, &strict)
+        .unwrap_err()
+        .to_string();
     assert_eq!(err, "h: feature 0: has no `population` property");
 }
 
@@ -281,7 +330,10 @@ fn multipoint_splits_population() {
     assert_eq!(ids, ["m/1", "m/2", "m/3"]);
     assert!(layer.points.iter().all(|p| p.population == 3.0));
     let empty = collection(&[&feature("{}", r#"{"type":"MultiPoint","coordinates":[]}"#)]);
-    assert_eq!(points(&empty, &PointOptions::default()).skipped.0["empty MultiPoint"], 1);
+    assert_eq!(
+        points(&empty, &PointOptions::default()).skipped.0["empty MultiPoint"],
+        1
+    );
 }
 
 #[test]
@@ -290,7 +342,10 @@ fn point_skip_reasons() {
         &feature("{}", r#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#),
         &feature("{}", "null"),
         &feature("{}", r#"{"type":"Polygon","coordinates":[]}"#),
-        &feature("{}", r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}"#),
+        &feature(
+            "{}",
+            r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}"#,
+        ),
         &feature("{}", r#"{"type":"GeometryCollection","geometries":[]}"#),
     ]);
     let layer = points(&text, &PointOptions::default());
@@ -418,8 +473,13 @@ fn spread_spacing_is_validated() {
         spread_spacing_m: Some(0.01),
         ..PointOptions::default()
     };
-    let err = read_points_geojson("p", &text, &options).unwrap_err().to_string();
-    assert!(err.starts_with("p: feature 0: spreading over a 0.01 m grid"), "{err}");
+    let err = read_points_geojson("p", &text, &options)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("p: feature 0: spreading over a 0.01 m grid"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -431,21 +491,28 @@ fn polygon_coordinates_are_validated() {
     let err = read_points_geojson("p", &text, &PointOptions::default())
         .unwrap_err()
         .to_string();
-    assert_eq!(err, "p: feature 0: ring 0 coordinate 2 has latitude 100 outside [-90, 90] (lon/lat swapped?)");
+    assert_eq!(
+        err,
+        "p: feature 0: ring 0 coordinate 2 has latitude 100 outside [-90, 90] (lon/lat swapped?)"
+    );
 }
 
 // ---- units ----
 
 #[test]
 fn units_read_ids_names_and_skips() {
-    let square = r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]],"bbox":[0,0,1,1]}"#;
+    let square =
+        r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]],"bbox":[0,0,1,1]}"#;
     let text = collection(&[
         &feature(r#"{"id":"u1","name":"North"}"#, square),
         r#"{"type":"Feature","id":5,"properties":{"name":12},"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[2,2],[3,2],[3,3],[2,2]]]]}}"#,
         &feature("{}", square),
         &feature(r#"{"id":"u1"}"#, square),
         &feature("{}", r#"{"type":"Point","coordinates":[0,0]}"#),
-        &feature("{}", r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}"#),
+        &feature(
+            "{}",
+            r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}"#,
+        ),
         &feature("{}", r#"{"type":"MultiPolygon","coordinates":[]}"#),
         &feature("{}", "null"),
     ]);
