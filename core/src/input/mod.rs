@@ -7,6 +7,26 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+mod csv_points;
+mod geojson;
+mod gzip;
+mod osm;
+mod validate;
+mod walkable;
+
+pub use self::csv_points::{read_points_csv, read_points_csv_with_limits, CsvOptions};
+pub use self::geojson::{
+    read_points_geojson, read_points_geojson_with_limits, read_roads_geojson,
+    read_roads_geojson_with_limits, read_units_geojson, read_units_geojson_with_limits,
+    PointOptions,
+};
+pub use self::gzip::{maybe_gunzip, maybe_gunzip_with_limits, InputLimits};
+pub use self::osm::{
+    read_points_osm_pbf, read_points_osm_pbf_with_limits, read_roads_osm_pbf,
+    read_roads_osm_pbf_with_limits, PopulationEstimate, TagFilter,
+};
+pub use self::walkable::is_walkable;
+
 /// Counts of input features that were skipped, keyed by reason.
 ///
 /// Skipping is never silent: every skipped feature increments exactly one reason here,
