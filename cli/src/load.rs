@@ -148,7 +148,10 @@ mod tests {
 
     #[test]
     fn population_rules() {
-        assert!(matches!(population_rule("one").unwrap(), PopulationEstimate::One));
+        assert!(matches!(
+            population_rule("one").unwrap(),
+            PopulationEstimate::One
+        ));
         assert!(matches!(
             population_rule("area:25").unwrap(),
             PopulationEstimate::FloorArea { m2_per_person } if m2_per_person == 25.0

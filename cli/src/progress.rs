@@ -25,8 +25,7 @@ impl Stages {
         } else {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
-                ProgressStyle::with_template("{spinner} {msg} {elapsed}")
-                    .expect("valid template"),
+                ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"),
             );
             bar.enable_steady_tick(Duration::from_millis(120));
             bar

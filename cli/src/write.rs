@@ -95,7 +95,11 @@ pub fn print_summary(
     }
     println!("  walk-time histogram (population):");
     for bin in &s.histogram {
-        println!("    {:>6} min  {:>10}", bin.label, thousands(bin.population));
+        println!(
+            "    {:>6} min  {:>10}",
+            bin.label,
+            thousands(bin.population)
+        );
     }
     println!(
         "Outputs in {} ({:.2} s)",

@@ -12,7 +12,14 @@ pub fn run(args: CoverageArgs) -> Result<()> {
     let mut stages = Stages::new(args.quiet);
     let inputs = stages.run("reading inputs", || read_inputs(&args.inputs))?;
     let params = pipeline::params_from_args(&args.params);
-    pipeline::run(inputs, &params, &args.out, "Walking coverage", &mut stages, args.quiet)
+    pipeline::run(
+        inputs,
+        &params,
+        &args.out,
+        "Walking coverage",
+        &mut stages,
+        args.quiet,
+    )
 }
 
 fn read_inputs(args: &InputArgs) -> Result<Inputs> {
@@ -25,7 +32,10 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
             == load::Format::OsmPbf)
             .then(|| args.roads.clone())
     });
-    let osm_bytes = match (&osm_path, args.centers_osm.is_some() || args.demand_osm.is_some()) {
+    let osm_bytes = match (
+        &osm_path,
+        args.centers_osm.is_some() || args.demand_osm.is_some(),
+    ) {
         (Some(path), true) if path == &args.roads => Some(roads_bytes),
         (Some(path), true) => Some(load::read_file(path)?),
         (None, true) => bail!(
@@ -34,7 +44,9 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
         ),
         _ => None,
     };
-    let osm_label = osm_path.map(|p| p.display().to_string()).unwrap_or_default();
+    let osm_label = osm_path
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
 
     let point_options = PointReadOptions {
         geojson: PointOptions {
@@ -59,12 +71,20 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
     let centers = match (&args.centers, &args.centers_osm) {
         (Some(path), _) => {
             let label = path.display().to_string();
-            Layer::new(load::points(&label, &load::read_file(path)?, &center_options)?, label)
+            Layer::new(
+                load::points(&label, &load::read_file(path)?, &center_options)?,
+                label,
+            )
         }
         (None, Some(filter)) => {
             let bytes = osm_bytes.as_deref().expect("checked above");
             Layer::new(
-                load::osm_points(&osm_label, bytes, filter, &lifecircle::input::PopulationEstimate::One)?,
+                load::osm_points(
+                    &osm_label,
+                    bytes,
+                    filter,
+                    &lifecircle::input::PopulationEstimate::One,
+                )?,
                 format!("{osm_label} [{filter}]"),
             )
         }
@@ -73,7 +93,10 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
     let demand = match (&args.demand, &args.demand_osm) {
         (Some(path), _) => {
             let label = path.display().to_string();
-            Layer::new(load::points(&label, &load::read_file(path)?, &point_options)?, label)
+            Layer::new(
+                load::points(&label, &load::read_file(path)?, &point_options)?,
+                label,
+            )
         }
         (None, Some(filter)) => {
             let bytes = osm_bytes.as_deref().expect("checked above");
@@ -87,7 +110,10 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
     let units = match &args.units {
         Some(path) => {
             let label = path.display().to_string();
-            Some(Layer::new(load::units(&label, &load::read_file(path)?)?, label))
+            Some(Layer::new(
+                load::units(&label, &load::read_file(path)?)?,
+                label,
+            ))
         }
         None => None,
     };

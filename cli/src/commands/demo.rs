@@ -23,8 +23,18 @@ pub fn run(args: DemoArgs) -> Result<()> {
     let mut stages = Stages::new(args.quiet);
     let inputs = stages.run("reading the Isle of Man extract", || -> Result<Inputs> {
         let roads = load::roads(SOURCE, ISLE_OF_MAN_PBF)?;
-        let centers = load::osm_points(SOURCE, ISLE_OF_MAN_PBF, DEMO_CENTER_FILTER, &PopulationEstimate::One)?;
-        let demand = load::osm_points(SOURCE, ISLE_OF_MAN_PBF, DEMO_DEMAND_FILTER, &PopulationEstimate::One)?;
+        let centers = load::osm_points(
+            SOURCE,
+            ISLE_OF_MAN_PBF,
+            DEMO_CENTER_FILTER,
+            &PopulationEstimate::One,
+        )?;
+        let demand = load::osm_points(
+            SOURCE,
+            ISLE_OF_MAN_PBF,
+            DEMO_DEMAND_FILTER,
+            &PopulationEstimate::One,
+        )?;
         Ok(Inputs {
             roads: Layer::new(roads, SOURCE.into()),
             centers: Layer::new(centers, format!("{SOURCE} [{DEMO_CENTER_FILTER}]")),

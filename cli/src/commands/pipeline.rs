@@ -105,11 +105,19 @@ pub fn run(
     );
     inputs_json.insert(
         "centers".into(),
-        input_json(&inputs.centers.source, centers.len(), &inputs.centers.data.skipped),
+        input_json(
+            &inputs.centers.source,
+            centers.len(),
+            &inputs.centers.data.skipped,
+        ),
     );
     inputs_json.insert(
         "demand".into(),
-        input_json(&inputs.demand.source, demand.len(), &inputs.demand.data.skipped),
+        input_json(
+            &inputs.demand.source,
+            demand.len(),
+            &inputs.demand.data.skipped,
+        ),
     );
     if let Some(u) = &inputs.units {
         inputs_json.insert(
@@ -158,7 +166,13 @@ pub fn run(
     })?;
     out_dir.write_json("timings.json", &stages.to_json())?;
     if !quiet {
-        print_summary(&summary, &stats, &params.coverage, out_dir.path(), stages.total());
+        print_summary(
+            &summary,
+            &stats,
+            &params.coverage,
+            out_dir.path(),
+            stages.total(),
+        );
     }
     Ok(())
 }
