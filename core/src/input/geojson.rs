@@ -3,15 +3,17 @@
 use std::collections::BTreeMap;
 
 use geo::{BoundingRect, Contains, InteriorPoint};
-use geojson::{Geometry, GeometryValue, Position};
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use self::raw::{Document, Position, RawFeature, RawGeometry, Shape};
 
 use super::gzip::InputLimits;
 use super::validate::{check_lon_lat, make_ids_unique, parse_population};
 use super::walkable::is_walkable;
 use super::{PointFeature, PointLayer, ReportingUnit, RoadLayer, RoadLine, UnitLayer};
 use crate::{Error, Result};
+
+mod raw;
 
 /// Metres per degree of latitude on the sphere of design §3 (radius 6,371,008.8 m).
 const M_PER_DEG_LAT: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
@@ -43,30 +45,6 @@ impl Default for PointOptions {
             allow_missing_population: true,
         }
     }
-}
-
-/// The top level of a GeoJSON document, read only as far as needed to tell its kind.
-#[derive(Deserialize)]
-#[serde(expecting = "a GeoJSON object")]
-struct Document {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    features: Option<Vec<RawFeature>>,
-}
-
-/// A GeoJSON Feature; unknown members are ignored without being buffered.
-#[derive(Deserialize)]
-#[serde(expecting = "a GeoJSON Feature")]
-struct RawFeature {
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-    #[serde(default)]
-    geometry: Option<Geometry>,
-    #[serde(default)]
-    properties: Option<Map<String, Value>>,
-    #[serde(default)]
-    id: Option<Value>,
 }
 
 fn parse_error(layer: &str, reason: impl std::fmt::Display) -> Error {
@@ -128,23 +106,35 @@ fn value_to_tag(value: &Value) -> Option<String> {
     }
 }
 
-fn properties_to_tags(properties: Option<&Map<String, Value>>) -> BTreeMap<String, String> {
+fn properties_to_tags(
+    properties: Option<serde_json::Map<String, Value>>,
+) -> BTreeMap<String, String> {
     properties
         .into_iter()
         .flatten()
-        .filter_map(|(key, value)| Some((key.clone(), value_to_tag(value)?)))
+        .filter_map(|(key, value)| match value {
+            Value::String(s) => Some((key, s)),
+            other => Some((key, value_to_tag(&other)?)),
+        })
         .collect()
 }
 
 /// A skip reason for a geometry type a reader does not use, from a fixed set of phrases.
-fn unused_geometry_reason(value: &GeometryValue, used_as: &str) -> String {
-    let kind = match value {
-        GeometryValue::Point { .. } | GeometryValue::MultiPoint { .. } => "point geometry",
-        GeometryValue::LineString { .. } | GeometryValue::MultiLineString { .. } => "line geometry",
-        GeometryValue::Polygon { .. } | GeometryValue::MultiPolygon { .. } => "area geometry",
-        GeometryValue::GeometryCollection { .. } => "geometry collection",
+fn unused_geometry_reason(shape: &Shape<'_>, used_as: &str) -> String {
+    let kind = match shape {
+        Shape::Point(_) | Shape::MultiPoint(_) => "point geometry",
+        Shape::LineString(_) | Shape::MultiLineString(_) => "line geometry",
+        Shape::Polygon(_) | Shape::MultiPolygon(_) => "area geometry",
+        Shape::GeometryCollection => "geometry collection",
     };
-    format!("{kind} ({}) not used as {used_as}", value.type_name())
+    format!("{kind} ({}) not used as {used_as}", shape.type_name())
+}
+
+/// The shape of a feature's geometry; a type/coordinates mismatch is a feature error.
+fn feature_shape<'a>(layer: &str, index: usize, geometry: &'a RawGeometry) -> Result<Shape<'a>> {
+    geometry
+        .shape()
+        .map_err(|reason| feature_error(layer, index, reason))
 }
 
 /// Validates one position and returns `[lon, lat]` plus its z when present.
@@ -154,22 +144,21 @@ fn checked_position(
     where_: &dyn Fn() -> String,
     position: &Position,
 ) -> Result<([f64; 2], Option<f64>)> {
-    match *position.as_slice() {
-        [lon, lat, ref rest @ ..] => {
-            check_lon_lat(lon, lat)
-                .map_err(|e| feature_error(layer, index, format!("{} {e}", where_())))?;
-            Ok(([lon, lat], rest.first().copied()))
-        }
-        ref short => Err(feature_error(
+    if position.len < 2 {
+        return Err(feature_error(
             layer,
             index,
             format!(
                 "{} has {} number(s), needs longitude and latitude",
                 where_(),
-                short.len()
+                position.len
             ),
-        )),
+        ));
     }
+    let [lon, lat, z] = position.values;
+    check_lon_lat(lon, lat)
+        .map_err(|e| feature_error(layer, index, format!("{} {e}", where_())))?;
+    Ok(([lon, lat], (position.len >= 3).then_some(z)))
 }
 
 fn coordinate_label(part: Option<usize>, coordinate: usize) -> String {
@@ -231,52 +220,68 @@ pub fn read_roads_geojson_with_limits(
 ) -> Result<RoadLayer> {
     let features = parse_features(layer, text, limits)?;
     let mut roads = RoadLayer::default();
-    for (index, feature) in features.iter().enumerate() {
+    for (index, feature) in features.into_iter().enumerate() {
         let Some(geometry) = &feature.geometry else {
             roads.skipped.add("no geometry", 1);
             continue;
         };
-        let parts: Vec<&[Position]> = match &geometry.value {
-            GeometryValue::LineString { coordinates } => vec![coordinates.as_slice()],
-            GeometryValue::MultiLineString { coordinates } => {
-                coordinates.iter().map(Vec::as_slice).collect()
-            }
+        let parts: Vec<&[Position]> = match feature_shape(layer, index, geometry)? {
+            Shape::LineString(line) => vec![line],
+            Shape::MultiLineString(lines) => lines.iter().map(Vec::as_slice).collect(),
             other => {
                 roads
                     .skipped
-                    .add(unused_geometry_reason(other, "a walkway"), 1);
+                    .add(unused_geometry_reason(&other, "a walkway"), 1);
                 continue;
             }
         };
-        let tags = properties_to_tags(feature.properties.as_ref());
+        let mut tags = properties_to_tags(feature.properties);
         if let Err(reason) = is_walkable(&tags) {
             roads.skipped.add(reason, 1);
             continue;
         }
         let multi = parts.len() > 1;
+        let mut pieces = Vec::with_capacity(parts.len());
         for (part_index, positions) in parts.into_iter().enumerate() {
             let part = multi.then_some(part_index);
-            let Some(line) = road_line(layer, index, part, positions, &tags, &mut roads)? else {
-                continue;
-            };
-            roads.lines.push(line);
+            if let Some(piece) = line_geometry(layer, index, part, positions, &mut roads)? {
+                pieces.push(piece);
+            }
+        }
+        let last = pieces.len().saturating_sub(1);
+        for (k, (coords, elevations_m)) in pieces.into_iter().enumerate() {
+            roads.lines.push(RoadLine {
+                coords,
+                elevations_m,
+                osm_node_ids: None,
+                // Every part carries the tags; the last one takes them without a copy.
+                tags: if k == last {
+                    std::mem::take(&mut tags)
+                } else {
+                    tags.clone()
+                },
+                source_index: index,
+            });
         }
         limits.check_features(layer, roads.lines.len())?;
     }
     Ok(roads)
 }
 
-/// Builds one road line from positions, or `None` (counted) when it is degenerate.
-fn road_line(
+/// Vertices `[lon, lat]` of one line and their elevations when all have one.
+type LineGeometry = (Vec<[f64; 2]>, Option<Vec<f64>>);
+
+/// Vertices and elevations of one line, or `None` (counted) when it is degenerate.
+fn line_geometry(
     layer: &str,
     index: usize,
     part: Option<usize>,
     positions: &[Position],
-    tags: &BTreeMap<String, String>,
     roads: &mut RoadLayer,
-) -> Result<Option<RoadLine>> {
+) -> Result<Option<LineGeometry>> {
     let mut coords: Vec<[f64; 2]> = Vec::with_capacity(positions.len());
-    let mut elevations_m: Vec<f64> = Vec::with_capacity(positions.len());
+    // Grows only when the input has z values.
+    let mut elevations_m: Vec<f64> = Vec::new();
     let mut z_count = 0;
     for (i, position) in positions.iter().enumerate() {
         let (lon_lat, z) = checked_position(layer, index, &|| coordinate_label(part, i), position)?;
@@ -285,7 +290,9 @@ fn road_line(
             continue;
         }
         coords.push(lon_lat);
-        elevations_m.push(z.unwrap_or(f64::NAN));
+        if let Some(z) = z {
+            elevations_m.push(z);
+        }
     }
     if coords.len() < 2 {
         roads
@@ -303,13 +310,7 @@ fn road_line(
         }
         None
     };
-    Ok(Some(RoadLine {
-        coords,
-        elevations_m,
-        osm_node_ids: None,
-        tags: tags.clone(),
-        source_index: index,
-    }))
+    Ok(Some((coords, elevations_m)))
 }
 
 /// The identifier of a feature: `id_field` property, else the GeoJSON id, else the index.
@@ -330,7 +331,7 @@ fn feature_id(feature: &RawFeature, id_field: &str, index: usize) -> String {
 fn to_multipolygon(
     layer: &str,
     index: usize,
-    polygons: &[&Vec<Vec<Position>>],
+    polygons: &[&[Vec<Position>]],
 ) -> Result<Result<geo::MultiPolygon<f64>, &'static str>> {
     let multi = polygons.len() > 1;
     let mut result = Vec::with_capacity(polygons.len());
@@ -468,13 +469,13 @@ pub fn read_points_geojson_with_limits(
             out.skipped.add("no geometry", 1);
             continue;
         };
-        let positions: Vec<geo::Point<f64>> = match &geometry.value {
-            GeometryValue::Point { coordinates } => {
+        let positions: Vec<geo::Point<f64>> = match feature_shape(layer, index, geometry)? {
+            Shape::Point(position) => {
                 let ([lon, lat], _) =
-                    checked_position(layer, index, &|| "coordinate 0".to_string(), coordinates)?;
+                    checked_position(layer, index, &|| "coordinate 0".to_string(), position)?;
                 vec![geo::Point::new(lon, lat)]
             }
-            GeometryValue::MultiPoint { coordinates } => {
+            Shape::MultiPoint(coordinates) => {
                 let mut points = Vec::with_capacity(coordinates.len());
                 for (i, position) in coordinates.iter().enumerate() {
                     let label = || format!("coordinate {i}");
@@ -483,17 +484,15 @@ pub fn read_points_geojson_with_limits(
                 }
                 points
             }
-            GeometryValue::Polygon { coordinates } => {
-                match area_points(layer, index, &[coordinates], options)? {
-                    Ok(points) => points,
-                    Err(reason) => {
-                        out.skipped.add(reason, 1);
-                        continue;
-                    }
+            Shape::Polygon(rings) => match area_points(layer, index, &[rings], options)? {
+                Ok(points) => points,
+                Err(reason) => {
+                    out.skipped.add(reason, 1);
+                    continue;
                 }
-            }
-            GeometryValue::MultiPolygon { coordinates } => {
-                let polygons: Vec<_> = coordinates.iter().collect();
+            },
+            Shape::MultiPolygon(polygons) => {
+                let polygons: Vec<_> = polygons.iter().map(Vec::as_slice).collect();
                 match area_points(layer, index, &polygons, options)? {
                     Ok(points) => points,
                     Err(reason) => {
@@ -503,7 +502,8 @@ pub fn read_points_geojson_with_limits(
                 }
             }
             other => {
-                out.skipped.add(unused_geometry_reason(other, "a point"), 1);
+                out.skipped
+                    .add(unused_geometry_reason(&other, "a point"), 1);
                 continue;
             }
         };
@@ -540,7 +540,7 @@ pub fn read_points_geojson_with_limits(
 fn area_points(
     layer: &str,
     index: usize,
-    polygons: &[&Vec<Vec<Position>>],
+    polygons: &[&[Vec<Position>]],
     options: &PointOptions,
 ) -> Result<Result<Vec<geo::Point<f64>>, &'static str>> {
     let area = match to_multipolygon(layer, index, polygons)? {
@@ -616,12 +616,12 @@ pub fn read_units_geojson_with_limits(
             out.skipped.add("no geometry", 1);
             continue;
         };
-        let polygons: Vec<&Vec<Vec<Position>>> = match &geometry.value {
-            GeometryValue::Polygon { coordinates } => vec![coordinates],
-            GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
+        let polygons: Vec<&[Vec<Position>]> = match feature_shape(layer, index, geometry)? {
+            Shape::Polygon(rings) => vec![rings],
+            Shape::MultiPolygon(polygons) => polygons.iter().map(Vec::as_slice).collect(),
             other => {
                 out.skipped
-                    .add(unused_geometry_reason(other, "a reporting unit"), 1);
+                    .add(unused_geometry_reason(&other, "a reporting unit"), 1);
                 continue;
             }
         };

@@ -198,7 +198,8 @@ fn json_that_is_not_geojson_is_a_parse_error() {
         r#"{"name":"x"}"#,
         r#"{"type":"Topology"}"#,
         r#"{"type":"FeatureCollection"}"#,
-        r#"{"type":"LineString","coordinates":[[[0,0]]]}"#,
+        r#"{"type":"LineString","coordinates":[[0,0],1]}"#,
+        r#"{"type":"LineString","coordinates":[[[[[0,0]]]]]}"#,
         "",
     ] {
         let err = read_roads_geojson("x.json", text).unwrap_err();
@@ -418,15 +419,21 @@ fn polygon_spread_preserves_population_and_stays_inside() {
     let area = match to_multipolygon(
         "t",
         0,
-        &[&vec![vec![
-            Position::from([0.0, 0.0]),
-            Position::from([0.01, 0.0]),
-            Position::from([0.01, 0.002]),
-            Position::from([0.002, 0.002]),
-            Position::from([0.002, 0.01]),
-            Position::from([0.0, 0.01]),
-            Position::from([0.0, 0.0]),
-        ]]],
+        &[&[[
+            [0.0, 0.0],
+            [0.01, 0.0],
+            [0.01, 0.002],
+            [0.002, 0.002],
+            [0.002, 0.01],
+            [0.0, 0.01],
+            [0.0, 0.0],
+        ]
+        .iter()
+        .map(|&[x, y]| Position {
+            values: [x, y, 0.0],
+            len: 2,
+        })
+        .collect::<Vec<_>>()]],
     ) {
         Ok(Ok(area)) => area,
         _ => unreachable!(),
