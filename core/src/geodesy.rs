@@ -61,6 +61,11 @@ impl LocalProjection {
         }
     }
 
+    /// Latitude of the projection's centre, degrees.
+    pub fn origin_lat(&self) -> f64 {
+        self.origin_lat
+    }
+
     /// `[lon, lat]` to local `[x, y]` metres.
     pub fn to_xy(&self, lonlat: [f64; 2]) -> [f64; 2] {
         [

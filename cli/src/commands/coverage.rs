@@ -55,7 +55,9 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
             ..PointOptions::default()
         },
         csv: CsvOptions {
-            population_column: Some(args.population_field.clone()),
+            // The default name is auto-detected (population|pop) and may be absent.
+            population_column: (args.population_field != "population")
+                .then(|| args.population_field.clone()),
             ..CsvOptions::default()
         },
     };

@@ -4,7 +4,7 @@ use rstar::PointDistance;
 use serde::Serialize;
 
 use super::graph::{EdgeId, WalkNetwork};
-use crate::geodesy::haversine_m;
+use crate::geodesy::{haversine_m, LocalProjection};
 
 /// Where a point meets the network.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -29,43 +29,100 @@ impl WalkNetwork {
     /// Complexity: O(log E) expected (R-tree nearest neighbour).
     pub fn snap(&self, lonlat: [f64; 2]) -> Option<Snap> {
         let query = self.projection.to_xy(lonlat);
-        // Nearest by planar distance; break exact ties by (edge, segment) so the answer
-        // does not depend on the tree's internal order.
-        let mut best: Option<(f64, (u32, u32))> = None;
+        // The network-wide projection stretches east-west distances away from its
+        // central latitude, so it only proposes candidates, in order of planar distance.
+        // Each is measured exactly (a projection centred on the point itself, then
+        // haversine). A candidate can beat the best so far only while its planar
+        // distance is within the projection's worst-case stretch of the best access.
+        let (lat_point, lat_origin) = (
+            lonlat[1].to_radians(),
+            self.projection.origin_lat().to_radians(),
+        );
+        let (c, c0) = (lat_point.cos().max(1e-9), lat_origin.cos().max(1e-9));
+        let stretch = (c / c0).max(c0 / c) * (1.0 + 1e-9);
+        let local = LocalProjection::new(lonlat);
+        let mut best: Option<(f64, (u32, u32), Snap)> = None;
         for candidate in self.segment_index.nearest_neighbor_iter(query) {
-            let d2 = candidate.distance_2(&query);
-            match best {
-                None => best = Some((d2, candidate.data)),
-                Some((best_d2, best_data)) => {
-                    if d2 > best_d2 {
-                        break;
-                    }
-                    if candidate.data < best_data {
-                        best = Some((d2, candidate.data));
-                    }
+            let planar = candidate.distance_2(&query).sqrt();
+            if let Some((best_access, _, _)) = &best {
+                if planar > best_access * stretch + 1e-6 {
+                    break;
                 }
             }
+            let (edge, segment) = candidate.data;
+            let snap = self.snap_to_segment(&local, lonlat, EdgeId(edge), segment as usize);
+            let better = match &best {
+                None => true,
+                Some((best_access, best_key, _)) => {
+                    snap.access_m < *best_access
+                        || (snap.access_m == *best_access && (edge, segment) < *best_key)
+                }
+            };
+            if better {
+                best = Some((snap.access_m, (edge, segment), snap));
+            }
         }
-        let (_, (edge, segment)) = best?;
-        let edge = EdgeId(edge);
-        let range = self.edge_vertex_range(edge);
-        let first = range.start + segment as usize;
+        best.map(|b| b.2)
+    }
+
+    /// The nearest point of one segment to `lonlat`, found in `local` (a projection
+    /// centred on `lonlat`, where planar distance from the origin matches the sphere).
+    fn snap_to_segment(
+        &self,
+        local: &LocalProjection,
+        lonlat: [f64; 2],
+        edge: EdgeId,
+        segment: usize,
+    ) -> Snap {
+        let first = self.edge_vertex_range(edge).start + segment;
         let (a, b) = (self.vertex_lonlat[first], self.vertex_lonlat[first + 1]);
-        let (pa, pb) = (self.projection.to_xy(a), self.projection.to_xy(b));
+        let (pa, pb) = (local.to_xy(a), local.to_xy(b));
         let (dx, dy) = (pb[0] - pa[0], pb[1] - pa[1]);
         let len2 = dx * dx + dy * dy;
         let t = if len2 > 0.0 {
-            (((query[0] - pa[0]) * dx + (query[1] - pa[1]) * dy) / len2).clamp(0.0, 1.0)
+            ((-pa[0] * dx - pa[1] * dy) / len2).clamp(0.0, 1.0)
         } else {
             0.0
         };
         let snapped = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
         let (o0, o1) = (self.vertex_offset_m[first], self.vertex_offset_m[first + 1]);
-        Some(Snap {
+        Snap {
             edge,
             offset_m: o0 + t * (o1 - o0),
             access_m: haversine_m(lonlat, snapped),
             lonlat: snapped,
-        })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::NetworkParams;
+    use crate::test_support::line;
+
+    /// Regression: a network spanning two degrees of latitude, where the network-wide
+    /// projection alone picks the farther of two nearly equidistant roads.
+    #[test]
+    fn snapping_picks_the_truly_nearest_road_far_from_the_projection_centre() {
+        let roads = [
+            line(&[[10.0, 59.0], [10.0, 60.9], [10.0, 61.0]]),
+            line(&[[10.0015, 60.9], [10.1, 60.9], [10.1, 61.0], [10.0, 61.0]]),
+        ];
+        let network = WalkNetwork::from_roads(
+            &roads,
+            &NetworkParams {
+                min_component_nodes: 1,
+            },
+        )
+        .unwrap();
+        let point = [10.0018, 60.899114];
+        let snap = network.snap(point).unwrap();
+        let to_north_south = haversine_m(point, [10.0, 60.899114]);
+        assert!(
+            (snap.access_m - to_north_south).abs() < 0.05,
+            "{snap:?} vs {to_north_south}"
+        );
+        assert!((snap.lonlat[0] - 10.0).abs() < 1e-9, "{snap:?}");
     }
 }
