@@ -2,6 +2,7 @@
 
 mod compute;
 mod params;
+mod reach;
 mod summary;
 
 pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
@@ -9,4 +10,5 @@ pub use params::{
     CoverageParams, DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES,
     DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN,
 };
+pub use reach::{network_reach, ReachPiece};
 pub use summary::{summarize, CenterSummary, CoverageSummary, HistogramBin, UnitSummary};
