@@ -12,11 +12,11 @@ mod network;
 mod routing;
 
 pub use coverage::{
-    compute_coverage, network_reach, summarize, CenterResult, CenterSummary, CoverageParams,
-    CoverageResult, CoverageSummary, DemandResult, DemandStatus, HistogramBin, ReachPiece,
-    UnitSummary, DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES,
-    DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN,
+    compute_coverage, summarize, CenterResult, CenterSummary, CoverageParams, CoverageResult,
+    CoverageSummary, DemandResult, DemandStatus, HistogramBin, UnitSummary, DEFAULT_GAP_LINK_M,
+    DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN,
 };
+pub use coverage::{network_reach, service_areas, ReachPiece, ServiceArea, SERVICE_AREA_BUFFER_M};
 pub use error::{Error, Result};
 pub use geodesy::{haversine_m, LocalProjection, EARTH_RADIUS_M};
 pub use network::{EdgeId, NetworkParams, NetworkStats, NodeId, Snap, WalkNetwork};

@@ -3,6 +3,7 @@
 mod compute;
 mod params;
 mod reach;
+mod service_areas;
 mod summary;
 
 pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
@@ -11,4 +12,5 @@ pub use params::{
     DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN,
 };
 pub use reach::{network_reach, ReachPiece};
+pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};
 pub use summary::{summarize, CenterSummary, CoverageSummary, HistogramBin, UnitSummary};
