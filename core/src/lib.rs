@@ -19,6 +19,10 @@ pub use coverage::{
     CoverageSummary, DemandResult, DemandStatus, HistogramBin, UnitSummary, DEFAULT_GAP_LINK_M,
     DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN,
 };
+pub use coverage::{
+    find_gaps, network_reach, service_areas, GapArea, ReachPiece, ServiceArea,
+    SERVICE_AREA_BUFFER_M,
+};
 pub use error::{Error, Result};
 pub use geodesy::{haversine_m, LocalProjection, EARTH_RADIUS_M};
 pub use network::{EdgeId, NetworkParams, NetworkStats, NodeId, Snap, WalkNetwork};
