@@ -4,9 +4,13 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use lifecircle::input::{PointLayer, RoadLayer, SkipCounts, UnitLayer};
-use lifecircle::output::{demand_geojson, markdown_report, ReportContext};
+use lifecircle::output::{
+    demand_geojson, gaps_geojson, markdown_report, network_geojson, service_areas_geojson,
+    units_geojson, GapRow, ReportContext,
+};
 use lifecircle::{
-    compute_coverage, summarize, CoverageParams, NetworkParams, WalkCosts, WalkNetwork,
+    compute_coverage, find_gaps, network_reach, service_areas, summarize, CoverageParams,
+    NetworkParams, WalkCosts, WalkNetwork,
 };
 use serde_json::json;
 
@@ -96,6 +100,13 @@ pub fn run(
     let units = inputs.units.as_ref().map_or(&no_units, |u| &u.data.units);
     let summary = stages.run("summarising", || summarize(&result, centers, demand, units));
     let stats = network.stats();
+    let gaps = stages.run("finding gaps", || find_gaps(&network, &result, demand));
+    let reach = stages.run("splitting the network at the threshold", || {
+        network_reach(&network, &costs, &result)
+    });
+    let areas = stages.run("tracing service areas", || {
+        service_areas(&network, &costs, &result, centers, demand)
+    });
 
     let out_dir = OutputDir::create(out)?;
     let mut inputs_json = serde_json::Map::new();
@@ -150,16 +161,42 @@ pub fn run(
             "inputs": inputs_json,
             "network": stats,
             "coverage": summary,
+            "gaps": {
+                "count": gaps.len(),
+                "population": gaps.iter().map(|g| g.population).sum::<f64>(),
+                "largest": gaps.iter().take(10).map(|g| json!({
+                    "rank": g.rank,
+                    "population": g.population,
+                    "residents": g.residents,
+                    "unreachable_population": g.unreachable_population,
+                    "mean_walk_min": g.mean_walk_min,
+                    "max_walk_min": g.max_walk_min,
+                    "centroid": g.centroid_lonlat,
+                })).collect::<Vec<_>>(),
+            },
+            "service_areas": areas.iter().map(|a| json!({
+                "center": a.center_id,
+                "reachable_population": a.reachable_population,
+                "served_population": a.served_population,
+                "reached_length_m": a.reached_length_m,
+                "area_m2": a.area_m2,
+            })).collect::<Vec<_>>(),
         });
         out_dir.write_json("summary.json", &summary_json)?;
         out_dir.write("demand.geojson", &demand_geojson(demand, centers, &result))?;
+        out_dir.write("gaps.geojson", &gaps_geojson(&gaps))?;
+        out_dir.write("network.geojson", &network_geojson(&reach))?;
+        out_dir.write("service_areas.geojson", &service_areas_geojson(&areas))?;
+        if let Some(u) = &inputs.units {
+            out_dir.write("units.geojson", &units_geojson(&u.data.units, &summary.per_unit))?;
+        }
         let report = markdown_report(&ReportContext {
             title,
             inputs: report_inputs,
             network: &stats,
             params: &params.coverage,
             summary: &summary,
-            gaps: Vec::new(),
+            gaps: gaps.iter().map(GapRow::from).collect(),
         });
         out_dir.write("report.md", &report)?;
         Ok(())

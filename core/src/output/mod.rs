@@ -9,5 +9,7 @@ mod layers;
 mod report;
 
 pub use feature_collection::{round_to, FeatureCollectionWriter};
-pub use layers::demand_geojson;
+pub use layers::{
+    demand_geojson, gaps_geojson, network_geojson, service_areas_geojson, units_geojson,
+};
 pub use report::{markdown_report, GapRow, ReportContext, REPORT_GAP_ROWS};

@@ -231,3 +231,16 @@ Walking speed {} km/h; threshold {} min; points farther than {} m from the netwo
     }
     out
 }
+
+impl From<&crate::coverage::GapArea> for GapRow {
+    fn from(g: &crate::coverage::GapArea) -> Self {
+        GapRow {
+            rank: g.rank,
+            population: g.population,
+            residents: g.residents,
+            mean_walk_min: g.mean_walk_min,
+            max_walk_min: g.max_walk_min,
+            centroid_lonlat: g.centroid_lonlat,
+        }
+    }
+}
