@@ -814,37 +814,40 @@ pub struct GraphSize {
 /// An independent reference for tests and reports. `O(V log V)` for `V` vertices.
 pub fn graph_size(lines: &[RoadLine]) -> GraphSize {
     let key = |c: &[f64; 2]| ((c[0] * 1e7).round() as i64, (c[1] * 1e7).round() as i64);
-    let mut uses: Vec<((i64, i64), bool)> = lines
-        .iter()
-        .flat_map(|l| {
-            let last = l.coords.len() - 1;
+    // One entry per vertex use: (rounded coordinates, flat vertex index, ends a line).
+    let mut uses: Vec<((i64, i64), usize, bool)> = Vec::new();
+    for l in lines {
+        let last = l.coords.len() - 1;
+        let base = uses.len();
+        uses.extend(
             l.coords
                 .iter()
                 .enumerate()
-                .map(move |(k, c)| (key(c), k == 0 || k == last))
-        })
-        .collect();
-    uses.sort_unstable();
-    let mut nodes: Vec<(i64, i64)> = Vec::new();
+                .map(|(k, c)| (key(c), base + k, k == 0 || k == last)),
+        );
+    }
+    let mut is_node = vec![false; uses.len()];
+    uses.sort_unstable_by_key(|u| u.0);
+    let mut nodes = 0;
     for group in uses.chunk_by(|a, b| a.0 == b.0) {
-        if group.len() >= 2 || group[0].1 {
-            nodes.push(group[0].0);
+        if group.len() >= 2 || group[0].2 {
+            nodes += 1;
+            for u in group {
+                is_node[u.1] = true;
+            }
         }
     }
-    // `nodes` is sorted: binary search tells whether a vertex is a node.
-    let edges = lines
-        .iter()
-        .map(|l| {
-            l.coords[1..]
-                .iter()
-                .filter(|c| nodes.binary_search(&key(c)).is_ok())
-                .count()
-        })
-        .sum();
-    GraphSize {
-        nodes: nodes.len(),
-        edges,
+    // Every node after a line's first vertex closes one edge.
+    let mut edges = 0;
+    let mut base = 0;
+    for l in lines {
+        edges += is_node[base + 1..base + l.coords.len()]
+            .iter()
+            .filter(|&&n| n)
+            .count();
+        base += l.coords.len();
     }
+    GraphSize { nodes, edges }
 }
 
 #[cfg(test)]
