@@ -1,0 +1,110 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use lifecircle::{DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES};
+
+/// Walking-distance coverage of service centers over real footpath networks
+/// (the 10-minute service circle).
+#[derive(Debug, Parser)]
+#[command(name = "lifecircle", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute who is within a walk of a service center, with gaps and service areas.
+    Coverage(CoverageArgs),
+    /// Run the whole pipeline on the bundled Isle of Man sample.
+    Demo(DemoArgs),
+}
+
+/// Inputs and parameters of a coverage run.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Folder to write the outputs into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Where the data comes from.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Roads: GeoJSON lines (OSM tags in properties) or an OSM PBF (.osm.pbf); .gz accepted.
+    #[arg(long, value_name = "FILE")]
+    pub roads: PathBuf,
+    /// Service centers: GeoJSON points/polygons or CSV with lon/lat columns.
+    #[arg(long, value_name = "FILE", required_unless_present = "centers_osm")]
+    pub centers: Option<PathBuf>,
+    /// Take centers from an OSM PBF by tag filter, e.g. `amenity=community_centre|library`.
+    #[arg(long, value_name = "FILTER", conflicts_with = "centers")]
+    pub centers_osm: Option<String>,
+    /// Residents (demand): GeoJSON points/polygons or CSV; `population` property (missing: 1).
+    #[arg(long, value_name = "FILE", required_unless_present = "demand_osm")]
+    pub demand: Option<PathBuf>,
+    /// Take residents from an OSM PBF by tag filter, e.g. `building` (one point per building).
+    #[arg(long, value_name = "FILTER", conflicts_with = "demand")]
+    pub demand_osm: Option<String>,
+    /// The OSM PBF that `--centers-osm` / `--demand-osm` read (default: `--roads` if it is a PBF).
+    #[arg(long, value_name = "FILE")]
+    pub osm: Option<PathBuf>,
+    /// Reporting units (communities, grid cells): GeoJSON polygons with `id` / `name`.
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// Property (or CSV column) holding the population of a demand point or polygon.
+    #[arg(long, default_value = "population", value_name = "NAME")]
+    pub population_field: String,
+    /// Spread each demand polygon's population evenly over grid points this far apart.
+    #[arg(long, value_name = "METRES")]
+    pub demand_spread_m: Option<f64>,
+    /// Population of an OSM building: `one`, `tag:KEY`, or `area:M2_PER_PERSON`
+    /// (footprint × levels ÷ floor area per person).
+    #[arg(long, default_value = "one", value_name = "RULE")]
+    pub building_population: String,
+}
+
+/// Coverage parameters (design defaults).
+#[derive(Debug, Args)]
+pub struct ParamArgs {
+    /// Walking threshold in minutes.
+    #[arg(long, default_value_t = 10.0, value_name = "MIN")]
+    pub minutes: f64,
+    /// Walking speed on flat ground, km/h.
+    #[arg(long, default_value_t = 4.8, value_name = "KMH")]
+    pub speed_kmh: f64,
+    /// Points farther than this from the network are unreachable, metres.
+    #[arg(long, default_value_t = DEFAULT_MAX_SNAP_M, value_name = "M")]
+    pub max_snap_m: f64,
+    /// Smallest network component points may snap to, in nodes.
+    #[arg(long, default_value_t = DEFAULT_MIN_COMPONENT_NODES, value_name = "N")]
+    pub min_component_nodes: usize,
+    /// Uncovered residents closer than this share a gap area, metres.
+    #[arg(long, default_value_t = DEFAULT_GAP_LINK_M, value_name = "M")]
+    pub gap_link_m: f64,
+}
+
+/// Options of the demo.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder to write the outputs into.
+    #[arg(long, default_value = "lifecircle-demo", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Walking threshold in minutes.
+    #[arg(long, default_value_t = 10.0, value_name = "MIN")]
+    pub minutes: f64,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

@@ -1,0 +1,100 @@
+//! `lifecircle coverage`.
+
+use anyhow::{bail, Result};
+use lifecircle::input::{CsvOptions, PointOptions};
+
+use super::pipeline::{self, Inputs, Layer};
+use crate::args::{CoverageArgs, InputArgs};
+use crate::load::{self, PointReadOptions};
+use crate::progress::Stages;
+
+pub fn run(args: CoverageArgs) -> Result<()> {
+    let mut stages = Stages::new(args.quiet);
+    let inputs = stages.run("reading inputs", || read_inputs(&args.inputs))?;
+    let params = pipeline::params_from_args(&args.params);
+    pipeline::run(inputs, &params, &args.out, "Walking coverage", &mut stages, args.quiet)
+}
+
+fn read_inputs(args: &InputArgs) -> Result<Inputs> {
+    let roads_label = args.roads.display().to_string();
+    let roads_bytes = load::read_file(&args.roads)?;
+    let roads = load::roads(&roads_label, &roads_bytes)?;
+
+    let osm_path = args.osm.clone().or_else(|| {
+        (load::detect_format(&roads_label, &roads_bytes[..roads_bytes.len().min(64)])
+            == load::Format::OsmPbf)
+            .then(|| args.roads.clone())
+    });
+    let osm_bytes = match (&osm_path, args.centers_osm.is_some() || args.demand_osm.is_some()) {
+        (Some(path), true) if path == &args.roads => Some(roads_bytes),
+        (Some(path), true) => Some(load::read_file(path)?),
+        (None, true) => bail!(
+            "--centers-osm / --demand-osm read an OSM PBF: give one with --osm FILE \
+             (the roads file {roads_label} is not a PBF)"
+        ),
+        _ => None,
+    };
+    let osm_label = osm_path.map(|p| p.display().to_string()).unwrap_or_default();
+
+    let point_options = PointReadOptions {
+        geojson: PointOptions {
+            population_field: args.population_field.clone(),
+            spread_spacing_m: args.demand_spread_m,
+            ..PointOptions::default()
+        },
+        csv: CsvOptions {
+            population_column: Some(args.population_field.clone()),
+            ..CsvOptions::default()
+        },
+    };
+    let center_options = PointReadOptions {
+        geojson: PointOptions {
+            spread_spacing_m: None,
+            ..point_options.geojson.clone()
+        },
+        csv: point_options.csv.clone(),
+    };
+    let population = load::population_rule(&args.building_population)?;
+
+    let centers = match (&args.centers, &args.centers_osm) {
+        (Some(path), _) => {
+            let label = path.display().to_string();
+            Layer::new(load::points(&label, &load::read_file(path)?, &center_options)?, label)
+        }
+        (None, Some(filter)) => {
+            let bytes = osm_bytes.as_deref().expect("checked above");
+            Layer::new(
+                load::osm_points(&osm_label, bytes, filter, &lifecircle::input::PopulationEstimate::One)?,
+                format!("{osm_label} [{filter}]"),
+            )
+        }
+        (None, None) => bail!("give service centers with --centers FILE or --centers-osm FILTER"),
+    };
+    let demand = match (&args.demand, &args.demand_osm) {
+        (Some(path), _) => {
+            let label = path.display().to_string();
+            Layer::new(load::points(&label, &load::read_file(path)?, &point_options)?, label)
+        }
+        (None, Some(filter)) => {
+            let bytes = osm_bytes.as_deref().expect("checked above");
+            Layer::new(
+                load::osm_points(&osm_label, bytes, filter, &population)?,
+                format!("{osm_label} [{filter}]"),
+            )
+        }
+        (None, None) => bail!("give residents with --demand FILE or --demand-osm FILTER"),
+    };
+    let units = match &args.units {
+        Some(path) => {
+            let label = path.display().to_string();
+            Some(Layer::new(load::units(&label, &load::read_file(path)?)?, label))
+        }
+        None => None,
+    };
+    Ok(Inputs {
+        roads: Layer::new(roads, roads_label),
+        centers,
+        demand,
+        units,
+    })
+}

@@ -1,0 +1,17 @@
+//! Subcommands.
+
+mod coverage;
+mod demo;
+mod pipeline;
+
+use anyhow::Result;
+
+use crate::args::{Cli, Command};
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Coverage(args) => coverage::run(args),
+        Command::Demo(args) => demo::run(args),
+    }
+}

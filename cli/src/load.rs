@@ -1,0 +1,159 @@
+//! Reading input files: format detection, gzip, and the core readers.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use lifecircle::input::{
+    maybe_gunzip, read_points_csv, read_points_geojson, read_points_osm_pbf, read_roads_geojson,
+    read_roads_osm_pbf, read_units_geojson, CsvOptions, PointLayer, PointOptions,
+    PopulationEstimate, RoadLayer, TagFilter, UnitLayer,
+};
+
+/// Input formats the CLI understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    GeoJson,
+    OsmPbf,
+    Csv,
+}
+
+/// Reads a whole file, naming it in the error.
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("{}: cannot read file", path.display()))
+}
+
+/// Decides the format from the file name (ignoring `.gz`), else from the content.
+pub fn detect_format(label: &str, bytes: &[u8]) -> Format {
+    let name = label.to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    if name.ends_with(".geojson") || name.ends_with(".json") {
+        return Format::GeoJson;
+    }
+    if name.ends_with(".pbf") {
+        return Format::OsmPbf;
+    }
+    if name.ends_with(".csv") {
+        return Format::Csv;
+    }
+    // A PBF starts with a 4-byte header length and the "OSMHeader" blob type.
+    if bytes.len() > 13 && &bytes[6..15.min(bytes.len())] == b"OSMHeader" {
+        return Format::OsmPbf;
+    }
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') | Some(b'[') => Format::GeoJson,
+        _ => Format::Csv,
+    }
+}
+
+fn text<'a>(label: &str, bytes: &'a [u8]) -> Result<&'a str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{label}: cannot read input: not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        )
+    })
+}
+
+/// Reads road lines from GeoJSON or OSM PBF bytes.
+pub fn roads(label: &str, raw: &[u8]) -> Result<RoadLayer> {
+    let bytes = maybe_gunzip(label, raw)?;
+    Ok(match detect_format(label, &bytes) {
+        Format::GeoJson => read_roads_geojson(label, text(label, &bytes)?)?,
+        Format::OsmPbf => read_roads_osm_pbf(label, &bytes)?,
+        Format::Csv => bail!("{label}: roads must be GeoJSON lines or an OSM PBF, not CSV"),
+    })
+}
+
+/// How point files are read.
+#[derive(Debug, Clone, Default)]
+pub struct PointReadOptions {
+    pub geojson: PointOptions,
+    pub csv: CsvOptions,
+}
+
+/// Reads points from GeoJSON or CSV bytes.
+pub fn points(label: &str, raw: &[u8], options: &PointReadOptions) -> Result<PointLayer> {
+    let bytes = maybe_gunzip(label, raw)?;
+    Ok(match detect_format(label, &bytes) {
+        Format::GeoJson => read_points_geojson(label, text(label, &bytes)?, &options.geojson)?,
+        Format::Csv => read_points_csv(label, text(label, &bytes)?, &options.csv)?,
+        Format::OsmPbf => bail!(
+            "{label}: an OSM PBF holds many kinds of features; choose them with a tag filter \
+             (--centers-osm / --demand-osm with --osm {label})"
+        ),
+    })
+}
+
+/// Reads points from an OSM PBF by tag filter.
+pub fn osm_points(
+    label: &str,
+    raw: &[u8],
+    filter: &str,
+    population: &PopulationEstimate,
+) -> Result<PointLayer> {
+    let bytes = maybe_gunzip(label, raw)?;
+    if detect_format(label, &bytes) != Format::OsmPbf {
+        bail!("{label}: tag filters need an OSM PBF file");
+    }
+    let filter = TagFilter::parse(filter)?;
+    Ok(read_points_osm_pbf(label, &bytes, &filter, population)?)
+}
+
+/// Reads reporting units from GeoJSON bytes.
+pub fn units(label: &str, raw: &[u8]) -> Result<UnitLayer> {
+    let bytes = maybe_gunzip(label, raw)?;
+    match detect_format(label, &bytes) {
+        Format::GeoJson => Ok(read_units_geojson(label, text(label, &bytes)?)?),
+        _ => bail!("{label}: reporting units must be GeoJSON polygons"),
+    }
+}
+
+/// Parses `--building-population`.
+pub fn population_rule(spec: &str) -> Result<PopulationEstimate> {
+    if spec == "one" {
+        return Ok(PopulationEstimate::One);
+    }
+    if let Some(key) = spec.strip_prefix("tag:") {
+        if key.is_empty() {
+            bail!("--building-population tag: needs a tag key, e.g. tag:population");
+        }
+        return Ok(PopulationEstimate::FromTag { key: key.into() });
+    }
+    if let Some(value) = spec.strip_prefix("area:") {
+        let m2_per_person: f64 = value
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v > 0.0)
+            .with_context(|| {
+                format!("--building-population area:{value}: expected a positive number of m² per person")
+            })?;
+        return Ok(PopulationEstimate::FloorArea { m2_per_person });
+    }
+    bail!("--building-population {spec}: expected `one`, `tag:KEY` or `area:M2_PER_PERSON`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_names_and_content() {
+        assert_eq!(detect_format("a.geojson.gz", b""), Format::GeoJson);
+        assert_eq!(detect_format("a.osm.pbf", b""), Format::OsmPbf);
+        assert_eq!(detect_format("a.CSV", b""), Format::Csv);
+        assert_eq!(detect_format("data", b"  {\"type\":1}"), Format::GeoJson);
+        assert_eq!(detect_format("data", b"lon,lat\n1,2"), Format::Csv);
+    }
+
+    #[test]
+    fn population_rules() {
+        assert!(matches!(population_rule("one").unwrap(), PopulationEstimate::One));
+        assert!(matches!(
+            population_rule("area:25").unwrap(),
+            PopulationEstimate::FloorArea { m2_per_person } if m2_per_person == 25.0
+        ));
+        assert!(population_rule("area:-1").is_err());
+        assert!(population_rule("people").is_err());
+    }
+}

@@ -1,0 +1,481 @@
+//! Per-resident walks to the nearest center (design §3 "Walk distance", "Covered").
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::params::CoverageParams;
+use crate::input::PointFeature;
+use crate::network::{EdgeId, NodeId, Snap, WalkNetwork};
+use crate::routing::{MultiSourceSearch, Seed, WalkCosts};
+use crate::{Error, Result};
+
+/// Why a point has no walk, or `Ok` when it has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandStatus {
+    /// Snapped and a path to a center exists.
+    Ok,
+    /// Farther than `max_snap_m` from any eligible edge.
+    TooFarFromNetwork,
+    /// Snapped to a component that holds no center.
+    NoPath,
+}
+
+impl DemandStatus {
+    /// The status as written in outputs (`ok`, `too_far_from_network`, `no_path`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DemandStatus::Ok => "ok",
+            DemandStatus::TooFarFromNetwork => "too_far_from_network",
+            DemandStatus::NoPath => "no_path",
+        }
+    }
+}
+
+/// One resident's (demand point's) result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DemandResult {
+    /// Whether the resident has a walk, and if not why.
+    pub status: DemandStatus,
+    /// Where the resident meets the network (None when too far).
+    pub snap: Option<Snap>,
+    /// Walk length to the nearest center in metres (length of the fastest walk).
+    pub walk_m: Option<f64>,
+    /// Walk time to the nearest center in minutes.
+    pub walk_min: Option<f64>,
+    /// Index (into the centers given) of the nearest center by walk time.
+    pub nearest_center: Option<usize>,
+    /// Walk time within the threshold.
+    pub covered: bool,
+}
+
+/// One center's snapping result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CenterResult {
+    /// `Ok` when snapped, `TooFarFromNetwork` otherwise (`NoPath` is not used).
+    pub status: DemandStatus,
+    /// Where the center meets the network.
+    pub snap: Option<Snap>,
+}
+
+/// A walk from a point on the network to its nearest center.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Walk {
+    pub cost_m: f64,
+    pub length_m: f64,
+    pub center: u32,
+}
+
+impl Walk {
+    fn better_than(&self, other: &Option<Walk>) -> bool {
+        match other {
+            None => true,
+            Some(o) => {
+                self.cost_m < o.cost_m || (self.cost_m == o.cost_m && self.center < o.center)
+            }
+        }
+    }
+}
+
+/// Centers snapped to the network, ready to seed searches.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SnappedCenters {
+    pub results: Vec<CenterResult>,
+    /// Centers on each edge: `(offset_m, access_m, center index)`, for walks that stay on
+    /// the resident's own edge.
+    pub on_edge: BTreeMap<u32, Vec<(f64, f64, u32)>>,
+}
+
+impl SnappedCenters {
+    pub fn snap(network: &WalkNetwork, centers: &[PointFeature], max_snap_m: f64) -> Self {
+        let mut out = SnappedCenters::default();
+        for (i, center) in centers.iter().enumerate() {
+            let snap = network
+                .snap([center.lon, center.lat])
+                .filter(|s| s.access_m <= max_snap_m);
+            if let Some(s) = &snap {
+                out.on_edge
+                    .entry(s.edge.0)
+                    .or_default()
+                    .push((s.offset_m, s.access_m, i as u32));
+            }
+            out.results.push(CenterResult {
+                status: if snap.is_some() {
+                    DemandStatus::Ok
+                } else {
+                    DemandStatus::TooFarFromNetwork
+                },
+                snap,
+            });
+        }
+        out
+    }
+
+    /// Search seeds: each center reaches both ends of its edge (walker walks node -> center).
+    pub fn seeds(&self, network: &WalkNetwork, costs: &WalkCosts) -> Vec<Seed> {
+        let mut seeds = Vec::new();
+        for (i, r) in self.results.iter().enumerate() {
+            if let Some(s) = &r.snap {
+                let (from, to) = network.edge_nodes(s.edge);
+                let length = network.edge_length_m(s.edge);
+                seeds.push(Seed {
+                    node: from,
+                    cost_m: s.access_m + costs.partial_m(network, s.edge, 0.0, s.offset_m),
+                    length_m: s.access_m + s.offset_m,
+                    source: i as u32,
+                });
+                seeds.push(Seed {
+                    node: to,
+                    cost_m: s.access_m + costs.partial_m(network, s.edge, length, s.offset_m),
+                    length_m: s.access_m + (length - s.offset_m),
+                    source: i as u32,
+                });
+            }
+        }
+        seeds
+    }
+}
+
+/// Cheapest walk from a snapped position (edge, offset) to the centers of a finished
+/// search, excluding the resident's own access leg.
+pub(crate) fn walk_from_position(
+    network: &WalkNetwork,
+    costs: &WalkCosts,
+    search: &MultiSourceSearch,
+    centers: &SnappedCenters,
+    edge: EdgeId,
+    offset_m: f64,
+) -> Option<Walk> {
+    let (from, to) = network.edge_nodes(edge);
+    let length = network.edge_length_m(edge);
+    let mut best: Option<Walk> = None;
+    for (node, end_offset) in [(from, 0.0), (to, length)] {
+        if let (Some(c), Some(l), Some(center)) = (
+            search.cost_m(node),
+            search.length_m(node),
+            search.source(node),
+        ) {
+            let walk = Walk {
+                cost_m: costs.partial_m(network, edge, offset_m, end_offset) + c,
+                length_m: (offset_m - end_offset).abs() + l,
+                center,
+            };
+            if walk.better_than(&best) {
+                best = Some(walk);
+            }
+        }
+    }
+    if let Some(list) = centers.on_edge.get(&edge.0) {
+        for &(center_offset, access, center) in list {
+            let walk = Walk {
+                cost_m: costs.partial_m(network, edge, offset_m, center_offset) + access,
+                length_m: (offset_m - center_offset).abs() + access,
+                center,
+            };
+            if walk.better_than(&best) {
+                best = Some(walk);
+            }
+        }
+    }
+    best
+}
+
+/// The full result of a coverage computation: per resident, per center, and the
+/// node-level walk field used for network reach and what-if queries.
+#[derive(Debug, Clone)]
+pub struct CoverageResult {
+    /// Parameters used.
+    pub params: CoverageParams,
+    /// One entry per center given, in input order.
+    pub centers: Vec<CenterResult>,
+    /// One entry per demand point given, in input order.
+    pub demand: Vec<DemandResult>,
+    pub(crate) snapped_centers: SnappedCenters,
+    pub(crate) search: MultiSourceSearch,
+}
+
+impl CoverageResult {
+    /// Walk time in minutes from a network node to its nearest center, if any.
+    pub fn node_walk_min(&self, node: NodeId) -> Option<f64> {
+        self.search
+            .cost_m(node)
+            .map(|c| c / self.params.metres_per_min())
+    }
+}
+
+/// Computes every resident's walk to its nearest center.
+///
+/// Centers and residents snap to the nearest eligible edge; one multi-source search
+/// from all centers (over the whole network, so walks beyond the threshold are known
+/// too) gives each node its cheapest walk; each resident then takes the better end of
+/// its edge, or a center on its own edge.
+///
+/// Complexity: O((V + E) log V + (C + D) log E) for C centers and D residents.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for parameters out of range; [`Error::Empty`] when no
+/// center is given.
+pub fn compute_coverage(
+    network: &WalkNetwork,
+    costs: &WalkCosts,
+    centers: &[PointFeature],
+    demand: &[PointFeature],
+    params: &CoverageParams,
+) -> Result<CoverageResult> {
+    params.validate()?;
+    if centers.is_empty() {
+        return Err(Error::Empty {
+            layer: "centers".into(),
+            reason: "no service center given".into(),
+        });
+    }
+    let snapped_centers = SnappedCenters::snap(network, centers, params.max_snap_m);
+    let seeds = snapped_centers.seeds(network, costs);
+    let mut search = MultiSourceSearch::new(network);
+    search.run(network, costs, &seeds, f64::INFINITY);
+
+    let metres_per_min = params.metres_per_min();
+    let threshold_cost = params.threshold_cost_m();
+    let demand_results = demand
+        .iter()
+        .map(|point| {
+            let snap = network
+                .snap([point.lon, point.lat])
+                .filter(|s| s.access_m <= params.max_snap_m);
+            let Some(snap) = snap else {
+                return DemandResult {
+                    status: DemandStatus::TooFarFromNetwork,
+                    snap: None,
+                    walk_m: None,
+                    walk_min: None,
+                    nearest_center: None,
+                    covered: false,
+                };
+            };
+            match walk_from_position(
+                network,
+                costs,
+                &search,
+                &snapped_centers,
+                snap.edge,
+                snap.offset_m,
+            ) {
+                None => DemandResult {
+                    status: DemandStatus::NoPath,
+                    snap: Some(snap),
+                    walk_m: None,
+                    walk_min: None,
+                    nearest_center: None,
+                    covered: false,
+                },
+                Some(walk) => {
+                    let cost = walk.cost_m + snap.access_m;
+                    DemandResult {
+                        status: DemandStatus::Ok,
+                        snap: Some(snap),
+                        walk_m: Some(walk.length_m + snap.access_m),
+                        walk_min: Some(cost / metres_per_min),
+                        nearest_center: Some(walk.center as usize),
+                        covered: cost <= threshold_cost,
+                    }
+                }
+            }
+        })
+        .collect();
+
+    Ok(CoverageResult {
+        params: params.clone(),
+        centers: snapped_centers.results.clone(),
+        demand: demand_results,
+        snapped_centers,
+        search,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::haversine_m;
+    use crate::network::NetworkParams;
+    use crate::test_support::{grid, line, point, STEP};
+
+    fn run(
+        roads: &[crate::input::RoadLine],
+        min_component_nodes: usize,
+        centers: &[PointFeature],
+        demand: &[PointFeature],
+        params: &CoverageParams,
+    ) -> CoverageResult {
+        let network = WalkNetwork::from_roads(
+            roads,
+            &NetworkParams {
+                min_component_nodes,
+            },
+        )
+        .unwrap();
+        let costs = WalkCosts::flat(&network);
+        compute_coverage(&network, &costs, centers, demand, params).unwrap()
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-6
+    }
+
+    #[test]
+    fn grid_walks_follow_the_streets() {
+        let centers = [point("c", 0.0, 0.0, 1.0)];
+        let demand = [
+            point("corner", 2.0 * STEP, 2.0 * STEP, 3.0),
+            point("off-street", 1.5 * STEP, 2.1 * STEP, 2.0),
+        ];
+        let params = CoverageParams {
+            threshold_min: 5.0,
+            ..Default::default()
+        };
+        let r = run(&grid(), 1, &centers, &demand, &params);
+        let edge = haversine_m([0.0, 0.0], [0.0, STEP]);
+        // Corner: four edges (Manhattan), 444.8 m, 5.56 min at 80 m/min: not covered in 5 min.
+        let corner = &r.demand[0];
+        assert_eq!(corner.status, DemandStatus::Ok);
+        assert!(
+            close(corner.walk_m.unwrap(), 4.0 * edge),
+            "{:?}",
+            corner.walk_m
+        );
+        assert!(close(corner.walk_min.unwrap(), 4.0 * edge / 80.0));
+        assert!(!corner.covered);
+        assert_eq!(corner.nearest_center, Some(0));
+        // Off-street: access 0.1 step up to the top street, then 2 steps up + 1.5 across.
+        let off = &r.demand[1];
+        let access = haversine_m([1.5 * STEP, 2.1 * STEP], [1.5 * STEP, 2.0 * STEP]);
+        let along = 2.0 * edge + haversine_m([0.0, 2.0 * STEP], [1.5 * STEP, 2.0 * STEP]);
+        assert!(close(off.snap.unwrap().access_m, access));
+        assert!((off.walk_m.unwrap() - (access + along)).abs() < 1e-3);
+        // 400.3 m is just over the 400 m a 5-minute walk covers.
+        assert!(off.walk_m.unwrap() > 400.0 && !off.covered);
+        let wider = run(&grid(), 1, &centers, &demand, &CoverageParams::default());
+        assert!(wider.demand.iter().all(|d| d.covered));
+    }
+
+    #[test]
+    fn resident_and_center_on_the_same_edge_walk_along_it() {
+        let centers = [point("c", 0.2 * STEP, -0.05 * STEP, 1.0)];
+        let demand = [point("r", 0.8 * STEP, 0.03 * STEP, 1.0)];
+        let r = run(&grid(), 1, &centers, &demand, &CoverageParams::default());
+        let access_c = haversine_m([0.2 * STEP, -0.05 * STEP], [0.2 * STEP, 0.0]);
+        let access_r = haversine_m([0.8 * STEP, 0.03 * STEP], [0.8 * STEP, 0.0]);
+        let along = haversine_m([0.2 * STEP, 0.0], [0.8 * STEP, 0.0]);
+        let walk = r.demand[0].walk_m.unwrap();
+        assert!(
+            (walk - (access_c + along + access_r)).abs() < 1e-3,
+            "{walk}"
+        );
+    }
+
+    #[test]
+    fn point_beyond_max_snap_is_unreachable_but_counted() {
+        let centers = [point("c", 0.0, 0.0, 1.0)];
+        // About 890 m north of the top street.
+        let demand = [
+            point("far", STEP, 0.01, 5.0),
+            point("near", STEP, STEP, 5.0),
+        ];
+        let r = run(&grid(), 1, &centers, &demand, &CoverageParams::default());
+        assert_eq!(r.demand[0].status, DemandStatus::TooFarFromNetwork);
+        assert!(r.demand[0].walk_m.is_none() && !r.demand[0].covered);
+        let s = crate::coverage::summarize(&r, &centers, &demand, &[]);
+        assert_eq!(s.total_population, 10.0);
+        assert_eq!(s.covered_population, 5.0);
+        assert_eq!(s.too_far_from_network_population, 5.0);
+        assert!(close(s.coverage_ratio, 0.5));
+        // With a larger snapping radius it reaches the network.
+        let lenient = CoverageParams {
+            max_snap_m: 1000.0,
+            ..Default::default()
+        };
+        let r = run(&grid(), 1, &centers, &demand, &lenient);
+        assert_eq!(r.demand[0].status, DemandStatus::Ok);
+    }
+
+    #[test]
+    fn islands_are_not_snapped_to_and_centerless_components_give_no_path() {
+        let mut roads = grid(); // 9 nodes, holds the center
+                                // A two-node island right next to a resident, 10 steps east.
+        roads.push(line(&[[10.0 * STEP, 0.0], [11.0 * STEP, 0.0]]));
+        // A second 9-node grid without a center, 20 steps east.
+        roads.extend(grid().into_iter().map(|mut l| {
+            l.coords.iter_mut().for_each(|c| c[0] += 20.0 * STEP);
+            l
+        }));
+        let network = WalkNetwork::from_roads(
+            &roads,
+            &NetworkParams {
+                min_component_nodes: 5,
+            },
+        )
+        .unwrap();
+        let stats = network.stats();
+        assert_eq!((stats.components, stats.eligible_components), (3, 2));
+        assert_eq!((stats.island_nodes, stats.island_edges), (2, 1));
+        let centers = [point("c", 0.0, 0.0, 1.0)];
+        let demand = [
+            point("by the island", 10.5 * STEP, 0.0001, 1.0),
+            point("in the centerless grid", 21.0 * STEP, 1.5 * STEP, 1.0),
+        ];
+        let costs = WalkCosts::flat(&network);
+        let r = compute_coverage(
+            &network,
+            &costs,
+            &centers,
+            &demand,
+            &CoverageParams::default(),
+        )
+        .unwrap();
+        // The island 11 m away is ignored; the nearest eligible street is 8 steps away.
+        assert_eq!(r.demand[0].status, DemandStatus::TooFarFromNetwork);
+        assert_eq!(r.demand[1].status, DemandStatus::NoPath);
+        let lenient = CoverageParams {
+            max_snap_m: 5000.0,
+            ..Default::default()
+        };
+        let r = compute_coverage(&network, &costs, &centers, &demand, &lenient).unwrap();
+        let snap = r.demand[0].snap.unwrap();
+        let to_grid = haversine_m([10.5 * STEP, 0.0001], [2.0 * STEP, 0.0001]);
+        assert!((snap.access_m - to_grid).abs() < 1.0, "{snap:?}");
+    }
+
+    #[test]
+    fn all_centers_off_network_is_a_valid_zero_coverage_result() {
+        let centers = [point("c", 0.0, 0.5, 1.0)];
+        let demand = [point("r", STEP, STEP, 2.0)];
+        let r = run(&grid(), 1, &centers, &demand, &CoverageParams::default());
+        assert_eq!(r.centers[0].status, DemandStatus::TooFarFromNetwork);
+        assert_eq!(r.demand[0].status, DemandStatus::NoPath);
+        let s = crate::coverage::summarize(&r, &centers, &demand, &[]);
+        assert_eq!(s.coverage_ratio, 0.0);
+        assert_eq!(s.centers_too_far_from_network, 1);
+    }
+
+    #[test]
+    fn no_center_is_an_error_and_bad_parameters_are_named() {
+        let network = WalkNetwork::from_roads(
+            &grid(),
+            &NetworkParams {
+                min_component_nodes: 1,
+            },
+        )
+        .unwrap();
+        let costs = WalkCosts::flat(&network);
+        let err =
+            compute_coverage(&network, &costs, &[], &[], &CoverageParams::default()).unwrap_err();
+        assert!(err.to_string().contains("no service center"), "{err}");
+        let bad = CoverageParams {
+            threshold_min: -1.0,
+            ..Default::default()
+        };
+        let err = compute_coverage(&network, &costs, &[point("c", 0.0, 0.0, 1.0)], &[], &bad)
+            .unwrap_err();
+        assert!(err.to_string().contains("threshold_min"), "{err}");
+    }
+}

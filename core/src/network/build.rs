@@ -1,0 +1,246 @@
+//! Building the walk graph from road lines (design §3 node rule).
+
+use std::collections::HashMap;
+
+use rstar::primitives::{GeomWithData, Line};
+use rstar::RTree;
+use serde::Serialize;
+
+use super::components::label_components;
+use super::graph::{IndexedSegment, WalkNetwork};
+use crate::geodesy::{haversine_m, LocalProjection};
+use crate::input::RoadLine;
+use crate::{Error, Result};
+
+/// Parameters of network construction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkParams {
+    /// Components with fewer nodes than this are islands: reported, never snapped to.
+    pub min_component_nodes: usize,
+}
+
+impl Default for NetworkParams {
+    fn default() -> Self {
+        Self {
+            min_component_nodes: 20,
+        }
+    }
+}
+
+/// How two vertices are recognised as the same place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum VertexKey {
+    /// OSM node id (OSM input): shared only where OSM shares the node.
+    Osm(i64),
+    /// Coordinates rounded to 1e-7 degrees (GeoJSON input).
+    Rounded(i64, i64),
+}
+
+fn vertex_key(line: &RoadLine, i: usize) -> VertexKey {
+    match &line.osm_node_ids {
+        Some(ids) => VertexKey::Osm(ids[i]),
+        None => {
+            let [lon, lat] = line.coords[i];
+            VertexKey::Rounded((lon * 1e7).round() as i64, (lat * 1e7).round() as i64)
+        }
+    }
+}
+
+impl WalkNetwork {
+    /// Builds the network from walkable road lines.
+    ///
+    /// A vertex becomes a node when it ends a line or is used by two or more lines (or
+    /// twice by one line); edges join consecutive nodes along a line. Node ids follow the
+    /// order of first appearance, so the same input always gives the same graph.
+    ///
+    /// Complexity: O(V log V) for V input vertices (hashing plus the bulk-loaded R-tree).
+    ///
+    /// # Errors
+    /// [`Error::Empty`] when there is no line with two distinct vertices.
+    pub fn from_roads(lines: &[RoadLine], params: &NetworkParams) -> Result<WalkNetwork> {
+        if params.min_component_nodes == 0 {
+            return Err(Error::InvalidParameter {
+                name: "min_component_nodes".into(),
+                reason: "must be at least 1".into(),
+            });
+        }
+        let usable: Vec<&RoadLine> = lines.iter().filter(|l| l.coords.len() >= 2).collect();
+        if usable.is_empty() {
+            return Err(Error::Empty {
+                layer: "roads".into(),
+                reason: "no walkable road line with two or more vertices".into(),
+            });
+        }
+        if u32::try_from(lines.iter().map(|l| l.coords.len()).sum::<usize>()).is_err() {
+            return Err(Error::TooLarge {
+                layer: "roads".into(),
+                reason: "more than 4 billion road vertices".into(),
+            });
+        }
+
+        // Pass 1: how often each vertex is used; line ends always count as shared.
+        let mut uses: HashMap<VertexKey, u32> = HashMap::new();
+        for line in &usable {
+            let last = line.coords.len() - 1;
+            for i in 0..=last {
+                let bump = if i == 0 || i == last { 2 } else { 1 };
+                *uses.entry(vertex_key(line, i)).or_insert(0) += bump;
+            }
+        }
+
+        // Pass 2: split lines at nodes.
+        let mut node_of_key: HashMap<VertexKey, u32> = HashMap::new();
+        let mut b = Builder::default();
+        let any_elevation = usable.iter().any(|l| l.elevations_m.is_some());
+        for line in &usable {
+            let mut edge_open = false;
+            for i in 0..line.coords.len() {
+                let key = vertex_key(line, i);
+                let is_node = uses[&key] >= 2;
+                let z = line
+                    .elevations_m
+                    .as_ref()
+                    .map_or(f64::NAN, |zs| zs.get(i).copied().unwrap_or(f64::NAN));
+                if is_node {
+                    let next_id = b.node_lonlat.len() as u32;
+                    let node = *node_of_key.entry(key).or_insert_with(|| {
+                        b.node_lonlat.push(line.coords[i]);
+                        next_id
+                    });
+                    if edge_open {
+                        b.push_vertex(line.coords[i], z);
+                        b.close_edge(node);
+                    }
+                    b.open_edge(node, line.coords[i], z, line.source_index);
+                    edge_open = true;
+                } else {
+                    b.push_vertex(line.coords[i], z);
+                }
+            }
+            b.discard_open_edge();
+        }
+        Ok(b.finish(params, any_elevation))
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    node_lonlat: Vec<[f64; 2]>,
+    edge_from: Vec<u32>,
+    edge_to: Vec<u32>,
+    edge_length_m: Vec<f64>,
+    edge_geometry_start: Vec<u32>,
+    edge_line: Vec<u32>,
+    vertex_lonlat: Vec<[f64; 2]>,
+    vertex_offset_m: Vec<f64>,
+    vertex_elevation_m: Vec<f64>,
+    open_from: u32,
+    open_line: u32,
+}
+
+impl Builder {
+    fn open_edge(&mut self, from: u32, lonlat: [f64; 2], z: f64, line: usize) {
+        self.open_from = from;
+        self.open_line = line as u32;
+        self.edge_geometry_start
+            .push(self.vertex_lonlat.len() as u32);
+        self.vertex_lonlat.push(lonlat);
+        self.vertex_offset_m.push(0.0);
+        self.vertex_elevation_m.push(z);
+    }
+
+    fn push_vertex(&mut self, lonlat: [f64; 2], z: f64) {
+        let prev = *self.vertex_lonlat.last().expect("an edge is open");
+        let offset =
+            self.vertex_offset_m.last().copied().unwrap_or(0.0) + haversine_m(prev, lonlat);
+        self.vertex_lonlat.push(lonlat);
+        self.vertex_offset_m.push(offset);
+        self.vertex_elevation_m.push(z);
+    }
+
+    fn close_edge(&mut self, to: u32) {
+        self.edge_from.push(self.open_from);
+        self.edge_to.push(to);
+        self.edge_length_m
+            .push(*self.vertex_offset_m.last().expect("edge has vertices"));
+        self.edge_line.push(self.open_line);
+    }
+
+    /// Drops the edge opened at a line's last node (it has no second node).
+    fn discard_open_edge(&mut self) {
+        let start = self.edge_geometry_start.pop().expect("an edge was opened") as usize;
+        self.vertex_lonlat.truncate(start);
+        self.vertex_offset_m.truncate(start);
+        self.vertex_elevation_m.truncate(start);
+    }
+
+    fn finish(mut self, params: &NetworkParams, any_elevation: bool) -> WalkNetwork {
+        self.edge_geometry_start
+            .push(self.vertex_lonlat.len() as u32);
+        let node_count = self.node_lonlat.len();
+        let projection = LocalProjection::fitting(&self.node_lonlat);
+
+        // CSR adjacency: count, prefix-sum, fill (two arcs per edge, self-loops once each way).
+        let mut arc_start = vec![0u32; node_count + 1];
+        for (&a, &b) in self.edge_from.iter().zip(&self.edge_to) {
+            arc_start[a as usize + 1] += 1;
+            arc_start[b as usize + 1] += 1;
+        }
+        for v in 0..node_count {
+            arc_start[v + 1] += arc_start[v];
+        }
+        let arc_count = arc_start[node_count] as usize;
+        let mut fill = arc_start.clone();
+        let mut arc_head = vec![0u32; arc_count];
+        let mut arc_edge = vec![0u32; arc_count];
+        let mut arc_forward = vec![false; arc_count];
+        for e in 0..self.edge_from.len() {
+            let (a, b) = (self.edge_from[e], self.edge_to[e]);
+            for (tail, head, forward) in [(a, b, true), (b, a, false)] {
+                let slot = fill[tail as usize] as usize;
+                fill[tail as usize] += 1;
+                arc_head[slot] = head;
+                arc_edge[slot] = e as u32;
+                arc_forward[slot] = forward;
+            }
+        }
+
+        let (node_component, component_nodes) = label_components(node_count, &arc_start, &arc_head);
+
+        let mut segments: Vec<IndexedSegment> = Vec::new();
+        for e in 0..self.edge_from.len() {
+            let component = node_component[self.edge_from[e] as usize];
+            if (component_nodes[component as usize] as usize) < params.min_component_nodes {
+                continue;
+            }
+            let range =
+                self.edge_geometry_start[e] as usize..self.edge_geometry_start[e + 1] as usize;
+            let coords = &self.vertex_lonlat[range];
+            for (s, pair) in coords.windows(2).enumerate() {
+                let line = Line::new(projection.to_xy(pair[0]), projection.to_xy(pair[1]));
+                segments.push(GeomWithData::new(line, (e as u32, s as u32)));
+            }
+        }
+
+        WalkNetwork {
+            projection,
+            node_lonlat: self.node_lonlat,
+            edge_from: self.edge_from,
+            edge_to: self.edge_to,
+            edge_length_m: self.edge_length_m,
+            edge_geometry_start: self.edge_geometry_start,
+            vertex_lonlat: self.vertex_lonlat,
+            vertex_offset_m: self.vertex_offset_m,
+            vertex_elevation_m: any_elevation.then_some(self.vertex_elevation_m),
+            edge_line: self.edge_line,
+            arc_start,
+            arc_head,
+            arc_edge,
+            arc_forward,
+            node_component,
+            component_nodes,
+            min_component_nodes: params.min_component_nodes,
+            segment_index: RTree::bulk_load(segments),
+        }
+    }
+}

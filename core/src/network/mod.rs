@@ -1,0 +1,10 @@
+//! Network stage: the walk graph, its components, spatial index and snapping.
+
+mod build;
+mod components;
+mod graph;
+mod snap;
+
+pub use build::NetworkParams;
+pub use graph::{EdgeId, NetworkStats, NodeId, WalkNetwork};
+pub use snap::Snap;

@@ -1,0 +1,233 @@
+//! `report.md`: a short Markdown report a planner can paste into a memo.
+
+use std::fmt::Write;
+
+use crate::coverage::{CoverageParams, CoverageSummary};
+use crate::network::NetworkStats;
+
+/// One row of the gaps table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapRow {
+    /// 1 = the gap with the most population.
+    pub rank: usize,
+    /// Population in the gap.
+    pub population: f64,
+    /// Residents (points) in the gap.
+    pub residents: usize,
+    /// Population-weighted mean walk, minutes (None when nobody there has a walk).
+    pub mean_walk_min: Option<f64>,
+    /// Longest walk, minutes.
+    pub max_walk_min: Option<f64>,
+    /// Population-weighted centre, `[lon, lat]`.
+    pub centroid_lonlat: [f64; 2],
+}
+
+/// Everything the report shows besides the summary itself.
+#[derive(Debug, Clone)]
+pub struct ReportContext<'a> {
+    /// Report title (e.g. the study area).
+    pub title: &'a str,
+    /// Input lines: `(role, source, used, skipped)`.
+    pub inputs: Vec<(String, String, usize, usize)>,
+    /// Network size.
+    pub network: &'a NetworkStats,
+    /// Parameters used.
+    pub params: &'a CoverageParams,
+    /// The summary.
+    pub summary: &'a CoverageSummary,
+    /// Largest gaps first; the report shows at most [`REPORT_GAP_ROWS`].
+    pub gaps: Vec<GapRow>,
+}
+
+/// Gap rows shown in the report (all gaps are in `gaps.geojson`).
+pub const REPORT_GAP_ROWS: usize = 10;
+
+fn pct(x: f64) -> String {
+    format!("{:.1} %", x * 100.0)
+}
+
+fn num(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as i64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn minutes(x: Option<f64>) -> String {
+    x.map_or("–".to_string(), |m| format!("{m:.1}"))
+}
+
+/// Renders the Markdown report.
+pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
+    let s = ctx.summary;
+    let p = ctx.params;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", ctx.title);
+    let _ = writeln!(
+        out,
+        "**{} of the population ({} of {}) lives within a {}-minute walk of a service center.**\n",
+        pct(s.coverage_ratio),
+        num(s.covered_population),
+        num(s.total_population),
+        num(p.threshold_min)
+    );
+    let _ = writeln!(out, "## Coverage\n");
+    let _ = writeln!(out, "| | population | residents |\n|---|---:|---:|");
+    let rows = [
+        ("Covered", s.covered_population, s.residents_covered),
+        (
+            "Reachable but beyond the threshold",
+            s.uncovered_reachable_population,
+            s.residents_uncovered_reachable,
+        ),
+        (
+            "Too far from the walking network",
+            s.too_far_from_network_population,
+            s.residents_too_far_from_network,
+        ),
+        (
+            "No path to any center",
+            s.no_path_population,
+            s.residents_no_path,
+        ),
+        ("**Total**", s.total_population, s.residents),
+    ];
+    for (label, pop, n) in rows {
+        let _ = writeln!(out, "| {label} | {} | {n} |", num(pop));
+    }
+    let _ = writeln!(
+        out,
+        "\nMean walk {} min, median {} min (residents with a walk).\n",
+        minutes(s.mean_walk_min),
+        minutes(s.median_walk_min)
+    );
+    let _ = writeln!(out, "## Walk time\n");
+    let _ = writeln!(out, "| minutes | population | share |\n|---|---:|---:|");
+    for bin in &s.histogram {
+        let share = if s.total_population > 0.0 {
+            bin.population / s.total_population
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            bin.label,
+            num(bin.population),
+            pct(share)
+        );
+    }
+    let unreachable = s.too_far_from_network_population + s.no_path_population;
+    if unreachable > 0.0 {
+        let _ = writeln!(
+            out,
+            "| no walk | {} | {} |",
+            num(unreachable),
+            pct(unreachable / s.total_population.max(f64::MIN_POSITIVE))
+        );
+    }
+    if !ctx.gaps.is_empty() {
+        let _ = writeln!(out, "\n## Largest gaps\n");
+        let _ = writeln!(
+            out,
+            "| rank | population | residents | mean walk (min) | longest walk (min) | location (lon, lat) |\n|---:|---:|---:|---:|---:|---|"
+        );
+        for g in ctx.gaps.iter().take(REPORT_GAP_ROWS) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {:.5}, {:.5} |",
+                g.rank,
+                num(g.population),
+                g.residents,
+                minutes(g.mean_walk_min),
+                minutes(g.max_walk_min),
+                g.centroid_lonlat[0],
+                g.centroid_lonlat[1]
+            );
+        }
+        if ctx.gaps.len() > REPORT_GAP_ROWS {
+            let _ = writeln!(
+                out,
+                "\n{} more gaps in `gaps.geojson`.",
+                ctx.gaps.len() - REPORT_GAP_ROWS
+            );
+        }
+    }
+    let _ = writeln!(out, "\n## Centers\n");
+    let _ = writeln!(
+        out,
+        "| center | served population (within {} min) | nearest for population |\n|---|---:|---:|",
+        num(p.threshold_min)
+    );
+    let mut centers: Vec<_> = s.per_center.iter().collect();
+    centers.sort_by(|a, b| {
+        b.served_population
+            .total_cmp(&a.served_population)
+            .then(a.id.cmp(&b.id))
+    });
+    for c in centers {
+        let note = if c.status == "ok" {
+            ""
+        } else {
+            " (off the network, not used)"
+        };
+        let _ = writeln!(
+            out,
+            "| {}{note} | {} | {} |",
+            c.id,
+            num(c.served_population),
+            num(c.nearest_population)
+        );
+    }
+    if !s.per_unit.is_empty() {
+        let _ = writeln!(out, "\n## Reporting units\n");
+        let _ = writeln!(
+            out,
+            "| unit | population | covered | coverage | mean walk (min) |\n|---|---:|---:|---:|---:|"
+        );
+        for u in &s.per_unit {
+            let name = u.name.as_deref().unwrap_or(&u.id);
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {} | {} | {} |",
+                num(u.population),
+                num(u.covered_population),
+                pct(u.coverage_ratio),
+                minutes(u.mean_walk_min)
+            );
+        }
+        if s.residents_outside_units > 0 {
+            let _ = writeln!(
+                out,
+                "\n{} residents lie outside every reporting unit.",
+                s.residents_outside_units
+            );
+        }
+    }
+    let _ = writeln!(out, "\n## Method\n");
+    let _ = writeln!(
+        out,
+        "Walks follow the walking network ({} nodes, {} edges, {:.1} km; {} of {} components used, {} island nodes left out). \
+Walking speed {} km/h; threshold {} min; points farther than {} m from the network are counted as unreachable.",
+        ctx.network.nodes,
+        ctx.network.edges,
+        ctx.network.length_km,
+        ctx.network.eligible_components,
+        ctx.network.components,
+        ctx.network.island_nodes,
+        num(p.speed_kmh),
+        num(p.threshold_min),
+        num(p.max_snap_m)
+    );
+    if !ctx.inputs.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n| input | source | used | skipped |\n|---|---|---:|---:|"
+        );
+        for (role, source, used, skipped) in &ctx.inputs {
+            let _ = writeln!(out, "| {role} | {source} | {used} | {skipped} |");
+        }
+    }
+    out
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project. Installs nothing that is already present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "lints"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+step "benches compile"
+cargo bench --workspace --no-run --quiet
+
+step "tests"
+cargo test --workspace
