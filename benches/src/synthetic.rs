@@ -990,6 +990,18 @@ mod tests {
         assert!((north[1] - 31.6).abs() < 1e-6);
     }
 
+    /// The reference count agrees with the network lifecircle builds from the lines.
+    #[test]
+    fn graph_size_matches_lifecircle_network() {
+        let lines = generate_city(&small(8));
+        let network =
+            lifecircle::WalkNetwork::from_roads(&lines, &lifecircle::NetworkParams::default())
+                .expect("a synthetic city is a valid network");
+        let size = graph_size(&lines);
+        assert_eq!(size.nodes, network.node_count());
+        assert_eq!(size.edges, network.edge_count());
+    }
+
     #[test]
     fn graph_size_counts_by_the_rule() {
         let line = |coords: Vec<[f64; 2]>| RoadLine {
