@@ -1,1 +1,13 @@
-//! Shared helpers for the lifecircle benchmarks.
+//! Shared helpers for the lifecircle benchmarks: seeded synthetic cities and points.
+//!
+//! Everything here is deterministic: the same parameters and seed give byte-identical
+//! output, so benchmark inputs can be regenerated instead of stored.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod synthetic;
+
+pub use synthetic::{
+    build_city, generate_city, generate_points, graph_size, GraphSize, LocalProjection, LonLatBox,
+    PointKind, River, RiverAxis, SyntheticCity, SyntheticCityParams,
+};

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Peer comparison end to end: set up the venv, export cases, run every peer.
+#
+#   bash benches/peers/run.sh                 # default sizes: 10000 100000 1000000
+#   SIZES="10000 50000" REPS=3 bash benches/peers/run.sh
+#
+# Cases go to $OUT (default target dir/peer-cases); results to $OUT/peers.json.
+# Each size is exported twice: seeds with random initial costs and no bound, and seeds
+# with zero costs bounded at 1,200 m (a 15-minute walk), where SciPy's native
+# multi-source form also runs.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+out="${OUT:-$target/peer-cases}"
+sizes="${SIZES:-10000 100000 1000000}"
+reps="${REPS:-5}"
+sources="${SOURCES:-50}"
+
+bash "$here/setup.sh"
+(cd "$root" && CARGO_TARGET_DIR="$target" cargo build --quiet --release \
+  -p lifecircle-benches --bin export_peer_case)
+export_case="$target/release/export_peer_case"
+
+cases=()
+for n in $sizes; do
+  "$export_case" --nodes "$n" --sources "$sources" --reps "$((reps + 4))" \
+    --out "$out/n$n-costs"
+  "$export_case" --nodes "$n" --sources "$sources" --reps "$((reps + 4))" \
+    --max-initial-cost-m 0 --limit-m 1200 --out "$out/n$n-zero-1200m"
+  cases+=("$out/n$n-costs" "$out/n$n-zero-1200m")
+done
+
+"$here/.venv/bin/python" "$here/run_peers.py" --reps "$reps" --json "$out/peers.json" "${cases[@]}"

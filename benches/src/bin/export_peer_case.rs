@@ -1,0 +1,199 @@
+//! Exports a peer comparison case: a network, seeded sources, lifecircle's distances
+//! and lifecircle's timing, in the exchange format of `benches/peers/FORMAT.md`.
+//!
+//! ```text
+//! export_peer_case --nodes 100000 --sources 50 --out /tmp/case-100k
+//! ```
+//!
+//! The network comes from a synthetic city (`lifecircle_benches::build_city`). Sources are
+//! random nodes with random initial costs (as if snapped from centers off the network);
+//! lifecircle's `MultiSourceSearch` computes the distance of every node to its nearest
+//! source, and its median time over `--reps` runs goes into `meta.json`.
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{ensure, Context, Result};
+use clap::Parser;
+use lifecircle::{MultiSourceSearch, NetworkParams, NodeId, Seed, WalkCosts, WalkNetwork};
+use lifecircle_benches::{build_city, SyntheticCityParams};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Version of the exchange format written here (see FORMAT.md).
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Parser)]
+#[command(about = "Export a shortest-path case for the peer comparison harness")]
+struct Args {
+    /// Target node count of the synthetic city.
+    #[arg(long, default_value_t = 100_000)]
+    nodes: usize,
+    /// Seed of the city and of the source choice.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Number of source nodes (seeds of the multi-source search).
+    #[arg(long, default_value_t = 50)]
+    sources: usize,
+    /// Initial costs are drawn uniformly from [0, this) metres; 0 makes them all zero.
+    #[arg(long, default_value_t = 100.0)]
+    max_initial_cost_m: f64,
+    /// Search bound in metres: nodes farther than this are unreached. Default: none.
+    #[arg(long)]
+    limit_m: Option<f64>,
+    /// Timed repetitions of our search (after one warm-up run).
+    #[arg(long, default_value_t = 9)]
+    reps: usize,
+    /// Output directory (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+fn median_ms(mut runs_ms: Vec<f64>) -> f64 {
+    runs_ms.sort_by(f64::total_cmp);
+    let n = runs_ms.len();
+    if n % 2 == 1 {
+        runs_ms[n / 2]
+    } else {
+        (runs_ms[n / 2 - 1] + runs_ms[n / 2]) / 2.0
+    }
+}
+
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<fs::File>) -> std::io::Result<()>,
+) -> Result<()> {
+    let file = fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    ensure!(args.reps >= 1, "--reps must be at least 1");
+    ensure!(args.sources >= 1, "--sources must be at least 1");
+    ensure!(
+        args.max_initial_cost_m >= 0.0,
+        "--max-initial-cost-m must not be negative"
+    );
+    let limit_m = args.limit_m.unwrap_or(f64::INFINITY);
+
+    let city_params = SyntheticCityParams::new(args.nodes, args.seed);
+    let start = Instant::now();
+    let city = build_city(&city_params);
+    let generate_ms = start.elapsed().as_secs_f64() * 1e3;
+
+    let start = Instant::now();
+    let network = WalkNetwork::from_roads(&city.lines, &NetworkParams::default())?;
+    let build_ms = start.elapsed().as_secs_f64() * 1e3;
+    drop(city);
+    let n = network.node_count();
+    ensure!(u32::try_from(n).is_ok(), "too many nodes for the format");
+
+    let mut rng = ChaCha8Rng::seed_from_u64(args.seed ^ 0x5eed_5eed);
+    let seeds: Vec<Seed> = (0..args.sources)
+        .map(|k| {
+            let cost_m = if args.max_initial_cost_m > 0.0 {
+                rng.random_range(0.0..args.max_initial_cost_m)
+            } else {
+                0.0
+            };
+            Seed {
+                node: NodeId(rng.random_range(0..n as u32)),
+                cost_m,
+                length_m: cost_m,
+                source: k as u32,
+            }
+        })
+        .collect();
+
+    let costs = WalkCosts::flat(&network);
+    let mut search = MultiSourceSearch::new(&network);
+    search.run(&network, &costs, &seeds, limit_m); // warm-up
+    let runs_ms: Vec<f64> = (0..args.reps)
+        .map(|_| {
+            let start = Instant::now();
+            search.run(&network, &costs, &seeds, limit_m);
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    let ours_ms = median_ms(runs_ms.clone());
+    let reached = search.reached().count();
+
+    fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let edge_count = network.edge_count();
+    write_file(&args.out.join("graph.bin"), |w| {
+        w.write_all(&(n as u32).to_le_bytes())?;
+        w.write_all(&(edge_count as u32).to_le_bytes())?;
+        for (a, _, _) in network.edges() {
+            w.write_all(&a.0.to_le_bytes())?;
+        }
+        for (_, b, _) in network.edges() {
+            w.write_all(&b.0.to_le_bytes())?;
+        }
+        for (_, _, length_m) in network.edges() {
+            w.write_all(&length_m.to_le_bytes())?;
+        }
+        Ok(())
+    })?;
+    write_file(&args.out.join("sources.bin"), |w| {
+        w.write_all(&(seeds.len() as u32).to_le_bytes())?;
+        for s in &seeds {
+            w.write_all(&s.node.0.to_le_bytes())?;
+            w.write_all(&s.cost_m.to_le_bytes())?;
+        }
+        Ok(())
+    })?;
+    write_file(&args.out.join("expected.bin"), |w| {
+        w.write_all(&(n as u32).to_le_bytes())?;
+        for v in 0..n as u32 {
+            let d = search.cost_m(NodeId(v)).unwrap_or(f64::INFINITY);
+            w.write_all(&d.to_le_bytes())?;
+        }
+        Ok(())
+    })?;
+
+    let meta = serde_json::json!({
+        "format_version": FORMAT_VERSION,
+        "case": format!(
+            "synthetic-{}-seed{}-{}src-{}-{}",
+            args.nodes,
+            args.seed,
+            args.sources,
+            if args.max_initial_cost_m > 0.0 { "costs" } else { "zero" },
+            args.limit_m.map_or("unbounded".to_owned(), |l| format!("{l}m")),
+        ),
+        "source": {
+            "kind": "synthetic",
+            "target_nodes": args.nodes,
+            "seed": args.seed,
+        },
+        "node_count": n,
+        "edge_count": edge_count,
+        "source_count": seeds.len(),
+        "max_initial_cost_m": args.max_initial_cost_m,
+        "limit_m": args.limit_m,
+        "reached_nodes": reached,
+        "ours_ms": ours_ms,
+        "ours_runs_ms": runs_ms,
+        "ours_build_ms": build_ms,
+        "ours_generate_ms": generate_ms,
+        "ours_tool": format!("lifecircle {} MultiSourceSearch (flat costs)", env!("CARGO_PKG_VERSION")),
+    });
+    fs::write(
+        args.out.join("meta.json"),
+        serde_json::to_string_pretty(&meta)? + "\n",
+    )?;
+    println!(
+        "{}: {n} nodes, {edge_count} edges, {} sources, {reached} reached; \
+         build {build_ms:.1} ms, search median {ours_ms:.2} ms over {} runs",
+        args.out.display(),
+        seeds.len(),
+        args.reps
+    );
+    Ok(())
+}
