@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compute who is within a walk of a service center, with gaps and service areas.
-    Coverage(CoverageArgs),
+    Coverage(Box<CoverageArgs>),
     /// Run the whole pipeline on the bundled Isle of Man sample.
     Demo(DemoArgs),
 }

@@ -11,7 +11,7 @@ use crate::args::{Cli, Command};
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Coverage(args) => coverage::run(args),
+        Command::Coverage(args) => coverage::run(*args),
         Command::Demo(args) => demo::run(args),
     }
 }

@@ -188,7 +188,10 @@ pub fn run(
         out_dir.write("network.geojson", &network_geojson(&reach))?;
         out_dir.write("service_areas.geojson", &service_areas_geojson(&areas))?;
         if let Some(u) = &inputs.units {
-            out_dir.write("units.geojson", &units_geojson(&u.data.units, &summary.per_unit))?;
+            out_dir.write(
+                "units.geojson",
+                &units_geojson(&u.data.units, &summary.per_unit),
+            )?;
         }
         let report = markdown_report(&ReportContext {
             title,

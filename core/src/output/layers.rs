@@ -89,7 +89,10 @@ pub fn service_areas_geojson(areas: &[ServiceArea]) -> String {
     for a in areas {
         let mut p = Map::new();
         p.insert("center".into(), json!(a.center_id));
-        p.insert("reached_length_m".into(), json!(round_to(a.reached_length_m, 2)));
+        p.insert(
+            "reached_length_m".into(),
+            json!(round_to(a.reached_length_m, 2)),
+        );
         p.insert(
             "reachable_population".into(),
             json!(round_to(a.reachable_population, 3)),
@@ -122,7 +125,10 @@ pub fn units_geojson(units: &[ReportingUnit], summaries: &[UnitSummary]) -> Stri
             "unreachable_population".into(),
             json!(round_to(s.unreachable_population, 3)),
         );
-        p.insert("coverage_ratio".into(), json!(round_to(s.coverage_ratio, 6)));
+        p.insert(
+            "coverage_ratio".into(),
+            json!(round_to(s.coverage_ratio, 6)),
+        );
         p.insert("mean_walk_min".into(), opt(s.mean_walk_min, 3));
         w.push(multipolygon_geometry(&unit.geometry), p);
     }

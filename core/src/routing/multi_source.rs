@@ -218,8 +218,7 @@ mod tests {
                     }
                 }
             }
-            for v in 0..network.node_count() {
-                let want = expected[v];
+            for (v, &want) in expected.iter().enumerate() {
                 let got = search.cost_m(NodeId(v as u32));
                 if want <= limit {
                     let got = got.unwrap_or_else(|| panic!("case {case}: node {v} unreached"));
