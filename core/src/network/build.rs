@@ -64,7 +64,11 @@ impl WalkNetwork {
                 reason: "must be at least 1".into(),
             });
         }
-        let usable: Vec<&RoadLine> = lines.iter().filter(|l| l.coords.len() >= 2).collect();
+        let usable: Vec<(usize, &RoadLine)> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.coords.len() >= 2)
+            .collect();
         if usable.is_empty() {
             return Err(Error::Empty {
                 layer: "roads".into(),
@@ -80,7 +84,7 @@ impl WalkNetwork {
 
         // Pass 1: how often each vertex is used; line ends always count as shared.
         let mut uses: HashMap<VertexKey, u32> = HashMap::new();
-        for line in &usable {
+        for (_, line) in &usable {
             let last = line.coords.len() - 1;
             for i in 0..=last {
                 let bump = if i == 0 || i == last { 2 } else { 1 };
@@ -91,8 +95,8 @@ impl WalkNetwork {
         // Pass 2: split lines at nodes.
         let mut node_of_key: HashMap<VertexKey, u32> = HashMap::new();
         let mut b = Builder::default();
-        let any_elevation = usable.iter().any(|l| l.elevations_m.is_some());
-        for line in &usable {
+        let any_elevation = usable.iter().any(|(_, l)| l.elevations_m.is_some());
+        for &(line_index, line) in &usable {
             let mut edge_open = false;
             for i in 0..line.coords.len() {
                 let key = vertex_key(line, i);
@@ -111,7 +115,7 @@ impl WalkNetwork {
                         b.push_vertex(line.coords[i], z);
                         b.close_edge(node);
                     }
-                    b.open_edge(node, line.coords[i], z, line.source_index);
+                    b.open_edge(node, line.coords[i], z, line_index);
                     edge_open = true;
                 } else {
                     b.push_vertex(line.coords[i], z);

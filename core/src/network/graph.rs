@@ -73,7 +73,7 @@ pub struct WalkNetwork {
     pub(crate) vertex_offset_m: Vec<f64>,
     /// Elevation for each vertex (NaN where unknown).
     pub(crate) vertex_elevation_m: Option<Vec<f64>>,
-    /// Index of the input road line each edge came from.
+    /// Position, in the slice given to `from_roads`, of the line each edge came from.
     pub(crate) edge_line: Vec<u32>,
     /// `arc_start[v]..arc_start[v + 1]` are the arcs leaving node `v`.
     pub(crate) arc_start: Vec<u32>,
@@ -121,7 +121,8 @@ impl WalkNetwork {
         &self.vertex_lonlat[self.edge_vertex_range(edge)]
     }
 
-    /// Index of the input road line this edge came from.
+    /// Position, in the slice given to [`WalkNetwork::from_roads`], of the road line this
+    /// edge came from (so its tags are `lines[network.edge_source_line(e)].tags`).
     pub fn edge_source_line(&self, edge: EdgeId) -> usize {
         self.edge_line[edge.index()] as usize
     }
