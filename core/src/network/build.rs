@@ -51,7 +51,8 @@ impl WalkNetwork {
     ///
     /// A vertex becomes a node when it ends a line or is used by two or more lines (or
     /// twice by one line); edges join consecutive nodes along a line. Node ids follow the
-    /// order of first appearance, so the same input always gives the same graph.
+    /// position along a Hilbert curve (ties: order of first appearance), which keeps
+    /// searches cache-friendly; the same input always gives the same graph.
     ///
     /// Complexity: O(V log V) for V input vertices (hashing plus the bulk-loaded R-tree).
     ///
@@ -127,6 +128,30 @@ impl WalkNetwork {
     }
 }
 
+/// Cells per side of the grid the Hilbert order is computed on (2^16).
+const HILBERT_SIDE: u32 = 1 << 16;
+
+/// Position of cell `(x, y)` along a Hilbert curve filling a `HILBERT_SIDE`² grid.
+fn hilbert_index(mut x: u32, mut y: u32) -> u64 {
+    let mut d: u64 = 0;
+    let mut s = HILBERT_SIDE / 2;
+    while s > 0 {
+        let rx = u32::from(x & s > 0);
+        let ry = u32::from(y & s > 0);
+        d += u64::from(s) * u64::from(s) * u64::from((3 * rx) ^ ry);
+        // Rotate the quadrant so the curve stays continuous.
+        if ry == 0 {
+            if rx == 1 {
+                x = s.wrapping_sub(1).wrapping_sub(x) & (HILBERT_SIDE - 1);
+                y = s.wrapping_sub(1).wrapping_sub(y) & (HILBERT_SIDE - 1);
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s /= 2;
+    }
+    d
+}
+
 #[derive(Default)]
 struct Builder {
     node_lonlat: Vec<[f64; 2]>,
@@ -168,6 +193,40 @@ impl Builder {
         self.edge_length_m
             .push(*self.vertex_offset_m.last().expect("edge has vertices"));
         self.edge_line.push(self.open_line);
+    }
+
+    /// Renumbers nodes in Hilbert-curve order of their position (ties: first appearance),
+    /// so nodes near each other on the ground sit near each other in memory and a search
+    /// front walks mostly cache-resident arrays.
+    fn renumber_nodes_along_hilbert_curve(&mut self, projection: &LocalProjection) {
+        let xy: Vec<[f64; 2]> = self.node_lonlat.iter().map(|&p| projection.to_xy(p)).collect();
+        let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for p in &xy {
+            for k in 0..2 {
+                min[k] = min[k].min(p[k]);
+                max[k] = max[k].max(p[k]);
+            }
+        }
+        let span = (max[0] - min[0]).max(max[1] - min[1]).max(1e-9);
+        let cells = f64::from(HILBERT_SIDE - 1);
+        let mut order: Vec<(u64, u32)> = xy
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let x = ((p[0] - min[0]) / span * cells).round() as u32;
+                let y = ((p[1] - min[1]) / span * cells).round() as u32;
+                (hilbert_index(x, y), i as u32)
+            })
+            .collect();
+        order.sort_unstable();
+        let mut new_id = vec![0u32; order.len()];
+        for (new, &(_, old)) in order.iter().enumerate() {
+            new_id[old as usize] = new as u32;
+        }
+        self.node_lonlat = order.iter().map(|&(_, old)| self.node_lonlat[old as usize]).collect();
+        for v in self.edge_from.iter_mut().chain(self.edge_to.iter_mut()) {
+            *v = new_id[*v as usize];
+        }
     }
 
     /// Drops the edge opened at a line's last node (it has no second node).
@@ -245,6 +304,27 @@ impl Builder {
             component_nodes,
             min_component_nodes: params.min_component_nodes,
             segment_index: RTree::bulk_load(segments),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hilbert_index_visits_every_cell_of_a_small_grid_once_with_unit_steps() {
+        // On the full grid, consecutive indexes must be neighbouring cells; check the
+        // lowest 4x4 block, which the curve fills before leaving it.
+        let mut cells: Vec<(u64, (u32, u32))> = (0..4)
+            .flat_map(|x| (0..4).map(move |y| (hilbert_index(x, y), (x, y))))
+            .collect();
+        cells.sort_unstable();
+        let indexes: Vec<u64> = cells.iter().map(|c| c.0).collect();
+        assert_eq!(indexes, (0..16).collect::<Vec<u64>>());
+        for pair in cells.windows(2) {
+            let ((x0, y0), (x1, y1)) = (pair[0].1, pair[1].1);
+            assert_eq!(x0.abs_diff(x1) + y0.abs_diff(y1), 1, "{pair:?}");
         }
     }
 }

@@ -17,6 +17,9 @@ pub struct WalkCosts {
     /// For each arc `tail -> head`: the cost of walking it the other way, `head -> tail`.
     /// Searches run from centers *backwards* to residents, so this is the cost they add.
     pub(crate) arc_toward_tail_m: Vec<f64>,
+    /// Every cost equals the edge length (flat ground, no closures): searches then need
+    /// not track walked length separately.
+    pub(crate) lengths_equal_costs: bool,
 }
 
 impl WalkCosts {
@@ -50,10 +53,16 @@ impl WalkCosts {
                 }
             })
             .collect();
+        let lengths_equal_costs = forward_m
+            .iter()
+            .zip(&backward_m)
+            .zip(&network.edge_length_m)
+            .all(|((f, b), l)| f == l && b == l);
         Self {
             forward_m,
             backward_m,
             arc_toward_tail_m,
+            lengths_equal_costs,
         }
     }
 

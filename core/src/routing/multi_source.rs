@@ -1,9 +1,7 @@
 //! Bounded multi-source Dijkstra with reusable scratch buffers.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use super::costs::WalkCosts;
+use super::radix_heap::RadixHeap;
 use crate::network::{NodeId, WalkNetwork};
 
 /// A starting point of a search: a node reached from source `source` at a known cost.
@@ -48,7 +46,10 @@ pub struct MultiSourceSearch {
     length_m: Vec<f64>,
     source: Vec<u32>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(u64, u32, u32)>>,
+    heap: RadixHeap<(u32, u32)>,
+    /// False when lengths equal costs (flat costs, seeds with equal cost and length):
+    /// then `length_m` is not written and lengths are read from `cost_m`.
+    tracking_length: bool,
 }
 
 const UNREACHED: u32 = u32::MAX;
@@ -62,7 +63,8 @@ impl MultiSourceSearch {
             length_m: vec![f64::INFINITY; n],
             source: vec![UNREACHED; n],
             touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            heap: RadixHeap::new(),
+            tracking_length: true,
         }
     }
 
@@ -70,32 +72,49 @@ impl MultiSourceSearch {
     /// (use `f64::INFINITY` for no bound). Previous results are cleared first.
     pub fn run(&mut self, network: &WalkNetwork, costs: &WalkCosts, seeds: &[Seed], limit_m: f64) {
         self.reset();
+        self.tracking_length =
+            !(costs.lengths_equal_costs && seeds.iter().all(|s| s.cost_m == s.length_m));
         for seed in seeds {
             if seed.cost_m <= limit_m {
                 self.offer(seed.node.0, seed.cost_m, seed.length_m, seed.source);
             }
         }
-        while let Some(Reverse((cost_bits, source, v))) = self.heap.pop() {
+        let arc_start = &network.arc_start[..];
+        let arc_head = &network.arc_head[..];
+        let arc_cost = &costs.arc_toward_tail_m[..];
+        while let Some((cost_bits, (source, v))) = self.heap.pop() {
             let cost = f64::from_bits(cost_bits);
             let vi = v as usize;
             if cost != self.cost_m[vi] || source != self.source[vi] {
                 continue; // stale entry
             }
-            let length = self.length_m[vi];
-            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
-            for arc in arcs {
-                let step = costs.arc_toward_tail_m[arc];
-                let next_cost = cost + step;
+            let length = if self.tracking_length {
+                self.length_m[vi]
+            } else {
+                cost
+            };
+            for arc in arc_start[vi] as usize..arc_start[vi + 1] as usize {
+                let next_cost = cost + arc_cost[arc];
                 if next_cost > limit_m {
                     continue;
                 }
-                let edge = network.arc_edge[arc] as usize;
-                let next_length = length + network.edge_length_m[edge];
-                self.offer(network.arc_head[arc], next_cost, next_length, source);
+                let head = arc_head[arc];
+                let hi = head as usize;
+                // Cheap pre-check before touching anything else of the head node.
+                if next_cost > self.cost_m[hi] {
+                    continue;
+                }
+                let next_length = if self.tracking_length {
+                    length + network.edge_length_m[network.arc_edge[arc] as usize]
+                } else {
+                    next_cost
+                };
+                self.offer(head, next_cost, next_length, source);
             }
         }
     }
 
+    #[inline]
     fn offer(&mut self, v: u32, cost: f64, length: f64, source: u32) {
         let vi = v as usize;
         let better =
@@ -107,9 +126,11 @@ impl MultiSourceSearch {
             self.touched.push(v);
         }
         self.cost_m[vi] = cost;
-        self.length_m[vi] = length;
+        if self.tracking_length {
+            self.length_m[vi] = length;
+        }
         self.source[vi] = source;
-        self.heap.push(Reverse((cost.to_bits(), source, v)));
+        self.heap.push(cost.to_bits(), (source, v));
     }
 
     fn reset(&mut self) {
@@ -131,7 +152,11 @@ impl MultiSourceSearch {
 
     /// Length of that cheapest walk, metres.
     pub fn length_m(&self, node: NodeId) -> Option<f64> {
-        let l = self.length_m[node.index()];
+        let l = if self.tracking_length {
+            self.length_m[node.index()]
+        } else {
+            self.cost_m[node.index()]
+        };
         l.is_finite().then_some(l)
     }
 
