@@ -199,7 +199,11 @@ impl Builder {
     /// so nodes near each other on the ground sit near each other in memory and a search
     /// front walks mostly cache-resident arrays.
     fn renumber_nodes_along_hilbert_curve(&mut self, projection: &LocalProjection) {
-        let xy: Vec<[f64; 2]> = self.node_lonlat.iter().map(|&p| projection.to_xy(p)).collect();
+        let xy: Vec<[f64; 2]> = self
+            .node_lonlat
+            .iter()
+            .map(|&p| projection.to_xy(p))
+            .collect();
         let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
         for p in &xy {
             for k in 0..2 {
@@ -223,7 +227,10 @@ impl Builder {
         for (new, &(_, old)) in order.iter().enumerate() {
             new_id[old as usize] = new as u32;
         }
-        self.node_lonlat = order.iter().map(|&(_, old)| self.node_lonlat[old as usize]).collect();
+        self.node_lonlat = order
+            .iter()
+            .map(|&(_, old)| self.node_lonlat[old as usize])
+            .collect();
         for v in self.edge_from.iter_mut().chain(self.edge_to.iter_mut()) {
             *v = new_id[*v as usize];
         }
@@ -242,6 +249,7 @@ impl Builder {
             .push(self.vertex_lonlat.len() as u32);
         let node_count = self.node_lonlat.len();
         let projection = LocalProjection::fitting(&self.node_lonlat);
+        self.renumber_nodes_along_hilbert_curve(&projection);
 
         // CSR adjacency: count, prefix-sum, fill (two arcs per edge, self-loops once each way).
         let mut arc_start = vec![0u32; node_count + 1];

@@ -2,7 +2,6 @@
 
 mod costs;
 mod multi_source;
-mod radix_heap;
 
 pub use costs::WalkCosts;
 pub use multi_source::{MultiSourceSearch, Seed};

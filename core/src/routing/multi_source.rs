@@ -1,7 +1,9 @@
 //! Bounded multi-source Dijkstra with reusable scratch buffers.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use super::costs::WalkCosts;
-use super::radix_heap::RadixHeap;
 use crate::network::{NodeId, WalkNetwork};
 
 /// A starting point of a search: a node reached from source `source` at a known cost.
@@ -46,13 +48,22 @@ pub struct MultiSourceSearch {
     length_m: Vec<f64>,
     source: Vec<u32>,
     touched: Vec<u32>,
-    heap: RadixHeap<(u32, u32)>,
+    heap: BinaryHeap<Reverse<u64>>,
     /// False when lengths equal costs (flat costs, seeds with equal cost and length):
     /// then `length_m` is not written and lengths are read from `cost_m`.
     tracking_length: bool,
 }
 
 const UNREACHED: u32 = u32::MAX;
+
+/// Heap keys are costs in 1/1024 m steps, packed with the node into one `u64` so the
+/// heap moves 8-byte words. Nodes within one step of each other may settle out of
+/// order; a later improvement re-queues the node, so final costs stay exact (the search
+/// is label-correcting). Costs beyond 4,194 km saturate and are only ordered loosely.
+#[inline]
+fn heap_key(cost_m: f64) -> u32 {
+    (cost_m * 1024.0) as u32
+}
 
 impl MultiSourceSearch {
     /// Scratch space for searches on `network`.
@@ -63,7 +74,7 @@ impl MultiSourceSearch {
             length_m: vec![f64::INFINITY; n],
             source: vec![UNREACHED; n],
             touched: Vec::new(),
-            heap: RadixHeap::new(),
+            heap: BinaryHeap::new(),
             tracking_length: true,
         }
     }
@@ -82,12 +93,13 @@ impl MultiSourceSearch {
         let arc_start = &network.arc_start[..];
         let arc_head = &network.arc_head[..];
         let arc_cost = &costs.arc_toward_tail_m[..];
-        while let Some((cost_bits, (source, v))) = self.heap.pop() {
-            let cost = f64::from_bits(cost_bits);
-            let vi = v as usize;
-            if cost != self.cost_m[vi] || source != self.source[vi] {
-                continue; // stale entry
+        while let Some(Reverse(entry)) = self.heap.pop() {
+            let (key, vi) = ((entry >> 32) as u32, (entry & 0xFFFF_FFFF) as usize);
+            let cost = self.cost_m[vi];
+            if key != heap_key(cost) {
+                continue; // stale entry: the node was improved since
             }
+            let source = self.source[vi];
             let length = if self.tracking_length {
                 self.length_m[vi]
             } else {
@@ -130,7 +142,8 @@ impl MultiSourceSearch {
             self.length_m[vi] = length;
         }
         self.source[vi] = source;
-        self.heap.push(cost.to_bits(), (source, v));
+        self.heap
+            .push(Reverse((u64::from(heap_key(cost)) << 32) | u64::from(v)));
     }
 
     fn reset(&mut self) {
