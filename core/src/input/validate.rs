@@ -27,6 +27,10 @@ pub(crate) fn check_lon_lat(lon: f64, lat: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// Largest population one feature may stand for: far above any real building or district,
+/// and small enough that sums over the feature limit stay finite.
+pub(crate) const MAX_POPULATION: f64 = 1e12;
+
 /// Parses a population value: a JSON number or a numeric string, finite and not negative.
 pub(crate) fn parse_population(value: &serde_json::Value) -> Result<f64, String> {
     let number = match value {
@@ -35,6 +39,9 @@ pub(crate) fn parse_population(value: &serde_json::Value) -> Result<f64, String>
         _ => None,
     };
     match number {
+        Some(p) if p > MAX_POPULATION => Err(format!(
+            "population {p:e} is more than the largest accepted ({MAX_POPULATION:e})"
+        )),
         Some(p) if p.is_finite() && p >= 0.0 => Ok(p),
         Some(p) => Err(format!(
             "population {p} is not a finite non-negative number"
