@@ -107,6 +107,11 @@ mod tests {
             .contains("not a number"));
         assert!(parse_population(&json!("NaN")).is_err());
         assert!(parse_population(&json!(true)).is_err());
+        // Regression: 1e308 twice summed to infinity and made the coverage ratio NaN.
+        assert!(parse_population(&json!(1e300))
+            .unwrap_err()
+            .contains("largest accepted"));
+        assert_eq!(parse_population(&json!(1e12)), Ok(1e12));
     }
 
     #[test]
