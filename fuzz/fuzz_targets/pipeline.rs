@@ -110,7 +110,12 @@ fuzz_target!(|data: &[u8]| {
         if let (Some(walk_m), Some(walk_min)) = (d.walk_m, d.walk_min) {
             assert!(walk_m >= 0.0 && walk_m.is_finite());
             assert!(walk_min >= 0.0 && walk_min.is_finite());
-            assert_eq!(d.covered, walk_min <= params.threshold_min + 1e-9 || d.covered);
+            let t = params.threshold_min;
+            if d.covered {
+                assert!(walk_min <= t * (1.0 + 1e-9), "{walk_min} > {t}");
+            } else {
+                assert!(walk_min >= t * (1.0 - 1e-9), "{walk_min} < {t}");
+            }
         } else {
             assert!(!d.covered);
         }
