@@ -159,7 +159,7 @@ fn coordinates_out_of_range_name_feature_and_coordinate() {
         err.to_string(),
         "points.geojson: feature 1: coordinate 0 has longitude 200 outside [-180, 180]"
     );
-    let road = r#"{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[0,0],[0,-91]]}}"#;
+    let road = r#"{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[100,0],[100,-91]]}}"#;
     let err = read_roads_geojson("roads.geojson", &collection(&[road])).unwrap_err();
     assert_eq!(
         err.to_string(),

@@ -107,7 +107,7 @@ fn params(threshold_min: f64) -> CoverageParams {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     /// A multi-source search gives every node the minimum over single-source searches.
     #[test]
