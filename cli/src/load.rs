@@ -128,12 +128,9 @@ pub fn points_with_limits(
 ) -> Result<PointLayer> {
     let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     Ok(match detect_format(label, &bytes) {
-        Format::GeoJson => read_points_geojson_with_limits(
-            label,
-            text(label, &bytes)?,
-            &options.geojson,
-            limits,
-        )?,
+        Format::GeoJson => {
+            read_points_geojson_with_limits(label, text(label, &bytes)?, &options.geojson, limits)?
+        }
         Format::Csv => {
             read_points_csv_with_limits(label, text(label, &bytes)?, &options.csv, limits)?
         }

@@ -84,7 +84,11 @@ fn demand_with(features: &[&str]) -> String {
 fn assert_fails(run: &Run, needles: &[&str]) {
     assert_eq!(run.code, 2, "{}", run.stderr);
     for needle in needles {
-        assert!(run.stderr.contains(needle), "{needle:?} not in {}", run.stderr);
+        assert!(
+            run.stderr.contains(needle),
+            "{needle:?} not in {}",
+            run.stderr
+        );
     }
 }
 
@@ -92,7 +96,12 @@ fn assert_fails(run: &Run, needles: &[&str]) {
 fn row_02_json_that_is_not_geojson() {
     let r = run(r#"{"type":"Topology","objects":{}}"#, CENTERS, DEMAND, &[]);
     assert_fails(&r, &["roads.geojson", "unknown type `Topology`"]);
-    let r = run(ROADS, CENTERS, r#"{"type":"FeatureCollection","features":[{"type":"Point","coordinates":[0,0]}]}"#, &[]);
+    let r = run(
+        ROADS,
+        CENTERS,
+        r#"{"type":"FeatureCollection","features":[{"type":"Point","coordinates":[0,0]}]}"#,
+        &[],
+    );
     assert_fails(&r, &["demand.geojson", "feature 0", "expected `Feature`"]);
     // Not UTF-8 text.
     let r = run_files(
@@ -119,7 +128,13 @@ fn row_02_json_that_is_not_geojson() {
 #[test]
 fn row_03_lines_as_centers_leave_no_center() {
     let r = run(ROADS, ROADS, DEMAND, &[]);
-    assert_fails(&r, &["centers.geojson", "no service center found (2 features skipped)"]);
+    assert_fails(
+        &r,
+        &[
+            "centers.geojson",
+            "no service center found (2 features skipped)",
+        ],
+    );
 }
 
 #[test]
@@ -132,17 +147,32 @@ fn row_05_nan_coordinates() {
         ],
         &[],
     );
-    assert_fails(&r, &["people.csv", "feature 1", "row 2", "not a finite number pair"]);
-    let nan = demand_with(&[r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[NaN,0]}}"#]);
+    assert_fails(
+        &r,
+        &[
+            "people.csv",
+            "feature 1",
+            "row 2",
+            "not a finite number pair",
+        ],
+    );
+    let nan = demand_with(&[
+        r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[NaN,0]}}"#,
+    ]);
     let r = run(ROADS, CENTERS, &nan, &[]);
     assert_fails(&r, &["demand.geojson", "invalid GeoJSON", "line 1"]);
 }
 
 #[test]
 fn row_06_swapped_lat_lon() {
-    let swapped = demand_with(&[r#"{"type":"Feature","properties":{"id":"r"},"geometry":{"type":"Point","coordinates":[30.6,114.3]}}"#]);
+    let swapped = demand_with(&[
+        r#"{"type":"Feature","properties":{"id":"r"},"geometry":{"type":"Point","coordinates":[30.6,114.3]}}"#,
+    ]);
     let r = run(ROADS, CENTERS, &swapped, &[]);
-    assert_fails(&r, &["demand.geojson", "feature 0", "latitude 114.3", "swapped?"]);
+    assert_fails(
+        &r,
+        &["demand.geojson", "feature 0", "latitude 114.3", "swapped?"],
+    );
     // Swapped but still inside the valid range: counted as too far from the network.
     let swapped = demand_with(&[
         r#"{"type":"Feature","properties":{"id":"ok"},"geometry":{"type":"Point","coordinates":[0.002,0.0001]}}"#,
@@ -193,7 +223,14 @@ fn row_07_duplicate_ids_are_renamed_and_counted() {
 fn row_08_empty_layers() {
     let empty = r#"{"type":"FeatureCollection","features":[]}"#;
     let r = run(empty, CENTERS, DEMAND, &[]);
-    assert_fails(&r, &["roads.geojson", "cannot build a walking network", "no walkable road"]);
+    assert_fails(
+        &r,
+        &[
+            "roads.geojson",
+            "cannot build a walking network",
+            "no walkable road",
+        ],
+    );
     let r = run(ROADS, CENTERS, empty, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let coverage = &r.summary.unwrap()["coverage"];
@@ -266,7 +303,10 @@ fn row_10_csv_row_with_too_few_fields() {
         ],
         &[],
     );
-    assert_fails(&r, &["people.csv", "feature 1", "row 2 (line 3)", "has 2 fields"]);
+    assert_fails(
+        &r,
+        &["people.csv", "feature 1", "row 2 (line 3)", "has 2 fields"],
+    );
 }
 
 #[test]
@@ -275,7 +315,15 @@ fn row_11_huge_property_values() {
         r#"{"type":"Feature","properties":{"id":"r1","population":1e300},"geometry":{"type":"Point","coordinates":[0.002,0.0001]}}"#,
     ]);
     let r = run(ROADS, CENTERS, &huge, &[]);
-    assert_fails(&r, &["demand.geojson", "feature 0", "`population`", "largest accepted"]);
+    assert_fails(
+        &r,
+        &[
+            "demand.geojson",
+            "feature 0",
+            "`population`",
+            "largest accepted",
+        ],
+    );
     // A long text property is carried without trouble.
     let long = "y".repeat(200_000);
     let big = demand_with(&[&format!(
@@ -305,7 +353,11 @@ fn row_14_centers_all_off_network() {
 {"type":"Feature","properties":{"id":"c1"},"geometry":{"type":"Point","coordinates":[0.5,0.5]}}]}"#;
     let r = run(ROADS, far, DEMAND, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("Centers: 1 (1 off the network)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Centers: 1 (1 off the network)"),
+        "{}",
+        r.stdout
+    );
     let coverage = &r.summary.unwrap()["coverage"];
     assert_eq!(coverage["centers_too_far_from_network"], 1);
     assert_eq!(coverage["coverage_ratio"], 0.0);
@@ -319,7 +371,11 @@ fn row_15_files_too_large_for_the_limits() {
     let r = run(&padded, CENTERS, DEMAND, &["--max-input-mb", "1"]);
     assert_fails(
         &r,
-        &["roads.geojson", "more than the limit of 1048576 bytes", "--max-input-mb"],
+        &[
+            "roads.geojson",
+            "more than the limit of 1048576 bytes",
+            "--max-input-mb",
+        ],
     );
     let r = run(ROADS, CENTERS, DEMAND, &["--max-input-mb", "1"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -330,7 +386,8 @@ fn row_15_files_too_large_for_the_limits() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     // A small gzip file (the road fixture padded to 2 MiB) that decompresses past the limit.
     let bomb = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roads_2mib.geojson.gz"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/roads_2mib.geojson.gz"),
     )
     .unwrap();
     assert!(bomb.len() < 10_000);
@@ -342,7 +399,10 @@ fn row_15_files_too_large_for_the_limits() {
     let r = run_files(files, &["--max-input-mb", "1"]);
     assert_fails(
         &r,
-        &["roads.geojson.gz", "decompress to more than the limit of 1048576 bytes"],
+        &[
+            "roads.geojson.gz",
+            "decompress to more than the limit of 1048576 bytes",
+        ],
     );
     let r = run_files(files, &["--max-input-mb", "3"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

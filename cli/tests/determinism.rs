@@ -8,8 +8,7 @@ use std::path::Path;
 
 use common::{data, lifecircle, temp_dir, texts};
 use lifecircle::input::{
-    read_points_osm_pbf, read_roads_osm_pbf, PointFeature, PopulationEstimate, RoadLine,
-    TagFilter,
+    read_points_osm_pbf, read_roads_osm_pbf, PointFeature, PopulationEstimate, RoadLine, TagFilter,
 };
 use serde_json::{json, Value};
 
@@ -63,7 +62,10 @@ fn same_input_gives_byte_identical_outputs_across_runs_and_thread_counts() {
     }
     assert!(runs[0].len() >= 6, "{:?}", runs[0].keys());
     for other in &runs[1..] {
-        assert_eq!(runs[0].keys().collect::<Vec<_>>(), other.keys().collect::<Vec<_>>());
+        assert_eq!(
+            runs[0].keys().collect::<Vec<_>>(),
+            other.keys().collect::<Vec<_>>()
+        );
         for (name, bytes) in &runs[0] {
             assert!(bytes == &other[name], "{name} differs between runs");
         }
@@ -132,10 +134,9 @@ fn shuffled_feature_order_changes_no_resident_result() {
     let centers = read_points_osm_pbf("monaco", &pbf, &TagFilter::parse(CENTERS).unwrap(), &one)
         .unwrap()
         .points;
-    let demand =
-        read_points_osm_pbf("monaco", &pbf, &TagFilter::parse("building").unwrap(), &one)
-            .unwrap()
-            .points;
+    let demand = read_points_osm_pbf("monaco", &pbf, &TagFilter::parse("building").unwrap(), &one)
+        .unwrap()
+        .points;
     assert!(roads.len() > 1000 && centers.len() >= 5 && demand.len() > 1000);
 
     let dir = temp_dir();
@@ -177,7 +178,10 @@ fn shuffled_feature_order_changes_no_resident_result() {
     for k in 1..canonical.len() {
         assert_eq!(canonical[0].len(), canonical[k].len());
         for (a, b) in canonical[0].iter().zip(&canonical[k]) {
-            assert_eq!(a, b, "resident result differs with shuffled input (seed {k})");
+            assert_eq!(
+                a, b,
+                "resident result differs with shuffled input (seed {k})"
+            );
         }
         let (a, b) = (&summaries[0], &summaries[k]);
         for key in [

@@ -12,7 +12,8 @@ fuzz_target!(|data: &[u8]| {
         max_bytes: 1 << 20,
         max_features: 10_000,
     };
-    if let Ok(layer) = read_points_csv_with_limits("fuzz.csv", text, &CsvOptions::default(), &limits)
+    if let Ok(layer) =
+        read_points_csv_with_limits("fuzz.csv", text, &CsvOptions::default(), &limits)
     {
         let mut ids = std::collections::HashSet::new();
         for p in &layer.points {

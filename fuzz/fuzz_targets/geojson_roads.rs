@@ -16,8 +16,16 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(roads) = read_roads_geojson_with_limits("fuzz.geojson", text, &limits) {
         for line in &roads.lines {
             assert!(line.coords.len() >= 2);
-            assert!(line.coords.iter().all(|c| c[0].is_finite() && c[1].is_finite()));
+            assert!(line
+                .coords
+                .iter()
+                .all(|c| c[0].is_finite() && c[1].is_finite()));
         }
-        let _ = WalkNetwork::from_roads(&roads.lines, &NetworkParams { min_component_nodes: 1 });
+        let _ = WalkNetwork::from_roads(
+            &roads.lines,
+            &NetworkParams {
+                min_component_nodes: 1,
+            },
+        );
     }
 });

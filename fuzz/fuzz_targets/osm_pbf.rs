@@ -14,7 +14,12 @@ fuzz_target!(|data: &[u8]| {
         max_features: 100_000,
     };
     if let Ok(roads) = read_roads_osm_pbf_with_limits("fuzz.osm.pbf", data, &limits) {
-        let _ = WalkNetwork::from_roads(&roads.lines, &NetworkParams { min_component_nodes: 1 });
+        let _ = WalkNetwork::from_roads(
+            &roads.lines,
+            &NetworkParams {
+                min_component_nodes: 1,
+            },
+        );
     }
     let filter = TagFilter::parse("building, amenity=townhall|library").unwrap();
     let population = match data.len() % 3 {
@@ -22,7 +27,9 @@ fuzz_target!(|data: &[u8]| {
         1 => PopulationEstimate::FromTag {
             key: "building:levels".into(),
         },
-        _ => PopulationEstimate::FloorArea { m2_per_person: 30.0 },
+        _ => PopulationEstimate::FloorArea {
+            m2_per_person: 30.0,
+        },
     };
     if let Ok(layer) =
         read_points_osm_pbf_with_limits("fuzz.osm.pbf", data, &filter, &population, &limits)

@@ -90,7 +90,10 @@ fn json_that_is_not_geojson_is_a_parse_error() {
     for (text, says) in [
         ("[1, 2, 3]", "invalid GeoJSON"),
         (r#"{"name":"x"}"#, "type"),
-        (r#"{"type":"Topology","objects":{}}"#, "unknown type `Topology`"),
+        (
+            r#"{"type":"Topology","objects":{}}"#,
+            "unknown type `Topology`",
+        ),
         (r#"{"type":"FeatureCollection"}"#, "without `features`"),
     ] {
         let err = read_roads_geojson("roads.geojson", text).unwrap_err();
@@ -118,9 +121,11 @@ fn json_that_is_not_geojson_is_a_parse_error() {
 #[test]
 fn geometry_of_the_wrong_type_for_the_layer_is_skipped_and_counted() {
     // Points as roads.
-    let roads =
-        read_roads_geojson("roads.geojson", &collection(&[ROAD, &point_feature("{}", "[0,0]")]))
-            .unwrap();
+    let roads = read_roads_geojson(
+        "roads.geojson",
+        &collection(&[ROAD, &point_feature("{}", "[0,0]")]),
+    )
+    .unwrap();
     assert_eq!(roads.lines.len(), 1);
     assert_eq!(
         roads.skipped.0["point geometry (Point) not used as a walkway"],
@@ -134,13 +139,19 @@ fn geometry_of_the_wrong_type_for_the_layer_is_skipped_and_counted() {
         1
     );
     // Points as reporting units.
-    let units =
-        read_units_geojson("units.geojson", &collection(&[&point_feature("{}", "[0,0]")])).unwrap();
+    let units = read_units_geojson(
+        "units.geojson",
+        &collection(&[&point_feature("{}", "[0,0]")]),
+    )
+    .unwrap();
     assert!(units.units.is_empty());
     assert_eq!(units.skipped.total(), 1);
     // Only points as roads: nothing walkable, and the network stage says so.
-    let roads =
-        read_roads_geojson("roads.geojson", &collection(&[&point_feature("{}", "[0,0]")])).unwrap();
+    let roads = read_roads_geojson(
+        "roads.geojson",
+        &collection(&[&point_feature("{}", "[0,0]")]),
+    )
+    .unwrap();
     let err = WalkNetwork::from_roads(&roads.lines, &NetworkParams::default()).unwrap_err();
     assert!(matches!(err, Error::Empty { .. }), "{err}");
 }
@@ -206,10 +217,7 @@ fn swapped_lat_lon_is_caught_when_out_of_range_and_unreachable_otherwise() {
     // Helsinki given as [lat, lon] with lon > 90 cannot happen, but Wuhan [30.6, 114.3] can:
     // latitude 114.3 is out of range and the message hints at the swap.
     let err = points(&collection(&[&point_feature("{}", "[30.6, 114.3]")])).unwrap_err();
-    assert!(
-        err.to_string().ends_with("(lon/lat swapped?)"),
-        "{err}"
-    );
+    assert!(err.to_string().ends_with("(lon/lat swapped?)"), "{err}");
     // Helsinki [60.17, 24.94] swapped is still a valid position (in Iran): it parses, lands
     // far from a Helsinki network, and is counted as too far from the network.
     let roads = vec![common::line(&[[24.94, 60.17], [24.95, 60.17]])];
@@ -238,7 +246,10 @@ fn duplicate_ids_are_renamed_and_counted() {
     .unwrap();
     let ids: Vec<_> = layer.points.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["a", "a#2", "a#3"]);
-    assert_eq!(layer.skipped.0["renamed: duplicate id (#n suffix added)"], 2);
+    assert_eq!(
+        layer.skipped.0["renamed: duplicate id (#n suffix added)"],
+        2
+    );
     let layer = csv("id,lon,lat\nx,0,0\nx,0,0\n").unwrap();
     assert_eq!(layer.points[1].id, "x#2");
     let square = "[[[0,0],[1,0],[1,1],[0,1],[0,0]]]";
@@ -275,8 +286,8 @@ fn empty_layers() {
     .unwrap();
     let costs = WalkCosts::flat(&network);
     let demand = [point("r", STEP, STEP, 1.0)];
-    let err = compute_coverage(&network, &costs, &[], &demand, &CoverageParams::default())
-        .unwrap_err();
+    let err =
+        compute_coverage(&network, &costs, &[], &demand, &CoverageParams::default()).unwrap_err();
     assert!(err.to_string().contains("no service center"), "{err}");
     // Demand: a valid run with nobody in it.
     let centers = points(&collection(&[&point_feature("{}", "[0,0]")])).unwrap();
@@ -294,7 +305,10 @@ fn empty_layers() {
     assert_eq!((summary.residents, summary.total_population), (0, 0.0));
     assert_eq!(summary.coverage_ratio, 0.0);
     // Units and CSV with a header only.
-    assert!(read_units_geojson("u.geojson", &empty).unwrap().units.is_empty());
+    assert!(read_units_geojson("u.geojson", &empty)
+        .unwrap()
+        .units
+        .is_empty());
     assert!(csv("lon,lat\n").unwrap().points.is_empty());
 }
 
@@ -304,7 +318,10 @@ fn empty_layers() {
 fn truncated_or_corrupt_pbf_is_a_parse_error_never_a_panic() {
     let pbf = fixture("tiny_monaco.osm.pbf");
     let filter = TagFilter::parse("building").unwrap();
-    assert!(!read_roads_osm_pbf("tiny.osm.pbf", &pbf).unwrap().lines.is_empty());
+    assert!(!read_roads_osm_pbf("tiny.osm.pbf", &pbf)
+        .unwrap()
+        .lines
+        .is_empty());
     // Every truncation: an error, or (cut at a block boundary) a shorter valid file.
     let mut errors = 0;
     for len in 0..pbf.len() {
@@ -331,8 +348,8 @@ fn truncated_or_corrupt_pbf_is_a_parse_error_never_a_panic() {
     }
     // Not a PBF at all.
     for bytes in [&b""[..], b"{\"type\":\"FeatureCollection\"}", &[0xff; 64]] {
-        let err = read_points_osm_pbf("x.osm.pbf", bytes, &filter, &PopulationEstimate::One)
-            .unwrap_err();
+        let err =
+            read_points_osm_pbf("x.osm.pbf", bytes, &filter, &PopulationEstimate::One).unwrap_err();
         assert!(matches!(err, Error::Parse { .. }), "{err}");
     }
     // Corrupt gzip around a file.
@@ -353,7 +370,8 @@ fn csv_with_missing_or_non_numeric_columns() {
     let err = csv("name,east,north\na,1,2\n").unwrap_err();
     assert!(matches!(err, Error::Parse { .. }), "{err}");
     assert!(
-        err.to_string().contains("the header has: name, east, north"),
+        err.to_string()
+            .contains("the header has: name, east, north"),
         "{err}"
     );
     let err = csv("id,lon,lat\na,1,2\nb,east,2\n").unwrap_err();
@@ -371,8 +389,11 @@ fn csv_with_missing_or_non_numeric_columns() {
     let err = csv("lon,lat,population\n1,2,-5\n").unwrap_err();
     assert!(err.to_string().contains("-5"), "{err}");
     // Invalid population in GeoJSON too.
-    let err = points(&collection(&[&point_feature(r#"{"population":"NaN"}"#, "[0,0]")]))
-        .unwrap_err();
+    let err = points(&collection(&[&point_feature(
+        r#"{"population":"NaN"}"#,
+        "[0,0]",
+    )]))
+    .unwrap_err();
     assert!(matches!(err, Error::Feature { index: 0, .. }), "{err}");
 }
 
@@ -387,13 +408,22 @@ fn huge_property_values() {
         "[0,0]",
     )]))
     .unwrap();
-    assert_eq!(layer.points[0].properties["note"].as_str().unwrap().len(), 1 << 20);
+    assert_eq!(
+        layer.points[0].properties["note"].as_str().unwrap().len(),
+        1 << 20
+    );
     // Numbers beyond f64 are a parse error; absurd populations a feature error.
-    let err = points(&collection(&[&point_feature(r#"{"population":1e999}"#, "[0,0]")]))
-        .unwrap_err();
+    let err = points(&collection(&[&point_feature(
+        r#"{"population":1e999}"#,
+        "[0,0]",
+    )]))
+    .unwrap_err();
     assert!(matches!(err, Error::Parse { .. }), "{err}");
-    let err = points(&collection(&[&point_feature(r#"{"population":1e300}"#, "[0,0]")]))
-        .unwrap_err();
+    let err = points(&collection(&[&point_feature(
+        r#"{"population":1e300}"#,
+        "[0,0]",
+    )]))
+    .unwrap_err();
     assert!(
         matches!(err, Error::Feature { index: 0, .. }) && err.to_string().contains("1e300"),
         "{err}"
@@ -431,8 +461,11 @@ fn self_intersecting_and_empty_polygons() {
     .unwrap();
     let total: f64 = spread.points.iter().map(|p| p.population).sum();
     assert!((total - 10.0).abs() < 1e-9, "{total}");
-    let units = read_units_geojson("units.geojson", &collection(&[&polygon_feature("{}", bow_tie)]))
-        .unwrap();
+    let units = read_units_geojson(
+        "units.geojson",
+        &collection(&[&polygon_feature("{}", bow_tie)]),
+    )
+    .unwrap();
     assert_eq!(units.units.len(), 1);
     // Empty polygons and short rings are skipped and counted.
     let layer = points(&collection(&[
@@ -468,8 +501,7 @@ fn self_intersecting_and_empty_polygons() {
 fn network_with_no_walkable_edge() {
     let motorway = ROAD.replace("footway", "motorway");
     let degenerate = r#"{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[0,0],[0,0]]}}"#;
-    let roads =
-        read_roads_geojson("roads.geojson", &collection(&[&motorway, degenerate])).unwrap();
+    let roads = read_roads_geojson("roads.geojson", &collection(&[&motorway, degenerate])).unwrap();
     assert!(roads.lines.is_empty());
     assert_eq!(roads.skipped.0["not walkable (highway=motorway)"], 1);
     assert_eq!(
@@ -499,7 +531,10 @@ fn centers_all_off_network_give_a_valid_zero_coverage_result() {
     let summary = summarize(&result, &centers, &demand, &[]);
     assert_eq!(summary.centers_too_far_from_network, 2);
     assert_eq!(summary.coverage_ratio, 0.0);
-    assert_eq!(summary.no_path_population + summary.too_far_from_network_population, 5.0);
+    assert_eq!(
+        summary.no_path_population + summary.too_far_from_network_population,
+        5.0
+    );
 }
 
 // Row 15 -----------------------------------------------------------------------------------
@@ -513,7 +548,10 @@ fn files_too_large_for_the_limits() {
     let text = collection(&[ROAD, ROAD]);
     let err = read_roads_geojson_with_limits("roads.geojson", &text, &small).unwrap_err();
     assert!(matches!(err, Error::TooLarge { .. }), "{err}");
-    assert!(err.to_string().starts_with("roads.geojson: input is"), "{err}");
+    assert!(
+        err.to_string().starts_with("roads.geojson: input is"),
+        "{err}"
+    );
     let few = InputLimits {
         max_features: 1,
         ..InputLimits::default()

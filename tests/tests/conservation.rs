@@ -61,12 +61,20 @@ fn close(a: f64, b: f64) -> bool {
 fn check(name: &str, population: PopulationEstimate) {
     let pbf = data(name);
     let roads = read_roads_osm_pbf(name, &pbf).unwrap();
-    let centers =
-        read_points_osm_pbf(name, &pbf, &TagFilter::parse(CENTERS).unwrap(), &PopulationEstimate::One)
-            .unwrap();
-    let demand =
-        read_points_osm_pbf(name, &pbf, &TagFilter::parse("building").unwrap(), &population)
-            .unwrap();
+    let centers = read_points_osm_pbf(
+        name,
+        &pbf,
+        &TagFilter::parse(CENTERS).unwrap(),
+        &PopulationEstimate::One,
+    )
+    .unwrap();
+    let demand = read_points_osm_pbf(
+        name,
+        &pbf,
+        &TagFilter::parse("building").unwrap(),
+        &population,
+    )
+    .unwrap();
 
     // Every building read, or counted as skipped with a reason.
     let buildings = count_buildings(&pbf);
@@ -97,8 +105,12 @@ fn check(name: &str, population: PopulationEstimate) {
         "{name}"
     );
     // The same by recount from the per-resident results.
-    let by_status = |status: DemandStatus| result.demand.iter().filter(|d| d.status == status).count();
-    assert_eq!(by_status(DemandStatus::TooFarFromNetwork), s.residents_too_far_from_network);
+    let by_status =
+        |status: DemandStatus| result.demand.iter().filter(|d| d.status == status).count();
+    assert_eq!(
+        by_status(DemandStatus::TooFarFromNetwork),
+        s.residents_too_far_from_network
+    );
     assert_eq!(by_status(DemandStatus::NoPath), s.residents_no_path);
     assert_eq!(
         result.demand.iter().filter(|d| d.covered).count(),
@@ -123,12 +135,18 @@ fn check(name: &str, population: PopulationEstimate) {
         "{name}: {s:?}"
     );
     let histogram: usize = s.histogram.iter().map(|b| b.residents).sum();
-    assert_eq!(histogram, s.residents_covered + s.residents_uncovered_reachable);
+    assert_eq!(
+        histogram,
+        s.residents_covered + s.residents_uncovered_reachable
+    );
     let served: f64 = s.per_center.iter().map(|c| c.served_population).sum();
     assert!(close(served, s.covered_population), "{name}");
     let nearest: f64 = s.per_center.iter().map(|c| c.nearest_population).sum();
     assert!(
-        close(nearest, s.covered_population + s.uncovered_reachable_population),
+        close(
+            nearest,
+            s.covered_population + s.uncovered_reachable_population
+        ),
         "{name}"
     );
     assert!(s.covered_population > 0.0, "{name}");
@@ -143,7 +161,9 @@ fn monaco_accounts_for_every_building() {
 fn helsinki_accounts_for_every_building_and_floor_area_population() {
     check(
         "helsinki_center.osm.pbf",
-        PopulationEstimate::FloorArea { m2_per_person: 30.0 },
+        PopulationEstimate::FloorArea {
+            m2_per_person: 30.0,
+        },
     );
 }
 

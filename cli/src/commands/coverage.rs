@@ -125,7 +125,11 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
         Some(path) => {
             let label = path.display().to_string();
             Some(Layer::new(
-                load::units_with_limits(&label, &load::read_file_with_limits(path, &limits)?, &limits)?,
+                load::units_with_limits(
+                    &label,
+                    &load::read_file_with_limits(path, &limits)?,
+                    &limits,
+                )?,
                 label,
             ))
         }
