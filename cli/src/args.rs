@@ -73,6 +73,14 @@ pub struct InputArgs {
     /// (footprint × levels ÷ floor area per person).
     #[arg(long, default_value = "one", value_name = "RULE")]
     pub building_population: String,
+    /// Largest input accepted, in MiB (checked on the file size before reading, and again
+    /// after gzip decompression). Default: 2048.
+    #[arg(long, value_name = "MB")]
+    pub max_input_mb: Option<u64>,
+    /// Most features (GeoJSON features, CSV rows, OSM lines or points) one input may hold.
+    /// Default: 50,000,000.
+    #[arg(long, value_name = "N")]
+    pub max_features: Option<usize>,
 }
 
 /// Coverage parameters (design defaults).

@@ -4,9 +4,10 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use lifecircle::input::{
-    maybe_gunzip, read_points_csv, read_points_geojson, read_points_osm_pbf, read_roads_geojson,
-    read_roads_osm_pbf, read_units_geojson, CsvOptions, PointLayer, PointOptions,
-    PopulationEstimate, RoadLayer, TagFilter, UnitLayer,
+    maybe_gunzip_with_limits, read_points_csv_with_limits, read_points_geojson_with_limits,
+    read_points_osm_pbf_with_limits, read_roads_geojson_with_limits,
+    read_roads_osm_pbf_with_limits, read_units_geojson_with_limits, CsvOptions, InputLimits,
+    PointLayer, PointOptions, PopulationEstimate, RoadLayer, TagFilter, UnitLayer,
 };
 
 /// Input formats the CLI understands.
@@ -17,9 +18,44 @@ pub enum Format {
     Csv,
 }
 
-/// Reads a whole file, naming it in the error.
+/// Reads a whole file, naming it in the error (default limits).
+#[allow(dead_code)] // kept for commands that use the default limits
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    read_file_with_limits(path, &InputLimits::default())
+}
+
+/// Reads a whole file after checking its size against `limits.max_bytes` (from the file's
+/// metadata, so an oversized file is refused before any of it is read).
+pub fn read_file_with_limits(path: &Path, limits: &InputLimits) -> Result<Vec<u8>> {
+    let metadata =
+        std::fs::metadata(path).with_context(|| format!("{}: cannot read file", path.display()))?;
+    if metadata.is_file() && metadata.len() > limits.max_bytes {
+        bail!(
+            "{}: file is {} bytes, more than the limit of {} bytes (raise it with --max-input-mb)",
+            path.display(),
+            metadata.len(),
+            limits.max_bytes
+        );
+    }
     std::fs::read(path).with_context(|| format!("{}: cannot read file", path.display()))
+}
+
+/// Input limits from `--max-input-mb` and `--max-features` (core defaults when absent).
+pub fn input_limits(max_input_mb: Option<u64>, max_features: Option<usize>) -> Result<InputLimits> {
+    let mut limits = InputLimits::default();
+    if let Some(mb) = max_input_mb {
+        if mb == 0 {
+            bail!("--max-input-mb must be at least 1");
+        }
+        limits.max_bytes = mb.saturating_mul(1024 * 1024);
+    }
+    if let Some(n) = max_features {
+        if n == 0 {
+            bail!("--max-features must be at least 1");
+        }
+        limits.max_features = n;
+    }
+    Ok(limits)
 }
 
 /// Decides the format from the file name (ignoring `.gz`), else from the content.
@@ -57,10 +93,15 @@ fn text<'a>(label: &str, bytes: &'a [u8]) -> Result<&'a str> {
 
 /// Reads road lines from GeoJSON or OSM PBF bytes.
 pub fn roads(label: &str, raw: &[u8]) -> Result<RoadLayer> {
-    let bytes = maybe_gunzip(label, raw)?;
+    roads_with_limits(label, raw, &InputLimits::default())
+}
+
+/// [`roads`] with explicit input limits.
+pub fn roads_with_limits(label: &str, raw: &[u8], limits: &InputLimits) -> Result<RoadLayer> {
+    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     Ok(match detect_format(label, &bytes) {
-        Format::GeoJson => read_roads_geojson(label, text(label, &bytes)?)?,
-        Format::OsmPbf => read_roads_osm_pbf(label, &bytes)?,
+        Format::GeoJson => read_roads_geojson_with_limits(label, text(label, &bytes)?, limits)?,
+        Format::OsmPbf => read_roads_osm_pbf_with_limits(label, &bytes, limits)?,
         Format::Csv => bail!("{label}: roads must be GeoJSON lines or an OSM PBF, not CSV"),
     })
 }
@@ -73,11 +114,26 @@ pub struct PointReadOptions {
 }
 
 /// Reads points from GeoJSON or CSV bytes.
+#[allow(dead_code)] // kept for commands that use the default limits
 pub fn points(label: &str, raw: &[u8], options: &PointReadOptions) -> Result<PointLayer> {
-    let bytes = maybe_gunzip(label, raw)?;
+    points_with_limits(label, raw, options, &InputLimits::default())
+}
+
+/// [`points`] with explicit input limits.
+pub fn points_with_limits(
+    label: &str,
+    raw: &[u8],
+    options: &PointReadOptions,
+    limits: &InputLimits,
+) -> Result<PointLayer> {
+    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     Ok(match detect_format(label, &bytes) {
-        Format::GeoJson => read_points_geojson(label, text(label, &bytes)?, &options.geojson)?,
-        Format::Csv => read_points_csv(label, text(label, &bytes)?, &options.csv)?,
+        Format::GeoJson => {
+            read_points_geojson_with_limits(label, text(label, &bytes)?, &options.geojson, limits)?
+        }
+        Format::Csv => {
+            read_points_csv_with_limits(label, text(label, &bytes)?, &options.csv, limits)?
+        }
         Format::OsmPbf => bail!(
             "{label}: an OSM PBF holds many kinds of features; choose them with a tag filter \
              (--centers-osm / --demand-osm with --osm {label})"
@@ -92,19 +148,42 @@ pub fn osm_points(
     filter: &str,
     population: &PopulationEstimate,
 ) -> Result<PointLayer> {
-    let bytes = maybe_gunzip(label, raw)?;
+    osm_points_with_limits(label, raw, filter, population, &InputLimits::default())
+}
+
+/// [`osm_points`] with explicit input limits.
+pub fn osm_points_with_limits(
+    label: &str,
+    raw: &[u8],
+    filter: &str,
+    population: &PopulationEstimate,
+    limits: &InputLimits,
+) -> Result<PointLayer> {
+    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     if detect_format(label, &bytes) != Format::OsmPbf {
         bail!("{label}: tag filters need an OSM PBF file");
     }
     let filter = TagFilter::parse(filter)?;
-    Ok(read_points_osm_pbf(label, &bytes, &filter, population)?)
+    Ok(read_points_osm_pbf_with_limits(
+        label, &bytes, &filter, population, limits,
+    )?)
 }
 
 /// Reads reporting units from GeoJSON bytes.
+#[allow(dead_code)] // kept for commands that use the default limits
 pub fn units(label: &str, raw: &[u8]) -> Result<UnitLayer> {
-    let bytes = maybe_gunzip(label, raw)?;
+    units_with_limits(label, raw, &InputLimits::default())
+}
+
+/// [`units`] with explicit input limits.
+pub fn units_with_limits(label: &str, raw: &[u8], limits: &InputLimits) -> Result<UnitLayer> {
+    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     match detect_format(label, &bytes) {
-        Format::GeoJson => Ok(read_units_geojson(label, text(label, &bytes)?)?),
+        Format::GeoJson => Ok(read_units_geojson_with_limits(
+            label,
+            text(label, &bytes)?,
+            limits,
+        )?),
         _ => bail!("{label}: reporting units must be GeoJSON polygons"),
     }
 }

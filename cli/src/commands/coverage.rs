@@ -23,9 +23,10 @@ pub fn run(args: CoverageArgs) -> Result<()> {
 }
 
 fn read_inputs(args: &InputArgs) -> Result<Inputs> {
+    let limits = load::input_limits(args.max_input_mb, args.max_features)?;
     let roads_label = args.roads.display().to_string();
-    let roads_bytes = load::read_file(&args.roads)?;
-    let roads = load::roads(&roads_label, &roads_bytes)?;
+    let roads_bytes = load::read_file_with_limits(&args.roads, &limits)?;
+    let roads = load::roads_with_limits(&roads_label, &roads_bytes, &limits)?;
 
     let osm_path = args.osm.clone().or_else(|| {
         (load::detect_format(&roads_label, &roads_bytes[..roads_bytes.len().min(64)])
@@ -37,7 +38,7 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
         args.centers_osm.is_some() || args.demand_osm.is_some(),
     ) {
         (Some(path), true) if path == &args.roads => Some(roads_bytes),
-        (Some(path), true) => Some(load::read_file(path)?),
+        (Some(path), true) => Some(load::read_file_with_limits(path, &limits)?),
         (None, true) => bail!(
             "--centers-osm / --demand-osm read an OSM PBF: give one with --osm FILE \
              (the roads file {roads_label} is not a PBF)"
@@ -74,18 +75,24 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
         (Some(path), _) => {
             let label = path.display().to_string();
             Layer::new(
-                load::points(&label, &load::read_file(path)?, &center_options)?,
+                load::points_with_limits(
+                    &label,
+                    &load::read_file_with_limits(path, &limits)?,
+                    &center_options,
+                    &limits,
+                )?,
                 label,
             )
         }
         (None, Some(filter)) => {
             let bytes = osm_bytes.as_deref().expect("checked above");
             Layer::new(
-                load::osm_points(
+                load::osm_points_with_limits(
                     &osm_label,
                     bytes,
                     filter,
                     &lifecircle::input::PopulationEstimate::One,
+                    &limits,
                 )?,
                 format!("{osm_label} [{filter}]"),
             )
@@ -96,14 +103,19 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
         (Some(path), _) => {
             let label = path.display().to_string();
             Layer::new(
-                load::points(&label, &load::read_file(path)?, &point_options)?,
+                load::points_with_limits(
+                    &label,
+                    &load::read_file_with_limits(path, &limits)?,
+                    &point_options,
+                    &limits,
+                )?,
                 label,
             )
         }
         (None, Some(filter)) => {
             let bytes = osm_bytes.as_deref().expect("checked above");
             Layer::new(
-                load::osm_points(&osm_label, bytes, filter, &population)?,
+                load::osm_points_with_limits(&osm_label, bytes, filter, &population, &limits)?,
                 format!("{osm_label} [{filter}]"),
             )
         }
@@ -113,7 +125,11 @@ fn read_inputs(args: &InputArgs) -> Result<Inputs> {
         Some(path) => {
             let label = path.display().to_string();
             Some(Layer::new(
-                load::units(&label, &load::read_file(path)?)?,
+                load::units_with_limits(
+                    &label,
+                    &load::read_file_with_limits(path, &limits)?,
+                    &limits,
+                )?,
                 label,
             ))
         }

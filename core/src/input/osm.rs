@@ -9,7 +9,7 @@ use osmpbf::{BlobDecode, BlobReader, Element, RelMemberType};
 use serde_json::{Map, Value};
 
 use super::gzip::InputLimits;
-use super::validate::check_lon_lat;
+use super::validate::{check_lon_lat, MAX_POPULATION};
 use super::walkable::is_walkable;
 use super::{PointFeature, PointLayer, RoadLayer, RoadLine};
 use crate::{Error, Result};
@@ -389,14 +389,15 @@ pub enum PopulationEstimate {
     /// Every element is 1 (centers, candidate sites).
     One,
     /// The numeric value of a tag, e.g. `population`. An element without the tag, or with a
-    /// value that is not a non-negative number, counts 1 and is counted in `skipped` under a
+    /// value that is not a non-negative number up to 10¹², counts 1 and is counted in `skipped` under a
     /// key starting with `defaulted:` (the point itself is kept).
     FromTag {
         /// Tag key.
         key: String,
     },
     /// Residents estimated from building floor area: geodesic footprint area (m²) ×
-    /// `building:levels` (leading number of the tag, default 1) ÷ `m2_per_person`, rounded
+    /// `building:levels` (leading number of the tag, default 1; more than 1000 counts as
+    /// absent) ÷ `m2_per_person`, rounded
     /// to 2 decimals, with no minimum (a small shed may be 0.3 people). Elements without a
     /// footprint (nodes, open ways, multipolygons that could not be assembled) count 1,
     /// counted under a `defaulted:` key.
@@ -428,6 +429,9 @@ enum Resolved {
     /// A multipolygon that could not be assembled: first vertex of an outer way.
     Fallback([f64; 2]),
 }
+
+/// More `building:levels` than this is a mistake; such a tag counts as absent (1 level).
+const MAX_LEVELS: f64 = 1000.0;
 
 const NO_FOOTPRINT: &str = "defaulted: no footprint for floor-area population (counted 1)";
 const NOT_ASSEMBLED: &str =
@@ -788,7 +792,7 @@ fn make_point(
                 .iter()
                 .find(|(k, _)| k == key)
                 .and_then(|(_, v)| v.trim().parse::<f64>().ok())
-                .filter(|p| p.is_finite() && *p >= 0.0);
+                .filter(|p| p.is_finite() && *p >= 0.0 && *p <= MAX_POPULATION);
             value.unwrap_or_else(|| {
                 skipped.add(
                     format!("defaulted: `{key}` tag missing or not a number (counted 1)"),
@@ -803,7 +807,7 @@ fn make_point(
                     .iter()
                     .find(|(k, _)| k == "building:levels")
                     .and_then(|(_, v)| leading_number(v))
-                    .filter(|levels| *levels > 0.0)
+                    .filter(|levels| *levels > 0.0 && *levels <= MAX_LEVELS)
                     .unwrap_or(1.0);
                 let people = footprint_m2(area) * levels / m2_per_person;
                 (people * 100.0).round() / 100.0

@@ -27,6 +27,10 @@ pub(crate) fn check_lon_lat(lon: f64, lat: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// Largest population one feature may stand for: far above any real building or district,
+/// and small enough that sums over the feature limit stay finite.
+pub(crate) const MAX_POPULATION: f64 = 1e12;
+
 /// Parses a population value: a JSON number or a numeric string, finite and not negative.
 pub(crate) fn parse_population(value: &serde_json::Value) -> Result<f64, String> {
     let number = match value {
@@ -35,6 +39,9 @@ pub(crate) fn parse_population(value: &serde_json::Value) -> Result<f64, String>
         _ => None,
     };
     match number {
+        Some(p) if p > MAX_POPULATION => Err(format!(
+            "population {p:e} is more than the largest accepted ({MAX_POPULATION:e})"
+        )),
         Some(p) if p.is_finite() && p >= 0.0 => Ok(p),
         Some(p) => Err(format!(
             "population {p} is not a finite non-negative number"
@@ -100,6 +107,11 @@ mod tests {
             .contains("not a number"));
         assert!(parse_population(&json!("NaN")).is_err());
         assert!(parse_population(&json!(true)).is_err());
+        // Regression: 1e308 twice summed to infinity and made the coverage ratio NaN.
+        assert!(parse_population(&json!(1e300))
+            .unwrap_err()
+            .contains("largest accepted"));
+        assert_eq!(parse_population(&json!(1e12)), Ok(1e12));
     }
 
     #[test]

@@ -1,0 +1,31 @@
+//! GeoJSON road reader on arbitrary text, then network building on whatever it accepts.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use lifecircle::input::{read_roads_geojson_with_limits, InputLimits};
+use lifecircle::{NetworkParams, WalkNetwork};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let limits = InputLimits {
+        max_bytes: 1 << 20,
+        max_features: 10_000,
+    };
+    if let Ok(roads) = read_roads_geojson_with_limits("fuzz.geojson", text, &limits) {
+        for line in &roads.lines {
+            assert!(line.coords.len() >= 2);
+            assert!(line
+                .coords
+                .iter()
+                .all(|c| c[0].is_finite() && c[1].is_finite()));
+        }
+        let _ = WalkNetwork::from_roads(
+            &roads.lines,
+            &NetworkParams {
+                min_component_nodes: 1,
+            },
+        );
+    }
+});

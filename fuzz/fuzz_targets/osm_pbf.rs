@@ -1,0 +1,42 @@
+//! OSM PBF readers (roads, and points under each population rule) on arbitrary bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use lifecircle::input::{
+    read_points_osm_pbf_with_limits, read_roads_osm_pbf_with_limits, InputLimits,
+    PopulationEstimate, TagFilter,
+};
+use lifecircle::{NetworkParams, WalkNetwork};
+
+fuzz_target!(|data: &[u8]| {
+    let limits = InputLimits {
+        max_bytes: 4 << 20,
+        max_features: 100_000,
+    };
+    if let Ok(roads) = read_roads_osm_pbf_with_limits("fuzz.osm.pbf", data, &limits) {
+        let _ = WalkNetwork::from_roads(
+            &roads.lines,
+            &NetworkParams {
+                min_component_nodes: 1,
+            },
+        );
+    }
+    let filter = TagFilter::parse("building, amenity=townhall|library").unwrap();
+    let population = match data.len() % 3 {
+        0 => PopulationEstimate::One,
+        1 => PopulationEstimate::FromTag {
+            key: "building:levels".into(),
+        },
+        _ => PopulationEstimate::FloorArea {
+            m2_per_person: 30.0,
+        },
+    };
+    if let Ok(layer) =
+        read_points_osm_pbf_with_limits("fuzz.osm.pbf", data, &filter, &population, &limits)
+    {
+        for p in &layer.points {
+            assert!((-180.0..=180.0).contains(&p.lon) && (-90.0..=90.0).contains(&p.lat));
+            assert!(p.population.is_finite() && p.population >= 0.0);
+        }
+    }
+});
