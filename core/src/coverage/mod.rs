@@ -8,6 +8,7 @@ mod service_areas;
 mod summary;
 
 pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
+pub(crate) use compute::walk_from_position;
 pub use gaps::{find_gaps, GapArea};
 pub use params::{
     CoverageParams, DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES,
