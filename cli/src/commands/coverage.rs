@@ -22,7 +22,7 @@ pub fn run(args: CoverageArgs) -> Result<()> {
     )
 }
 
-fn read_inputs(args: &InputArgs) -> Result<Inputs> {
+pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
     let roads_label = args.roads.display().to_string();
     let roads_bytes = load::read_file(&args.roads)?;
     let roads = load::roads(&roads_label, &roads_bytes)?;

@@ -652,3 +652,36 @@ pub fn plan_sites(
         demand_groups: inst.weight.len(),
     })
 }
+
+/// The model's candidate → demand-group coverage, for comparison with other solvers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanMatrix {
+    /// Population of each demand group (residents no candidate tells apart).
+    pub weights: Vec<f64>,
+    /// Walk minutes now (p-median; 0 for coverage models).
+    pub current_min: Vec<f64>,
+    /// Candidates that improve anyone, in candidate order.
+    pub candidates: Vec<CandidateId>,
+    /// For each of those: `(group, walk minutes from it)` (coverage models list only
+    /// groups within the threshold; their minutes are 0).
+    pub entries: Vec<Vec<(u32, f64)>>,
+    /// Population covered before any new site.
+    pub covered_population_before: f64,
+    /// Total population.
+    pub total_population: f64,
+}
+
+/// The matrix [`plan_sites`] optimizes over, for export.
+///
+/// Complexity: as the matrix step of [`plan_sites`].
+pub fn plan_matrix(planner: &Planner<'_>, candidates: &[Candidate], params: &PlanParams) -> PlanMatrix {
+    let inst = Instance::build(planner, candidates, params);
+    PlanMatrix {
+        weights: inst.weight,
+        current_min: inst.current_min,
+        candidates: inst.cands.iter().map(|&c| CandidateId(c as u32)).collect(),
+        entries: inst.entries,
+        covered_population_before: planner.covered_population,
+        total_population: planner.total_population,
+    }
+}
