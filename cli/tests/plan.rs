@@ -27,10 +27,23 @@ fn plan(out: &str, extra: &[&str]) -> std::process::Output {
 fn mclp_on_the_isle_of_man_writes_the_plan_and_before_after_coverage() {
     let dir = temp_dir();
     let out = dir.path().display().to_string();
-    let run = plan(&out, &["--model", "mclp", "--k", "2", "--candidate-spacing-m", "800"]);
+    let run = plan(
+        &out,
+        &[
+            "--model",
+            "mclp",
+            "--k",
+            "2",
+            "--candidate-spacing-m",
+            "800",
+        ],
+    );
     let (stdout, stderr) = texts(&run);
     assert!(run.status.success(), "{stderr}");
-    assert!(stdout.contains("newly covered") && stdout.contains("Coverage:"), "{stdout}");
+    assert!(
+        stdout.contains("newly covered") && stdout.contains("Coverage:"),
+        "{stdout}"
+    );
     let plan: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
             .unwrap();
@@ -46,8 +59,16 @@ fn mclp_on_the_isle_of_man_writes_the_plan_and_before_after_coverage() {
         &std::fs::read_to_string(dir.path().join("after/summary.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(summary["coverage"]["covered_population"].as_f64().unwrap(), after);
-    for f in ["plan.geojson", "candidates.geojson", "timings.json", "before/demand.geojson"] {
+    assert_eq!(
+        summary["coverage"]["covered_population"].as_f64().unwrap(),
+        after
+    );
+    for f in [
+        "plan.geojson",
+        "candidates.geojson",
+        "timings.json",
+        "before/demand.geojson",
+    ] {
         assert!(dir.path().join(f).exists(), "{f}");
     }
 }
@@ -73,7 +94,13 @@ fn bad_plan_input_gets_a_clear_error() {
         "none.geojson",
         br#"{"type":"FeatureCollection","features":[]}"#,
     );
-    let run = plan(&out, &["--model", "mclp", "--k", "1", "--candidates", &empty]);
+    let run = plan(
+        &out,
+        &["--model", "mclp", "--k", "1", "--candidates", &empty],
+    );
     let (_, stderr) = texts(&run);
-    assert!(!run.status.success() && stderr.contains("no candidate"), "{stderr}");
+    assert!(
+        !run.status.success() && stderr.contains("no candidate"),
+        "{stderr}"
+    );
 }

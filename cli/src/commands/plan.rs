@@ -1,8 +1,8 @@
 //! `lifecircle plan`: choose new sites (MCLP, LSCP, p-median) and write the plan.
 
 use anyhow::{bail, Context, Result};
-use lifecircle::input::{PointLayer, PopulationEstimate, RoadLayer, UnitLayer};
 use lifecircle::input::PointFeature;
+use lifecircle::input::{PointLayer, PopulationEstimate, RoadLayer, UnitLayer};
 use lifecircle::output::round_to;
 use lifecircle::{
     candidates_from_points, compute_coverage, generate_candidates, plan_matrix, plan_sites,
@@ -30,9 +30,9 @@ fn plan_params(args: &PlanArgs) -> Result<PlanParams> {
     };
     match model {
         PlanModel::MaxCoverage | PlanModel::PMedian => {
-            p.k = args
-                .k
-                .with_context(|| format!("--model {} needs --k N (new sites to open)", args.model))?;
+            p.k = args.k.with_context(|| {
+                format!("--model {} needs --k N (new sites to open)", args.model)
+            })?;
             if args.target.is_some() {
                 bail!("--target is for --model lscp; {} takes --k", args.model);
             }
@@ -40,7 +40,9 @@ fn plan_params(args: &PlanArgs) -> Result<PlanParams> {
         PlanModel::SetCover => {
             p.target_ratio = args.target.unwrap_or(1.0);
             if args.k.is_some() {
-                bail!("--k is for mclp and pmedian; lscp finds the number of sites (give --target)");
+                bail!(
+                    "--k is for mclp and pmedian; lscp finds the number of sites (give --target)"
+                );
             }
         }
     }
@@ -84,10 +86,22 @@ fn read_candidates(args: &PlanArgs, network: &WalkNetwork) -> Result<(Vec<Candid
         return Ok((candidates_from_points(&layer.points), label));
     }
     if let Some(filter) = &args.candidates_osm {
-        let path = args.inputs.osm.clone().unwrap_or_else(|| args.inputs.roads.clone());
+        let path = args
+            .inputs
+            .osm
+            .clone()
+            .unwrap_or_else(|| args.inputs.roads.clone());
         let label = path.display().to_string();
-        let layer = load::osm_points(&label, &load::read_file(&path)?, filter, &PopulationEstimate::One)?;
-        return Ok((candidates_from_points(&layer.points), format!("{label} [{filter}]")));
+        let layer = load::osm_points(
+            &label,
+            &load::read_file(&path)?,
+            filter,
+            &PopulationEstimate::One,
+        )?;
+        return Ok((
+            candidates_from_points(&layer.points),
+            format!("{label} [{filter}]"),
+        ));
     }
     let spacing_m = args.candidate_spacing_m.unwrap_or(400.0);
     let boundary = match &args.boundary {
@@ -102,7 +116,13 @@ fn read_candidates(args: &PlanArgs, network: &WalkNetwork) -> Result<(Vec<Candid
         }
         None => None,
     };
-    let candidates = generate_candidates(network, &CandidateGrid { spacing_m, boundary })?;
+    let candidates = generate_candidates(
+        network,
+        &CandidateGrid {
+            spacing_m,
+            boundary,
+        },
+    )?;
     Ok((candidates, format!("network nodes {spacing_m} m apart")))
 }
 
@@ -127,7 +147,8 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let base = stages.run("computing walks", || {
         compute_coverage(&network, &costs, centers, demand, &params.coverage)
     })?;
-    let (candidates, candidate_source) = stages.run("reading candidates", || read_candidates(&args, &network))?;
+    let (candidates, candidate_source) =
+        stages.run("reading candidates", || read_candidates(&args, &network))?;
     if candidates.is_empty() {
         bail!("{candidate_source}: no candidate site found");
     }
@@ -135,7 +156,9 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let gains = stages.run("ranking candidates", || {
         rank_candidates(&planner, &candidates, None)
     });
-    let outcome = stages.run("optimizing sites", || plan_sites(&planner, &candidates, &plan))?;
+    let outcome = stages.run("optimizing sites", || {
+        plan_sites(&planner, &candidates, &plan)
+    })?;
 
     let out_dir = OutputDir::create(&args.out)?;
     if args.export_matrix {
@@ -215,8 +238,16 @@ pub fn run(args: PlanArgs) -> Result<()> {
         after_centers.push(p);
     }
     for (dir, set, title) in [
-        ("before", centers.clone(), "Walking coverage before the plan"),
-        ("after", after_centers, "Walking coverage with the planned sites"),
+        (
+            "before",
+            centers.clone(),
+            "Walking coverage before the plan",
+        ),
+        (
+            "after",
+            after_centers,
+            "Walking coverage with the planned sites",
+        ),
     ] {
         let mut sub = Stages::new(true);
         let inputs = clone_inputs(&inputs, set);
@@ -228,17 +259,33 @@ pub fn run(args: PlanArgs) -> Result<()> {
     out_dir.write_json("timings.json", &stages.to_json())?;
     if !args.quiet {
         print_table(&outcome, &candidate_source, candidates.len());
-        println!("Outputs in {} ({:.2} s)", out_dir.path().display(), stages.total().as_secs_f64());
+        println!(
+            "Outputs in {} ({:.2} s)",
+            out_dir.path().display(),
+            stages.total().as_secs_f64()
+        );
     }
     Ok(())
 }
 
 fn print_table(o: &lifecircle::PlanOutcome, source: &str, n: usize) {
-    println!("Plan: {} ({}), {} candidates from {}", o.model.as_str(), o.method, n, source);
+    println!(
+        "Plan: {} ({}), {} candidates from {}",
+        o.model.as_str(),
+        o.method,
+        n,
+        source
+    );
     if o.model == PlanModel::PMedian {
-        println!("{:>4}  {:<24} {:>11} {:>10}  {:>14}", "rank", "site", "lon", "lat", "minutes saved");
+        println!(
+            "{:>4}  {:<24} {:>11} {:>10}  {:>14}",
+            "rank", "site", "lon", "lat", "minutes saved"
+        );
     } else {
-        println!("{:>4}  {:<24} {:>11} {:>10}  {:>14}", "rank", "site", "lon", "lat", "newly covered");
+        println!(
+            "{:>4}  {:<24} {:>11} {:>10}  {:>14}",
+            "rank", "site", "lon", "lat", "newly covered"
+        );
     }
     for s in &o.sites {
         println!(

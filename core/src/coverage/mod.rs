@@ -7,8 +7,8 @@ mod reach;
 mod service_areas;
 mod summary;
 
-pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
 pub(crate) use compute::walk_from_position;
+pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
 pub use gaps::{find_gaps, GapArea};
 pub use params::{
     CoverageParams, DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES,

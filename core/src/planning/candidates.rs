@@ -92,10 +92,9 @@ pub fn generate_candidates(network: &WalkNetwork, grid: &CandidateGrid) -> Resul
         let cell = ((xy[0] / s).floor() as i64, (xy[1] / s).floor() as i64);
         let near = (-1..=1).any(|dx| {
             (-1..=1).any(|dy| {
-                cells.get(&(cell.0 + dx, cell.1 + dy)).is_some_and(|list| {
-                    list.iter()
-                        .any(|p| (p[0] - xy[0]).hypot(p[1] - xy[1]) < s)
-                })
+                cells
+                    .get(&(cell.0 + dx, cell.1 + dy))
+                    .is_some_and(|list| list.iter().any(|p| (p[0] - xy[0]).hypot(p[1] - xy[1]) < s))
             })
         });
         if !near {

@@ -178,8 +178,8 @@ pub(crate) fn solve(inst: &Instance, params: &PlanParams, need: f64) -> Result<E
         });
     }
     let model = build(inst, params, need, true);
-    let (values, objective, optimal) =
-        solve_model(model, params, params.exact_time_limit_s).map_err(|e| Error::InvalidParameter {
+    let (values, objective, optimal) = solve_model(model, params, params.exact_time_limit_s)
+        .map_err(|e| Error::InvalidParameter {
             name: "exact".into(),
             reason: format!("the integer program did not solve: {e}"),
         })?;

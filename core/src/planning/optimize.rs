@@ -210,8 +210,11 @@ impl<'a> Evaluator<'a> {
         } else {
             // Serve the groups with the fewest other options first.
             self.order.clear();
-            self.order
-                .extend(entries.iter().map(|&(g, _)| (self.inst.degree[g as usize], g)));
+            self.order.extend(
+                entries
+                    .iter()
+                    .map(|&(g, _)| (self.inst.degree[g as usize], g)),
+            );
             self.order.sort_unstable();
             let mut left = self.capacity;
             for k in 0..self.order.len() {
@@ -550,7 +553,8 @@ pub fn plan_sites(
                 let ordered: Vec<(usize, f64)> = set.iter().map(|&j| (j, eval.add(j))).collect();
                 // Lower bound: fewest sites whose largest single gains reach the need.
                 eval.reset();
-                let mut singles: Vec<f64> = (0..inst.entries.len()).map(|j| eval.marginal(j)).collect();
+                let mut singles: Vec<f64> =
+                    (0..inst.entries.len()).map(|j| eval.marginal(j)).collect();
                 singles.sort_by(|a, b| b.total_cmp(a));
                 let mut acc = 0.0;
                 let mut lb = 0usize;
@@ -674,7 +678,11 @@ pub struct PlanMatrix {
 /// The matrix [`plan_sites`] optimizes over, for export.
 ///
 /// Complexity: as the matrix step of [`plan_sites`].
-pub fn plan_matrix(planner: &Planner<'_>, candidates: &[Candidate], params: &PlanParams) -> PlanMatrix {
+pub fn plan_matrix(
+    planner: &Planner<'_>,
+    candidates: &[Candidate],
+    params: &PlanParams,
+) -> PlanMatrix {
     let inst = Instance::build(planner, candidates, params);
     PlanMatrix {
         weights: inst.weight,

@@ -132,7 +132,7 @@ impl PlanParams {
             }
         }
         if let Some(m) = self.improve_limit_min {
-            if !(m > 0.0) {
+            if m.is_nan() || m <= 0.0 {
                 return bad("improve_limit_min", format!("must be positive, got {m}"));
             }
         }

@@ -134,7 +134,10 @@ pub fn rank_candidates(
         let (ga, gb) = (&gains[a], &gains[b]);
         gb.snapped
             .cmp(&ga.snapped)
-            .then(gb.covered_population_gain.total_cmp(&ga.covered_population_gain))
+            .then(
+                gb.covered_population_gain
+                    .total_cmp(&ga.covered_population_gain),
+            )
             .then(gb.walk_minutes_saved.total_cmp(&ga.walk_minutes_saved))
             .then(a.cmp(&b))
     });

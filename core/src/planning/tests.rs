@@ -111,8 +111,15 @@ fn close(a: Option<f64>, b: Option<f64>) -> bool {
 #[test]
 fn what_if_add_remove_move_equal_full_recomputation() {
     for seed in 0..12 {
-        let c = case(seed, 12, 1 + seed as usize % 4, 150, 3.0 + seed as f64 % 4.0);
-        let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+        let c = case(
+            seed,
+            12,
+            1 + seed as usize % 4,
+            150,
+            3.0 + seed as f64 % 4.0,
+        );
+        let base =
+            compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
         let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
         let (covered0, mean0) = covered_after(&c, &c.centers);
         assert_eq!(planner.covered_population(), covered0);
@@ -127,28 +134,50 @@ fn what_if_add_remove_move_equal_full_recomputation() {
             };
             let (covered, mean) = covered_after(&c, &with);
             assert_eq!(change.covered_population_before, covered0);
-            assert_eq!(change.covered_population_after, covered, "seed {seed} add {}", site.id);
-            assert!(close(change.mean_walk_after_min, mean), "seed {seed}: {change:?} vs {mean:?}");
+            assert_eq!(
+                change.covered_population_after, covered,
+                "seed {seed} add {}",
+                site.id
+            );
+            assert!(
+                close(change.mean_walk_after_min, mean),
+                "seed {seed}: {change:?} vs {mean:?}"
+            );
             assert!(close(change.mean_walk_before_min, mean0));
         }
-        for k in 0..c.centers.len() {
+        for (k, site) in sites.iter().enumerate().take(c.centers.len()) {
             let mut without = c.centers.clone();
             without.remove(k);
-            let change = planner.remove_center(&mut scratch, CenterId(k as u32)).unwrap();
+            let change = planner
+                .remove_center(&mut scratch, CenterId(k as u32))
+                .unwrap();
             if without.is_empty() {
                 assert_eq!(change.covered_population_after, 0.0);
                 continue;
             }
             let (covered, mean) = covered_after(&c, &without);
-            assert_eq!(change.covered_population_after, covered, "seed {seed} remove {k}");
-            assert!(close(change.mean_walk_after_min, mean), "seed {seed} remove {k}");
-            let site = &sites[k];
-            if let Ok(change) = planner.move_center(&mut scratch, CenterId(k as u32), [site.lon, site.lat]) {
+            assert_eq!(
+                change.covered_population_after, covered,
+                "seed {seed} remove {k}"
+            );
+            assert!(
+                close(change.mean_walk_after_min, mean),
+                "seed {seed} remove {k}"
+            );
+            if let Ok(change) =
+                planner.move_center(&mut scratch, CenterId(k as u32), [site.lon, site.lat])
+            {
                 let mut moved = without.clone();
                 moved.insert(k, site.clone());
                 let (covered, mean) = covered_after(&c, &moved);
-                assert_eq!(change.covered_population_after, covered, "seed {seed} move {k}");
-                assert!(close(change.mean_walk_after_min, mean), "seed {seed} move {k}");
+                assert_eq!(
+                    change.covered_population_after, covered,
+                    "seed {seed} move {k}"
+                );
+                assert!(
+                    close(change.mean_walk_after_min, mean),
+                    "seed {seed} move {k}"
+                );
             }
         }
     }
@@ -188,7 +217,12 @@ fn brute_force_mclp(c: &Case, candidates: &[Candidate], k: usize) -> f64 {
     loop {
         let mut with = c.centers.clone();
         for &i in &idx {
-            with.push(point("n", candidates[i].lonlat[0], candidates[i].lonlat[1], 1.0));
+            with.push(point(
+                "n",
+                candidates[i].lonlat[0],
+                candidates[i].lonlat[1],
+                1.0,
+            ));
         }
         best = best.max(covered_after(c, &with).0);
         // Next combination.
@@ -217,7 +251,8 @@ fn small_setup(seed: u64) -> (Case, Vec<Candidate>) {
 fn exact_equals_brute_force_and_greedy_stays_within_its_bound() {
     for seed in 0..6 {
         let (c, candidates) = small_setup(seed);
-        let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+        let base =
+            compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
         let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
         for k in 1..=3 {
             let brute = brute_force_mclp(&c, &candidates, k);
@@ -262,7 +297,12 @@ fn pmedian_exact_matches_brute_force_and_greedy_bound_holds() {
         for b in a + 1..candidates.len() {
             let mut with = c.centers.clone();
             for i in [a, b] {
-                with.push(point("n", candidates[i].lonlat[0], candidates[i].lonlat[1], 1.0));
+                with.push(point(
+                    "n",
+                    candidates[i].lonlat[0],
+                    candidates[i].lonlat[1],
+                    1.0,
+                ));
             }
             let r = compute_coverage(&c.network, &c.costs, &with, &c.demand, &c.params).unwrap();
             let total: f64 = r
@@ -287,7 +327,11 @@ fn pmedian_exact_matches_brute_force_and_greedy_bound_holds() {
         },
     )
     .unwrap();
-    assert!((exact.objective - best).abs() < 1e-6 * best, "{} vs {best}", exact.objective);
+    assert!(
+        (exact.objective - best).abs() < 1e-6 * best,
+        "{} vs {best}",
+        exact.objective
+    );
     let greedy = plan_sites(
         &planner,
         &candidates,
@@ -298,7 +342,10 @@ fn pmedian_exact_matches_brute_force_and_greedy_bound_holds() {
         },
     )
     .unwrap();
-    assert!(greedy.objective >= best - 1e-6 && greedy.bound <= best + 1e-6, "{greedy:?}");
+    assert!(
+        greedy.objective >= best - 1e-6 && greedy.bound <= best + 1e-6,
+        "{greedy:?}"
+    );
 }
 
 #[test]
@@ -373,8 +420,17 @@ fn bad_parameters_are_named() {
     let (c, candidates) = small_setup(0);
     let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
     let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
-    let err = |p: PlanParams, cands: &[Candidate]| plan_sites(&planner, cands, &p).unwrap_err().to_string();
-    assert!(err(PlanParams { k: 0, ..Default::default() }, &candidates).contains("`k`"));
+    let err = |p: PlanParams, cands: &[Candidate]| {
+        plan_sites(&planner, cands, &p).unwrap_err().to_string()
+    };
+    assert!(err(
+        PlanParams {
+            k: 0,
+            ..Default::default()
+        },
+        &candidates
+    )
+    .contains("`k`"));
     let lscp = PlanParams {
         model: PlanModel::SetCover,
         target_ratio: 1.5,
@@ -382,5 +438,8 @@ fn bad_parameters_are_named() {
     };
     assert!(err(lscp, &candidates).contains("target_ratio"));
     assert!(err(PlanParams::default(), &[]).contains("no candidate"));
-    assert!(PlanModel::parse("median").unwrap_err().to_string().contains("unknown model"));
+    assert!(PlanModel::parse("median")
+        .unwrap_err()
+        .to_string()
+        .contains("unknown model"));
 }

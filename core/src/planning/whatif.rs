@@ -300,7 +300,10 @@ impl<'a> Planner<'a> {
     fn base_cost(&self, scratch: &PlanScratch, v: usize) -> f64 {
         let r = scratch.repaired[v];
         if r.is_nan() {
-            self.result.search.cost_m(NodeId(v as u32)).unwrap_or(f64::INFINITY)
+            self.result
+                .search
+                .cost_m(NodeId(v as u32))
+                .unwrap_or(f64::INFINITY)
         } else {
             r
         }
@@ -310,12 +313,7 @@ impl<'a> Planner<'a> {
     /// and expands it only while the site is strictly cheaper than the current field
     /// (the base, or the repaired field after a removal). Marks the edges whose
     /// residents may improve.
-    pub(crate) fn site_search(
-        &self,
-        scratch: &mut PlanScratch,
-        site: &SiteSnap,
-        limit_m: f64,
-    ) {
+    pub(crate) fn site_search(&self, scratch: &mut PlanScratch, site: &SiteSnap, limit_m: f64) {
         let network = self.network;
         let costs = self.costs;
         scratch.reset();
@@ -410,7 +408,12 @@ impl<'a> Planner<'a> {
 
     /// Walk cost of a resident from the new site alone, after [`Self::site_search`]
     /// (exact wherever the site improves on the current walk).
-    pub(crate) fn site_walk_cost(&self, r: &Resident, site: &SiteSnap, scratch: &PlanScratch) -> f64 {
+    pub(crate) fn site_walk_cost(
+        &self,
+        r: &Resident,
+        site: &SiteSnap,
+        scratch: &PlanScratch,
+    ) -> f64 {
         let network = self.network;
         let costs = self.costs;
         let edge = EdgeId(r.edge);
@@ -656,7 +659,11 @@ impl<'a> Planner<'a> {
             if cost != scratch.cost[vi] {
                 continue;
             }
-            let base = self.result.search.cost_m(NodeId(v)).unwrap_or(f64::INFINITY);
+            let base = self
+                .result
+                .search
+                .cost_m(NodeId(v))
+                .unwrap_or(f64::INFINITY);
             let wins = self.result.search.source(NodeId(v)) == Some(c);
             if cost > base * (1.0 + 1e-12) + 1e-9 && !wins {
                 continue;
