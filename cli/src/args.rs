@@ -22,6 +22,8 @@ pub enum Command {
     Coverage(Box<CoverageArgs>),
     /// Run the whole pipeline on the bundled Isle of Man sample.
     Demo(DemoArgs),
+    /// Choose new sites: max coverage (mclp), set cover (lscp) or p-median.
+    Plan(Box<PlanArgs>),
 }
 
 /// Inputs and parameters of a coverage run.
@@ -112,6 +114,59 @@ pub struct DemoArgs {
     /// Walking threshold in minutes.
     #[arg(long, default_value_t = 10.0, value_name = "MIN")]
     pub minutes: f64,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The model: `mclp` (k sites covering the most), `lscp` (fewest sites reaching a
+    /// target ratio) or `pmedian` (k sites minimising the mean walk).
+    #[arg(long, value_name = "MODEL")]
+    pub model: String,
+    /// New sites to open (mclp, pmedian).
+    #[arg(long, value_name = "N")]
+    pub k: Option<usize>,
+    /// Coverage ratio to reach (lscp), e.g. 0.95.
+    #[arg(long, value_name = "RATIO")]
+    pub target: Option<f64>,
+    /// Candidate sites: GeoJSON points/polygons or CSV with lon/lat columns.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["candidates_osm", "candidate_spacing_m"])]
+    pub candidates: Option<PathBuf>,
+    /// Candidate sites from the OSM PBF by tag filter, e.g. `amenity=school`.
+    #[arg(long, value_name = "FILTER", conflicts_with = "candidate_spacing_m")]
+    pub candidates_osm: Option<String>,
+    /// Generate candidates on the walk network, nodes at least this far apart (default
+    /// 400 when no candidates are given).
+    #[arg(long, value_name = "M")]
+    pub candidate_spacing_m: Option<f64>,
+    /// Generated candidates only inside these GeoJSON polygons.
+    #[arg(long, value_name = "FILE")]
+    pub boundary: Option<PathBuf>,
+    /// Most population one new site may serve (mclp, lscp).
+    #[arg(long, value_name = "POPULATION")]
+    pub capacity: Option<f64>,
+    /// Solve the integer program exactly (pure-Rust MIP solver) instead of greedy + swap.
+    #[arg(long)]
+    pub exact: bool,
+    /// Skip the swap improvement of the greedy answer.
+    #[arg(long)]
+    pub no_swap: bool,
+    /// Time limit of the exact solver, seconds.
+    #[arg(long, default_value_t = 120.0, value_name = "S")]
+    pub time_limit_s: f64,
+    /// Also write `matrix.json`, the candidate/demand-group matrix the model solves.
+    #[arg(long)]
+    pub export_matrix: bool,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Folder to write the outputs into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -10,6 +10,7 @@ mod geodesy;
 pub mod input;
 mod network;
 pub mod output;
+mod planning;
 mod routing;
 #[cfg(test)]
 mod test_support;
@@ -26,4 +27,10 @@ pub use coverage::{
 pub use error::{Error, Result};
 pub use geodesy::{haversine_m, LocalProjection, EARTH_RADIUS_M};
 pub use network::{EdgeId, NetworkParams, NetworkStats, NodeId, Snap, WalkNetwork};
+pub use planning::{
+    candidates_from_points, generate_candidates, plan_matrix, plan_sites, rank_candidates,
+    BoundKind, Candidate, CandidateGain, CandidateGrid, CandidateId, CenterId, ChosenSite,
+    PlanMatrix, PlanModel, PlanOutcome, PlanParams, PlanScratch, Planner, SiteChange,
+    DEFAULT_EXACT_MAX_VARIABLES,
+};
 pub use routing::{MultiSourceSearch, Seed, WalkCosts};

@@ -22,7 +22,7 @@ pub fn run(args: CoverageArgs) -> Result<()> {
     )
 }
 
-fn read_inputs(args: &InputArgs) -> Result<Inputs> {
+pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
     let limits = load::input_limits(args.max_input_mb, args.max_features)?;
     let roads_label = args.roads.display().to_string();
     let roads_bytes = load::read_file_with_limits(&args.roads, &limits)?;

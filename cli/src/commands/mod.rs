@@ -3,6 +3,7 @@
 mod coverage;
 mod demo;
 mod pipeline;
+mod plan;
 
 use anyhow::Result;
 
@@ -13,5 +14,6 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Coverage(args) => coverage::run(*args),
         Command::Demo(args) => demo::run(args),
+        Command::Plan(args) => plan::run(*args),
     }
 }

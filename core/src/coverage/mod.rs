@@ -7,6 +7,7 @@ mod reach;
 mod service_areas;
 mod summary;
 
+pub(crate) use compute::walk_from_position;
 pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
 pub use gaps::{find_gaps, GapArea};
 pub use params::{

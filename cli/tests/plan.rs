@@ -1,0 +1,106 @@
+//! `lifecircle plan` end to end on the bundled Isle of Man extract.
+
+mod common;
+
+use common::{data, lifecircle, temp_dir, texts, write};
+
+const CENTERS: &str = "amenity=community_centre|social_centre|library|townhall|social_facility";
+
+fn plan(out: &str, extra: &[&str]) -> std::process::Output {
+    let roads = data("isle_of_man.osm.pbf").display().to_string();
+    let mut args = vec![
+        "plan",
+        "--roads",
+        &roads,
+        "--centers-osm",
+        CENTERS,
+        "--demand-osm",
+        "building",
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    lifecircle(&args)
+}
+
+#[test]
+fn mclp_on_the_isle_of_man_writes_the_plan_and_before_after_coverage() {
+    let dir = temp_dir();
+    let out = dir.path().display().to_string();
+    let run = plan(
+        &out,
+        &[
+            "--model",
+            "mclp",
+            "--k",
+            "2",
+            "--candidate-spacing-m",
+            "800",
+        ],
+    );
+    let (stdout, stderr) = texts(&run);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("newly covered") && stdout.contains("Coverage:"),
+        "{stdout}"
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
+            .unwrap();
+    let sites = plan["sites"].as_array().unwrap();
+    assert_eq!(sites.len(), 2);
+    let before = plan["covered_population_before"].as_f64().unwrap();
+    let after = plan["covered_population_after"].as_f64().unwrap();
+    let gains: f64 = sites.iter().map(|s| s["gain"].as_f64().unwrap()).sum();
+    assert!((after - before - gains).abs() < 1e-6);
+    assert!(plan["bound"].as_f64().unwrap() >= plan["objective"].as_f64().unwrap() - 1e-9);
+    // The after coverage (a full recomputation) agrees with the plan.
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("after/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        summary["coverage"]["covered_population"].as_f64().unwrap(),
+        after
+    );
+    for f in [
+        "plan.geojson",
+        "candidates.geojson",
+        "timings.json",
+        "before/demand.geojson",
+    ] {
+        assert!(dir.path().join(f).exists(), "{f}");
+    }
+}
+
+#[test]
+fn bad_plan_input_gets_a_clear_error() {
+    let dir = temp_dir();
+    let out = dir.path().display().to_string();
+    let cases: [(&[&str], &str); 4] = [
+        (&["--model", "mclp", "--k", "0"], "`k`"),
+        (&["--model", "lscp", "--target", "1.5"], "target_ratio"),
+        (&["--model", "median", "--k", "1"], "unknown model"),
+        (&["--model", "mclp"], "--k"),
+    ];
+    for (args, want) in cases {
+        let run = plan(&out, args);
+        let (_, stderr) = texts(&run);
+        assert!(!run.status.success());
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+    }
+    let empty = write(
+        dir.path(),
+        "none.geojson",
+        br#"{"type":"FeatureCollection","features":[]}"#,
+    );
+    let run = plan(
+        &out,
+        &["--model", "mclp", "--k", "1", "--candidates", &empty],
+    );
+    let (_, stderr) = texts(&run);
+    assert!(
+        !run.status.success() && stderr.contains("no candidate"),
+        "{stderr}"
+    );
+}

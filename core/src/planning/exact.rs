@@ -1,0 +1,225 @@
+//! The integer programs of MCLP, LSCP and p-median, solved by the pure-Rust `microlp`
+//! solver through `good_lp` (no native library, so it builds for wasm too).
+
+use good_lp::{
+    constraint, microlp, variable, Expression, ProblemVariables, ResolutionError, Solution,
+    SolutionStatus, SolverModel, Variable, WithTimeLimit,
+};
+
+use super::optimize::Instance;
+use super::params::{PlanModel, PlanParams};
+use crate::{Error, Result};
+
+/// An exact (or time-limited) answer.
+pub(crate) struct ExactSolution {
+    /// `(instance candidate, gain in choice order)`.
+    pub picks: Vec<(usize, f64)>,
+    pub objective: f64,
+    pub bound: f64,
+    pub optimal: bool,
+}
+
+fn variable_count(inst: &Instance, params: &PlanParams) -> usize {
+    let per_entry = inst.savings || params.capacity.is_some();
+    inst.cands.len()
+        + if per_entry {
+            inst.nnz()
+        } else {
+            inst.weight.len()
+        }
+}
+
+struct Model {
+    vars: ProblemVariables,
+    x: Vec<Variable>,
+    objective: Expression,
+    constraints: Vec<good_lp::Constraint>,
+}
+
+/// Builds the program; `integer` false gives the LP relaxation.
+fn build(inst: &Instance, params: &PlanParams, need: f64, integer: bool) -> Model {
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Variable> = (0..inst.cands.len())
+        .map(|_| {
+            vars.add(if integer {
+                variable().binary()
+            } else {
+                variable().min(0.0).max(1.0)
+            })
+        })
+        .collect();
+    let mut constraints = Vec::new();
+    let mut objective = Expression::from(0.0);
+    let mut served = Expression::from(0.0);
+    if inst.savings || params.capacity.is_some() {
+        // Assignment form: z[g][j] share of group g served by candidate j.
+        let mut per_group: Vec<Expression> = vec![Expression::from(0.0); inst.weight.len()];
+        let mut per_cand: Vec<Expression> = vec![Expression::from(0.0); inst.cands.len()];
+        for (j, list) in inst.entries.iter().enumerate() {
+            for &(g, c) in list {
+                let z = vars.add(variable().min(0.0).max(1.0));
+                let w = inst.weight[g as usize];
+                per_group[g as usize] += z;
+                constraints.push(constraint!(z <= x[j]));
+                if inst.savings {
+                    objective += w * (inst.current_min[g as usize] - c) * z;
+                } else {
+                    per_cand[j] += w * z;
+                    served += w * z;
+                }
+            }
+        }
+        for e in per_group {
+            constraints.push(constraint!(e <= 1.0));
+        }
+        if let Some(cap) = params.capacity {
+            for (j, e) in per_cand.into_iter().enumerate() {
+                constraints.push(constraint!(e <= cap * x[j]));
+            }
+        }
+    } else {
+        let mut cover: Vec<Expression> = vec![Expression::from(0.0); inst.weight.len()];
+        for (j, list) in inst.entries.iter().enumerate() {
+            for &(g, _) in list {
+                cover[g as usize] += x[j];
+            }
+        }
+        for (g, e) in cover.into_iter().enumerate() {
+            let y = vars.add(variable().min(0.0).max(1.0));
+            constraints.push(constraint!(y <= e));
+            served += inst.weight[g] * y;
+        }
+    }
+    let count: Expression = x.iter().copied().sum();
+    match params.model {
+        PlanModel::MaxCoverage => {
+            objective = served;
+            constraints.push(constraint!(count <= params.k as f64));
+        }
+        PlanModel::PMedian => {
+            constraints.push(constraint!(count <= params.k as f64));
+        }
+        PlanModel::SetCover => {
+            constraints.push(constraint!(served >= need));
+            objective = count;
+        }
+    }
+    Model {
+        vars,
+        x,
+        objective,
+        constraints,
+    }
+}
+
+fn solve_model(
+    model: Model,
+    params: &PlanParams,
+    time_limit: Option<f64>,
+) -> std::result::Result<(Vec<f64>, f64, bool), ResolutionError> {
+    let Model {
+        vars,
+        x,
+        objective,
+        constraints,
+    } = model;
+    let minimise = params.model == PlanModel::SetCover;
+    let unsolved = if minimise {
+        vars.minimise(objective.clone())
+    } else {
+        vars.maximise(objective.clone())
+    };
+    let mut problem = unsolved.using(microlp);
+    if let Some(t) = time_limit {
+        problem = problem.with_time_limit(t);
+    }
+    for c in constraints {
+        problem.add_constraint(c);
+    }
+    let solution = problem.solve()?;
+    let values: Vec<f64> = x.iter().map(|&v| solution.value(v)).collect();
+    let optimal = matches!(solution.status(), SolutionStatus::Optimal);
+    Ok((values, solution.eval(&objective), optimal))
+}
+
+/// The LP-relaxation bound, when the instance is within the size limit and solves.
+pub(crate) fn lp_bound(inst: &Instance, params: &PlanParams, need: f64) -> Option<f64> {
+    if inst.cands.is_empty() || variable_count(inst, params) > params.exact_max_variables {
+        return None;
+    }
+    let model = build(inst, params, need, false);
+    solve_model(model, params, params.exact_time_limit_s)
+        .ok()
+        .map(|(_, obj, _)| obj)
+}
+
+/// Solves the integer program.
+pub(crate) fn solve(inst: &Instance, params: &PlanParams, need: f64) -> Result<ExactSolution> {
+    let n = variable_count(inst, params);
+    if n > params.exact_max_variables {
+        return Err(Error::TooLarge {
+            layer: "plan".into(),
+            reason: format!(
+                "the exact model needs {n} variables ({} candidates, {} resident groups), over the \
+                 limit of {}: use the greedy mode (it reports a bound), fewer candidates \
+                 (a larger spacing) or raise the limit",
+                inst.cands.len(),
+                inst.weight.len(),
+                params.exact_max_variables
+            ),
+        });
+    }
+    if inst.cands.is_empty() {
+        return Ok(ExactSolution {
+            picks: Vec::new(),
+            objective: 0.0,
+            bound: 0.0,
+            optimal: true,
+        });
+    }
+    let model = build(inst, params, need, true);
+    let (values, objective, optimal) = solve_model(model, params, params.exact_time_limit_s)
+        .map_err(|e| Error::InvalidParameter {
+            name: "exact".into(),
+            reason: format!("the integer program did not solve: {e}"),
+        })?;
+    let chosen: Vec<usize> = (0..values.len()).filter(|&j| values[j] > 0.5).collect();
+    // Order the chosen sites greedily by their gain, for reporting.
+    let mut eval = super::optimize::Evaluator::new(inst, params.capacity);
+    let mut left = chosen.clone();
+    let mut picks = Vec::new();
+    while !left.is_empty() {
+        let (pos, _) = left
+            .iter()
+            .enumerate()
+            .map(|(p, &j)| (p, eval.marginal(j)))
+            .fold((0, f64::NEG_INFINITY), |best, (p, g)| {
+                if g > best.1 {
+                    (p, g)
+                } else {
+                    best
+                }
+            });
+        let j = left.remove(pos);
+        let gain = eval.add(j);
+        picks.push((j, gain));
+    }
+    let objective = match params.model {
+        PlanModel::SetCover => picks.len() as f64,
+        // Report the objective of the chosen set as evaluated exactly (the solver's
+        // value carries its own rounding).
+        _ if params.capacity.is_none() => picks.iter().map(|p| p.1).sum(),
+        _ => objective,
+    };
+    let bound = if optimal {
+        objective
+    } else {
+        lp_bound(inst, params, need).unwrap_or(f64::NAN)
+    };
+    Ok(ExactSolution {
+        picks,
+        objective,
+        bound,
+        optimal,
+    })
+}

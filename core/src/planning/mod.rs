@@ -1,0 +1,18 @@
+//! Planning stage: what-if site changes, candidate ranking and site optimization.
+
+mod candidates;
+mod exact;
+mod optimize;
+mod params;
+mod rank;
+#[cfg(test)]
+mod tests;
+mod whatif;
+
+pub use candidates::{
+    candidates_from_points, generate_candidates, Candidate, CandidateGrid, CandidateId,
+};
+pub use optimize::{plan_matrix, plan_sites, BoundKind, ChosenSite, PlanMatrix, PlanOutcome};
+pub use params::{PlanModel, PlanParams, DEFAULT_EXACT_MAX_VARIABLES};
+pub use rank::{rank_candidates, CandidateGain};
+pub use whatif::{CenterId, PlanScratch, Planner, SiteChange};

@@ -1,0 +1,141 @@
+//! Planning parameters with their named defaults.
+
+use serde::Serialize;
+
+use crate::{Error, Result};
+
+/// Default largest number of variables the exact mode accepts.
+pub const DEFAULT_EXACT_MAX_VARIABLES: usize = 60_000;
+
+/// What to optimize.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanModel {
+    /// Maximal covering (MCLP): `k` new sites covering the most population.
+    MaxCoverage,
+    /// Location set covering (LSCP): fewest new sites reaching a target coverage ratio.
+    SetCover,
+    /// p-median: `k` new sites minimising the population-weighted walk time.
+    PMedian,
+}
+
+impl PlanModel {
+    /// Short name as written in outputs (`mclp`, `lscp`, `pmedian`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanModel::MaxCoverage => "mclp",
+            PlanModel::SetCover => "lscp",
+            PlanModel::PMedian => "pmedian",
+        }
+    }
+
+    /// Parses `mclp`, `lscp` or `pmedian` (also `p-median`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the accepted models.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "mclp" | "max-coverage" => Ok(PlanModel::MaxCoverage),
+            "lscp" | "set-cover" => Ok(PlanModel::SetCover),
+            "pmedian" | "p-median" => Ok(PlanModel::PMedian),
+            _ => Err(Error::InvalidParameter {
+                name: "model".into(),
+                reason: format!("unknown model `{name}`: expected mclp, lscp or pmedian"),
+            }),
+        }
+    }
+}
+
+/// Parameters of a site optimization ([`crate::plan_sites`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanParams {
+    /// The model.
+    pub model: PlanModel,
+    /// New sites to open (MCLP, p-median).
+    pub k: usize,
+    /// Coverage ratio to reach (LSCP), in `(0, 1]`.
+    pub target_ratio: f64,
+    /// Most population one new site may serve (MCLP, LSCP); `None` for no limit.
+    /// Existing centers keep serving whom they serve today.
+    pub capacity: Option<f64>,
+    /// Solve the integer program exactly instead of the greedy heuristic.
+    pub exact: bool,
+    /// Improve the greedy answer by swapping sites in and out (heuristic mode).
+    pub swap: bool,
+    /// Exact mode refuses instances with more variables than this.
+    pub exact_max_variables: usize,
+    /// Stop the exact solver after this many seconds and report its best answer with
+    /// its bound. `None`: no limit (needed on wasm, where there is no clock).
+    pub exact_time_limit_s: Option<f64>,
+    /// p-median: ignore walk improvements longer than this many minutes (a new site is
+    /// searched only this far). `None`: no cap, exact.
+    pub improve_limit_min: Option<f64>,
+}
+
+impl Default for PlanParams {
+    fn default() -> Self {
+        Self {
+            model: PlanModel::MaxCoverage,
+            k: 1,
+            target_ratio: 1.0,
+            capacity: None,
+            exact: false,
+            swap: true,
+            exact_max_variables: DEFAULT_EXACT_MAX_VARIABLES,
+            exact_time_limit_s: None,
+            improve_limit_min: None,
+        }
+    }
+}
+
+impl PlanParams {
+    /// Checks every parameter is in range.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the first parameter out of range.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |name: &str, reason: String| {
+            Err(Error::InvalidParameter {
+                name: name.into(),
+                reason,
+            })
+        };
+        match self.model {
+            PlanModel::MaxCoverage | PlanModel::PMedian if self.k == 0 => {
+                return bad("k", "must be at least 1 new site".into())
+            }
+            PlanModel::SetCover if !(self.target_ratio > 0.0 && self.target_ratio <= 1.0) => {
+                return bad(
+                    "target_ratio",
+                    format!("must be in (0, 1], got {}", self.target_ratio),
+                )
+            }
+            _ => {}
+        }
+        if let Some(c) = self.capacity {
+            if !(c.is_finite() && c > 0.0) {
+                return bad("capacity", format!("must be a positive number, got {c}"));
+            }
+            if self.model == PlanModel::PMedian {
+                return bad(
+                    "capacity",
+                    "is supported for the mclp and lscp models, not pmedian".into(),
+                );
+            }
+        }
+        if let Some(t) = self.exact_time_limit_s {
+            if !(t.is_finite() && t > 0.0) {
+                return bad(
+                    "exact_time_limit_s",
+                    format!("must be a positive number, got {t}"),
+                );
+            }
+        }
+        if let Some(m) = self.improve_limit_min {
+            if m.is_nan() || m <= 0.0 {
+                return bad("improve_limit_min", format!("must be positive, got {m}"));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,445 @@
+//! Oracle tests: what-if against full recomputation, exact against brute force.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::*;
+use crate::input::{PointFeature, RoadLine};
+use crate::network::NetworkParams;
+use crate::test_support::{line, point};
+use crate::{compute_coverage, summarize, CoverageParams, WalkCosts, WalkNetwork};
+
+/// A jittered `n × n` street grid of ~100 m blocks with a few diagonals.
+fn random_city(rng: &mut ChaCha8Rng, n: usize) -> Vec<RoadLine> {
+    let step = 0.0009;
+    let p: Vec<Vec<[f64; 2]>> = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| {
+                    [
+                        i as f64 * step + rng.random_range(-0.0002..0.0002),
+                        j as f64 * step + rng.random_range(-0.0002..0.0002),
+                    ]
+                })
+                .collect()
+        })
+        .collect();
+    let mut roads = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            if i + 1 < n && rng.random_bool(0.9) {
+                roads.push(line(&[p[i][j], p[i + 1][j]]));
+            }
+            if j + 1 < n && rng.random_bool(0.9) {
+                roads.push(line(&[p[i][j], p[i][j + 1]]));
+            }
+            if i + 1 < n && j + 1 < n && rng.random_bool(0.1) {
+                roads.push(line(&[p[i][j], p[i + 1][j + 1]]));
+            }
+        }
+    }
+    roads
+}
+
+fn random_points(rng: &mut ChaCha8Rng, n: usize, extent: f64, prefix: &str) -> Vec<PointFeature> {
+    (0..n)
+        .map(|i| {
+            point(
+                &format!("{prefix}{i}"),
+                rng.random_range(-0.0005..extent),
+                rng.random_range(-0.0005..extent),
+                rng.random_range(1..5) as f64,
+            )
+        })
+        .collect()
+}
+
+struct Case {
+    network: WalkNetwork,
+    costs: WalkCosts,
+    centers: Vec<PointFeature>,
+    demand: Vec<PointFeature>,
+    params: CoverageParams,
+}
+
+fn case(seed: u64, grid_n: usize, centers: usize, residents: usize, minutes: f64) -> Case {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let roads = random_city(&mut rng, grid_n);
+    let network = WalkNetwork::from_roads(
+        &roads,
+        &NetworkParams {
+            min_component_nodes: 1,
+        },
+    )
+    .unwrap();
+    // Slope-like directional costs so the direction of search matters.
+    let forward: Vec<f64> = (0..network.edge_count())
+        .map(|e| network.edge_length_m(crate::EdgeId(e as u32)) * (1.0 + (e % 3) as f64 * 0.2))
+        .collect();
+    let backward: Vec<f64> = (0..network.edge_count())
+        .map(|e| network.edge_length_m(crate::EdgeId(e as u32)) * (1.0 + (e % 2) as f64 * 0.3))
+        .collect();
+    let costs = WalkCosts::from_edge_costs(&network, forward, backward);
+    let extent = grid_n as f64 * 0.0009;
+    Case {
+        centers: random_points(&mut rng, centers, extent, "c"),
+        demand: random_points(&mut rng, residents, extent, "r"),
+        network,
+        costs,
+        params: CoverageParams {
+            threshold_min: minutes,
+            max_snap_m: 150.0,
+            ..Default::default()
+        },
+    }
+}
+
+fn covered_after(c: &Case, centers: &[PointFeature]) -> (f64, Option<f64>) {
+    let r = compute_coverage(&c.network, &c.costs, centers, &c.demand, &c.params).unwrap();
+    let s = summarize(&r, centers, &c.demand, &[]);
+    (s.covered_population, s.mean_walk_min)
+}
+
+fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-9 * a.abs().max(1.0),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+#[test]
+fn what_if_add_remove_move_equal_full_recomputation() {
+    for seed in 0..12 {
+        let c = case(
+            seed,
+            12,
+            1 + seed as usize % 4,
+            150,
+            3.0 + seed as f64 % 4.0,
+        );
+        let base =
+            compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+        let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+        let (covered0, mean0) = covered_after(&c, &c.centers);
+        assert_eq!(planner.covered_population(), covered0);
+        let mut scratch = PlanScratch::new(&c.network);
+        let mut rng = ChaCha8Rng::seed_from_u64(100 + seed);
+        let sites = random_points(&mut rng, 8, 12.0 * 0.0009, "s");
+        for site in &sites {
+            let mut with = c.centers.clone();
+            with.push(site.clone());
+            let Ok(change) = planner.add_site(&mut scratch, [site.lon, site.lat]) else {
+                continue;
+            };
+            let (covered, mean) = covered_after(&c, &with);
+            assert_eq!(change.covered_population_before, covered0);
+            assert_eq!(
+                change.covered_population_after, covered,
+                "seed {seed} add {}",
+                site.id
+            );
+            assert!(
+                close(change.mean_walk_after_min, mean),
+                "seed {seed}: {change:?} vs {mean:?}"
+            );
+            assert!(close(change.mean_walk_before_min, mean0));
+        }
+        for (k, site) in sites.iter().enumerate().take(c.centers.len()) {
+            let mut without = c.centers.clone();
+            without.remove(k);
+            let change = planner
+                .remove_center(&mut scratch, CenterId(k as u32))
+                .unwrap();
+            if without.is_empty() {
+                assert_eq!(change.covered_population_after, 0.0);
+                continue;
+            }
+            let (covered, mean) = covered_after(&c, &without);
+            assert_eq!(
+                change.covered_population_after, covered,
+                "seed {seed} remove {k}"
+            );
+            assert!(
+                close(change.mean_walk_after_min, mean),
+                "seed {seed} remove {k}"
+            );
+            if let Ok(change) =
+                planner.move_center(&mut scratch, CenterId(k as u32), [site.lon, site.lat])
+            {
+                let mut moved = without.clone();
+                moved.insert(k, site.clone());
+                let (covered, mean) = covered_after(&c, &moved);
+                assert_eq!(
+                    change.covered_population_after, covered,
+                    "seed {seed} move {k}"
+                );
+                assert!(
+                    close(change.mean_walk_after_min, mean),
+                    "seed {seed} move {k}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn ranking_gains_equal_full_recomputation() {
+    let c = case(5, 10, 2, 200, 4.0);
+    let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+    let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+    let candidates = generate_candidates(
+        &c.network,
+        &CandidateGrid {
+            spacing_m: 150.0,
+            boundary: None,
+        },
+    )
+    .unwrap();
+    let gains = rank_candidates(&planner, &candidates, None);
+    let (covered0, _) = covered_after(&c, &c.centers);
+    for (cand, g) in candidates.iter().zip(&gains) {
+        let mut with = c.centers.clone();
+        with.push(point("new", cand.lonlat[0], cand.lonlat[1], 1.0));
+        let (covered, _) = covered_after(&c, &with);
+        assert_eq!(g.covered_population_gain, covered - covered0);
+    }
+    let mut ranks: Vec<usize> = gains.iter().map(|g| g.rank).collect();
+    ranks.sort_unstable();
+    assert_eq!(ranks, (1..=gains.len()).collect::<Vec<_>>());
+}
+
+/// Covered population after adding each subset of `k` candidates, by full recomputation.
+fn brute_force_mclp(c: &Case, candidates: &[Candidate], k: usize) -> f64 {
+    let n = candidates.len();
+    let mut best = 0.0f64;
+    let mut idx: Vec<usize> = (0..k).collect();
+    loop {
+        let mut with = c.centers.clone();
+        for &i in &idx {
+            with.push(point(
+                "n",
+                candidates[i].lonlat[0],
+                candidates[i].lonlat[1],
+                1.0,
+            ));
+        }
+        best = best.max(covered_after(c, &with).0);
+        // Next combination.
+        let mut i = k;
+        while i > 0 && idx[i - 1] == n - k + i - 1 {
+            i -= 1;
+        }
+        if i == 0 {
+            return best;
+        }
+        idx[i - 1] += 1;
+        for j in i..k {
+            idx[j] = idx[j - 1] + 1;
+        }
+    }
+}
+
+fn small_setup(seed: u64) -> (Case, Vec<Candidate>) {
+    let c = case(seed, 9, 1, 120, 2.5);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed + 7);
+    let candidates = candidates_from_points(&random_points(&mut rng, 9, 9.0 * 0.0009, "k"));
+    (c, candidates)
+}
+
+#[test]
+fn exact_equals_brute_force_and_greedy_stays_within_its_bound() {
+    for seed in 0..6 {
+        let (c, candidates) = small_setup(seed);
+        let base =
+            compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+        let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+        for k in 1..=3 {
+            let brute = brute_force_mclp(&c, &candidates, k);
+            let params = PlanParams {
+                k,
+                exact: true,
+                ..Default::default()
+            };
+            let exact = plan_sites(&planner, &candidates, &params).unwrap();
+            assert_eq!(exact.bound_kind, BoundKind::Optimal);
+            assert!(
+                (exact.covered_population_after - brute).abs() < 1e-9,
+                "seed {seed} k {k}: exact {} brute {brute}",
+                exact.covered_population_after
+            );
+            let greedy = plan_sites(
+                &planner,
+                &candidates,
+                &PlanParams {
+                    k,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            let gain_opt = brute - planner.covered_population();
+            assert!(greedy.objective <= gain_opt + 1e-9);
+            assert!(greedy.bound >= gain_opt - 1e-6, "{greedy:?} vs {gain_opt}");
+            assert!(greedy.relative_gap >= 0.0);
+        }
+    }
+}
+
+#[test]
+fn pmedian_exact_matches_brute_force_and_greedy_bound_holds() {
+    let (mut c, candidates) = small_setup(3);
+    c.params.threshold_min = 2.0;
+    let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+    let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+    // Brute force over pairs: the population-weighted total walk of residents with a walk.
+    let mut best = f64::INFINITY;
+    for a in 0..candidates.len() {
+        for b in a + 1..candidates.len() {
+            let mut with = c.centers.clone();
+            for i in [a, b] {
+                with.push(point(
+                    "n",
+                    candidates[i].lonlat[0],
+                    candidates[i].lonlat[1],
+                    1.0,
+                ));
+            }
+            let r = compute_coverage(&c.network, &c.costs, &with, &c.demand, &c.params).unwrap();
+            let total: f64 = r
+                .demand
+                .iter()
+                .zip(&c.demand)
+                .zip(&base.demand)
+                .filter(|(_, b)| b.walk_min.is_some())
+                .map(|((d, p), _)| p.population * d.walk_min.unwrap())
+                .sum();
+            best = best.min(total);
+        }
+    }
+    let exact = plan_sites(
+        &planner,
+        &candidates,
+        &PlanParams {
+            model: PlanModel::PMedian,
+            k: 2,
+            exact: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        (exact.objective - best).abs() < 1e-6 * best,
+        "{} vs {best}",
+        exact.objective
+    );
+    let greedy = plan_sites(
+        &planner,
+        &candidates,
+        &PlanParams {
+            model: PlanModel::PMedian,
+            k: 2,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        greedy.objective >= best - 1e-6 && greedy.bound <= best + 1e-6,
+        "{greedy:?}"
+    );
+}
+
+#[test]
+fn set_cover_reaches_its_target_or_says_why() {
+    let (c, candidates) = small_setup(1);
+    let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+    let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+    let full = plan_sites(
+        &planner,
+        &candidates,
+        &PlanParams {
+            model: PlanModel::SetCover,
+            target_ratio: 1.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let max = full.max_reachable_ratio.unwrap();
+    if max < 1.0 {
+        assert_eq!(full.target_reached, Some(false));
+        assert!(full.notes[0].contains("unreachable"), "{:?}", full.notes);
+    }
+    let target = (full.coverage_ratio_before + max) / 2.0;
+    for exact in [false, true] {
+        let p = plan_sites(
+            &planner,
+            &candidates,
+            &PlanParams {
+                model: PlanModel::SetCover,
+                target_ratio: target,
+                exact,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(p.target_reached, Some(true), "{p:?}");
+        assert!(p.coverage_ratio_after >= target);
+        assert!(p.bound <= p.objective);
+        // Full recomputation agrees on the coverage reached.
+        let mut with = c.centers.clone();
+        for s in &p.sites {
+            with.push(point("n", s.lonlat[0], s.lonlat[1], 1.0));
+        }
+        assert_eq!(covered_after(&c, &with).0, p.covered_population_after);
+    }
+}
+
+#[test]
+fn capacities_are_respected() {
+    let (c, candidates) = small_setup(2);
+    let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+    let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+    for exact in [false, true] {
+        let p = plan_sites(
+            &planner,
+            &candidates,
+            &PlanParams {
+                k: 3,
+                capacity: Some(10.0),
+                exact,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(p.sites.iter().all(|s| s.gain <= 10.0 + 1e-9), "{p:?}");
+        assert!(p.objective <= 30.0 + 1e-9 && p.objective <= p.bound + 1e-6);
+    }
+}
+
+#[test]
+fn bad_parameters_are_named() {
+    let (c, candidates) = small_setup(0);
+    let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+    let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+    let err = |p: PlanParams, cands: &[Candidate]| {
+        plan_sites(&planner, cands, &p).unwrap_err().to_string()
+    };
+    assert!(err(
+        PlanParams {
+            k: 0,
+            ..Default::default()
+        },
+        &candidates
+    )
+    .contains("`k`"));
+    let lscp = PlanParams {
+        model: PlanModel::SetCover,
+        target_ratio: 1.5,
+        ..Default::default()
+    };
+    assert!(err(lscp, &candidates).contains("target_ratio"));
+    assert!(err(PlanParams::default(), &[]).contains("no candidate"));
+    assert!(PlanModel::parse("median")
+        .unwrap_err()
+        .to_string()
+        .contains("unknown model"));
+}

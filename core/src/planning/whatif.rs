@@ -1,0 +1,742 @@
+//! What-if queries: the exact effect of adding, removing or moving one center, found by
+//! searches that touch only the part of the network the change improves (or worsens).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use serde::Serialize;
+
+use crate::coverage::walk_from_position;
+use crate::coverage::CoverageResult;
+use crate::input::PointFeature;
+use crate::network::{EdgeId, NodeId, Snap, WalkNetwork};
+use crate::routing::WalkCosts;
+use crate::{Error, Result};
+
+/// A center's index in the centers given to [`crate::compute_coverage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct CenterId(pub u32);
+
+/// One resident as the planner sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Resident {
+    pub edge: u32,
+    pub offset_m: f64,
+    pub access_m: f64,
+    pub population: f64,
+    /// Current cheapest walk cost (access included), `INFINITY` without a walk.
+    pub cost_m: f64,
+}
+
+/// The change one what-if brings to the coverage headline figures.
+///
+/// All populations are population-weighted sums over residents; "before" figures are
+/// those of the coverage result the [`Planner`] was built on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SiteChange {
+    /// Covered population before the change.
+    pub covered_population_before: f64,
+    /// Covered population after the change.
+    pub covered_population_after: f64,
+    /// `after - before`: positive for a gain, negative for a loss.
+    pub covered_population_change: f64,
+    /// Residents (points) newly covered.
+    pub newly_covered_residents: usize,
+    /// Residents (points) no longer covered.
+    pub no_longer_covered_residents: usize,
+    /// Population whose walk got shorter (including residents who had no walk before).
+    pub shorter_walk_population: f64,
+    /// Population whose walk got longer (including residents who lost their walk).
+    pub longer_walk_population: f64,
+    /// Population-weighted mean walk of residents with a walk, before, minutes.
+    pub mean_walk_before_min: Option<f64>,
+    /// The same after the change.
+    pub mean_walk_after_min: Option<f64>,
+    /// `after - before` of the mean walk, minutes (negative: walks got shorter).
+    pub mean_walk_change_min: Option<f64>,
+    /// Population-weighted total walk time saved over residents who had a walk before
+    /// and still have one, minutes (negative for a loss).
+    pub walk_minutes_saved: f64,
+}
+
+/// Reusable buffers for what-if searches; one per thread.
+///
+/// Reset costs O(what the last query touched), so many small queries on a big network
+/// stay cheap.
+#[derive(Debug, Clone)]
+pub struct PlanScratch {
+    cost: Vec<f64>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    /// Repaired node costs after a removal (`NAN`: not repaired).
+    repaired: Vec<f64>,
+    repaired_touched: Vec<u32>,
+    edge_stamp: Vec<u32>,
+    stamp: u32,
+    pub(crate) edges: Vec<u32>,
+    pub(crate) changes: Vec<(u32, f64)>,
+}
+
+impl PlanScratch {
+    /// Buffers for queries on `network`.
+    pub fn new(network: &WalkNetwork) -> Self {
+        Self {
+            cost: vec![f64::INFINITY; network.node_count()],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+            repaired: vec![f64::NAN; network.node_count()],
+            repaired_touched: Vec::new(),
+            edge_stamp: vec![0; network.edge_count()],
+            stamp: 0,
+            edges: Vec::new(),
+            changes: Vec::new(),
+        }
+    }
+
+    fn reset(&mut self) {
+        for &v in &self.touched {
+            self.cost[v as usize] = f64::INFINITY;
+        }
+        self.touched.clear();
+        self.heap.clear();
+    }
+
+    fn reset_repaired(&mut self) {
+        for &v in &self.repaired_touched {
+            self.repaired[v as usize] = f64::NAN;
+        }
+        self.repaired_touched.clear();
+    }
+
+    fn next_stamp(&mut self) {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.edge_stamp.iter_mut().for_each(|s| *s = 0);
+            self.stamp = 1;
+        }
+        self.edges.clear();
+    }
+
+    fn mark_edge(&mut self, e: u32) {
+        if self.edge_stamp[e as usize] != self.stamp {
+            self.edge_stamp[e as usize] = self.stamp;
+            self.edges.push(e);
+        }
+    }
+
+    fn offer(&mut self, v: u32, cost: f64) {
+        let vi = v as usize;
+        if cost < self.cost[vi] {
+            if self.cost[vi] == f64::INFINITY {
+                self.touched.push(v);
+            }
+            self.cost[vi] = cost;
+            self.heap.push(Reverse((cost.to_bits(), v)));
+        }
+    }
+}
+
+/// A coverage state prepared for what-if queries and site optimization.
+///
+/// Holds, per resident, its snapped position and current cheapest walk cost, and the
+/// residents of every edge in compressed (CSR) form, so a query finds the residents of
+/// the edges its search reaches without scanning them all.
+///
+/// Complexity: building is O(D log D + E) for D residents and E edges.
+#[derive(Debug, Clone)]
+pub struct Planner<'a> {
+    pub(crate) network: &'a WalkNetwork,
+    pub(crate) costs: &'a WalkCosts,
+    pub(crate) result: &'a CoverageResult,
+    pub(crate) residents: Vec<Resident>,
+    /// `edge_residents[edge_start[e]..edge_start[e + 1]]` are the residents on edge `e`.
+    edge_start: Vec<u32>,
+    edge_residents: Vec<u32>,
+    pub(crate) threshold_cost_m: f64,
+    pub(crate) metres_per_min: f64,
+    pub(crate) total_population: f64,
+    pub(crate) covered_population: f64,
+    /// Σ population × cost over residents with a walk, and Σ population of them.
+    walk_cost_sum: f64,
+    walk_population: f64,
+}
+
+/// Where a new site meets the network.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SiteSnap {
+    pub snap: Snap,
+}
+
+impl<'a> Planner<'a> {
+    /// Prepares `result` (computed on `network` with `costs` from `demand`) for
+    /// what-if queries.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when `demand` does not match the result.
+    pub fn new(
+        network: &'a WalkNetwork,
+        costs: &'a WalkCosts,
+        result: &'a CoverageResult,
+        demand: &[PointFeature],
+    ) -> Result<Self> {
+        if demand.len() != result.demand.len() {
+            return Err(Error::InvalidParameter {
+                name: "demand".into(),
+                reason: format!(
+                    "{} residents given but the coverage result has {}",
+                    demand.len(),
+                    result.demand.len()
+                ),
+            });
+        }
+        let mut residents = Vec::with_capacity(demand.len());
+        let mut total_population = 0.0;
+        let mut covered_population = 0.0;
+        let mut walk_cost_sum = 0.0;
+        let mut walk_population = 0.0;
+        let threshold_cost_m = result.params.threshold_cost_m();
+        for (point, r) in demand.iter().zip(&result.demand) {
+            total_population += point.population;
+            let Some(snap) = r.snap else {
+                residents.push(Resident {
+                    edge: u32::MAX,
+                    offset_m: 0.0,
+                    access_m: f64::INFINITY,
+                    population: point.population,
+                    cost_m: f64::INFINITY,
+                });
+                continue;
+            };
+            let cost_m = walk_from_position(
+                network,
+                costs,
+                &result.search,
+                &result.snapped_centers,
+                snap.edge,
+                snap.offset_m,
+            )
+            .map_or(f64::INFINITY, |w| w.cost_m + snap.access_m);
+            if cost_m <= threshold_cost_m {
+                covered_population += point.population;
+            }
+            if cost_m.is_finite() {
+                walk_cost_sum += point.population * cost_m;
+                walk_population += point.population;
+            }
+            residents.push(Resident {
+                edge: snap.edge.0,
+                offset_m: snap.offset_m,
+                access_m: snap.access_m,
+                population: point.population,
+                cost_m,
+            });
+        }
+        let mut edge_start = vec![0u32; network.edge_count() + 1];
+        for r in &residents {
+            if r.edge != u32::MAX {
+                edge_start[r.edge as usize + 1] += 1;
+            }
+        }
+        for e in 0..network.edge_count() {
+            edge_start[e + 1] += edge_start[e];
+        }
+        let mut fill = edge_start.clone();
+        let mut edge_residents = vec![0u32; edge_start[network.edge_count()] as usize];
+        for (i, r) in residents.iter().enumerate() {
+            if r.edge != u32::MAX {
+                edge_residents[fill[r.edge as usize] as usize] = i as u32;
+                fill[r.edge as usize] += 1;
+            }
+        }
+        Ok(Self {
+            network,
+            costs,
+            result,
+            residents,
+            edge_start,
+            edge_residents,
+            threshold_cost_m,
+            metres_per_min: result.params.metres_per_min(),
+            total_population,
+            covered_population,
+            walk_cost_sum,
+            walk_population,
+        })
+    }
+
+    /// Total population (unreachable residents included).
+    pub fn total_population(&self) -> f64 {
+        self.total_population
+    }
+
+    /// Covered population of the coverage state the planner was built on.
+    pub fn covered_population(&self) -> f64 {
+        self.covered_population
+    }
+
+    /// Number of residents.
+    pub fn resident_count(&self) -> usize {
+        self.residents.len()
+    }
+
+    /// Current walk time of a resident in minutes (`None` without a walk).
+    pub fn resident_walk_min(&self, resident: usize) -> Option<f64> {
+        let c = self.residents[resident].cost_m;
+        c.is_finite().then(|| c / self.metres_per_min)
+    }
+
+    pub(crate) fn residents_on(&self, edge: u32) -> &[u32] {
+        &self.edge_residents
+            [self.edge_start[edge as usize] as usize..self.edge_start[edge as usize + 1] as usize]
+    }
+
+    pub(crate) fn snap_site(&self, lonlat: [f64; 2]) -> Option<SiteSnap> {
+        self.network
+            .snap(lonlat)
+            .filter(|s| s.access_m <= self.result.params.max_snap_m)
+            .map(|snap| SiteSnap { snap })
+    }
+
+    fn base_cost(&self, scratch: &PlanScratch, v: usize) -> f64 {
+        let r = scratch.repaired[v];
+        if r.is_nan() {
+            self.result
+                .search
+                .cost_m(NodeId(v as u32))
+                .unwrap_or(f64::INFINITY)
+        } else {
+            r
+        }
+    }
+
+    /// Pruned search from a new site: settles every node within `limit_m` of the site
+    /// and expands it only while the site is strictly cheaper than the current field
+    /// (the base, or the repaired field after a removal). Marks the edges whose
+    /// residents may improve.
+    pub(crate) fn site_search(&self, scratch: &mut PlanScratch, site: &SiteSnap, limit_m: f64) {
+        let network = self.network;
+        let costs = self.costs;
+        scratch.reset();
+        let s = &site.snap;
+        let (from, to) = network.edge_nodes(s.edge);
+        let length = network.edge_length_m(s.edge);
+        let seeds = [
+            (
+                from.0,
+                s.access_m + costs.partial_m(network, s.edge, 0.0, s.offset_m),
+            ),
+            (
+                to.0,
+                s.access_m + costs.partial_m(network, s.edge, length, s.offset_m),
+            ),
+        ];
+        for (v, c) in seeds {
+            if c <= limit_m {
+                scratch.offer(v, c);
+            }
+        }
+        while let Some(Reverse((bits, v))) = scratch.heap.pop() {
+            let cost = f64::from_bits(bits);
+            let vi = v as usize;
+            if cost != scratch.cost[vi] {
+                continue;
+            }
+            if cost >= self.base_cost(scratch, vi) {
+                continue; // the current centers are at least as close: nothing beyond improves
+            }
+            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
+            for arc in arcs {
+                let next = cost + costs.arc_toward_tail_m[arc];
+                if next <= limit_m {
+                    scratch.offer(network.arc_head[arc], next);
+                }
+            }
+        }
+        scratch.next_stamp();
+        scratch.mark_edge(s.edge.0);
+        for i in 0..scratch.touched.len() {
+            let v = scratch.touched[i] as usize;
+            let arcs = network.arc_start[v] as usize..network.arc_start[v + 1] as usize;
+            for arc in arcs {
+                scratch.mark_edge(network.arc_edge[arc]);
+            }
+        }
+    }
+
+    /// A resident's cheapest walk cost given node costs `field`, the centers on its edge
+    /// except `removed`, and an optional new site.
+    fn resident_cost(
+        &self,
+        r: &Resident,
+        field: impl Fn(usize) -> f64,
+        removed: Option<u32>,
+        site: Option<&SiteSnap>,
+    ) -> f64 {
+        let network = self.network;
+        let costs = self.costs;
+        let edge = EdgeId(r.edge);
+        let (from, to) = network.edge_nodes(edge);
+        let length = network.edge_length_m(edge);
+        let mut best = f64::INFINITY;
+        for (node, end) in [(from, 0.0), (to, length)] {
+            let c = field(node.index());
+            if c.is_finite() {
+                best = best.min(costs.partial_m(network, edge, r.offset_m, end) + c);
+            }
+        }
+        if let Some(list) = self.result.snapped_centers.on_edge.get(&r.edge) {
+            for &(offset, access, center) in list {
+                if Some(center) != removed {
+                    best = best.min(costs.partial_m(network, edge, r.offset_m, offset) + access);
+                }
+            }
+        }
+        if let Some(site) = site {
+            if site.snap.edge == edge {
+                best = best.min(
+                    costs.partial_m(network, edge, r.offset_m, site.snap.offset_m)
+                        + site.snap.access_m,
+                );
+            }
+        }
+        if best.is_finite() {
+            best + r.access_m
+        } else {
+            best
+        }
+    }
+
+    /// Walk cost of a resident from the new site alone, after [`Self::site_search`]
+    /// (exact wherever the site improves on the current walk).
+    pub(crate) fn site_walk_cost(
+        &self,
+        r: &Resident,
+        site: &SiteSnap,
+        scratch: &PlanScratch,
+    ) -> f64 {
+        let network = self.network;
+        let costs = self.costs;
+        let edge = EdgeId(r.edge);
+        let (from, to) = network.edge_nodes(edge);
+        let length = network.edge_length_m(edge);
+        let mut best = f64::INFINITY;
+        for (node, end) in [(from, 0.0), (to, length)] {
+            let c = scratch.cost[node.index()];
+            if c.is_finite() {
+                best = best.min(costs.partial_m(network, edge, r.offset_m, end) + c);
+            }
+        }
+        if site.snap.edge == edge {
+            best = best.min(
+                costs.partial_m(network, edge, r.offset_m, site.snap.offset_m) + site.snap.access_m,
+            );
+        }
+        best + r.access_m
+    }
+
+    /// Residents a new site at `lonlat` serves better than today, with their walk cost
+    /// from the site, for sites reached within `limit_m`. Appends to `out` as
+    /// `(resident, cost_m)`; returns `false` when the site does not snap.
+    ///
+    /// Complexity: O((V' + E') log V' + R') for the V' nodes and E' arcs where the
+    /// site is strictly closer than the current centers (and within the limit), and the
+    /// R' residents on their edges.
+    pub(crate) fn improvements(
+        &self,
+        scratch: &mut PlanScratch,
+        site: &SiteSnap,
+        limit_m: f64,
+        out: &mut Vec<(u32, f64)>,
+    ) {
+        self.site_search(scratch, site, limit_m);
+        for k in 0..scratch.edges.len() {
+            let e = scratch.edges[k];
+            for &i in self.residents_on(e) {
+                let r = &self.residents[i as usize];
+                let c = self.site_walk_cost(r, site, scratch);
+                if c < r.cost_m && c <= limit_m {
+                    out.push((i, c));
+                }
+            }
+        }
+    }
+
+    fn change_from(&self, changes: &[(u32, f64)]) -> SiteChange {
+        let t = self.threshold_cost_m;
+        let mut covered = self.covered_population;
+        let mut newly = 0;
+        let mut lost = 0;
+        let mut shorter = 0.0;
+        let mut longer = 0.0;
+        let mut sum = self.walk_cost_sum;
+        let mut pop = self.walk_population;
+        let mut saved = 0.0;
+        for &(i, new) in changes {
+            let r = &self.residents[i as usize];
+            let old = r.cost_m;
+            if new == old {
+                continue;
+            }
+            let (was, is) = (old <= t, new <= t);
+            if is && !was {
+                covered += r.population;
+                newly += 1;
+            } else if was && !is {
+                covered -= r.population;
+                lost += 1;
+            }
+            if new < old {
+                shorter += r.population;
+            } else {
+                longer += r.population;
+            }
+            match (old.is_finite(), new.is_finite()) {
+                (true, true) => {
+                    sum += r.population * (new - old);
+                    saved += r.population * (old - new) / self.metres_per_min;
+                }
+                (false, true) => {
+                    sum += r.population * new;
+                    pop += r.population;
+                }
+                (true, false) => {
+                    sum -= r.population * old;
+                    pop -= r.population;
+                }
+                (false, false) => {}
+            }
+        }
+        let mean = |s: f64, p: f64| (p > 0.0).then(|| s / p / self.metres_per_min);
+        let before = mean(self.walk_cost_sum, self.walk_population);
+        let after = mean(sum, pop);
+        SiteChange {
+            covered_population_before: self.covered_population,
+            covered_population_after: covered,
+            covered_population_change: covered - self.covered_population,
+            newly_covered_residents: newly,
+            no_longer_covered_residents: lost,
+            shorter_walk_population: shorter,
+            longer_walk_population: longer,
+            mean_walk_before_min: before,
+            mean_walk_after_min: after,
+            mean_walk_change_min: before.zip(after).map(|(b, a)| a - b),
+            walk_minutes_saved: saved,
+        }
+    }
+
+    /// What adding a center at `lonlat` would change.
+    ///
+    /// The search runs from the new site alone and expands only nodes where the site is
+    /// strictly closer than every current center, so it touches only what improves; the
+    /// result equals a full recomputation with the site added.
+    ///
+    /// Complexity: O((V' + E') log V' + R') for the V' nodes and E' arcs the site
+    /// improves and the R' residents on their edges.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the site is farther than `max_snap_m` from the
+    /// network.
+    pub fn add_site(&self, scratch: &mut PlanScratch, lonlat: [f64; 2]) -> Result<SiteChange> {
+        let site = self.snap_site(lonlat).ok_or_else(|| off_network(lonlat))?;
+        let mut changes = std::mem::take(&mut scratch.changes);
+        changes.clear();
+        scratch.reset_repaired();
+        self.improvements(scratch, &site, f64::INFINITY, &mut changes);
+        let out = self.change_from(&changes);
+        scratch.changes = changes;
+        Ok(out)
+    }
+
+    /// What closing center `center` would change.
+    ///
+    /// Finds the nodes the center is nearest to (a search from it, pruned where another
+    /// center is closer), repairs their costs with a search seeded from the surrounding
+    /// nodes and the other centers inside, and re-walks only the residents of the edges
+    /// touched. Equals a full recomputation without the center.
+    ///
+    /// Complexity: O((V' + E') log V' + R') for the V' nodes the center serves.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for an unknown center.
+    pub fn remove_center(&self, scratch: &mut PlanScratch, center: CenterId) -> Result<SiteChange> {
+        let mut changes = std::mem::take(&mut scratch.changes);
+        changes.clear();
+        self.removal_field(scratch, center)?;
+        for k in 0..scratch.edges.len() {
+            let e = scratch.edges[k];
+            for &i in self.residents_on(e) {
+                let r = &self.residents[i as usize];
+                let c = self.resident_cost(r, |v| self.base_cost(scratch, v), Some(center.0), None);
+                if c != r.cost_m {
+                    changes.push((i, c));
+                }
+            }
+        }
+        let out = self.change_from(&changes);
+        scratch.changes = changes;
+        scratch.reset_repaired();
+        Ok(out)
+    }
+
+    /// What moving center `center` to `lonlat` would change (closing it and opening a
+    /// site there, evaluated together, so residents between the two are counted once).
+    ///
+    /// # Errors
+    /// As [`Self::add_site`] and [`Self::remove_center`].
+    pub fn move_center(
+        &self,
+        scratch: &mut PlanScratch,
+        center: CenterId,
+        lonlat: [f64; 2],
+    ) -> Result<SiteChange> {
+        let site = self.snap_site(lonlat).ok_or_else(|| off_network(lonlat))?;
+        let mut changes = std::mem::take(&mut scratch.changes);
+        changes.clear();
+        self.removal_field(scratch, center)?;
+        let mut edges = std::mem::take(&mut scratch.edges);
+        // The site's search prunes against the repaired field.
+        self.site_search(scratch, &site, f64::INFINITY);
+        edges.extend_from_slice(&scratch.edges);
+        edges.sort_unstable();
+        edges.dedup();
+        for &e in &edges {
+            for &i in self.residents_on(e) {
+                let r = &self.residents[i as usize];
+                let c = self.resident_cost(
+                    r,
+                    |v| self.base_cost(scratch, v).min(scratch.cost[v]),
+                    Some(center.0),
+                    Some(&site),
+                );
+                if c != r.cost_m {
+                    changes.push((i, c));
+                }
+            }
+        }
+        let out = self.change_from(&changes);
+        scratch.changes = changes;
+        scratch.reset_repaired();
+        Ok(out)
+    }
+
+    /// Computes the node field without `center` into `scratch.repaired` (only nodes it
+    /// changes) and marks the edges whose residents may change in `scratch.edges`.
+    fn removal_field(&self, scratch: &mut PlanScratch, center: CenterId) -> Result<()> {
+        let network = self.network;
+        let costs = self.costs;
+        let c = center.0;
+        let snap = self
+            .result
+            .snapped_centers
+            .results
+            .get(c as usize)
+            .ok_or_else(|| Error::InvalidParameter {
+                name: "center".into(),
+                reason: format!("no center {c}"),
+            })?
+            .snap;
+        scratch.reset_repaired();
+        scratch.next_stamp();
+        let Some(snap) = snap else {
+            return Ok(()); // off the network: removing it changes nothing
+        };
+        // 1. The cell: nodes where this center is (one of) the cheapest.
+        scratch.reset();
+        let (from, to) = network.edge_nodes(snap.edge);
+        let length = network.edge_length_m(snap.edge);
+        scratch.offer(
+            from.0,
+            snap.access_m + costs.partial_m(network, snap.edge, 0.0, snap.offset_m),
+        );
+        scratch.offer(
+            to.0,
+            snap.access_m + costs.partial_m(network, snap.edge, length, snap.offset_m),
+        );
+        let mut cell: Vec<u32> = Vec::new();
+        while let Some(Reverse((bits, v))) = scratch.heap.pop() {
+            let cost = f64::from_bits(bits);
+            let vi = v as usize;
+            if cost != scratch.cost[vi] {
+                continue;
+            }
+            let base = self
+                .result
+                .search
+                .cost_m(NodeId(v))
+                .unwrap_or(f64::INFINITY);
+            let wins = self.result.search.source(NodeId(v)) == Some(c);
+            if cost > base * (1.0 + 1e-12) + 1e-9 && !wins {
+                continue;
+            }
+            cell.push(v);
+            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
+            for arc in arcs {
+                scratch.offer(network.arc_head[arc], cost + costs.arc_toward_tail_m[arc]);
+            }
+        }
+        scratch.reset();
+        // 2. Repair: mark the cell, then a search restricted to it, seeded from the
+        // nodes around it (unchanged costs) and the other centers' seeds inside it.
+        for &v in &cell {
+            scratch.repaired[v as usize] = f64::INFINITY;
+            scratch.repaired_touched.push(v);
+        }
+        let in_cell = |s: &PlanScratch, v: u32| !s.repaired[v as usize].is_nan();
+        // Nodes around the cell keep their cost; they seed the repair (the loop below
+        // relaxes only into the cell).
+        for &v in &cell {
+            let vi = v as usize;
+            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
+            for arc in arcs {
+                let w = network.arc_head[arc];
+                if !in_cell(scratch, w) {
+                    if let Some(cw) = self.result.search.cost_m(NodeId(w)) {
+                        scratch.offer(w, cw);
+                    }
+                }
+            }
+        }
+        for seed in self.result.snapped_centers.seeds(network, costs) {
+            if seed.source != c && in_cell(scratch, seed.node.0) {
+                scratch.offer(seed.node.0, seed.cost_m);
+            }
+        }
+        while let Some(Reverse((bits, v))) = scratch.heap.pop() {
+            let cost = f64::from_bits(bits);
+            let vi = v as usize;
+            if cost != scratch.cost[vi] {
+                continue;
+            }
+            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
+            for arc in arcs {
+                let w = network.arc_head[arc];
+                if in_cell(scratch, w) {
+                    scratch.offer(w, cost + costs.arc_toward_tail_m[arc]);
+                }
+            }
+        }
+        for &v in &cell {
+            scratch.repaired[v as usize] = scratch.cost[v as usize];
+        }
+        scratch.reset();
+        scratch.mark_edge(snap.edge.0);
+        for &v in &cell {
+            let vi = v as usize;
+            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
+            for arc in arcs {
+                scratch.mark_edge(network.arc_edge[arc]);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn off_network(lonlat: [f64; 2]) -> Error {
+    Error::InvalidParameter {
+        name: "site".into(),
+        reason: format!(
+            "({:.6}, {:.6}) is farther than max_snap_m from the walk network",
+            lonlat[0], lonlat[1]
+        ),
+    }
+}
