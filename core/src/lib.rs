@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod coverage;
+mod crs;
 mod error;
 mod geodesy;
 pub mod input;
@@ -20,10 +21,22 @@ pub use coverage::{
     DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN,
 };
 pub use coverage::{
+    center_roles, compare_coverage, compute_tier_coverage, CenterChange, CenterRoles,
+    CoverageComparison, RequirementCoverage, ServiceConfig, ServiceSpec, TierCoverage, TierSpec,
+    GB50180_TOML, SERVICE_PRESETS,
+};
+pub use coverage::{
     find_gaps, network_reach, service_areas, GapArea, ReachPiece, ServiceArea,
     SERVICE_AREA_BUFFER_M,
 };
 pub use error::{Error, Result};
 pub use geodesy::{haversine_m, LocalProjection, EARTH_RADIUS_M};
 pub use network::{EdgeId, NetworkParams, NetworkStats, NodeId, Snap, WalkNetwork};
-pub use routing::{MultiSourceSearch, Seed, WalkCosts};
+pub use crs::{
+    bd09_to_gcj02, bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, out_of_china,
+    reproject_feature_collection, wgs84_to_bd09, wgs84_to_gcj02, Crs,
+};
+pub use routing::{
+    closed_edges, profile_costs, tobler_factor, tobler_speed_kmh, MultiSourceSearch, Seed,
+    WalkCosts, WalkProfile, OLDER_SPEED_KMH, PROFILE_NAMES, WHEELCHAIR_MAX_SLOPE,
+};
