@@ -209,6 +209,43 @@ pub fn bd09_to_wgs84(lonlat: [f64; 2]) -> [f64; 2] {
     gcj02_to_wgs84(bd09_to_gcj02(lonlat))
 }
 
+/// Converts points from `from` to WGS84 in place.
+pub fn points_to_wgs84(points: &mut [crate::input::PointFeature], from: Crs) {
+    if from == Crs::Wgs84 {
+        return;
+    }
+    for p in points {
+        [p.lon, p.lat] = from.to_wgs84([p.lon, p.lat]);
+    }
+}
+
+/// Converts road lines from `from` to WGS84 in place (shared vertices stay shared: the
+/// same input coordinate always gives the same output).
+pub fn roads_to_wgs84(lines: &mut [crate::input::RoadLine], from: Crs) {
+    if from == Crs::Wgs84 {
+        return;
+    }
+    for line in lines {
+        for c in &mut line.coords {
+            *c = from.to_wgs84(*c);
+        }
+    }
+}
+
+/// Converts reporting units from `from` to WGS84 in place.
+pub fn units_to_wgs84(units: &mut [crate::input::ReportingUnit], from: Crs) {
+    use geo::MapCoordsInPlace;
+    if from == Crs::Wgs84 {
+        return;
+    }
+    for u in units {
+        u.geometry.map_coords_in_place(|c| {
+            let [x, y] = from.to_wgs84([c.x, c.y]);
+            geo::Coord { x, y }
+        });
+    }
+}
+
 /// Converts every coordinate of a GeoJSON text written by [`crate::output`] (or any
 /// GeoJSON FeatureCollection) from WGS84 to `to`, rounding to 1e-7°. Layout follows
 /// [`crate::output::FeatureCollectionWriter`]: one feature per line.

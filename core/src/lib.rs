@@ -22,7 +22,7 @@ pub use coverage::{
 };
 pub use coverage::{
     center_roles, compare_coverage, compute_tier_coverage, CenterChange, CenterRoles,
-    CoverageComparison, RequirementCoverage, ServiceConfig, ServiceSpec, TierCoverage, TierSpec,
+    CoverageComparison, ProfileCoverage, RequirementCoverage, ServiceConfig, ServiceSpec, TierCoverage, TierSpec,
     GB50180_TOML, SERVICE_PRESETS,
 };
 pub use coverage::{
@@ -33,8 +33,9 @@ pub use error::{Error, Result};
 pub use geodesy::{haversine_m, LocalProjection, EARTH_RADIUS_M};
 pub use network::{EdgeId, NetworkParams, NetworkStats, NodeId, Snap, WalkNetwork};
 pub use crs::{
-    bd09_to_gcj02, bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, out_of_china,
-    reproject_feature_collection, wgs84_to_bd09, wgs84_to_gcj02, Crs,
+    bd09_to_gcj02, bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, out_of_china, points_to_wgs84,
+    reproject_feature_collection, roads_to_wgs84, units_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02,
+    Crs,
 };
 pub use routing::{
     closed_edges, profile_costs, tobler_factor, tobler_speed_kmh, MultiSourceSearch, Seed,

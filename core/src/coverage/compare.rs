@@ -142,3 +142,30 @@ pub fn compare_coverage(
     }
     c
 }
+
+/// Coverage under one walking profile, for the side-by-side table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProfileCoverage {
+    /// Profile name.
+    pub profile: String,
+    /// Flat-ground speed, km/h.
+    pub speed_kmh: f64,
+    /// Whether slope was used.
+    pub slope: bool,
+    /// Covered population.
+    pub covered_population: f64,
+    /// covered / total.
+    pub coverage_ratio: f64,
+    /// Residents covered.
+    pub residents_covered: usize,
+    /// Population with no walk at all (cut off by closed edges, or no center in reach).
+    pub no_walk_population: f64,
+    /// Edges closed because they are steps.
+    pub closed_steps_edges: usize,
+    /// Edges closed because a segment is too steep.
+    pub closed_steep_edges: usize,
+    /// Population covered for the first profile of the table (adult) but not this one.
+    pub lost_vs_first_population: f64,
+    /// Residents covered for the first profile but not this one.
+    pub lost_vs_first_residents: usize,
+}
