@@ -24,18 +24,42 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Map};
 
 const DISTRICT: &[&str] = &[
-    "petition_reception", "training", "legal_advice", "employment_startup", "health",
-    "social_work", "help_line", "culture_activities", "reading_room", "meeting_rooms",
+    "petition_reception",
+    "training",
+    "legal_advice",
+    "employment_startup",
+    "health",
+    "social_work",
+    "help_line",
+    "culture_activities",
+    "reading_room",
+    "meeting_rooms",
 ];
 const SUBDISTRICT: &[&str] = &[
-    "legal_advice", "employment_startup", "health", "social_work", "help_line",
-    "culture_activities", "reading_room", "meeting_rooms",
+    "legal_advice",
+    "employment_startup",
+    "health",
+    "social_work",
+    "help_line",
+    "culture_activities",
+    "reading_room",
+    "meeting_rooms",
 ];
 const NEIGHBOURHOOD: &[&str] = &[
-    "reading_room", "free_fitness", "meeting_rooms", "elderly_care", "childcare",
-    "volunteer_service", "community_canteen",
+    "reading_room",
+    "free_fitness",
+    "meeting_rooms",
+    "elderly_care",
+    "childcare",
+    "volunteer_service",
+    "community_canteen",
 ];
-const BUSINESS: &[&str] = &["reading_room", "meeting_rooms", "volunteer_service", "community_canteen"];
+const BUSINESS: &[&str] = &[
+    "reading_room",
+    "meeting_rooms",
+    "volunteer_service",
+    "community_canteen",
+];
 const PARK: &[&str] = &["free_fitness", "reading_room", "volunteer_service"];
 
 fn role(i: usize) -> (&'static str, &'static [&'static str]) {
@@ -56,7 +80,10 @@ fn along(coords: &[[f64; 2]], mut d: f64) -> [f64; 2] {
         let l = haversine_m(w[0], w[1]);
         if d <= l && l > 0.0 {
             let t = d / l;
-            return [w[0][0] + t * (w[1][0] - w[0][0]), w[0][1] + t * (w[1][1] - w[0][1])];
+            return [
+                w[0][0] + t * (w[1][0] - w[0][0]),
+                w[0][1] + t * (w[1][1] - w[0][1]),
+            ];
         }
         d -= l;
     }
@@ -110,12 +137,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             p.insert("population".into(), json!(1));
             let q = along(coords, d);
             let r = |x: f64| (x * 1e7).round() / 1e7;
-            demand.push(json!({"type": "Point", "coordinates": [r(q[0]), r(q[1])]}), p);
+            demand.push(
+                json!({"type": "Point", "coordinates": [r(q[0]), r(q[1])]}),
+                p,
+            );
             d += spacing_m;
         }
     }
     let residents = demand.len();
-    std::fs::File::create(format!("{out_dir}/demand.geojson"))?.write_all(demand.finish().as_bytes())?;
+    std::fs::File::create(format!("{out_dir}/demand.geojson"))?
+        .write_all(demand.finish().as_bytes())?;
 
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut centers = FeatureCollectionWriter::new();
@@ -128,9 +159,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         p.insert("tier".into(), json!(tier));
         p.insert("services".into(), json!(services));
         let r = |x: f64| (x * 1e7).round() / 1e7;
-        centers.push(json!({"type": "Point", "coordinates": [r(q[0]), r(q[1])]}), p);
+        centers.push(
+            json!({"type": "Point", "coordinates": [r(q[0]), r(q[1])]}),
+            p,
+        );
     }
-    std::fs::File::create(format!("{out_dir}/centers.geojson"))?.write_all(centers.finish().as_bytes())?;
+    std::fs::File::create(format!("{out_dir}/centers.geojson"))?
+        .write_all(centers.finish().as_bytes())?;
     eprintln!(
         "{residents} residents along {} streets, {centers_n} centers in {crs}, in {out_dir}",
         streets.len()

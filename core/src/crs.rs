@@ -65,7 +65,9 @@ impl Crs {
             "bd09" | "bd09ll" | "bd" => Ok(Crs::Bd09),
             _ => Err(Error::InvalidParameter {
                 name: "crs".into(),
-                reason: format!("unknown coordinate system `{name}`; expected wgs84, gcj02 or bd09"),
+                reason: format!(
+                    "unknown coordinate system `{name}`; expected wgs84, gcj02 or bd09"
+                ),
             }),
         }
     }
@@ -152,7 +154,8 @@ pub fn wgs84_to_gcj02(lonlat: [f64; 2]) -> [f64; 2] {
     let magic = 1.0 - KRASOVSKY_EE * rad_lat.sin().powi(2);
     let sqrt_magic = magic.sqrt();
     let pi = std::f64::consts::PI;
-    let d_lat = (d_lat * 180.0) / ((KRASOVSKY_A_M * (1.0 - KRASOVSKY_EE)) / (magic * sqrt_magic) * pi);
+    let d_lat =
+        (d_lat * 180.0) / ((KRASOVSKY_A_M * (1.0 - KRASOVSKY_EE)) / (magic * sqrt_magic) * pi);
     let d_lon = (d_lon * 180.0) / (KRASOVSKY_A_M / sqrt_magic * rad_lat.cos() * pi);
     [lon + d_lon, lat + d_lat]
 }
@@ -360,7 +363,12 @@ mod tests {
         // (bd lat, bd lon, wgs lat, wgs lon) from the same suite; its BD-09 inverse is
         // approximate, so agreement is to about a metre.
         for (blat, blon, wlat, wlon) in [
-            (29.199786, 120.019809, 29.196131605295484, 120.00877901149691),
+            (
+                29.199786,
+                120.019809,
+                29.196131605295484,
+                120.00877901149691,
+            ),
             (29.210504, 120.036455, 29.206795749156136, 120.0253853970846),
         ] {
             let wgs = bd09_to_wgs84([blon, blat]);
@@ -386,7 +394,12 @@ mod tests {
 
     #[test]
     fn points_outside_china_are_not_shifted() {
-        for p in [[11.97, 57.70], [-0.1276, 51.5072], [139.69, 35.69], [151.2, -33.9]] {
+        for p in [
+            [11.97, 57.70],
+            [-0.1276, 51.5072],
+            [139.69, 35.69],
+            [151.2, -33.9],
+        ] {
             for crs in [Crs::Wgs84, Crs::Gcj02, Crs::Bd09] {
                 assert_eq!(crs.to_wgs84(p), p);
                 assert_eq!(crs.from_wgs84(p), p);
@@ -399,7 +412,10 @@ mod tests {
         assert_eq!(Crs::parse("wgs84").unwrap(), Crs::Wgs84);
         assert_eq!(Crs::parse("BD09").unwrap(), Crs::Bd09);
         let err = Crs::parse("cgcs2000").unwrap_err().to_string();
-        assert!(err.contains("unknown coordinate system `cgcs2000`"), "{err}");
+        assert!(
+            err.contains("unknown coordinate system `cgcs2000`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -408,6 +424,9 @@ mod tests {
         let out = reproject_feature_collection("x", text, Crs::Gcj02).unwrap();
         assert!(out.contains("[116.4102445,39.9164043]"), "{out}");
         assert!(out.contains("\"id\":\"a\""));
-        assert_eq!(reproject_feature_collection("x", text, Crs::Wgs84).unwrap(), text);
+        assert_eq!(
+            reproject_feature_collection("x", text, Crs::Wgs84).unwrap(),
+            text
+        );
     }
 }

@@ -32,7 +32,13 @@ fn point(id: &str, lonlat: [f64; 2], props: serde_json::Value) -> PointFeature {
 }
 
 fn network(roads: &[RoadLine]) -> WalkNetwork {
-    WalkNetwork::from_roads(roads, &NetworkParams { min_component_nodes: 1 }).unwrap()
+    WalkNetwork::from_roads(
+        roads,
+        &NetworkParams {
+            min_component_nodes: 1,
+        },
+    )
+    .unwrap()
 }
 
 fn walk_min(
@@ -78,7 +84,10 @@ fn uphill_and_downhill_differ_as_tobler_predicts() {
     let length = 2.0 * seg;
     // Resident at the bottom, center at the top: uphill.
     let (up, up_m) = walk_min(&roads, &costs, &net, top, bottom, 4.8);
-    assert!((up.unwrap() - length * 0.35f64.exp() / 80.0).abs() < 1e-9, "{up:?}");
+    assert!(
+        (up.unwrap() - length * 0.35f64.exp() / 80.0).abs() < 1e-9,
+        "{up:?}"
+    );
     assert!((up.unwrap() - 3.945).abs() < 1e-3);
     // walk_m stays the geometric length.
     assert!((up_m.unwrap() - length).abs() < 1e-9);
@@ -95,7 +104,11 @@ fn uphill_and_downhill_differ_as_tobler_predicts() {
 #[test]
 fn gentle_descent_is_fastest() {
     let seg = haversine_m([0.0, 0.0], [0.001, 0.0]);
-    let roads = [road(&[[0.0, 0.0], [0.001, 0.0]], Some(&[0.05 * seg, 0.0]), "path")];
+    let roads = [road(
+        &[[0.0, 0.0], [0.001, 0.0]],
+        Some(&[0.05 * seg, 0.0]),
+        "path",
+    )];
     let net = network(&roads);
     let costs = profile_costs(&net, &roads, &WalkProfile::adult(4.8), true);
     let (down, _) = walk_min(&roads, &costs, &net, [0.001, 0.0], [0.0, 0.0], 4.8);
@@ -134,7 +147,8 @@ fn wheelchair_profile_routes_around_steps() {
     ];
     let net = network(&roads);
     let direct = haversine_m([0.0, 0.0], [0.002, 0.0]);
-    let detour = 2.0 * haversine_m([0.0, 0.0], [0.0, 0.001]) + haversine_m([0.0, 0.001], [0.002, 0.001]);
+    let detour =
+        2.0 * haversine_m([0.0, 0.0], [0.0, 0.001]) + haversine_m([0.0, 0.001], [0.002, 0.001]);
     let (c, r) = ([0.002, 0.0], [0.0, 0.0]);
     let adult = profile_costs(&net, &roads, &WalkProfile::adult(4.8), false);
     let (t, m) = walk_min(&roads, &adult, &net, c, r, 4.8);
@@ -155,7 +169,11 @@ fn wheelchair_profile_routes_around_steps() {
 fn wheelchair_profile_closes_slopes_steeper_than_one_in_twelve() {
     let seg = haversine_m([0.0, 0.0], [0.001, 0.0]);
     for (grade, open) in [(0.10, false), (0.08, true)] {
-        let roads = [road(&[[0.0, 0.0], [0.001, 0.0]], Some(&[0.0, grade * seg]), "footway")];
+        let roads = [road(
+            &[[0.0, 0.0], [0.001, 0.0]],
+            Some(&[0.0, grade * seg]),
+            "footway",
+        )];
         let net = network(&roads);
         let chair = profile_costs(&net, &roads, &WalkProfile::wheelchair(4.8), true);
         let (t, _) = walk_min(&roads, &chair, &net, [0.001, 0.0], [0.0, 0.0], 4.8);
@@ -195,7 +213,11 @@ tier = "neighbourhood"
 /// config says the district tier stands in for the neighbourhood tier.
 #[test]
 fn higher_tier_does_not_cover_a_lower_tier_service() {
-    let roads = [road(&[[0.0, 0.0], [0.001, 0.0], [0.01, 0.0]], None, "footway")];
+    let roads = [road(
+        &[[0.0, 0.0], [0.001, 0.0], [0.01, 0.0]],
+        None,
+        "footway",
+    )];
     let net = network(&roads);
     let costs = WalkCosts::flat(&net);
     let centers = [
@@ -212,14 +234,23 @@ fn higher_tier_does_not_cover_a_lower_tier_service() {
     ];
     let demand = [point("r", [0.0, 0.0], serde_json::Value::Null)];
     let params = CoverageParams::default();
-    let t = compute_tier_coverage(&net, &costs, &centers, &demand, &params, &tier_config(false))
-        .unwrap();
+    let t = compute_tier_coverage(
+        &net,
+        &costs,
+        &centers,
+        &demand,
+        &params,
+        &tier_config(false),
+    )
+    .unwrap();
     let legal = &t.services[0];
     let reading = &t.services[1];
     assert!(legal.covered[0] && legal.nearest_center[0] == Some(0));
     assert!(!reading.covered[0]);
     assert_eq!(reading.nearest_center[0], Some(1));
-    assert!((reading.walk_min[0].unwrap() - haversine_m([0.0, 0.0], [0.01, 0.0]) / 80.0).abs() < 1e-9);
+    assert!(
+        (reading.walk_min[0].unwrap() - haversine_m([0.0, 0.0], [0.01, 0.0]) / 80.0).abs() < 1e-9
+    );
     assert_eq!(reading.threshold_min, 5.0);
     assert!(!t.complete[0]);
     assert_eq!(t.missing_services(0), vec!["reading_room"]);
@@ -235,11 +266,22 @@ fn higher_tier_does_not_cover_a_lower_tier_service() {
 
 #[test]
 fn bad_configs_give_clear_errors() {
-    let err = |text: &str| ServiceConfig::parse("bad.toml", text).unwrap_err().to_string();
+    let err = |text: &str| {
+        ServiceConfig::parse("bad.toml", text)
+            .unwrap_err()
+            .to_string()
+    };
     let e = err("[[tiers]]\nid = \"a\"\nthreshold_min = -5\n");
-    assert!(e.contains("threshold_min of tier `a` must be a positive number of minutes, got -5"), "{e}");
-    let e = err("[[tiers]]\nid = \"a\"\nthreshold_min = 5\n[[services]]\nid = \"s\"\ntier = \"b\"\n");
-    assert!(e.contains("service `s` names unknown tier `b` (tiers: a)"), "{e}");
+    assert!(
+        e.contains("threshold_min of tier `a` must be a positive number of minutes, got -5"),
+        "{e}"
+    );
+    let e =
+        err("[[tiers]]\nid = \"a\"\nthreshold_min = 5\n[[services]]\nid = \"s\"\ntier = \"b\"\n");
+    assert!(
+        e.contains("service `s` names unknown tier `b` (tiers: a)"),
+        "{e}"
+    );
     let e = err("[[tiers]]\nid = \"a\"\nthreshold_min = 5\nstands_in_for = [\"z\"]\n");
     assert!(e.contains("tier `a` stands in for unknown tier `z`"), "{e}");
     let e = err("[[tiers]]\nid = \"a\"\nthreshold = 5\n");
@@ -265,9 +307,15 @@ fn bad_configs_give_clear_errors() {
         .to_string()
     };
     let e = run(serde_json::json!({"tier": "province"}));
-    assert_eq!(e, "centers: feature 0: center `c7`: unknown tier `province` (tiers: district, neighbourhood)");
+    assert_eq!(
+        e,
+        "centers: feature 0: center `c7`: unknown tier `province` (tiers: district, neighbourhood)"
+    );
     let e = run(serde_json::json!({"tier": "district", "services": "legal_advice; karaoke"}));
-    assert_eq!(e, "centers: feature 0: center `c7`: service `karaoke` is not in the catalogue");
+    assert_eq!(
+        e,
+        "centers: feature 0: center `c7`: service `karaoke` is not in the catalogue"
+    );
     let e = run(serde_json::json!({}));
     assert!(e.contains("has no `tier` property"), "{e}");
 }

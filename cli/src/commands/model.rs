@@ -111,7 +111,8 @@ impl Model {
         } else {
             crs("output-crs", &args.output_crs)?
         };
-        WalkProfile::by_name(&args.profile, 4.8).with_context(|| format!("--profile {}", args.profile))?;
+        WalkProfile::by_name(&args.profile, 4.8)
+            .with_context(|| format!("--profile {}", args.profile))?;
         let config = match &args.config {
             None => None,
             Some(spec) => Some(match spec.strip_prefix("preset:") {
@@ -181,7 +182,12 @@ impl Model {
     }
 
     /// Walking costs of `profile` on `network` (built from `lines`).
-    pub fn costs(&self, network: &WalkNetwork, lines: &[RoadLine], profile: &WalkProfile) -> WalkCosts {
+    pub fn costs(
+        &self,
+        network: &WalkNetwork,
+        lines: &[RoadLine],
+        profile: &WalkProfile,
+    ) -> WalkCosts {
         profile_costs(network, lines, profile, self.slope)
     }
 
@@ -215,9 +221,23 @@ impl Model {
             let r = compute_coverage(network, &p_costs, centers, demand, &p_params)?;
             let (steps, steep) = closed_edges(network, lines, &profile, &p_costs);
             let total: f64 = demand.iter().map(|d| d.population).sum();
-            let covered: f64 = demand.iter().zip(&r.demand).filter(|(_, x)| x.covered).map(|(d, _)| d.population).sum();
-            let no_walk: f64 = demand.iter().zip(&r.demand).filter(|(_, x)| x.walk_min.is_none()).map(|(d, _)| d.population).sum();
-            let lost = first.as_ref().map(|f| compare_coverage("", f, "", &r, centers, demand));
+            let covered: f64 = demand
+                .iter()
+                .zip(&r.demand)
+                .filter(|(_, x)| x.covered)
+                .map(|(d, _)| d.population)
+                .sum::<f64>()
+                + 0.0;
+            let no_walk: f64 = demand
+                .iter()
+                .zip(&r.demand)
+                .filter(|(_, x)| x.walk_min.is_none())
+                .map(|(d, _)| d.population)
+                .sum::<f64>()
+                + 0.0;
+            let lost = first
+                .as_ref()
+                .map(|f| compare_coverage("", f, "", &r, centers, demand));
             analysis.profiles.push(ProfileCoverage {
                 profile: profile.name.clone(),
                 speed_kmh: profile.speed_kmh,
@@ -231,9 +251,10 @@ impl Model {
                 lost_vs_first_population: lost.as_ref().map_or(0.0, |c| c.lost_population),
                 lost_vs_first_residents: lost.as_ref().map_or(0, |c| c.lost_residents),
             });
-            analysis
-                .profile_covered
-                .push((profile.name.clone(), r.demand.iter().map(|x| x.covered).collect()));
+            analysis.profile_covered.push((
+                profile.name.clone(),
+                r.demand.iter().map(|x| x.covered).collect(),
+            ));
             if first.is_none() {
                 first = Some(r);
             }
@@ -244,12 +265,16 @@ impl Model {
             let flat_costs = profile_costs(network, lines, &main, false);
             let flat = compute_coverage(network, &flat_costs, centers, demand, &params)?;
             analysis.flat_walk_min = Some(flat.demand.iter().map(|d| d.walk_min).collect());
-            analysis.slope = Some(compare_coverage("flat", &flat, "slope", result, centers, demand));
+            analysis.slope = Some(compare_coverage(
+                "flat", &flat, "slope", result, centers, demand,
+            ));
             analysis.edges_with_elevation = Some(network.stats().edges_with_elevation);
         }
 
         if let Some((config, _)) = &self.config {
-            analysis.tiers = Some(compute_tier_coverage(network, costs, centers, demand, &params, config)?);
+            analysis.tiers = Some(compute_tier_coverage(
+                network, costs, centers, demand, &params, config,
+            )?);
         }
 
         // What skipping the coordinate conversion would change.
@@ -261,10 +286,15 @@ impl Model {
                 let raw_d = prepared.raw_demand.as_deref().unwrap_or(demand);
                 let raw = compute_coverage(network, costs, raw_c, raw_d, &params)?;
                 let c = compare_coverage("converted", result, "unconverted", &raw, centers, demand);
-                let shift: Vec<f64> = centers
+                // Mean shift over the points that were converted.
+                let converted = [
+                    (centers, prepared.raw_centers.as_deref()),
+                    (demand, prepared.raw_demand.as_deref()),
+                ];
+                let shift: Vec<f64> = converted
                     .iter()
-                    .zip(raw_c)
-                    .chain(demand.iter().zip(raw_d))
+                    .filter_map(|(now, raw)| raw.map(|raw| now.iter().zip(raw)))
+                    .flatten()
                     .map(|(a, b)| lifecircle::haversine_m([a.lon, a.lat], [b.lon, b.lat]))
                     .collect();
                 let mean_shift = shift.iter().sum::<f64>() / shift.len().max(1) as f64;
@@ -347,7 +377,10 @@ impl Analysis {
     /// Extra `demand.geojson` properties of resident `i`.
     pub fn demand_properties(&self, i: usize, p: &mut Map<String, Value>) {
         if let Some(flat) = &self.flat_walk_min {
-            p.insert("walk_min_flat".into(), flat[i].map_or(Value::Null, |m| json!(round_to(m, 3))));
+            p.insert(
+                "walk_min_flat".into(),
+                flat[i].map_or(Value::Null, |m| json!(round_to(m, 3))),
+            );
         }
         let mut by_profile = Map::new();
         for (name, covered) in &self.profile_covered {
@@ -361,7 +394,10 @@ impl Analysis {
             p.insert("services_missing".into(), json!(t.missing_services(i)));
             let mut walks = Map::new();
             for s in &t.services {
-                walks.insert(s.id.clone(), s.walk_min[i].map_or(Value::Null, |m| json!(round_to(m, 3))));
+                walks.insert(
+                    s.id.clone(),
+                    s.walk_min[i].map_or(Value::Null, |m| json!(round_to(m, 3))),
+                );
             }
             p.insert("walk_min_by_service".into(), Value::Object(walks));
             let mut tiers = Map::new();

@@ -9,6 +9,7 @@ mod service_areas;
 mod summary;
 mod tiers;
 
+pub use compare::{compare_coverage, CenterChange, CoverageComparison, ProfileCoverage};
 pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
 pub use gaps::{find_gaps, GapArea};
 pub use params::{
@@ -18,7 +19,6 @@ pub use params::{
 pub use reach::{network_reach, ReachPiece};
 pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};
 pub use summary::{summarize, CenterSummary, CoverageSummary, HistogramBin, UnitSummary};
-pub use compare::{compare_coverage, CenterChange, CoverageComparison, ProfileCoverage};
 pub use tiers::{
     center_roles, compute_tier_coverage, CenterRoles, RequirementCoverage, ServiceConfig,
     ServiceSpec, TierCoverage, TierSpec, GB50180_TOML, SERVICE_PRESETS,

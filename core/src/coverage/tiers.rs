@@ -145,7 +145,10 @@ impl ServiceConfig {
     /// [`Error::InvalidParameter`] naming the first problem.
     pub fn validate(&self, layer: &str) -> Result<()> {
         if self.tiers.is_empty() {
-            return Err(invalid(layer, "names no tier; give at least one [[tiers]]".into()));
+            return Err(invalid(
+                layer,
+                "names no tier; give at least one [[tiers]]".into(),
+            ));
         }
         let positive = |v: f64| v.is_finite() && v > 0.0;
         let mut tier_ids = BTreeSet::new();
@@ -176,7 +179,10 @@ impl ServiceConfig {
         let mut service_ids = BTreeSet::new();
         for s in &self.services {
             if !service_ids.insert(s.id.as_str()) {
-                return Err(invalid(layer, format!("service `{}` is defined twice", s.id)));
+                return Err(invalid(
+                    layer,
+                    format!("service `{}` is defined twice", s.id),
+                ));
             }
             if let Some(t) = &s.tier {
                 if !tier_ids.contains(t.as_str()) {
@@ -228,7 +234,13 @@ impl ServiceConfig {
     pub fn service_threshold_min(&self, service: &ServiceSpec) -> f64 {
         service
             .threshold_min
-            .or_else(|| service.tier.as_deref().and_then(|t| self.tier(t)).map(|t| t.threshold_min))
+            .or_else(|| {
+                service
+                    .tier
+                    .as_deref()
+                    .and_then(|t| self.tier(t))
+                    .map(|t| t.threshold_min)
+            })
             .unwrap_or(f64::NAN)
     }
 
@@ -384,7 +396,12 @@ pub fn center_roles(config: &ServiceConfig, centers: &[PointFeature]) -> Result<
             )));
         }
         let mut services = BTreeSet::new();
-        for s in c.properties.get("services").map(property_list).unwrap_or_default() {
+        for s in c
+            .properties
+            .get("services")
+            .map(property_list)
+            .unwrap_or_default()
+        {
             if !known.contains(s.as_str()) {
                 return Err(err(format!("service `{s}` is not in the catalogue")));
             }
@@ -577,8 +594,7 @@ pub fn compute_tier_coverage(
         let eligible: Vec<usize> = (0..centers.len())
             .filter(|&c| {
                 roles.services[c].contains(&s.id)
-                    && s
-                        .tier
+                    && s.tier
                         .as_deref()
                         .is_none_or(|t| config.tier_counts_as(&roles.tier[c], t))
             })
@@ -613,7 +629,8 @@ pub fn compute_tier_coverage(
         .zip(&complete)
         .filter(|(_, &c)| c)
         .map(|(d, _)| d.population)
-        .sum();
+        .sum::<f64>()
+        + 0.0; // an empty sum is −0.0
     Ok(TierCoverage {
         config: config.name.clone(),
         tiers,

@@ -97,11 +97,20 @@ impl HgtTile {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `heights_m.len() == size * size` and `size >= 2`.
-    pub fn from_samples(south_lat: i32, west_lon: i32, size: usize, heights_m: Vec<i16>) -> Result<Self> {
+    pub fn from_samples(
+        south_lat: i32,
+        west_lon: i32,
+        size: usize,
+        heights_m: Vec<i16>,
+    ) -> Result<Self> {
         if size < 2 || heights_m.len() != size * size {
             return Err(Error::InvalidParameter {
                 name: "hgt samples".into(),
-                reason: format!("need size² = {} samples with size ≥ 2, got {}", size * size, heights_m.len()),
+                reason: format!(
+                    "need size² = {} samples with size ≥ 2, got {}",
+                    size * size,
+                    heights_m.len()
+                ),
             });
         }
         Ok(Self {
@@ -119,7 +128,10 @@ impl HgtTile {
 
     /// Whether the tile covers `[lon, lat]` (edges included).
     pub fn covers(&self, lonlat: [f64; 2]) -> bool {
-        let (x, y) = (lonlat[0] - self.west_lon as f64, lonlat[1] - self.south_lat as f64);
+        let (x, y) = (
+            lonlat[0] - self.west_lon as f64,
+            lonlat[1] - self.south_lat as f64,
+        );
         (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)
     }
 
@@ -235,7 +247,10 @@ mod tests {
         let err = HgtTile::from_bytes("N57E011.hgt", &[0u8; 1000], 57, 11)
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("N57E011.hgt: cannot read input: an SRTM .hgt tile"), "{err}");
+        assert!(
+            err.starts_with("N57E011.hgt: cannot read input: an SRTM .hgt tile"),
+            "{err}"
+        );
         assert!(err.contains("this file has 1000 bytes"), "{err}");
     }
 

@@ -21,8 +21,8 @@ pub use self::geojson::{
     read_roads_geojson_with_limits, read_units_geojson, read_units_geojson_with_limits,
     PointOptions,
 };
-pub use self::hgt::{parse_hgt_name, Dem, HgtTile, HGT_VOID};
 pub use self::gzip::{maybe_gunzip, maybe_gunzip_with_limits, InputLimits};
+pub use self::hgt::{parse_hgt_name, Dem, HgtTile, HGT_VOID};
 pub use self::osm::{
     read_points_osm_pbf, read_points_osm_pbf_with_limits, read_roads_osm_pbf,
     read_roads_osm_pbf_with_limits, PopulationEstimate, TagFilter,

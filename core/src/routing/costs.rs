@@ -148,8 +148,16 @@ impl WalkCosts {
             } else {
                 self.forward_m[edge.index()]
             };
-            let rate = if length > 0.0 { full / length } else { f64::INFINITY };
-            return if rate > 0.0 { budget_m / rate } else { f64::INFINITY };
+            let rate = if length > 0.0 {
+                full / length
+            } else {
+                f64::INFINITY
+            };
+            return if rate > 0.0 {
+                budget_m / rate
+            } else {
+                f64::INFINITY
+            };
         };
         let range = network.edge_vertex_range(edge);
         let offsets = &network.vertex_offset_m[range.clone()];
