@@ -33,6 +33,8 @@ pub struct CoverageArgs {
     pub inputs: InputArgs,
     #[command(flatten)]
     pub params: ParamArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// Folder to write the outputs into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -103,6 +105,43 @@ pub struct ParamArgs {
     /// Uncovered residents closer than this share a gap area, metres.
     #[arg(long, default_value_t = DEFAULT_GAP_LINK_M, value_name = "M")]
     pub gap_link_m: f64,
+}
+
+/// Tiers and services, slope, walking profile and coordinate systems (shared by every
+/// command that computes coverage).
+#[derive(Debug, Clone, Args)]
+pub struct ModelArgs {
+    /// Tiers and service catalogue: a TOML or JSON file, or `preset:gb50180`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
+    /// Slope-aware walking times (Tobler) from the roads' z coordinates.
+    #[arg(long)]
+    pub slope: bool,
+    /// Sample every road vertex's elevation from SRTM tiles instead (named like
+    /// N57E011.hgt, .gz accepted); implies --slope.
+    #[arg(long, value_name = "FILE.hgt", num_args = 1..)]
+    pub dem: Vec<PathBuf>,
+    /// Walking profile of the main results: adult, older or wheelchair.
+    #[arg(long, default_value = "adult", value_name = "NAME")]
+    pub profile: String,
+    /// Coordinate system of every input: wgs84, gcj02 or bd09.
+    #[arg(long, default_value = "wgs84", value_name = "CRS")]
+    pub crs: String,
+    /// Coordinate system of the roads (default: --crs).
+    #[arg(long, value_name = "CRS")]
+    pub roads_crs: Option<String>,
+    /// Coordinate system of the centers (default: --crs).
+    #[arg(long, value_name = "CRS")]
+    pub centers_crs: Option<String>,
+    /// Coordinate system of the demand (default: --crs).
+    #[arg(long, value_name = "CRS")]
+    pub demand_crs: Option<String>,
+    /// Coordinate system of the reporting units (default: --crs).
+    #[arg(long, value_name = "CRS")]
+    pub units_crs: Option<String>,
+    /// Coordinate system of the outputs: wgs84, gcj02, bd09, or `input` (that of --crs).
+    #[arg(long, default_value = "wgs84", value_name = "CRS")]
+    pub output_crs: String,
 }
 
 /// Options of the demo.

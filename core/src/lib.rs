@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod coverage;
+mod crs;
 mod error;
 mod geodesy;
 pub mod input;
@@ -16,6 +17,11 @@ mod routing;
 mod test_support;
 
 pub use coverage::{
+    center_roles, compare_coverage, compute_tier_coverage, CenterChange, CenterRoles,
+    CoverageComparison, ProfileCoverage, RequirementCoverage, ServiceConfig, ServiceSpec,
+    TierCoverage, TierSpec, GB50180_TOML, SERVICE_PRESETS,
+};
+pub use coverage::{
     compute_coverage, summarize, CenterResult, CenterSummary, CoverageParams, CoverageResult,
     CoverageSummary, DemandResult, DemandStatus, HistogramBin, UnitSummary, DEFAULT_GAP_LINK_M,
     DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN,
@@ -23,6 +29,11 @@ pub use coverage::{
 pub use coverage::{
     find_gaps, network_reach, service_areas, GapArea, ReachPiece, ServiceArea,
     SERVICE_AREA_BUFFER_M,
+};
+pub use crs::{
+    bd09_to_gcj02, bd09_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, out_of_china, points_to_wgs84,
+    reproject_feature_collection, roads_to_wgs84, units_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02,
+    Crs,
 };
 pub use error::{Error, Result};
 pub use geodesy::{haversine_m, LocalProjection, EARTH_RADIUS_M};
@@ -33,4 +44,7 @@ pub use planning::{
     PlanMatrix, PlanModel, PlanOutcome, PlanParams, PlanScratch, Planner, SiteChange,
     DEFAULT_EXACT_MAX_VARIABLES,
 };
-pub use routing::{MultiSourceSearch, Seed, WalkCosts};
+pub use routing::{
+    closed_edges, profile_costs, tobler_factor, tobler_speed_kmh, MultiSourceSearch, Seed,
+    WalkCosts, WalkProfile, OLDER_SPEED_KMH, PROFILE_NAMES, WHEELCHAIR_MAX_SLOPE,
+};

@@ -3,6 +3,7 @@
 use anyhow::{bail, Result};
 use lifecircle::input::{CsvOptions, PointOptions};
 
+use super::model::Model;
 use super::pipeline::{self, Inputs, Layer};
 use crate::args::{CoverageArgs, InputArgs};
 use crate::load::{self, PointReadOptions};
@@ -10,8 +11,10 @@ use crate::progress::Stages;
 
 pub fn run(args: CoverageArgs) -> Result<()> {
     let mut stages = Stages::new(args.quiet);
+    let model = Model::from_args(&args.model)?;
     let inputs = stages.run("reading inputs", || read_inputs(&args.inputs))?;
-    let params = pipeline::params_from_args(&args.params);
+    let mut params = pipeline::params_from_args(&args.params);
+    params.model = model;
     pipeline::run(
         inputs,
         &params,

@@ -45,6 +45,7 @@ pub fn run(args: DemoArgs) -> Result<()> {
     let mut params = RunParams {
         coverage: Default::default(),
         network: Default::default(),
+        model: Default::default(),
     };
     params.coverage.threshold_min = args.minutes;
     if !args.quiet {

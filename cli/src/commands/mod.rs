@@ -2,6 +2,7 @@
 
 mod coverage;
 mod demo;
+mod model;
 mod pipeline;
 mod plan;
 

@@ -5,15 +5,16 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use lifecircle::input::{PointLayer, RoadLayer, SkipCounts, UnitLayer};
 use lifecircle::output::{
-    demand_geojson, gaps_geojson, markdown_report, network_geojson, service_areas_geojson,
+    demand_geojson_with, gaps_geojson, markdown_report, network_geojson, service_areas_geojson,
     units_geojson, GapRow, ReportContext,
 };
 use lifecircle::{
-    compute_coverage, find_gaps, network_reach, service_areas, summarize, CoverageParams,
-    NetworkParams, WalkCosts, WalkNetwork,
+    compute_coverage, find_gaps, network_reach, reproject_feature_collection, service_areas,
+    summarize, CoverageParams, NetworkParams, WalkNetwork,
 };
 use serde_json::json;
 
+use super::model::Model;
 use crate::args::ParamArgs;
 use crate::progress::Stages;
 use crate::write::{print_summary, OutputDir};
@@ -42,6 +43,8 @@ pub struct Inputs {
 pub struct RunParams {
     pub coverage: CoverageParams,
     pub network: NetworkParams,
+    /// Tiers and services, slope, profile and coordinate systems.
+    pub model: Model,
 }
 
 pub fn params_from_args(args: &ParamArgs) -> RunParams {
@@ -55,6 +58,7 @@ pub fn params_from_args(args: &ParamArgs) -> RunParams {
         network: NetworkParams {
             min_component_nodes: args.min_component_nodes,
         },
+        model: Model::default(),
     }
 }
 
@@ -69,7 +73,7 @@ fn input_json(role_source: &str, used: usize, skipped: &SkipCounts) -> serde_jso
 
 /// Runs network build, coverage and writes every output into `out`.
 pub fn run(
-    inputs: Inputs,
+    mut inputs: Inputs,
     params: &RunParams,
     out: &Path,
     title: &str,
@@ -77,13 +81,18 @@ pub fn run(
     quiet: bool,
 ) -> Result<()> {
     params.coverage.validate()?;
+    let model = &params.model;
+    let prepared = model.prepare_inputs(&mut inputs);
+    let coverage_params = model.coverage_params(&params.coverage)?;
     let roads = &inputs.roads;
     let network = stages
         .run("building walk network", || {
             WalkNetwork::from_roads(&roads.data.lines, &params.network)
         })
         .with_context(|| format!("{}: cannot build a walking network", roads.source))?;
-    let costs = WalkCosts::flat(&network);
+    super::model::check_slope_data(model, &network, &roads.source)?;
+    let profile = model.profile(params.coverage.speed_kmh)?;
+    let costs = model.costs(&network, &roads.data.lines, &profile);
     let centers = &inputs.centers.data.points;
     let demand = &inputs.demand.data.points;
     if centers.is_empty() {
@@ -94,7 +103,19 @@ pub fn run(
         );
     }
     let result = stages.run("computing walks", || {
-        compute_coverage(&network, &costs, centers, demand, &params.coverage)
+        compute_coverage(&network, &costs, centers, demand, &coverage_params)
+    })?;
+    let analysis = stages.run("profiles, slope and services", || {
+        model.analyse(
+            &network,
+            &roads.data.lines,
+            &params.coverage,
+            &costs,
+            &result,
+            centers,
+            demand,
+            &prepared,
+        )
     })?;
     let no_units = Vec::new();
     let units = inputs.units.as_ref().map_or(&no_units, |u| &u.data.units);
@@ -153,7 +174,7 @@ pub fn run(
             "tool": {"name": "lifecircle", "version": env!("CARGO_PKG_VERSION")},
             "parameters": {
                 "threshold_min": params.coverage.threshold_min,
-                "speed_kmh": params.coverage.speed_kmh,
+                "speed_kmh": coverage_params.speed_kmh,
                 "max_snap_m": params.coverage.max_snap_m,
                 "min_component_nodes": params.network.min_component_nodes,
                 "gap_link_m": params.coverage.gap_link_m,
@@ -171,7 +192,7 @@ pub fn run(
                     "unreachable_population": g.unreachable_population,
                     "mean_walk_min": g.mean_walk_min,
                     "max_walk_min": g.max_walk_min,
-                    "centroid": g.centroid_lonlat,
+                    "centroid": model.output_crs.from_wgs84(g.centroid_lonlat),
                 })).collect::<Vec<_>>(),
             },
             "service_areas": areas.iter().map(|a| json!({
@@ -182,25 +203,48 @@ pub fn run(
                 "area_m2": a.area_m2,
             })).collect::<Vec<_>>(),
         });
+        let mut summary_json = summary_json;
+        summary_json["model"] = model.summary_json(&prepared, coverage_params.speed_kmh);
+        for (key, value) in analysis.summary_sections(model.output_crs) {
+            summary_json[key] = value;
+        }
         out_dir.write_json("summary.json", &summary_json)?;
-        out_dir.write("demand.geojson", &demand_geojson(demand, centers, &result))?;
-        out_dir.write("gaps.geojson", &gaps_geojson(&gaps))?;
-        out_dir.write("network.geojson", &network_geojson(&reach))?;
-        out_dir.write("service_areas.geojson", &service_areas_geojson(&areas))?;
-        if let Some(u) = &inputs.units {
+        let write_geojson = |name: &str, text: String| -> Result<()> {
             out_dir.write(
+                name,
+                &reproject_feature_collection(name, &text, model.output_crs)?,
+            )
+        };
+        write_geojson(
+            "demand.geojson",
+            demand_geojson_with(demand, centers, &result, |i, p| {
+                analysis.demand_properties(i, p)
+            }),
+        )?;
+        write_geojson("gaps.geojson", gaps_geojson(&gaps))?;
+        write_geojson("network.geojson", network_geojson(&reach))?;
+        write_geojson("service_areas.geojson", service_areas_geojson(&areas))?;
+        if let Some(u) = &inputs.units {
+            write_geojson(
                 "units.geojson",
-                &units_geojson(&u.data.units, &summary.per_unit),
+                units_geojson(&u.data.units, &summary.per_unit),
             )?;
         }
         let report = markdown_report(&ReportContext {
             title,
             inputs: report_inputs,
             network: &stats,
-            params: &params.coverage,
+            params: &coverage_params,
             summary: &summary,
-            gaps: gaps.iter().map(GapRow::from).collect(),
+            gaps: gaps
+                .iter()
+                .map(|g| GapRow {
+                    centroid_lonlat: model.output_crs.from_wgs84(g.centroid_lonlat),
+                    ..GapRow::from(g)
+                })
+                .collect(),
         });
+        let report = report + &analysis.report_markdown(params.coverage.threshold_min);
         out_dir.write("report.md", &report)?;
         Ok(())
     })?;
@@ -209,7 +253,7 @@ pub fn run(
         print_summary(
             &summary,
             &stats,
-            &params.coverage,
+            &coverage_params,
             out_dir.path(),
             stages.total(),
         );

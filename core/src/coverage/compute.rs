@@ -138,7 +138,8 @@ impl SnappedCenters {
 }
 
 /// Cheapest walk from a snapped position (edge, offset) to the centers of a finished
-/// search, excluding the resident's own access leg.
+/// search, excluding the resident's own access leg. Walks through a closed stretch
+/// (infinite cost, e.g. steps for a wheelchair) do not count.
 pub(crate) fn walk_from_position(
     network: &WalkNetwork,
     costs: &WalkCosts,
@@ -161,7 +162,7 @@ pub(crate) fn walk_from_position(
                 length_m: (offset_m - end_offset).abs() + l,
                 center,
             };
-            if walk.better_than(&best) {
+            if walk.cost_m.is_finite() && walk.better_than(&best) {
                 best = Some(walk);
             }
         }
@@ -173,7 +174,7 @@ pub(crate) fn walk_from_position(
                 length_m: (offset_m - center_offset).abs() + access,
                 center,
             };
-            if walk.better_than(&best) {
+            if walk.cost_m.is_finite() && walk.better_than(&best) {
                 best = Some(walk);
             }
         }

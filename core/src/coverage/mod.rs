@@ -1,13 +1,16 @@
 //! Coverage stage: per-resident walks, summaries, gaps, network reach and service areas.
 
+mod compare;
 mod compute;
 mod gaps;
 mod params;
 mod reach;
 mod service_areas;
 mod summary;
+mod tiers;
 
 pub(crate) use compute::walk_from_position;
+pub use compare::{compare_coverage, CenterChange, CoverageComparison, ProfileCoverage};
 pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
 pub use gaps::{find_gaps, GapArea};
 pub use params::{
@@ -17,3 +20,7 @@ pub use params::{
 pub use reach::{network_reach, ReachPiece};
 pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};
 pub use summary::{summarize, CenterSummary, CoverageSummary, HistogramBin, UnitSummary};
+pub use tiers::{
+    center_roles, compute_tier_coverage, CenterRoles, RequirementCoverage, ServiceConfig,
+    ServiceSpec, TierCoverage, TierSpec, GB50180_TOML, SERVICE_PRESETS,
+};

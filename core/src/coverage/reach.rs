@@ -29,26 +29,15 @@ pub struct ReachPiece {
     pub coords: Vec<[f64; 2]>,
 }
 
-/// How far (metres along an edge) a budget of `budget_m` cost goes at `rate` cost per
-/// metre: infinite for a free direction, zero for a closed one.
-fn span_m(budget_m: f64, rate: f64) -> f64 {
-    if rate > 0.0 {
-        budget_m / rate
-    } else {
-        f64::INFINITY
-    }
-}
-
 /// The parts of `edge` (as closed offset intervals, sorted, disjoint) from which a center
 /// is reached at a cost of at most `limit_m`.
 ///
 /// The walk cost at offset `x` is the minimum of one term per way off the edge: via the
-/// first node `c0 + backward_rate·x`, via the second node `c1 + forward_rate·(L − x)`,
-/// and via each center on the edge at offset `o` with access cost `s`,
-/// `s + forward_rate·(o − x)` before it and `s + backward_rate·(x − o)` after it (rates
-/// are `forward_m / L` and `backward_m / L`, as in [`WalkCosts::partial_m`]). Each term
-/// is convex, so its sublevel set is one interval found in closed form; the covered set
-/// is their union. Intervals that touch are merged; zero-length intervals are kept.
+/// first node `c0 + cost(x → 0)`, via the second node `c1 + cost(x → L)`, and via each
+/// center on the edge at offset `o` with access cost `s`, `s + cost(x → o)` (costs as
+/// in [`WalkCosts::partial_m`]: piecewise linear in `x`, one rate per segment and
+/// direction). Each term grows with the distance to its target, so its sublevel set is
+/// one interval, found by [`WalkCosts::reach_toward_m`]; the covered set is their union. Intervals that touch are merged; zero-length intervals are kept.
 ///
 /// Complexity: O(k log k) for k centers on the edge.
 pub(crate) fn reached_intervals(
@@ -62,26 +51,21 @@ pub(crate) fn reached_intervals(
 ) {
     out.clear();
     let length = network.edge_length_m(edge);
-    let (forward_rate, backward_rate) = if length > 0.0 {
-        (
-            costs.forward_m(edge) / length,
-            costs.backward_m(edge) / length,
-        )
-    } else {
-        (f64::INFINITY, f64::INFINITY)
+    let reach = |target: f64, budget: f64, after: bool| {
+        costs.reach_toward_m(network, edge, target, budget, after)
     };
     if let Some(c0) = node_costs_m[0].filter(|&c| c <= limit_m) {
-        out.push((0.0, span_m(limit_m - c0, backward_rate)));
+        out.push((0.0, reach(0.0, limit_m - c0, true)));
     }
     if let Some(c1) = node_costs_m[1].filter(|&c| c <= limit_m) {
-        out.push((length - span_m(limit_m - c1, forward_rate), length));
+        out.push((length - reach(length, limit_m - c1, false), length));
     }
     for (offset, access) in on_edge {
         if access <= limit_m {
             let budget = limit_m - access;
             out.push((
-                offset - span_m(budget, forward_rate),
-                offset + span_m(budget, backward_rate),
+                offset - reach(offset, budget, false),
+                offset + reach(offset, budget, true),
             ));
         }
     }

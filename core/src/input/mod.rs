@@ -10,6 +10,7 @@ use serde::Serialize;
 mod csv_points;
 mod geojson;
 mod gzip;
+mod hgt;
 mod osm;
 mod validate;
 mod walkable;
@@ -21,6 +22,7 @@ pub use self::geojson::{
     PointOptions,
 };
 pub use self::gzip::{maybe_gunzip, maybe_gunzip_with_limits, InputLimits};
+pub use self::hgt::{parse_hgt_name, Dem, HgtTile, HGT_VOID};
 pub use self::osm::{
     read_points_osm_pbf, read_points_osm_pbf_with_limits, read_roads_osm_pbf,
     read_roads_osm_pbf_with_limits, PopulationEstimate, TagFilter,

@@ -17,8 +17,19 @@ pub fn demand_geojson(
     centers: &[PointFeature],
     result: &CoverageResult,
 ) -> String {
+    demand_geojson_with(demand, centers, result, |_, _| {})
+}
+
+/// [`demand_geojson`] with extra properties: `extra(i, properties)` may append to the
+/// properties of resident `i` (tiers, services, profiles, slope) after the standard ones.
+pub fn demand_geojson_with(
+    demand: &[PointFeature],
+    centers: &[PointFeature],
+    result: &CoverageResult,
+    mut extra: impl FnMut(usize, &mut Map<String, Value>),
+) -> String {
     let mut w = FeatureCollectionWriter::new();
-    for (point, r) in demand.iter().zip(&result.demand) {
+    for (i, (point, r)) in demand.iter().zip(&result.demand).enumerate() {
         let mut p = Map::new();
         p.insert("id".into(), json!(point.id));
         p.insert("population".into(), json!(point.population));
@@ -32,6 +43,7 @@ pub fn demand_geojson(
         p.insert("covered".into(), json!(r.covered));
         p.insert("status".into(), json!(r.status.as_str()));
         p.insert("access_m".into(), opt(r.snap.map(|s| s.access_m), 2));
+        extra(i, &mut p);
         w.push(point_geometry([point.lon, point.lat]), p);
     }
     w.finish()

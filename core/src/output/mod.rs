@@ -6,10 +6,15 @@
 
 mod feature_collection;
 mod layers;
+mod model_report;
 mod report;
 
 pub use feature_collection::{round_to, FeatureCollectionWriter};
 pub use layers::{
-    demand_geojson, gaps_geojson, network_geojson, service_areas_geojson, units_geojson,
+    demand_geojson, demand_geojson_with, gaps_geojson, network_geojson, service_areas_geojson,
+    units_geojson,
+};
+pub use model_report::{
+    profiles_markdown, slope_markdown, tiers_markdown, REPORT_SLOPE_CENTER_ROWS,
 };
 pub use report::{markdown_report, GapRow, ReportContext, REPORT_GAP_ROWS};

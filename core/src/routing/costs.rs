@@ -20,6 +20,19 @@ pub struct WalkCosts {
     /// Every cost equals the edge length (flat ground, no closures): searches then need
     /// not track walked length separately.
     pub(crate) lengths_equal_costs: bool,
+    /// Per-segment cost rates (cost per metre), when costs vary along an edge (slope).
+    pub(crate) segment_rates: Option<SegmentRates>,
+}
+
+/// Cost per metre of each geometry segment, indexed like the network's vertices: the
+/// segment from vertex `i` to vertex `i + 1` of an edge has index `i` (the last vertex of
+/// each edge starts no segment and its entry is unused).
+#[derive(Debug, Clone)]
+pub(crate) struct SegmentRates {
+    /// Walking the segment in the edge's direction.
+    pub forward: Vec<f64>,
+    /// Walking it against the edge's direction.
+    pub backward: Vec<f64>,
 }
 
 impl WalkCosts {
@@ -63,11 +76,18 @@ impl WalkCosts {
             backward_m,
             arc_toward_tail_m,
             lengths_equal_costs,
+            segment_rates: None,
         }
     }
 
     /// Cost of walking along `edge` between two offsets, in the direction from
-    /// `from_offset_m` to `to_offset_m`, as the matching share of the edge's cost.
+    /// `from_offset_m` to `to_offset_m`.
+    ///
+    /// With per-segment costs (slope) each segment counts the part of it that is walked
+    /// at its own rate; this is exact, as a point inside a segment takes its height by
+    /// linear interpolation, so the slope is constant along the segment. Otherwise the
+    /// edge's cost is shared in proportion to length. Walking nothing costs nothing,
+    /// even on a closed edge.
     pub fn partial_m(
         &self,
         network: &WalkNetwork,
@@ -80,7 +100,30 @@ impl WalkCosts {
         if walked == 0.0 {
             return 0.0;
         }
-        let full = if to_offset_m > from_offset_m {
+        let forward = to_offset_m > from_offset_m;
+        if let Some(rates) = &self.segment_rates {
+            let (lo, hi) = if forward {
+                (from_offset_m, to_offset_m)
+            } else {
+                (to_offset_m, from_offset_m)
+            };
+            let range = network.edge_vertex_range(edge);
+            let offsets = &network.vertex_offset_m[range.clone()];
+            let rate = if forward {
+                &rates.forward[range]
+            } else {
+                &rates.backward[range]
+            };
+            let mut cost = 0.0;
+            for i in 0..offsets.len().saturating_sub(1) {
+                let overlap = hi.min(offsets[i + 1]) - lo.max(offsets[i]);
+                if overlap > 0.0 {
+                    cost += overlap * rate[i];
+                }
+            }
+            return cost;
+        }
+        let full = if forward {
             self.forward_m[edge.index()]
         } else {
             self.backward_m[edge.index()]
@@ -89,6 +132,90 @@ impl WalkCosts {
             full * (walked / length)
         } else {
             0.0
+        }
+    }
+
+    /// How far from `target_offset_m` along `edge` a walker can start and still reach
+    /// `target_offset_m` for at most `budget_m`: starting after the target (walking
+    /// backward to it) when `after` is true, else before it (walking forward). Metres,
+    /// not clamped to the edge when the budget outlasts it (infinite when every segment
+    /// on that side is free).
+    ///
+    /// Complexity: O(segments of the edge).
+    pub fn reach_toward_m(
+        &self,
+        network: &WalkNetwork,
+        edge: EdgeId,
+        target_offset_m: f64,
+        budget_m: f64,
+        after: bool,
+    ) -> f64 {
+        let length = network.edge_length_m(edge);
+        let Some(rates) = &self.segment_rates else {
+            let full = if after {
+                self.backward_m[edge.index()]
+            } else {
+                self.forward_m[edge.index()]
+            };
+            let rate = if length > 0.0 {
+                full / length
+            } else {
+                f64::INFINITY
+            };
+            return if rate > 0.0 {
+                budget_m / rate
+            } else {
+                f64::INFINITY
+            };
+        };
+        let range = network.edge_vertex_range(edge);
+        let offsets = &network.vertex_offset_m[range.clone()];
+        let rate = if after {
+            &rates.backward[range]
+        } else {
+            &rates.forward[range]
+        };
+        let segments = offsets.len().saturating_sub(1);
+        let mut left = budget_m;
+        let mut reached = 0.0;
+        let mut visit = |i: usize, span: f64| -> bool {
+            if span <= 0.0 {
+                return true;
+            }
+            let cost = span * rate[i];
+            if cost <= left {
+                left -= cost;
+                reached += span;
+                true
+            } else {
+                if rate[i] > 0.0 {
+                    reached += left / rate[i];
+                }
+                false
+            }
+        };
+        let mut whole = true;
+        if after {
+            for i in 0..segments {
+                let span = offsets[i + 1].min(length) - offsets[i].max(target_offset_m);
+                if offsets[i + 1] > target_offset_m && !visit(i, span) {
+                    whole = false;
+                    break;
+                }
+            }
+        } else {
+            for i in (0..segments).rev() {
+                let span = offsets[i + 1].min(target_offset_m) - offsets[i];
+                if offsets[i] < target_offset_m && !visit(i, span) {
+                    whole = false;
+                    break;
+                }
+            }
+        }
+        if whole {
+            f64::INFINITY
+        } else {
+            reached
         }
     }
 

@@ -2,6 +2,12 @@
 
 mod costs;
 mod multi_source;
+mod profiles;
+mod slope;
 
 pub use costs::WalkCosts;
 pub use multi_source::{MultiSourceSearch, Seed};
+pub use profiles::{
+    closed_edges, profile_costs, WalkProfile, OLDER_SPEED_KMH, PROFILE_NAMES, WHEELCHAIR_MAX_SLOPE,
+};
+pub use slope::{tobler_factor, tobler_speed_kmh};

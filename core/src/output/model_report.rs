@@ -1,0 +1,166 @@
+//! `report.md` sections for walking profiles, slope and service tiers.
+
+use std::fmt::Write;
+
+use crate::coverage::{CoverageComparison, ProfileCoverage, TierCoverage};
+
+fn pct(x: f64) -> String {
+    format!("{:.1} %", x * 100.0)
+}
+
+fn num(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as i64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// Centers listed in the slope table (those losing the most population first).
+pub const REPORT_SLOPE_CENTER_ROWS: usize = 10;
+
+/// "Walking profiles": coverage per profile side by side, and who loses access.
+pub fn profiles_markdown(rows: &[ProfileCoverage], threshold_min: f64) -> String {
+    let mut out = String::new();
+    if rows.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "\n## Walking profiles\n");
+    let _ = writeln!(
+        out,
+        "Coverage within {} min for each profile on the same network{}.\n",
+        num(threshold_min),
+        if rows[0].slope { ", with slope" } else { "" }
+    );
+    let _ = writeln!(
+        out,
+        "| profile | speed (km/h) | covered population | coverage | lost vs {} | no walk | steps closed | too steep |\n|---|---:|---:|---:|---:|---:|---:|---:|",
+        rows[0].profile
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.profile,
+            num(r.speed_kmh),
+            num(r.covered_population),
+            pct(r.coverage_ratio),
+            num(r.lost_vs_first_population),
+            num(r.no_walk_population),
+            r.closed_steps_edges,
+            r.closed_steep_edges
+        );
+    }
+    out
+}
+
+/// "Slope": coverage on flat ground against slope-aware walking, overall and per center.
+pub fn slope_markdown(c: &CoverageComparison) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\n## Slope\n");
+    let _ = writeln!(
+        out,
+        "Walking times follow Tobler's hiking function from each resident to the center. \
+Against flat ground coverage goes from {} to {} ({} population lose coverage, {} gain it); \
+walks get {} min longer on average.\n",
+        pct(c.baseline_coverage_ratio),
+        pct(c.variant_coverage_ratio),
+        num(c.lost_population),
+        num(c.gained_population),
+        c.mean_walk_change_min
+            .map_or("–".to_string(), |m| format!("{m:.2}"))
+    );
+    let mut centers: Vec<_> = c
+        .per_center
+        .iter()
+        .filter(|r| r.change_population != 0.0 || r.lost_population != 0.0)
+        .collect();
+    centers.sort_by(|a, b| {
+        b.lost_population
+            .total_cmp(&a.lost_population)
+            .then(a.change_population.total_cmp(&b.change_population))
+            .then(a.id.cmp(&b.id))
+    });
+    if !centers.is_empty() {
+        let _ = writeln!(
+            out,
+            "| center | served, flat | served, slope | change | lost to the hills |\n|---|---:|---:|---:|---:|"
+        );
+        for r in centers.iter().take(REPORT_SLOPE_CENTER_ROWS) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                r.id,
+                num(r.baseline_served_population),
+                num(r.variant_served_population),
+                num(r.change_population),
+                num(r.lost_population)
+            );
+        }
+        if centers.len() > REPORT_SLOPE_CENTER_ROWS {
+            let _ = writeln!(
+                out,
+                "\n{} more centers change; all are in `summary.json` (`slope.per_center`).",
+                centers.len() - REPORT_SLOPE_CENTER_ROWS
+            );
+        }
+    }
+    out
+}
+
+/// "Services and tiers": coverage per tier, per service, and complete coverage.
+pub fn tiers_markdown(t: &TierCoverage) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n## Services and tiers{}\n",
+        t.config
+            .as_deref()
+            .map_or(String::new(), |n| format!(" ({n})"))
+    );
+    let _ = writeln!(
+        out,
+        "**Complete coverage (every required service within its threshold): {} ({} of {}).**\n",
+        pct(t.complete_ratio),
+        num(t.complete_population),
+        num(t.total_population)
+    );
+    let _ = writeln!(
+        out,
+        "| tier | threshold (min) | centers | covered population | coverage | gaps |\n|---|---:|---:|---:|---:|---:|"
+    );
+    for r in &t.tiers {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            r.name,
+            num(r.threshold_min),
+            r.centers,
+            num(r.covered_population),
+            pct(r.coverage_ratio),
+            r.gap_count
+        );
+    }
+    if !t.services.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n| service | tier | threshold (min) | centers | covered population | coverage | gaps | population in gaps |\n|---|---|---:|---:|---:|---:|---:|---:|"
+        );
+        for r in &t.services {
+            let _ = writeln!(
+                out,
+                "| {}{} | {} | {} | {} | {} | {} | {} | {} |",
+                r.name,
+                if r.required { "" } else { " (optional)" },
+                r.tier.as_deref().unwrap_or("any"),
+                num(r.threshold_min),
+                r.centers,
+                num(r.covered_population),
+                pct(r.coverage_ratio),
+                r.gap_count,
+                num(r.gap_population)
+            );
+        }
+    }
+    out
+}
