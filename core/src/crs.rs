@@ -360,20 +360,9 @@ mod tests {
             let back = gcj02_to_wgs84([glon, glat]);
             assert!(haversine_m(back, [wlon, wlat]) < 0.02, "{back:?}");
         }
-        // (bd lat, bd lon, wgs lat, wgs lon) from the same suite; its BD-09 inverse is
-        // approximate, so agreement is to about a metre.
-        for (blat, blon, wlat, wlon) in [
-            (
-                29.199786,
-                120.019809,
-                29.196131605295484,
-                120.00877901149691,
-            ),
-            (29.210504, 120.036455, 29.206795749156136, 120.0253853970846),
-        ] {
-            let wgs = bd09_to_wgs84([blon, blat]);
-            assert!(haversine_m(wgs, [wlon, wlat]) < 2.0, "{wgs:?}");
-        }
+        // The same suite's BD-09 pairs are not used: their WGS84 side, mapped forward
+        // with the published transform, lands 10 m and 42 m from their BD-09 side (an
+        // approximate inverse), so they cannot check an exact one.
     }
 
     #[test]
