@@ -691,3 +691,32 @@ fn isle_of_man_roads_and_pois() {
         .fold(0.0, f64::max);
     assert!(largest > 10.0 && largest < 5_000.0, "{largest}");
 }
+
+/// Fuzzing regression (`fuzz/`, target `osm_pbf`): a corrupt dense-node block whose
+/// coordinates overflow `i64` inside the decoder, which multiplies without checking. With
+/// overflow checks on (debug builds, fuzzing) the decoder panics and the reader must turn
+/// that into a parse error; without them the values wrap and are range-checked like any
+/// other coordinate. Either way: no panic reaches the caller.
+#[test]
+fn fuzz_regression_dense_node_coordinate_overflow_is_not_a_panic() {
+    let bytes = include_bytes!("fuzz_dense_node_overflow.osm.pbf");
+    let filter = TagFilter::parse("building, amenity=townhall|library").unwrap();
+    let roads = read_roads_osm_pbf("crash.osm.pbf", bytes).map(|_| ());
+    let points =
+        read_points_osm_pbf("crash.osm.pbf", bytes, &filter, &PopulationEstimate::One).map(|_| ());
+    for result in [&roads, &points] {
+        if let Err(e) = result {
+            assert!(
+                matches!(e, Error::Parse { .. } | Error::Feature { .. }),
+                "{e}"
+            );
+        }
+    }
+    if cfg!(debug_assertions) {
+        let err = roads.unwrap_err().to_string();
+        assert!(
+            err.starts_with("crash.osm.pbf: cannot read input: invalid OSM PBF"),
+            "{err}"
+        );
+    }
+}
