@@ -9,8 +9,8 @@ mod service_areas;
 mod summary;
 mod tiers;
 
-pub(crate) use compute::walk_from_position;
 pub use compare::{compare_coverage, CenterChange, CoverageComparison, ProfileCoverage};
+pub(crate) use compute::walk_from_position;
 pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
 pub use gaps::{find_gaps, GapArea};
 pub use params::{
