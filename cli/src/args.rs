@@ -203,6 +203,8 @@ pub struct PlanArgs {
     pub inputs: InputArgs,
     #[command(flatten)]
     pub params: ParamArgs,
+    #[command(flatten)]
+    pub walk: ModelArgs,
     /// Folder to write the outputs into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,

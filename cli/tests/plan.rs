@@ -104,3 +104,33 @@ fn bad_plan_input_gets_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn plan_honours_the_walking_profile() {
+    let ratio_before = |profile: &str| {
+        let dir = temp_dir();
+        let out = dir.path().display().to_string();
+        let run = plan(
+            &out,
+            &[
+                "--model",
+                "mclp",
+                "--k",
+                "1",
+                "--candidate-spacing-m",
+                "1500",
+                "--profile",
+                profile,
+                "--quiet",
+            ],
+        );
+        assert!(run.status.success(), "{:?}", texts(&run));
+        let plan: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join("plan.json")).unwrap(),
+        )
+        .unwrap();
+        plan["coverage_ratio_before"].as_f64().unwrap()
+    };
+    // Older residents walk slower (3.3 km/h), so fewer are within 10 minutes.
+    assert!(ratio_before("older") < ratio_before("adult"));
+}

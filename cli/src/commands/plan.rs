@@ -6,12 +6,12 @@ use lifecircle::input::{PointLayer, PopulationEstimate, RoadLayer, UnitLayer};
 use lifecircle::output::round_to;
 use lifecircle::{
     candidates_from_points, compute_coverage, generate_candidates, plan_matrix, plan_sites,
-    rank_candidates, Candidate, CandidateGrid, PlanModel, PlanParams, Planner, WalkCosts,
-    WalkNetwork,
+    rank_candidates, Candidate, CandidateGrid, Crs, PlanModel, PlanParams, Planner, WalkNetwork,
 };
 use serde_json::json;
 
 use super::coverage::read_inputs;
+use super::model::{check_slope_data, InputCrs, Model};
 use super::pipeline::{self, Inputs, Layer};
 use crate::args::PlanArgs;
 use crate::load;
@@ -126,26 +126,40 @@ fn read_candidates(args: &PlanArgs, network: &WalkNetwork) -> Result<(Vec<Candid
     Ok((candidates, format!("network nodes {spacing_m} m apart")))
 }
 
-fn point_geometry(lonlat: [f64; 2]) -> serde_json::Value {
+fn point_geometry(output_crs: Crs, lonlat: [f64; 2]) -> serde_json::Value {
+    let lonlat = output_crs.from_wgs84(lonlat);
     json!({"type": "Point", "coordinates": [round_to(lonlat[0], 7), round_to(lonlat[1], 7)]})
 }
 
 pub fn run(args: PlanArgs) -> Result<()> {
     let plan = plan_params(&args)?;
     let mut stages = Stages::new(args.quiet);
-    let inputs = stages.run("reading inputs", || read_inputs(&args.inputs))?;
-    let params = pipeline::params_from_args(&args.params);
+    let walk_model = Model::from_args(&args.walk)?;
+    let mut inputs = stages.run("reading inputs", || read_inputs(&args.inputs))?;
+    // Coordinates are converted and heights sampled once, here; the before/after runs
+    // below then see WGS84 inputs that already carry their heights.
+    walk_model.prepare_inputs(&mut inputs);
+    let mut params = pipeline::params_from_args(&args.params);
     params.coverage.validate()?;
+    let coverage_params = walk_model.coverage_params(&params.coverage)?;
     let network = stages
         .run("building walk network", || {
             WalkNetwork::from_roads(&inputs.roads.data.lines, &params.network)
         })
         .with_context(|| format!("{}: cannot build a walking network", inputs.roads.source))?;
-    let costs = WalkCosts::flat(&network);
+    check_slope_data(&walk_model, &network, &inputs.roads.source)?;
+    let profile = walk_model.profile(params.coverage.speed_kmh)?;
+    let costs = walk_model.costs(&network, &inputs.roads.data.lines, &profile);
+    let output_crs = walk_model.output_crs;
+    params.model = Model {
+        input_crs: InputCrs::default(),
+        dem: None,
+        ..walk_model
+    };
     let centers = &inputs.centers.data.points;
     let demand = &inputs.demand.data.points;
     let base = stages.run("computing walks", || {
-        compute_coverage(&network, &costs, centers, demand, &params.coverage)
+        compute_coverage(&network, &costs, centers, demand, &coverage_params)
     })?;
     let (candidates, candidate_source) =
         stages.run("reading candidates", || read_candidates(&args, &network))?;
@@ -207,12 +221,12 @@ pub fn run(args: PlanArgs) -> Result<()> {
     });
     out_dir.write_json("plan.json", &plan_json)?;
     let sites_fc = json!({"type": "FeatureCollection", "features": outcome.sites.iter().map(|s| json!({
-        "type": "Feature", "geometry": point_geometry(s.lonlat),
+        "type": "Feature", "geometry": point_geometry(output_crs, s.lonlat),
         "properties": {"rank": s.rank, "id": s.id, "gain": s.gain},
     })).collect::<Vec<_>>()});
     out_dir.write("plan.geojson", &serde_json::to_string(&sites_fc)?)?;
     let cand_fc = json!({"type": "FeatureCollection", "features": candidates.iter().zip(&gains).map(|(c, g)| json!({
-        "type": "Feature", "geometry": point_geometry(c.lonlat),
+        "type": "Feature", "geometry": point_geometry(output_crs, c.lonlat),
         "properties": {
             "id": c.id, "rank": g.rank, "snapped": g.snapped,
             "gain": g.covered_population_gain,
