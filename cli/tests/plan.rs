@@ -125,10 +125,9 @@ fn plan_honours_the_walking_profile() {
             ],
         );
         assert!(run.status.success(), "{:?}", texts(&run));
-        let plan: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.path().join("plan.json")).unwrap(),
-        )
-        .unwrap();
+        let plan: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
+                .unwrap();
         plan["coverage_ratio_before"].as_f64().unwrap()
     };
     // Older residents walk slower (3.3 km/h), so fewer are within 10 minutes.

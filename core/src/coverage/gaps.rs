@@ -301,20 +301,11 @@ pub fn find_gaps(
 mod tests {
     use super::*;
     use crate::input::RoadLine;
+    use crate::test_support::line;
     use crate::{compute_coverage, CoverageParams, NetworkParams, WalkCosts};
     use geo::{Contains, Point};
 
     const DEG: f64 = 0.001;
-
-    fn line(coords: &[[f64; 2]]) -> RoadLine {
-        RoadLine {
-            coords: coords.to_vec(),
-            elevations_m: None,
-            osm_node_ids: None,
-            tags: Default::default(),
-            source_index: 0,
-        }
-    }
 
     fn point(lon: f64, lat: f64, population: f64) -> PointFeature {
         PointFeature {

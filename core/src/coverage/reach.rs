@@ -208,19 +208,10 @@ fn node_cost(result: &CoverageResult, node: NodeId) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::input::{PointFeature, RoadLine};
+    use crate::test_support::line;
     use crate::{compute_coverage, haversine_m, CoverageParams, NetworkParams};
 
     const DEG: f64 = 0.001;
-
-    fn line(coords: &[[f64; 2]]) -> RoadLine {
-        RoadLine {
-            coords: coords.to_vec(),
-            elevations_m: None,
-            osm_node_ids: None,
-            tags: Default::default(),
-            source_index: 0,
-        }
-    }
 
     fn point(lon: f64, lat: f64) -> PointFeature {
         PointFeature {
