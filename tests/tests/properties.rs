@@ -11,7 +11,7 @@ use common::{line, point, shuffle, STEP};
 use lifecircle::input::{PointFeature, RoadLine};
 use lifecircle::{
     compute_coverage, CoverageParams, CoverageResult, DemandStatus, MultiSourceSearch,
-    NetworkParams, NodeId, Seed, WalkCosts, WalkNetwork,
+    NetworkParams, NodeId, PlanScratch, Planner, Seed, WalkCosts, WalkNetwork,
 };
 use proptest::prelude::*;
 
@@ -203,6 +203,37 @@ proptest! {
                 a.status == DemandStatus::TooFarFromNetwork
             );
         }
+    }
+
+    /// The incremental what-if gain of a new site equals the difference of two full runs.
+    #[test]
+    fn what_if_gain_equals_the_difference_of_two_full_runs(
+        s in scenario(),
+        extra in (-0.5f64..6.0, -0.5f64..6.0),
+        threshold in 1.0f64..15.0,
+    ) {
+        let network = network(&s.roads);
+        let costs = WalkCosts::flat(&network);
+        let p = params(threshold);
+        let before = coverage(&network, &s.centers, &s.demand, &p);
+        let site = point("new", extra.0 * STEP, extra.1 * STEP, 1.0);
+        let planner = Planner::new(&network, &costs, &before, &s.demand).unwrap();
+        let mut scratch = PlanScratch::new(&network);
+        let Ok(change) = planner.add_site(&mut scratch, [site.lon, site.lat]) else {
+            // The site is off the network: nothing to compare.
+            return Ok(());
+        };
+        let mut more = s.centers.clone();
+        more.push(site);
+        let after = coverage(&network, &more, &s.demand, &p);
+        let covered = |r: &CoverageResult| -> f64 {
+            r.demand.iter().zip(&s.demand).filter(|(d, _)| d.covered).map(|(_, x)| x.population).sum()
+        };
+        let full_gain = covered(&after) - covered(&before);
+        prop_assert!(
+            close(change.covered_population_change, full_gain),
+            "what-if {} vs full runs {}", change.covered_population_change, full_gain
+        );
     }
 
     /// Raising the threshold never uncovers anyone; walks do not depend on it.
