@@ -1,7 +1,7 @@
 //! `lifecircle coverage`.
 
 use anyhow::{bail, Result};
-use lifecircle::input::{CsvOptions, PointOptions};
+use lifecircle::input::{CsvOptions, PointLayer, PointOptions, PopulationEstimate};
 
 use super::model::Model;
 use super::pipeline::{self, Inputs, Layer};
@@ -74,56 +74,43 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
     };
     let population = load::population_rule(&args.building_population)?;
 
-    let centers = match (&args.centers, &args.centers_osm) {
-        (Some(path), _) => {
-            let label = path.display().to_string();
-            Layer::new(
-                load::points_with_limits(
-                    &label,
-                    &load::read_file_with_limits(path, &limits)?,
-                    &center_options,
-                    &limits,
-                )?,
-                label,
-            )
+    // A point layer comes from its own file, or from the OSM file by tag filter.
+    let point_layer = |file: &Option<std::path::PathBuf>,
+                       filter: &Option<String>,
+                       options: &PointReadOptions,
+                       population: &PopulationEstimate,
+                       missing: &str|
+     -> Result<Layer<PointLayer>> {
+        match (file, filter) {
+            (Some(path), _) => {
+                let label = path.display().to_string();
+                let bytes = load::read_file_with_limits(path, &limits)?;
+                let layer = load::points_with_limits(&label, &bytes, options, &limits)?;
+                Ok(Layer::new(layer, label))
+            }
+            (None, Some(filter)) => {
+                let bytes = osm_bytes.as_deref().expect("checked above");
+                let layer =
+                    load::osm_points_with_limits(&osm_label, bytes, filter, population, &limits)?;
+                Ok(Layer::new(layer, format!("{osm_label} [{filter}]")))
+            }
+            (None, None) => bail!("{missing}"),
         }
-        (None, Some(filter)) => {
-            let bytes = osm_bytes.as_deref().expect("checked above");
-            Layer::new(
-                load::osm_points_with_limits(
-                    &osm_label,
-                    bytes,
-                    filter,
-                    &lifecircle::input::PopulationEstimate::One,
-                    &limits,
-                )?,
-                format!("{osm_label} [{filter}]"),
-            )
-        }
-        (None, None) => bail!("give service centers with --centers FILE or --centers-osm FILTER"),
     };
-    let demand = match (&args.demand, &args.demand_osm) {
-        (Some(path), _) => {
-            let label = path.display().to_string();
-            Layer::new(
-                load::points_with_limits(
-                    &label,
-                    &load::read_file_with_limits(path, &limits)?,
-                    &point_options,
-                    &limits,
-                )?,
-                label,
-            )
-        }
-        (None, Some(filter)) => {
-            let bytes = osm_bytes.as_deref().expect("checked above");
-            Layer::new(
-                load::osm_points_with_limits(&osm_label, bytes, filter, &population, &limits)?,
-                format!("{osm_label} [{filter}]"),
-            )
-        }
-        (None, None) => bail!("give residents with --demand FILE or --demand-osm FILTER"),
-    };
+    let centers = point_layer(
+        &args.centers,
+        &args.centers_osm,
+        &center_options,
+        &PopulationEstimate::One,
+        "give service centers with --centers FILE or --centers-osm FILTER",
+    )?;
+    let demand = point_layer(
+        &args.demand,
+        &args.demand_osm,
+        &point_options,
+        &population,
+        "give residents with --demand FILE or --demand-osm FILTER",
+    )?;
     let units = match &args.units {
         Some(path) => {
             let label = path.display().to_string();
