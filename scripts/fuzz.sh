@@ -49,6 +49,7 @@ for target in "${targets[@]}"; do
     elapsed=$(( $(date +%s) - start ))
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     summary+=("$target: ${elapsed}s, ${execs} runs, no findings")
+    echo "${summary[-1]}"
     rm -f "$log"
 done
 
