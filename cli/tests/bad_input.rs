@@ -13,12 +13,27 @@ const CENTERS: &str = r#"{"type":"FeatureCollection","features":[
 const DEMAND: &str = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"id":"r1","population":3},"geometry":{"type":"Point","coordinates":[0.002,0.0001]}}]}"#;
 
-/// Runs coverage with the three layers given as text; returns (exit code, stderr).
-fn run(roads: &[u8], centers: &[u8], demand: &[u8], extra: &[&str]) -> (i32, String, String) {
+/// What a run of `lifecircle coverage` left behind.
+struct Outcome {
+    dir: tempfile::TempDir,
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs coverage on the three layers given as text, the demand layer written under
+/// `demand_name` (its extension picks the format).
+fn run_named(
+    roads: &[u8],
+    centers: &[u8],
+    demand_name: &str,
+    demand: &[u8],
+    extra: &[&str],
+) -> Outcome {
     let dir = temp_dir();
     let r = write(dir.path(), "roads.geojson", roads);
     let c = write(dir.path(), "centers.geojson", centers);
-    let d = write(dir.path(), "demand.geojson", demand);
+    let d = write(dir.path(), demand_name, demand);
     let out = dir.path().join("out").display().to_string();
     let mut args = vec![
         "coverage",
@@ -32,12 +47,22 @@ fn run(roads: &[u8], centers: &[u8], demand: &[u8], extra: &[&str]) -> (i32, Str
         "1",
         "--out",
         &out,
-        "--quiet",
     ];
     args.extend_from_slice(extra);
     let output = lifecircle(&args);
     let (stdout, stderr) = texts(&output);
-    (output.status.code().unwrap_or(-1), stdout, stderr)
+    Outcome {
+        dir,
+        code: output.status.code().unwrap_or(-1),
+        stdout,
+        stderr,
+    }
+}
+
+/// Runs coverage on three GeoJSON layers; returns (exit code, stdout, stderr).
+fn run(roads: &[u8], centers: &[u8], demand: &[u8], extra: &[&str]) -> (i32, String, String) {
+    let o = run_named(roads, centers, "demand.geojson", demand, extra);
+    (o.code, o.stdout, o.stderr)
 }
 
 #[test]
@@ -117,28 +142,17 @@ fn wrong_geometry_type_for_roads_is_counted_not_fatal_when_others_remain() {
         &ROADS[..end],
         r#"{"type":"Feature","properties":{"highway":"footway"},"geometry":{"type":"Point","coordinates":[0,0]}}"#
     );
-    let dir = temp_dir();
-    let r = write(dir.path(), "roads.geojson", mixed.as_bytes());
-    let c = write(dir.path(), "centers.geojson", CENTERS.as_bytes());
-    let d = write(dir.path(), "demand.geojson", DEMAND.as_bytes());
-    let out = dir.path().join("out");
-    let output = lifecircle(&[
-        "coverage",
-        "--roads",
-        &r,
-        "--centers",
-        &c,
-        "--demand",
-        &d,
-        "--min-component-nodes",
-        "1",
-        "--out",
-        &out.display().to_string(),
-        "--quiet",
-    ]);
-    assert!(output.status.success(), "{:?}", texts(&output));
+    let o = run_named(
+        mixed.as_bytes(),
+        CENTERS.as_bytes(),
+        "demand.geojson",
+        DEMAND.as_bytes(),
+        &[],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let summary_path = o.dir.path().join("out/summary.json");
     let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(summary_path).unwrap()).unwrap();
     assert_eq!(
         summary["inputs"]["roads"]["skipped_total"], 1,
         "{summary:#}"
@@ -169,53 +183,29 @@ fn corrupt_pbf_is_an_error() {
 
 #[test]
 fn csv_without_coordinate_columns_lists_the_header() {
-    let dir = temp_dir();
-    let r = write(dir.path(), "roads.geojson", ROADS.as_bytes());
-    let c = write(dir.path(), "centers.geojson", CENTERS.as_bytes());
-    let d = write(dir.path(), "people.csv", b"name,east,north\na,1,2\n");
-    let out = dir.path().join("out").display().to_string();
-    let output = lifecircle(&[
-        "coverage",
-        "--roads",
-        &r,
-        "--centers",
-        &c,
-        "--demand",
-        &d,
-        "--out",
-        &out,
-    ]);
-    let (_, err) = texts(&output);
-    assert_eq!(output.status.code(), Some(2));
+    let o = run_named(
+        ROADS.as_bytes(),
+        CENTERS.as_bytes(),
+        "people.csv",
+        b"name,east,north\na,1,2\n",
+        &[],
+    );
+    let err = o.stderr;
+    assert_eq!(o.code, 2);
     assert!(err.contains("people.csv") && err.contains("east"), "{err}");
 }
 
 #[test]
 fn csv_with_non_numeric_value_names_the_row() {
-    let dir = temp_dir();
-    let r = write(dir.path(), "roads.geojson", ROADS.as_bytes());
-    let c = write(dir.path(), "centers.geojson", CENTERS.as_bytes());
-    let d = write(
-        dir.path(),
+    let o = run_named(
+        ROADS.as_bytes(),
+        CENTERS.as_bytes(),
         "people.csv",
         b"id,lon,lat\na,0.001,0\nb,east,0\n",
+        &[],
     );
-    let out = dir.path().join("out").display().to_string();
-    let output = lifecircle(&[
-        "coverage",
-        "--roads",
-        &r,
-        "--centers",
-        &c,
-        "--demand",
-        &d,
-        "--out",
-        &out,
-        "--min-component-nodes",
-        "1",
-    ]);
-    let (_, err) = texts(&output);
-    assert_eq!(output.status.code(), Some(2));
+    let err = o.stderr;
+    assert_eq!(o.code, 2);
     assert!(err.contains("people.csv") && err.contains("east"), "{err}");
 }
 
@@ -256,28 +246,7 @@ fn invalid_parameter_is_named() {
 fn all_residents_unreachable_is_a_valid_result() {
     let far = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"id":"r1"},"geometry":{"type":"Point","coordinates":[1,1]}}]}"#;
-    let (code, stdout, err) = {
-        let dir = temp_dir();
-        let r = write(dir.path(), "roads.geojson", ROADS.as_bytes());
-        let c = write(dir.path(), "centers.geojson", CENTERS.as_bytes());
-        let d = write(dir.path(), "demand.geojson", far.as_bytes());
-        let out = dir.path().join("out").display().to_string();
-        let o = lifecircle(&[
-            "coverage",
-            "--roads",
-            &r,
-            "--centers",
-            &c,
-            "--demand",
-            &d,
-            "--out",
-            &out,
-            "--min-component-nodes",
-            "1",
-        ]);
-        let (a, b) = texts(&o);
-        (o.status.code().unwrap_or(-1), a, b)
-    };
+    let (code, stdout, err) = run(ROADS.as_bytes(), CENTERS.as_bytes(), far.as_bytes(), &[]);
     assert_eq!(code, 0, "{err}");
     assert!(stdout.contains("0.0 %"), "{stdout}");
 }
