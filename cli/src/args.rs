@@ -24,6 +24,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Choose new sites: max coverage (mclp), set cover (lscp) or p-median.
     Plan(Box<PlanArgs>),
+    /// Serve the browser viewer on 127.0.0.1, opened on your own data.
+    Serve(crate::commands::serve::ServeArgs),
 }
 
 /// Inputs and parameters of a coverage run.

@@ -4,19 +4,10 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use lifecircle::input::{
-    maybe_gunzip_with_limits, read_points_csv_with_limits, read_points_geojson_with_limits,
-    read_points_osm_pbf_with_limits, read_roads_geojson_with_limits,
-    read_roads_osm_pbf_with_limits, read_units_geojson_with_limits, CsvOptions, InputLimits,
-    PointLayer, PointOptions, PopulationEstimate, RoadLayer, TagFilter, UnitLayer,
+    detect_format, read_points_auto, read_points_osm_auto, read_roads_auto, read_units_auto,
+    CsvOptions, InputFormat, InputLimits, PointLayer, PointOptions, PopulationEstimate, RoadLayer,
+    TagFilter, UnitLayer,
 };
-
-/// Input formats the CLI understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    GeoJson,
-    OsmPbf,
-    Csv,
-}
 
 /// Reads a whole file, naming it in the error (default limits).
 #[allow(dead_code)] // kept for commands that use the default limits
@@ -58,39 +49,6 @@ pub fn input_limits(max_input_mb: Option<u64>, max_features: Option<usize>) -> R
     Ok(limits)
 }
 
-/// Decides the format from the file name (ignoring `.gz`), else from the content.
-pub fn detect_format(label: &str, bytes: &[u8]) -> Format {
-    let name = label.to_ascii_lowercase();
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
-    if name.ends_with(".geojson") || name.ends_with(".json") {
-        return Format::GeoJson;
-    }
-    if name.ends_with(".pbf") {
-        return Format::OsmPbf;
-    }
-    if name.ends_with(".csv") {
-        return Format::Csv;
-    }
-    // A PBF starts with a 4-byte header length and the "OSMHeader" blob type.
-    if bytes.len() > 13 && &bytes[6..15.min(bytes.len())] == b"OSMHeader" {
-        return Format::OsmPbf;
-    }
-    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') | Some(b'[') => Format::GeoJson,
-        _ => Format::Csv,
-    }
-}
-
-fn text<'a>(label: &str, bytes: &'a [u8]) -> Result<&'a str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{label}: cannot read input: not UTF-8 text (invalid byte at offset {})",
-            e.valid_up_to()
-        )
-    })
-}
-
 /// Reads road lines from GeoJSON or OSM PBF bytes.
 pub fn roads(label: &str, raw: &[u8]) -> Result<RoadLayer> {
     roads_with_limits(label, raw, &InputLimits::default())
@@ -98,12 +56,7 @@ pub fn roads(label: &str, raw: &[u8]) -> Result<RoadLayer> {
 
 /// [`roads`] with explicit input limits.
 pub fn roads_with_limits(label: &str, raw: &[u8], limits: &InputLimits) -> Result<RoadLayer> {
-    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
-    Ok(match detect_format(label, &bytes) {
-        Format::GeoJson => read_roads_geojson_with_limits(label, text(label, &bytes)?, limits)?,
-        Format::OsmPbf => read_roads_osm_pbf_with_limits(label, &bytes, limits)?,
-        Format::Csv => bail!("{label}: roads must be GeoJSON lines or an OSM PBF, not CSV"),
-    })
+    Ok(read_roads_auto(label, raw, limits)?)
 }
 
 /// How point files are read.
@@ -126,18 +79,12 @@ pub fn points_with_limits(
     options: &PointReadOptions,
     limits: &InputLimits,
 ) -> Result<PointLayer> {
-    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
-    Ok(match detect_format(label, &bytes) {
-        Format::GeoJson => {
-            read_points_geojson_with_limits(label, text(label, &bytes)?, &options.geojson, limits)?
+    read_points_auto(label, raw, &options.geojson, &options.csv, limits).map_err(|e| {
+        if detect_format(label, raw) == InputFormat::OsmPbf {
+            anyhow::anyhow!("{e} (--centers-osm / --demand-osm with --osm {label})")
+        } else {
+            e.into()
         }
-        Format::Csv => {
-            read_points_csv_with_limits(label, text(label, &bytes)?, &options.csv, limits)?
-        }
-        Format::OsmPbf => bail!(
-            "{label}: an OSM PBF holds many kinds of features; choose them with a tag filter \
-             (--centers-osm / --demand-osm with --osm {label})"
-        ),
     })
 }
 
@@ -159,13 +106,9 @@ pub fn osm_points_with_limits(
     population: &PopulationEstimate,
     limits: &InputLimits,
 ) -> Result<PointLayer> {
-    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
-    if detect_format(label, &bytes) != Format::OsmPbf {
-        bail!("{label}: tag filters need an OSM PBF file");
-    }
     let filter = TagFilter::parse(filter)?;
-    Ok(read_points_osm_pbf_with_limits(
-        label, &bytes, &filter, population, limits,
+    Ok(read_points_osm_auto(
+        label, raw, &filter, population, limits,
     )?)
 }
 
@@ -177,15 +120,7 @@ pub fn units(label: &str, raw: &[u8]) -> Result<UnitLayer> {
 
 /// [`units`] with explicit input limits.
 pub fn units_with_limits(label: &str, raw: &[u8], limits: &InputLimits) -> Result<UnitLayer> {
-    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
-    match detect_format(label, &bytes) {
-        Format::GeoJson => Ok(read_units_geojson_with_limits(
-            label,
-            text(label, &bytes)?,
-            limits,
-        )?),
-        _ => bail!("{label}: reporting units must be GeoJSON polygons"),
-    }
+    Ok(read_units_auto(label, raw, limits)?)
 }
 
 /// Parses `--building-population`.
@@ -215,15 +150,6 @@ pub fn population_rule(spec: &str) -> Result<PopulationEstimate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_from_names_and_content() {
-        assert_eq!(detect_format("a.geojson.gz", b""), Format::GeoJson);
-        assert_eq!(detect_format("a.osm.pbf", b""), Format::OsmPbf);
-        assert_eq!(detect_format("a.CSV", b""), Format::Csv);
-        assert_eq!(detect_format("data", b"  {\"type\":1}"), Format::GeoJson);
-        assert_eq!(detect_format("data", b"lon,lat\n1,2"), Format::Csv);
-    }
 
     #[test]
     fn population_rules() {

@@ -1,7 +1,9 @@
 //! `lifecircle coverage`.
 
 use anyhow::{bail, Result};
-use lifecircle::input::{CsvOptions, PointLayer, PointOptions, PopulationEstimate};
+use lifecircle::input::{
+    detect_format, CsvOptions, InputFormat, PointLayer, PointOptions, PopulationEstimate,
+};
 
 use super::model::Model;
 use super::pipeline::{self, Inputs, Layer};
@@ -32,8 +34,8 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
     let roads = load::roads_with_limits(&roads_label, &roads_bytes, &limits)?;
 
     let osm_path = args.osm.clone().or_else(|| {
-        (load::detect_format(&roads_label, &roads_bytes[..roads_bytes.len().min(64)])
-            == load::Format::OsmPbf)
+        (detect_format(&roads_label, &roads_bytes[..roads_bytes.len().min(64)])
+            == InputFormat::OsmPbf)
             .then(|| args.roads.clone())
     });
     let osm_bytes = match (

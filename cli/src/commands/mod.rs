@@ -5,6 +5,7 @@ mod demo;
 mod model;
 mod pipeline;
 mod plan;
+pub mod serve;
 
 use anyhow::Result;
 
@@ -16,5 +17,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Coverage(args) => coverage::run(*args),
         Command::Demo(args) => demo::run(args),
         Command::Plan(args) => plan::run(*args),
+        Command::Serve(args) => serve::run(args),
     }
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 mod csv_points;
+mod detect;
 mod geojson;
 mod gzip;
 mod hgt;
@@ -16,6 +17,10 @@ mod validate;
 mod walkable;
 
 pub use self::csv_points::{read_points_csv, read_points_csv_with_limits, CsvOptions};
+pub use self::detect::{
+    detect_format, read_points_auto, read_points_osm_auto, read_roads_auto, read_units_auto,
+    utf8_text, InputFormat,
+};
 pub use self::geojson::{
     read_points_geojson, read_points_geojson_with_limits, read_roads_geojson,
     read_roads_geojson_with_limits, read_units_geojson, read_units_geojson_with_limits,

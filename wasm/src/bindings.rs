@@ -1,0 +1,245 @@
+//! The JS surface: converts arguments in and results out, nothing else.
+
+use js_sys::{Date, Function, Reflect, JSON};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::session::{OptimizeOptions, ParamUpdate, RankOptions, Session};
+
+/// The package version (the same as the `lifecircle` crate's).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A panic is a bug, but it must still reach the page as an `Error` with a message
+/// rather than an opaque `unreachable` trap.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        wasm_bindgen::throw_str(&format!("lifecircle internal error: {info}"));
+    }));
+}
+
+fn js_error(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_js(value: &impl Serialize) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(value).map_err(js_error)?;
+    parse_json(&text)
+}
+
+fn parse_json(text: &str) -> Result<JsValue, JsError> {
+    JSON::parse(text).map_err(|_| js_error("internal error: invalid JSON produced"))
+}
+
+/// Reads an options object (`undefined` / `null`: all defaults).
+fn from_js<T: DeserializeOwned + Default>(what: &str, value: &JsValue) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    let text: String = JSON::stringify(value)
+        .map_err(|_| js_error(format!("{what}: not a plain object")))?
+        .into();
+    serde_json::from_str(&text).map_err(|e| js_error(format!("{what}: {e}")))
+}
+
+fn with_elapsed(value: JsValue, started_ms: f64) -> Result<JsValue, JsError> {
+    Reflect::set(
+        &value,
+        &JsValue::from_str("elapsedMs"),
+        &JsValue::from_f64(Date::now() - started_ms),
+    )
+    .map_err(|_| js_error("internal error: result is not an object"))?;
+    Ok(value)
+}
+
+/// A coverage model: inputs, parameters and the current scenario of open centers.
+#[wasm_bindgen]
+pub struct CoverageModel {
+    session: Session,
+}
+
+impl Default for CoverageModel {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen]
+impl CoverageModel {
+    /// An empty model with the default parameters (10 minutes, 4.8 km/h, adult).
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> CoverageModel {
+        CoverageModel {
+            session: Session::new(),
+        }
+    }
+
+    /// Loads roads: GeoJSON lines or an OSM PBF (gzip allowed); builds the network.
+    #[wasm_bindgen(js_name = loadRoads)]
+    pub fn load_roads(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
+        to_js(&self.session.load_roads(name, bytes).map_err(js_error)?)
+    }
+
+    /// Loads service centers: GeoJSON or CSV points, or an OSM PBF with a tag filter.
+    #[wasm_bindgen(js_name = loadCenters)]
+    pub fn load_centers(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        osm_filter: Option<String>,
+    ) -> Result<JsValue, JsError> {
+        let report = self
+            .session
+            .load_centers(name, bytes, osm_filter.as_deref())
+            .map_err(js_error)?;
+        to_js(&report)
+    }
+
+    /// Loads residents: GeoJSON or CSV points, or an OSM PBF with a tag filter.
+    #[wasm_bindgen(js_name = loadDemand)]
+    pub fn load_demand(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        osm_filter: Option<String>,
+    ) -> Result<JsValue, JsError> {
+        let report = self
+            .session
+            .load_demand(name, bytes, osm_filter.as_deref())
+            .map_err(js_error)?;
+        to_js(&report)
+    }
+
+    /// Loads candidate sites for ranking and optimizing.
+    #[wasm_bindgen(js_name = loadCandidates)]
+    pub fn load_candidates(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        osm_filter: Option<String>,
+    ) -> Result<JsValue, JsError> {
+        let report = self
+            .session
+            .load_candidates(name, bytes, osm_filter.as_deref())
+            .map_err(js_error)?;
+        to_js(&report)
+    }
+
+    /// Sets any of `thresholdMin`, `speedKmh`, `profile`, `maxSnapM`, `gapLinkM`.
+    #[wasm_bindgen(js_name = setParams)]
+    pub fn set_params(&mut self, params: JsValue) -> Result<(), JsError> {
+        let update: ParamUpdate = from_js("setParams", &params)?;
+        self.session.set_params(&update).map_err(js_error)
+    }
+
+    /// The parameters in force.
+    pub fn params(&self) -> Result<JsValue, JsError> {
+        to_js(&self.session.params_json())
+    }
+
+    /// Full coverage of the current scenario: summary, gaps and GeoJSON layers.
+    pub fn coverage(&mut self) -> Result<JsValue, JsError> {
+        let started = Date::now();
+        let text = self.session.coverage_json().map_err(js_error)?;
+        with_elapsed(parse_json(&text)?, started)
+    }
+
+    /// What a new site at `lon, lat` would change, without changing the scenario.
+    #[wasm_bindgen(js_name = evaluateCandidate)]
+    pub fn evaluate_candidate(&mut self, lon: f64, lat: f64) -> Result<JsValue, JsError> {
+        let started = Date::now();
+        let change = self
+            .session
+            .evaluate_candidate(lon, lat)
+            .map_err(js_error)?;
+        with_elapsed(to_js(&change)?, started)
+    }
+
+    /// What closing center `center_id` would change, without changing the scenario.
+    #[wasm_bindgen(js_name = evaluateRemoval)]
+    pub fn evaluate_removal(&mut self, center_id: &str) -> Result<JsValue, JsError> {
+        let started = Date::now();
+        let change = self.session.evaluate_removal(center_id).map_err(js_error)?;
+        with_elapsed(to_js(&change)?, started)
+    }
+
+    /// Opens a new site and recomputes; the view's new center has id `site-N`.
+    #[wasm_bindgen(js_name = addCenter)]
+    pub fn add_center(
+        &mut self,
+        lon: f64,
+        lat: f64,
+        name: Option<String>,
+    ) -> Result<JsValue, JsError> {
+        let key = self
+            .session
+            .add_center(lon, lat, name.as_deref())
+            .map_err(js_error)?;
+        let view = self.coverage().inspect_err(|_| {
+            // Keep the scenario as it was when the new one cannot be computed.
+            let _ = self.session.remove_center(&key);
+        })?;
+        Reflect::set(&view, &"addedId".into(), &key.into())
+            .map_err(|_| js_error("internal error: view is not an object"))?;
+        Ok(view)
+    }
+
+    /// Closes a center (drops an added site) and recomputes.
+    #[wasm_bindgen(js_name = removeCenter)]
+    pub fn remove_center(&mut self, center_id: &str) -> Result<JsValue, JsError> {
+        self.session.remove_center(center_id).map_err(js_error)?;
+        self.coverage().inspect_err(|_| {
+            let _ = self.session.restore_center(center_id);
+        })
+    }
+
+    /// Reopens a closed center and recomputes.
+    #[wasm_bindgen(js_name = restoreCenter)]
+    pub fn restore_center(&mut self, center_id: &str) -> Result<JsValue, JsError> {
+        self.session.restore_center(center_id).map_err(js_error)?;
+        self.coverage()
+    }
+
+    /// Every center, closed ones included.
+    pub fn centers(&self) -> Result<JsValue, JsError> {
+        to_js(&self.session.centers())
+    }
+
+    /// Every candidate's gain, best first (`{spacingM, limit}`).
+    #[wasm_bindgen(js_name = rankCandidates)]
+    pub fn rank_candidates(&mut self, options: JsValue) -> Result<JsValue, JsError> {
+        let options: RankOptions = from_js("rankCandidates", &options)?;
+        to_js(&self.session.rank_candidates(&options).map_err(js_error)?)
+    }
+
+    /// Chooses new sites (`mclp`, `lscp` or `pmedian`; `{k, targetRatio, spacingM,
+    /// exact, capacity}`); `progress(fraction, stage)` is called as the work advances.
+    pub fn optimize(
+        &mut self,
+        model: &str,
+        options: JsValue,
+        progress: Option<Function>,
+    ) -> Result<JsValue, JsError> {
+        let started = Date::now();
+        let options: OptimizeOptions = from_js("optimize", &options)?;
+        let mut report = |fraction: f64, stage: &str| {
+            if let Some(f) = &progress {
+                // A failing callback must not stop the optimizer.
+                let _ = f.call2(
+                    &JsValue::NULL,
+                    &JsValue::from_f64(fraction),
+                    &JsValue::from_str(stage),
+                );
+            }
+        };
+        let outcome = self
+            .session
+            .optimize(model, &options, &mut report)
+            .map_err(js_error)?;
+        with_elapsed(to_js(&outcome)?, started)
+    }
+}

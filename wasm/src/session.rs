@@ -1,0 +1,649 @@
+//! The state behind the wasm `CoverageModel`: inputs, parameters, the built network and
+//! the current scenario (which centers are open). Pure Rust with no JS types, so it is
+//! tested natively; `bindings.rs` only converts in and out.
+
+use lifecircle::input::{
+    read_points_auto, read_points_osm_auto, read_roads_auto, CsvOptions, InputLimits, PointFeature,
+    PointLayer, PointOptions, PopulationEstimate, RoadLayer, SkipCounts, TagFilter,
+};
+use lifecircle::{
+    candidates_from_points, compute_coverage, generate_candidates, plan_sites, profile_costs,
+    rank_candidates, Candidate, CandidateGrid, CenterId, CoverageParams, CoverageResult, Error,
+    NetworkParams, PlanModel, PlanParams, PlanScratch, Planner, Result, WalkCosts, WalkNetwork,
+    WalkProfile,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::view;
+
+/// What loading one file used and skipped.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadReport {
+    /// File name (and tag filter) as given.
+    pub source: String,
+    /// Features read.
+    pub features_used: usize,
+    /// Features skipped, all reasons.
+    pub skipped_total: usize,
+    /// Features skipped by reason.
+    pub skipped: SkipCounts,
+}
+
+impl LoadReport {
+    fn new(source: String, used: usize, skipped: &SkipCounts) -> Self {
+        Self {
+            source,
+            features_used: used,
+            skipped_total: skipped.total(),
+            skipped: skipped.clone(),
+        }
+    }
+}
+
+/// A parameter change from JS (`model.setParams({...})`): any subset.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ParamUpdate {
+    /// Walk-time threshold, minutes.
+    pub threshold_min: Option<f64>,
+    /// Adult walking speed on flat ground, km/h.
+    pub speed_kmh: Option<f64>,
+    /// `adult`, `older` or `wheelchair`.
+    pub profile: Option<String>,
+    /// Largest straight-line distance from a point to the network, metres.
+    pub max_snap_m: Option<f64>,
+    /// Gap areas link uncovered residents closer than this, metres.
+    pub gap_link_m: Option<f64>,
+}
+
+/// Options of `optimize` from JS.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OptimizeOptions {
+    /// New sites (MCLP, p-median); default 1.
+    pub k: Option<usize>,
+    /// Coverage ratio to reach (LSCP); default 1.
+    pub target_ratio: Option<f64>,
+    /// Generated candidates' spacing, metres (when no candidates were loaded).
+    pub spacing_m: Option<f64>,
+    /// Solve exactly.
+    pub exact: Option<bool>,
+    /// Most population one new site may serve.
+    pub capacity: Option<f64>,
+}
+
+/// Options of `rankCandidates` from JS.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RankOptions {
+    /// Generated candidates' spacing, metres (when no candidates were loaded).
+    pub spacing_m: Option<f64>,
+    /// Return only the best `limit` candidates.
+    pub limit: Option<usize>,
+}
+
+/// One service center of the scenario.
+#[derive(Debug, Clone)]
+pub struct Center {
+    /// Unique key (the input id, made unique; `site-N` for added sites).
+    pub key: String,
+    /// The point given to the engine.
+    pub point: PointFeature,
+    /// Added in this session (not in the loaded file).
+    pub added: bool,
+    /// Closed in this scenario.
+    pub removed: bool,
+}
+
+/// A center as JS sees it (`model.centers()`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CenterInfo {
+    /// Key used by `removeCenter` / `restoreCenter`.
+    pub id: String,
+    /// The `name` property, else the id.
+    pub name: String,
+    /// Longitude, WGS84.
+    pub lon: f64,
+    /// Latitude, WGS84.
+    pub lat: f64,
+    /// The `tier` property, when present.
+    pub tier: Option<String>,
+    /// Added in this session.
+    pub added: bool,
+    /// Closed in this scenario.
+    pub removed: bool,
+}
+
+struct Roads {
+    layer: RoadLayer,
+    network: WalkNetwork,
+}
+
+/// Costs for one profile and speed.
+struct ProfileCosts {
+    key: (String, u64),
+    costs: WalkCosts,
+    speed_kmh: f64,
+}
+
+/// The current scenario's result and the centers it was computed with.
+pub(crate) struct Scenario {
+    pub open_centers: Vec<PointFeature>,
+    /// `open_keys[i]` is the key of `open_centers[i]`.
+    pub open_keys: Vec<String>,
+    pub result: CoverageResult,
+}
+
+/// The whole model state.
+pub struct Session {
+    limits: InputLimits,
+    roads: Option<Roads>,
+    centers: Vec<Center>,
+    centers_source: Option<String>,
+    demand: Option<PointLayer>,
+    candidates: Option<PointLayer>,
+    params: CoverageParams,
+    profile: String,
+    costs: Option<ProfileCosts>,
+    scenario: Option<Scenario>,
+    scratch: Option<PlanScratch>,
+    sites_added: usize,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn read_points(
+    name: &str,
+    bytes: &[u8],
+    osm_filter: Option<&str>,
+    limits: &InputLimits,
+) -> Result<(PointLayer, String)> {
+    match osm_filter.filter(|f| !f.trim().is_empty()) {
+        Some(filter) => {
+            let tags = TagFilter::parse(filter)?;
+            let layer = read_points_osm_auto(name, bytes, &tags, &PopulationEstimate::One, limits)?;
+            Ok((layer, format!("{name} [{filter}]")))
+        }
+        None => Ok((
+            read_points_auto(
+                name,
+                bytes,
+                &PointOptions::default(),
+                &CsvOptions::default(),
+                limits,
+            )?,
+            name.to_string(),
+        )),
+    }
+}
+
+fn not_loaded(layer: &str, what: &str) -> Error {
+    Error::Empty {
+        layer: layer.into(),
+        reason: format!("no {what} loaded yet"),
+    }
+}
+
+impl Session {
+    /// An empty model with the default parameters and input limits.
+    pub fn new() -> Self {
+        Self {
+            limits: InputLimits::default(),
+            roads: None,
+            centers: Vec::new(),
+            centers_source: None,
+            demand: None,
+            candidates: None,
+            params: CoverageParams::default(),
+            profile: "adult".into(),
+            costs: None,
+            scenario: None,
+            scratch: None,
+            sites_added: 0,
+        }
+    }
+
+    /// Reads roads (GeoJSON lines or OSM PBF, gzip or not) and builds the network.
+    pub fn load_roads(&mut self, name: &str, bytes: &[u8]) -> Result<LoadReport> {
+        let layer = read_roads_auto(name, bytes, &self.limits)?;
+        let network = WalkNetwork::from_roads(&layer.lines, &NetworkParams::default())?;
+        let report = LoadReport::new(name.into(), layer.lines.len(), &layer.skipped);
+        self.roads = Some(Roads { layer, network });
+        self.costs = None;
+        self.scratch = None;
+        self.scenario = None;
+        Ok(report)
+    }
+
+    /// Reads the service centers; replaces the scenario's centers.
+    pub fn load_centers(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        osm_filter: Option<&str>,
+    ) -> Result<LoadReport> {
+        let (layer, source) = read_points(name, bytes, osm_filter, &self.limits)?;
+        if layer.points.is_empty() {
+            return Err(Error::Empty {
+                layer: source,
+                reason: format!(
+                    "no service center found ({} features skipped)",
+                    layer.skipped.total()
+                ),
+            });
+        }
+        let report = LoadReport::new(source.clone(), layer.points.len(), &layer.skipped);
+        let mut used = std::collections::BTreeSet::new();
+        self.centers = layer
+            .points
+            .into_iter()
+            .map(|point| {
+                let mut key = point.id.clone();
+                let mut n = 1;
+                while !used.insert(key.clone()) {
+                    n += 1;
+                    key = format!("{}~{n}", point.id);
+                }
+                Center {
+                    key,
+                    point,
+                    added: false,
+                    removed: false,
+                }
+            })
+            .collect();
+        self.centers_source = Some(source);
+        self.sites_added = 0;
+        self.scenario = None;
+        Ok(report)
+    }
+
+    /// Reads the residents (demand points).
+    pub fn load_demand(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        osm_filter: Option<&str>,
+    ) -> Result<LoadReport> {
+        let (layer, source) = read_points(name, bytes, osm_filter, &self.limits)?;
+        if layer.points.is_empty() {
+            return Err(Error::Empty {
+                layer: source,
+                reason: format!(
+                    "no resident found ({} features skipped)",
+                    layer.skipped.total()
+                ),
+            });
+        }
+        let report = LoadReport::new(source, layer.points.len(), &layer.skipped);
+        self.demand = Some(layer);
+        self.scenario = None;
+        Ok(report)
+    }
+
+    /// Reads candidate sites for ranking and optimizing.
+    pub fn load_candidates(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        osm_filter: Option<&str>,
+    ) -> Result<LoadReport> {
+        let (layer, source) = read_points(name, bytes, osm_filter, &self.limits)?;
+        let report = LoadReport::new(source, layer.points.len(), &layer.skipped);
+        self.candidates = Some(layer);
+        Ok(report)
+    }
+
+    /// Changes parameters; checks them all before applying any.
+    pub fn set_params(&mut self, update: &ParamUpdate) -> Result<()> {
+        let mut params = self.params.clone();
+        if let Some(v) = update.threshold_min {
+            params.threshold_min = v;
+        }
+        if let Some(v) = update.speed_kmh {
+            params.speed_kmh = v;
+        }
+        if let Some(v) = update.max_snap_m {
+            params.max_snap_m = v;
+        }
+        if let Some(v) = update.gap_link_m {
+            params.gap_link_m = v;
+        }
+        params.validate()?;
+        let profile = update
+            .profile
+            .clone()
+            .unwrap_or_else(|| self.profile.clone());
+        WalkProfile::by_name(&profile, params.speed_kmh)?;
+        self.params = params;
+        self.profile = profile;
+        self.scenario = None;
+        Ok(())
+    }
+
+    /// The parameters in force, as `setParams` takes them.
+    pub fn params_json(&self) -> Value {
+        json!({
+            "thresholdMin": self.params.threshold_min,
+            "speedKmh": self.params.speed_kmh,
+            "profile": self.profile,
+            "maxSnapM": self.params.max_snap_m,
+            "gapLinkM": self.params.gap_link_m,
+        })
+    }
+
+    fn roads(&self) -> Result<&Roads> {
+        self.roads
+            .as_ref()
+            .ok_or_else(|| not_loaded("roads", "roads"))
+    }
+
+    /// Demand points; an empty slice before any are loaded.
+    pub fn demand(&self) -> Result<&[PointFeature]> {
+        self.demand
+            .as_ref()
+            .map(|d| d.points.as_slice())
+            .ok_or_else(|| not_loaded("demand", "residents"))
+    }
+
+    /// Recomputes the costs when the profile or speed changed.
+    fn ensure_costs(&mut self) -> Result<()> {
+        let roads = self
+            .roads
+            .as_ref()
+            .ok_or_else(|| not_loaded("roads", "roads"))?;
+        let key = (self.profile.clone(), self.params.speed_kmh.to_bits());
+        if self.costs.as_ref().is_some_and(|c| c.key == key) {
+            return Ok(());
+        }
+        let profile = WalkProfile::by_name(&self.profile, self.params.speed_kmh)?;
+        let costs = profile_costs(&roads.network, &roads.layer.lines, &profile, false);
+        self.costs = Some(ProfileCosts {
+            key,
+            costs,
+            speed_kmh: profile.speed_kmh,
+        });
+        self.scenario = None;
+        Ok(())
+    }
+
+    /// Coverage parameters of the run: the profile's speed.
+    fn run_params(&self) -> CoverageParams {
+        CoverageParams {
+            speed_kmh: self
+                .costs
+                .as_ref()
+                .map_or(self.params.speed_kmh, |c| c.speed_kmh),
+            ..self.params.clone()
+        }
+    }
+
+    /// Computes the current scenario when anything it depends on changed.
+    fn ensure_scenario(&mut self) -> Result<()> {
+        self.ensure_costs()?;
+        if self.scenario.is_some() {
+            return Ok(());
+        }
+        let open: Vec<&Center> = self.centers.iter().filter(|c| !c.removed).collect();
+        if open.is_empty() {
+            let source = self
+                .centers_source
+                .clone()
+                .unwrap_or_else(|| "centers".into());
+            return Err(Error::Empty {
+                layer: source,
+                reason: if self.centers.is_empty() {
+                    "no centers loaded yet".into()
+                } else {
+                    "every center is closed in this scenario; restore one or add a site".into()
+                },
+            });
+        }
+        let open_centers: Vec<PointFeature> = open.iter().map(|c| c.point.clone()).collect();
+        let open_keys = open.iter().map(|c| c.key.clone()).collect();
+        let params = self.run_params();
+        let roads = self.roads()?;
+        let costs = &self.costs.as_ref().expect("costs ensured above").costs;
+        let demand = self.demand()?;
+        let result = compute_coverage(&roads.network, costs, &open_centers, demand, &params)?;
+        self.scenario = Some(Scenario {
+            open_centers,
+            open_keys,
+            result,
+        });
+        Ok(())
+    }
+
+    /// Full coverage of the current scenario as one JSON text (`CoverageView`).
+    pub fn coverage_json(&mut self) -> Result<String> {
+        self.ensure_scenario()?;
+        let roads = self.roads()?;
+        let costs = &self.costs.as_ref().expect("ensured").costs;
+        let scenario = self.scenario.as_ref().expect("ensured");
+        Ok(view::coverage_view(
+            &roads.network,
+            &roads.layer.lines,
+            costs,
+            scenario,
+            &self.centers,
+            self.demand()?,
+        ))
+    }
+
+    /// Runs `f` with a planner on the current scenario and the reusable scratch.
+    fn with_planner<T>(
+        &mut self,
+        f: impl FnOnce(&Planner<'_>, &mut PlanScratch, &Scenario) -> Result<T>,
+    ) -> Result<T> {
+        self.ensure_scenario()?;
+        let roads = self.roads.as_ref().expect("ensured");
+        let costs = &self.costs.as_ref().expect("ensured").costs;
+        let scenario = self.scenario.as_ref().expect("ensured");
+        let demand = self
+            .demand
+            .as_ref()
+            .map(|d| d.points.as_slice())
+            .expect("ensured");
+        let planner = Planner::new(&roads.network, costs, &scenario.result, demand)?;
+        let scratch = self
+            .scratch
+            .get_or_insert_with(|| PlanScratch::new(&roads.network));
+        f(&planner, scratch, scenario)
+    }
+
+    /// What a new site at `lon, lat` would change (the scenario stays as it is).
+    pub fn evaluate_candidate(&mut self, lon: f64, lat: f64) -> Result<Value> {
+        if !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
+            return Err(Error::InvalidParameter {
+                name: "lon, lat".into(),
+                reason: format!("not a WGS84 position: {lon}, {lat}"),
+            });
+        }
+        let max_snap_m = self.params.max_snap_m;
+        self.with_planner(|planner, scratch, _| {
+            let total = planner.total_population();
+            match planner.add_site(scratch, [lon, lat]) {
+                Ok(change) => Ok(view::site_change_json(&change, total, true)),
+                // Off the network: a valid question with a clear "no effect" answer.
+                Err(Error::InvalidParameter { .. }) => {
+                    let mut v = view::no_change_json(planner);
+                    v["reason"] = json!(format!(
+                        "farther than {max_snap_m} m from the walking network"
+                    ));
+                    Ok(v)
+                }
+                Err(e) => Err(e),
+            }
+        })
+    }
+
+    fn open_index(scenario: &Scenario, key: &str) -> Option<usize> {
+        scenario.open_keys.iter().position(|k| k == key)
+    }
+
+    fn unknown_center(&self, key: &str) -> Error {
+        Error::InvalidParameter {
+            name: "centerId".into(),
+            reason: format!("no open center with id `{key}`"),
+        }
+    }
+
+    /// What closing the open center `key` would change.
+    pub fn evaluate_removal(&mut self, key: &str) -> Result<Value> {
+        self.ensure_scenario()?;
+        let scenario = self.scenario.as_ref().expect("ensured");
+        let index = Self::open_index(scenario, key).ok_or_else(|| self.unknown_center(key))?;
+        if scenario.open_keys.len() == 1 {
+            return Err(Error::InvalidParameter {
+                name: "centerId".into(),
+                reason: format!("`{key}` is the only open center"),
+            });
+        }
+        self.with_planner(|planner, scratch, _| {
+            let change = planner.remove_center(scratch, CenterId(index as u32))?;
+            Ok(view::site_change_json(
+                &change,
+                planner.total_population(),
+                true,
+            ))
+        })
+    }
+
+    /// Opens a new site; returns its key.
+    pub fn add_center(&mut self, lon: f64, lat: f64, name: Option<&str>) -> Result<String> {
+        if !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
+            return Err(Error::InvalidParameter {
+                name: "lon, lat".into(),
+                reason: format!("not a WGS84 position: {lon}, {lat}"),
+            });
+        }
+        self.roads()?;
+        self.sites_added += 1;
+        let key = format!("site-{}", self.sites_added);
+        let mut properties = serde_json::Map::new();
+        properties.insert(
+            "name".into(),
+            json!(name.map_or_else(|| format!("New site {}", self.sites_added), str::to_string)),
+        );
+        self.centers.push(Center {
+            key: key.clone(),
+            point: PointFeature {
+                id: key.clone(),
+                lon,
+                lat,
+                population: 1.0,
+                properties,
+                source_index: self.centers.len(),
+            },
+            added: true,
+            removed: false,
+        });
+        self.scenario = None;
+        Ok(key)
+    }
+
+    /// Closes a center (an added site is dropped altogether).
+    pub fn remove_center(&mut self, key: &str) -> Result<()> {
+        let i = self
+            .centers
+            .iter()
+            .position(|c| c.key == key && !c.removed)
+            .ok_or_else(|| self.unknown_center(key))?;
+        if self.centers[i].added {
+            self.centers.remove(i);
+        } else {
+            self.centers[i].removed = true;
+        }
+        self.scenario = None;
+        Ok(())
+    }
+
+    /// Reopens a closed center.
+    pub fn restore_center(&mut self, key: &str) -> Result<()> {
+        let c = self
+            .centers
+            .iter_mut()
+            .find(|c| c.key == key && c.removed)
+            .ok_or_else(|| Error::InvalidParameter {
+                name: "centerId".into(),
+                reason: format!("no closed center with id `{key}`"),
+            })?;
+        c.removed = false;
+        self.scenario = None;
+        Ok(())
+    }
+
+    /// Every center of the scenario, closed ones included.
+    pub fn centers(&self) -> Vec<CenterInfo> {
+        self.centers.iter().map(view::center_info).collect()
+    }
+
+    fn candidates(&self, spacing_m: Option<f64>) -> Result<Vec<Candidate>> {
+        if let Some(layer) = &self.candidates {
+            return Ok(candidates_from_points(&layer.points));
+        }
+        let grid = CandidateGrid {
+            spacing_m: spacing_m.unwrap_or(CandidateGrid::default().spacing_m),
+            boundary: None,
+        };
+        generate_candidates(&self.roads()?.network, &grid)
+    }
+
+    /// Every candidate's gain, best first.
+    pub fn rank_candidates(&mut self, options: &RankOptions) -> Result<Value> {
+        let candidates = self.candidates(options.spacing_m)?;
+        let threshold = self.params.threshold_min;
+        self.with_planner(|planner, _, _| {
+            let mut gains = rank_candidates(planner, &candidates, Some(threshold));
+            gains.sort_by_key(|g| g.rank);
+            if let Some(limit) = options.limit {
+                gains.truncate(limit);
+            }
+            Ok(Value::Array(
+                gains
+                    .iter()
+                    .map(|g| view::candidate_gain_json(g, &candidates[g.candidate.index()]))
+                    .collect(),
+            ))
+        })
+    }
+
+    /// Chooses new sites; `progress(fraction, stage)` is called as the work advances.
+    pub fn optimize(
+        &mut self,
+        model: &str,
+        options: &OptimizeOptions,
+        progress: &mut dyn FnMut(f64, &str),
+    ) -> Result<Value> {
+        let params = PlanParams {
+            model: PlanModel::parse(model)?,
+            k: options.k.unwrap_or(1),
+            target_ratio: options.target_ratio.unwrap_or(1.0),
+            capacity: options.capacity,
+            exact: options.exact.unwrap_or(false),
+            ..PlanParams::default()
+        };
+        params.validate()?;
+        let candidates = self.candidates(options.spacing_m)?;
+        self.with_planner(|planner, _, _| {
+            progress(0.0, "candidates");
+            let outcome = plan_sites(planner, &candidates, &params)?;
+            progress(1.0, "done");
+            let mut v = serde_json::to_value(&outcome).map_err(|e| Error::Parse {
+                layer: "plan".into(),
+                reason: e.to_string(),
+            })?;
+            v["candidates"] = json!(candidates.len());
+            Ok(v)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,243 @@
+//! The session against the CLI's reviewed Monaco outputs and against full recomputations.
+
+use super::*;
+
+const MONACO: &[u8] = include_bytes!("../../../data/monaco.osm.pbf");
+const MONACO_NAME: &str = "monaco.osm.pbf";
+/// The golden run's center filter (`cli/tests/golden.rs`).
+const CENTERS: &str = "amenity=library|post_office|townhall|community_centre|social_facility";
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/golden/monaco");
+
+fn monaco() -> Session {
+    let mut s = Session::new();
+    s.load_roads(MONACO_NAME, MONACO).unwrap();
+    s.load_centers(MONACO_NAME, MONACO, Some(CENTERS)).unwrap();
+    s.load_demand(MONACO_NAME, MONACO, Some("building"))
+        .unwrap();
+    s
+}
+
+fn view(s: &mut Session) -> Value {
+    serde_json::from_str(&s.coverage_json().unwrap()).unwrap()
+}
+
+/// A golden CLI output, without the CLI's side-by-side profile flags (the viewer runs
+/// one profile at a time).
+fn golden(name: &str) -> Value {
+    let text = std::fs::read_to_string(format!("{GOLDEN}/{name}")).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    if let Some(features) = v["features"].as_array_mut() {
+        for f in features {
+            if let Some(p) = f["properties"].as_object_mut() {
+                p.remove("covered_by_profile");
+            }
+        }
+    }
+    v
+}
+
+fn covered(v: &Value) -> f64 {
+    v["summary"]["covered_population"].as_f64().unwrap()
+}
+
+#[test]
+fn coverage_equals_the_cli_golden_outputs() {
+    let mut s = monaco();
+    let v = view(&mut s);
+    let summary = golden("summary.json");
+    assert_eq!(v["summary"], summary["coverage"]);
+    assert_eq!(v["network"], summary["network"]);
+    assert_eq!(v["gapCount"], summary["gaps"]["count"]);
+    for (layer, file) in [
+        ("demand", "demand.geojson"),
+        ("gaps", "gaps.geojson"),
+        ("network", "network.geojson"),
+        ("serviceAreas", "service_areas.geojson"),
+    ] {
+        assert!(
+            v["layers"][layer] == golden(file),
+            "layer {layer} differs from {file}"
+        );
+    }
+    let centers = v["layers"]["centers"]["features"].as_array().unwrap();
+    assert_eq!(
+        centers.len(),
+        summary["coverage"]["centers"].as_u64().unwrap() as usize
+    );
+}
+
+#[test]
+fn the_same_inputs_give_the_same_text() {
+    let a = monaco().coverage_json().unwrap();
+    let b = monaco().coverage_json().unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn what_if_equals_the_scenario_with_the_site_added() {
+    let mut s = monaco();
+    let before = view(&mut s);
+    // Points across the city, on and between streets.
+    for (lon, lat) in [(7.4200, 43.7310), (7.4128, 43.7275), (7.4300, 43.7400)] {
+        let change = s.evaluate_candidate(lon, lat).unwrap();
+        assert_eq!(
+            change["covered_population_before"].as_f64(),
+            Some(covered(&before))
+        );
+        let key = s.add_center(lon, lat, None).unwrap();
+        let after = view(&mut s);
+        assert_eq!(
+            change["covered_population_after"].as_f64(),
+            Some(covered(&after))
+        );
+        // Ratios agree to rounding (the summary sums the total in another order).
+        let ratio = |v: &Value| v.as_f64().unwrap();
+        let summary_ratio = ratio(&after["summary"]["coverage_ratio"]);
+        assert!(
+            (ratio(&change["coverage_ratio_after"]) - summary_ratio).abs() < 1e-12,
+            "site {lon}, {lat}"
+        );
+        s.remove_center(&key).unwrap();
+        assert_eq!(view(&mut s), before, "undo restores the scenario");
+    }
+}
+
+#[test]
+fn removal_what_if_equals_the_scenario_without_the_center() {
+    let mut s = monaco();
+    let before = view(&mut s);
+    let first = s.centers()[0].id.clone();
+    let change = s.evaluate_removal(&first).unwrap();
+    s.remove_center(&first).unwrap();
+    let after = view(&mut s);
+    assert_eq!(
+        change["covered_population_after"].as_f64(),
+        Some(covered(&after))
+    );
+    assert!(s.centers()[0].removed);
+    s.restore_center(&first).unwrap();
+    assert_eq!(view(&mut s), before);
+}
+
+#[test]
+fn a_site_off_the_network_changes_nothing() {
+    let mut s = monaco();
+    let change = s.evaluate_candidate(7.0, 43.0).unwrap();
+    assert_eq!(change["snapped"], false);
+    assert_eq!(change["covered_population_change"], 0.0);
+    assert!(change["reason"]
+        .as_str()
+        .unwrap()
+        .contains("walking network"));
+}
+
+#[test]
+fn parameters_change_the_scenario_and_bad_ones_are_refused() {
+    let mut s = monaco();
+    let ten = covered(&view(&mut s));
+    s.set_params(&ParamUpdate {
+        threshold_min: Some(5.0),
+        ..ParamUpdate::default()
+    })
+    .unwrap();
+    let five = covered(&view(&mut s));
+    assert!(five < ten);
+    s.set_params(&ParamUpdate {
+        profile: Some("older".into()),
+        ..ParamUpdate::default()
+    })
+    .unwrap();
+    assert!(covered(&view(&mut s)) <= five);
+    let e = s
+        .set_params(&ParamUpdate {
+            threshold_min: Some(-1.0),
+            ..ParamUpdate::default()
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("threshold"), "{e}");
+    let e = s
+        .set_params(&ParamUpdate {
+            profile: Some("runner".into()),
+            ..ParamUpdate::default()
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("runner"), "{e}");
+    // A refused update leaves everything as it was.
+    assert_eq!(s.params_json()["thresholdMin"], 5.0);
+    assert_eq!(s.params_json()["profile"], "older");
+}
+
+#[test]
+fn ranking_and_optimizing_agree_with_the_what_if() {
+    let mut s = monaco();
+    let ranked = s
+        .rank_candidates(&RankOptions {
+            spacing_m: Some(300.0),
+            limit: Some(5),
+        })
+        .unwrap();
+    let best = &ranked[0];
+    let change = s
+        .evaluate_candidate(best["lon"].as_f64().unwrap(), best["lat"].as_f64().unwrap())
+        .unwrap();
+    assert_eq!(
+        change["covered_population_change"],
+        best["covered_population_gain"]
+    );
+
+    let mut stages = Vec::new();
+    let plan = s
+        .optimize(
+            "mclp",
+            &OptimizeOptions {
+                k: Some(2),
+                spacing_m: Some(300.0),
+                ..OptimizeOptions::default()
+            },
+            &mut |fraction, stage| stages.push((fraction, stage.to_string())),
+        )
+        .unwrap();
+    assert_eq!(plan["sites"].as_array().unwrap().len(), 2);
+    assert_eq!(plan["sites"][0]["gain"], best["covered_population_gain"]);
+    assert_eq!(stages.last().unwrap(), &(1.0, "done".to_string()));
+    assert!(stages.windows(2).all(|w| w[0].0 <= w[1].0), "{stages:?}");
+}
+
+#[test]
+fn bad_input_is_an_error_naming_the_file() {
+    let mut s = Session::new();
+    let e = s
+        .load_roads("roads.geojson", b"{\"type\": \"Feat")
+        .unwrap_err();
+    assert!(e.to_string().starts_with("roads.geojson: "), "{e}");
+    let e = s.load_roads("cut.osm.pbf", &MONACO[..1000]).unwrap_err();
+    assert!(e.to_string().starts_with("cut.osm.pbf: "), "{e}");
+    let e = s
+        .load_centers("c.csv", b"name,x\nA,zz\n", None)
+        .unwrap_err();
+    assert!(e.to_string().starts_with("c.csv: "), "{e}");
+    let e = s
+        .load_centers(MONACO_NAME, MONACO, Some("amenity="))
+        .unwrap_err();
+    assert!(e.to_string().contains("tag filter"), "{e}");
+    let e = s
+        .load_demand(MONACO_NAME, MONACO, Some("amenity=nothing_like_this"))
+        .unwrap_err();
+    assert!(e.to_string().contains("no resident"), "{e}");
+    let e = s.coverage_json().unwrap_err();
+    assert!(e.to_string().contains("no roads loaded"), "{e}");
+    let e = s.evaluate_candidate(f64::NAN, 1.0).unwrap_err();
+    assert!(e.to_string().contains("WGS84"), "{e}");
+}
+
+#[test]
+fn closing_every_center_is_refused_with_a_reason() {
+    let mut s = monaco();
+    for c in s.centers() {
+        s.remove_center(&c.id).unwrap();
+    }
+    let e = s.coverage_json().unwrap_err();
+    assert!(e.to_string().contains("every center is closed"), "{e}");
+    let e = s.remove_center("nope").unwrap_err();
+    assert!(e.to_string().contains("`nope`"), "{e}");
+}

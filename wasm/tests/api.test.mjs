@@ -1,0 +1,123 @@
+// Node tests of the built package (wasm/pkg): the JS API as an app imports it.
+// Run: node --test wasm/tests/  (after scripts/build-wasm.sh)
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+import { initSync, CoverageModel, version } from "../pkg/lifecircle_wasm.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+initSync({ module: readFileSync(root + "wasm/pkg/lifecircle_wasm_bg.wasm") });
+
+const MONACO = new Uint8Array(readFileSync(root + "data/monaco.osm.pbf"));
+const CENTERS = "amenity=library|post_office|townhall|community_centre|social_facility";
+// A golden CLI output, without the CLI's side-by-side profile flags (the viewer runs one
+// profile at a time).
+function golden(name) {
+  const value = JSON.parse(readFileSync(root + "tests/golden/monaco/" + name, "utf8"));
+  for (const f of value.features ?? []) delete f.properties.covered_by_profile;
+  return value;
+}
+
+function monaco() {
+  const model = new CoverageModel();
+  model.loadRoads("monaco.osm.pbf", MONACO);
+  model.loadCenters("monaco.osm.pbf", MONACO, CENTERS);
+  model.loadDemand("monaco.osm.pbf", MONACO, "building");
+  return model;
+}
+
+test("version is the crate's", () => {
+  assert.match(version(), /^\d+\.\d+\.\d+$/);
+});
+
+test("load reports count what was used and skipped", () => {
+  const model = new CoverageModel();
+  const roads = model.loadRoads("monaco.osm.pbf", MONACO);
+  assert.equal(roads.source, "monaco.osm.pbf");
+  assert.ok(roads.featuresUsed > 1000);
+  assert.equal(typeof roads.skippedTotal, "number");
+  const centers = model.loadCenters("monaco.osm.pbf", MONACO, CENTERS);
+  assert.equal(centers.source, `monaco.osm.pbf [${CENTERS}]`);
+});
+
+test("coverage equals the CLI's golden Monaco outputs", () => {
+  const view = monaco().coverage();
+  const summary = golden("summary.json");
+  assert.deepEqual(view.summary, summary.coverage);
+  assert.deepEqual(view.network, summary.network);
+  assert.equal(view.gapCount, summary.gaps.count);
+  assert.deepEqual(view.layers.gaps, golden("gaps.geojson"));
+  assert.deepEqual(view.layers.network, golden("network.geojson"));
+  assert.deepEqual(view.layers.demand, golden("demand.geojson"));
+  assert.equal(view.layers.centers.features.length, summary.coverage.centers);
+  assert.equal(view.bounds.length, 4);
+  assert.ok(view.elapsedMs >= 0);
+});
+
+test("a what-if equals the scenario with the site added, and undo restores it", () => {
+  const model = monaco();
+  const before = model.coverage();
+  const change = model.evaluateCandidate(7.42, 43.731);
+  assert.equal(change.snapped, true);
+  assert.equal(change.covered_population_before, before.summary.covered_population);
+  const after = model.addCenter(7.42, 43.731, "Library annex");
+  assert.equal(after.addedId, "site-1");
+  assert.equal(change.covered_population_after, after.summary.covered_population);
+  assert.ok(Math.abs(change.coverage_ratio_after - after.summary.coverage_ratio) < 1e-12);
+  const added = model.centers().find((c) => c.id === "site-1");
+  assert.equal(added.name, "Library annex");
+  assert.equal(added.added, true);
+  const undone = model.removeCenter("site-1");
+  assert.deepEqual(undone.summary, before.summary);
+});
+
+test("closing a center and reopening it", () => {
+  const model = monaco();
+  const before = model.coverage();
+  const id = model.centers()[0].id;
+  const change = model.evaluateRemoval(id);
+  const after = model.removeCenter(id);
+  assert.equal(change.covered_population_after, after.summary.covered_population);
+  assert.deepEqual(model.restoreCenter(id).summary, before.summary);
+});
+
+test("ranking and optimizing report gains and progress", () => {
+  const model = monaco();
+  const ranked = model.rankCandidates({ spacingM: 300, limit: 3 });
+  assert.equal(ranked.length, 3);
+  assert.ok(ranked[0].covered_population_gain >= ranked[1].covered_population_gain);
+  const progress = [];
+  const plan = model.optimize("mclp", { k: 2, spacingM: 300 }, (f, stage) => progress.push([f, stage]));
+  assert.equal(plan.sites.length, 2);
+  assert.equal(plan.sites[0].gain, ranked[0].covered_population_gain);
+  assert.ok(plan.bound >= plan.objective);
+  assert.deepEqual(progress.at(-1), [1, "done"]);
+});
+
+test("every error is a JS Error naming the file and reason", () => {
+  const model = new CoverageModel();
+  const cases = [
+    [() => model.loadRoads("roads.geojson", new TextEncoder().encode('{"type": "Feat')), /^roads\.geojson: cannot read input/],
+    [() => model.loadRoads("cut.osm.pbf", MONACO.slice(0, 1000)), /^cut\.osm\.pbf: /],
+    [() => model.loadRoads("roads.csv", new TextEncoder().encode("lon,lat\n1,2\n")), /roads must be GeoJSON lines or an OSM PBF/],
+    [() => model.loadCenters("c.geojson", new TextEncoder().encode('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[200,95]}}]}')), /^c\.geojson: /],
+    [() => model.loadCenters("monaco.osm.pbf", MONACO, "amenity="), /tag filter/],
+    [() => model.coverage(), /no roads loaded/],
+    [() => model.setParams({ thresholdMin: -3 }), /threshold/],
+    [() => model.setParams({ minutes: 10 }), /unknown field `minutes`/],
+    [() => model.setParams({ profile: "runner" }), /runner/],
+    [() => model.evaluateCandidate(NaN, 0), /WGS84/],
+    [() => model.optimize("best", { k: 1 }), /unknown model `best`/],
+    [() => model.removeCenter("nope"), /`nope`/],
+  ];
+  for (const [call, message] of cases) {
+    assert.throws(call, (e) => e instanceof Error && message.test(e.message), String(message));
+  }
+  // The model still works after errors.
+  model.loadRoads("monaco.osm.pbf", MONACO);
+  model.loadCenters("monaco.osm.pbf", MONACO, CENTERS);
+  model.loadDemand("monaco.osm.pbf", MONACO, "building");
+  assert.equal(model.coverage().summary.covered_population, golden("summary.json").coverage.covered_population);
+});
