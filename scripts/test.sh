@@ -19,3 +19,13 @@ cargo bench --workspace --no-run --quiet
 
 step "tests"
 cargo test --workspace
+
+step "wasm package"
+bash scripts/setup-wasm.sh
+bash scripts/build-wasm.sh
+node --test wasm/tests/
+
+if [[ -f scripts/test-web.sh ]]; then
+  step "browser viewer"
+  bash scripts/test-web.sh
+fi

@@ -7,6 +7,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::session::{OptimizeOptions, ParamUpdate, RankOptions, Session};
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.d.ts");
+
 /// The package version (the same as the `lifecircle` crate's).
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -79,13 +82,13 @@ impl CoverageModel {
     }
 
     /// Loads roads: GeoJSON lines or an OSM PBF (gzip allowed); builds the network.
-    #[wasm_bindgen(js_name = loadRoads)]
+    #[wasm_bindgen(js_name = loadRoads, unchecked_return_type = "LoadReport")]
     pub fn load_roads(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
         to_js(&self.session.load_roads(name, bytes).map_err(js_error)?)
     }
 
     /// Loads service centers: GeoJSON or CSV points, or an OSM PBF with a tag filter.
-    #[wasm_bindgen(js_name = loadCenters)]
+    #[wasm_bindgen(js_name = loadCenters, unchecked_return_type = "LoadReport")]
     pub fn load_centers(
         &mut self,
         name: &str,
@@ -100,7 +103,7 @@ impl CoverageModel {
     }
 
     /// Loads residents: GeoJSON or CSV points, or an OSM PBF with a tag filter.
-    #[wasm_bindgen(js_name = loadDemand)]
+    #[wasm_bindgen(js_name = loadDemand, unchecked_return_type = "LoadReport")]
     pub fn load_demand(
         &mut self,
         name: &str,
@@ -115,7 +118,7 @@ impl CoverageModel {
     }
 
     /// Loads candidate sites for ranking and optimizing.
-    #[wasm_bindgen(js_name = loadCandidates)]
+    #[wasm_bindgen(js_name = loadCandidates, unchecked_return_type = "LoadReport")]
     pub fn load_candidates(
         &mut self,
         name: &str,
@@ -131,17 +134,22 @@ impl CoverageModel {
 
     /// Sets any of `thresholdMin`, `speedKmh`, `profile`, `maxSnapM`, `gapLinkM`.
     #[wasm_bindgen(js_name = setParams)]
-    pub fn set_params(&mut self, params: JsValue) -> Result<(), JsError> {
+    pub fn set_params(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ParamsInput")] params: JsValue,
+    ) -> Result<(), JsError> {
         let update: ParamUpdate = from_js("setParams", &params)?;
         self.session.set_params(&update).map_err(js_error)
     }
 
     /// The parameters in force.
+    #[wasm_bindgen(unchecked_return_type = "Params")]
     pub fn params(&self) -> Result<JsValue, JsError> {
         to_js(&self.session.params_json())
     }
 
     /// Full coverage of the current scenario: summary, gaps and GeoJSON layers.
+    #[wasm_bindgen(unchecked_return_type = "CoverageView")]
     pub fn coverage(&mut self) -> Result<JsValue, JsError> {
         let started = Date::now();
         let text = self.session.coverage_json().map_err(js_error)?;
@@ -149,7 +157,7 @@ impl CoverageModel {
     }
 
     /// What a new site at `lon, lat` would change, without changing the scenario.
-    #[wasm_bindgen(js_name = evaluateCandidate)]
+    #[wasm_bindgen(js_name = evaluateCandidate, unchecked_return_type = "SiteChange")]
     pub fn evaluate_candidate(&mut self, lon: f64, lat: f64) -> Result<JsValue, JsError> {
         let started = Date::now();
         let change = self
@@ -160,7 +168,7 @@ impl CoverageModel {
     }
 
     /// What closing center `center_id` would change, without changing the scenario.
-    #[wasm_bindgen(js_name = evaluateRemoval)]
+    #[wasm_bindgen(js_name = evaluateRemoval, unchecked_return_type = "SiteChange")]
     pub fn evaluate_removal(&mut self, center_id: &str) -> Result<JsValue, JsError> {
         let started = Date::now();
         let change = self.session.evaluate_removal(center_id).map_err(js_error)?;
@@ -168,7 +176,7 @@ impl CoverageModel {
     }
 
     /// Opens a new site and recomputes; the view's new center has id `site-N`.
-    #[wasm_bindgen(js_name = addCenter)]
+    #[wasm_bindgen(js_name = addCenter, unchecked_return_type = "CoverageView")]
     pub fn add_center(
         &mut self,
         lon: f64,
@@ -189,7 +197,7 @@ impl CoverageModel {
     }
 
     /// Closes a center (drops an added site) and recomputes.
-    #[wasm_bindgen(js_name = removeCenter)]
+    #[wasm_bindgen(js_name = removeCenter, unchecked_return_type = "CoverageView")]
     pub fn remove_center(&mut self, center_id: &str) -> Result<JsValue, JsError> {
         self.session.remove_center(center_id).map_err(js_error)?;
         self.coverage().inspect_err(|_| {
@@ -198,30 +206,38 @@ impl CoverageModel {
     }
 
     /// Reopens a closed center and recomputes.
-    #[wasm_bindgen(js_name = restoreCenter)]
+    #[wasm_bindgen(js_name = restoreCenter, unchecked_return_type = "CoverageView")]
     pub fn restore_center(&mut self, center_id: &str) -> Result<JsValue, JsError> {
         self.session.restore_center(center_id).map_err(js_error)?;
         self.coverage()
     }
 
     /// Every center, closed ones included.
+    #[wasm_bindgen(unchecked_return_type = "CenterInfo[]")]
     pub fn centers(&self) -> Result<JsValue, JsError> {
         to_js(&self.session.centers())
     }
 
     /// Every candidate's gain, best first (`{spacingM, limit}`).
-    #[wasm_bindgen(js_name = rankCandidates)]
-    pub fn rank_candidates(&mut self, options: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(js_name = rankCandidates, unchecked_return_type = "CandidateGain[]")]
+    pub fn rank_candidates(
+        &mut self,
+        #[wasm_bindgen(unchecked_optional_param_type = "RankOptions")] options: JsValue,
+    ) -> Result<JsValue, JsError> {
         let options: RankOptions = from_js("rankCandidates", &options)?;
         to_js(&self.session.rank_candidates(&options).map_err(js_error)?)
     }
 
     /// Chooses new sites (`mclp`, `lscp` or `pmedian`; `{k, targetRatio, spacingM,
     /// exact, capacity}`); `progress(fraction, stage)` is called as the work advances.
+    #[wasm_bindgen(unchecked_return_type = "PlanView")]
     pub fn optimize(
         &mut self,
-        model: &str,
-        options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PlanModelName")] model: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "OptimizeOptions")] options: JsValue,
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "(fraction: number, stage: string) => void"
+        )]
         progress: Option<Function>,
     ) -> Result<JsValue, JsError> {
         let started = Date::now();

@@ -1,0 +1,198 @@
+// Types of the plain objects CoverageModel returns and takes (JSON-compatible).
+// Keys in snake_case are the core's own (as in the CLI's summary.json and plan.json).
+
+export type Profile = "adult" | "older" | "wheelchair";
+export type PlanModelName = "mclp" | "lscp" | "pmedian";
+
+export interface FeatureCollection {
+  type: "FeatureCollection";
+  features: { type: "Feature"; geometry: any; properties: Record<string, any> }[];
+}
+
+export interface LoadReport {
+  source: string;
+  featuresUsed: number;
+  skippedTotal: number;
+  skipped: Record<string, number>;
+}
+
+export interface ParamsInput {
+  thresholdMin?: number;
+  speedKmh?: number;
+  profile?: Profile;
+  maxSnapM?: number;
+  gapLinkM?: number;
+}
+
+export interface Params {
+  thresholdMin: number;
+  speedKmh: number;
+  profile: Profile;
+  maxSnapM: number;
+  gapLinkM: number;
+}
+
+export interface HistogramBin {
+  label: string;
+  from_min: number;
+  to_min: number | null;
+  residents: number;
+  population: number;
+}
+
+export interface CoverageSummary {
+  residents: number;
+  total_population: number;
+  covered_population: number;
+  uncovered_reachable_population: number;
+  too_far_from_network_population: number;
+  no_path_population: number;
+  coverage_ratio: number;
+  residents_covered: number;
+  residents_uncovered_reachable: number;
+  residents_too_far_from_network: number;
+  residents_no_path: number;
+  mean_walk_min: number | null;
+  median_walk_min: number | null;
+  histogram: HistogramBin[];
+  centers: number;
+  centers_too_far_from_network: number;
+  per_center: {
+    id: string;
+    status: string;
+    served_population: number;
+    served_residents: number;
+    nearest_population: number;
+  }[];
+  per_unit: any[];
+  residents_outside_units: number;
+}
+
+export interface NetworkStats {
+  nodes: number;
+  edges: number;
+  length_km: number;
+  components: number;
+  eligible_components: number;
+  island_nodes: number;
+  island_edges: number;
+  largest_component_node_share: number;
+  edges_with_elevation: number;
+}
+
+export interface GapRow {
+  rank: number;
+  population: number;
+  residents: number;
+  unreachable_population: number;
+  mean_walk_min: number | null;
+  max_walk_min: number | null;
+  centroid: [number, number];
+}
+
+export interface CoverageView {
+  summary: CoverageSummary;
+  network: NetworkStats;
+  gapCount: number;
+  gapPopulation: number;
+  largestGap: GapRow | null;
+  /** The largest gaps (up to 200); the `gaps` layer holds them all. */
+  gaps: GapRow[];
+  /** West, south, east, north of the roads. */
+  bounds: [number, number, number, number];
+  thresholdMin: number;
+  speedKmh: number;
+  layers: {
+    network: FeatureCollection;
+    demand: FeatureCollection;
+    gaps: FeatureCollection;
+    serviceAreas: FeatureCollection;
+    centers: FeatureCollection;
+  };
+  elapsedMs: number;
+  /** addCenter only: the new site's id. */
+  addedId?: string;
+}
+
+export interface SiteChange {
+  covered_population_before: number;
+  covered_population_after: number;
+  covered_population_change: number;
+  newly_covered_residents: number;
+  no_longer_covered_residents: number;
+  shorter_walk_population: number;
+  longer_walk_population: number;
+  mean_walk_before_min: number | null;
+  mean_walk_after_min: number | null;
+  mean_walk_change_min: number | null;
+  walk_minutes_saved: number;
+  coverage_ratio_before: number;
+  coverage_ratio_after: number;
+  total_population: number;
+  /** False when the point is farther than maxSnapM from the network. */
+  snapped: boolean;
+  /** Why nothing changes, when `snapped` is false. */
+  reason?: string;
+  elapsedMs: number;
+}
+
+export interface CenterInfo {
+  id: string;
+  name: string;
+  lon: number;
+  lat: number;
+  tier: string | null;
+  added: boolean;
+  removed: boolean;
+}
+
+export interface RankOptions {
+  spacingM?: number;
+  limit?: number;
+}
+
+export interface CandidateGain {
+  id: string;
+  lon: number;
+  lat: number;
+  rank: number;
+  snapped: boolean;
+  covered_population_gain: number;
+  newly_covered_residents: number;
+  shorter_walk_population: number;
+  walk_minutes_saved: number;
+}
+
+export interface OptimizeOptions {
+  k?: number;
+  targetRatio?: number;
+  spacingM?: number;
+  exact?: boolean;
+  capacity?: number;
+}
+
+export interface PlanView {
+  model: PlanModelName;
+  method: string;
+  sites: { rank: number; candidate: number; id: string; lonlat: [number, number]; gain: number }[];
+  objective: number;
+  bound: number;
+  bound_kind: "optimal" | "lp_relaxation" | "greedy" | "largest_gains";
+  gap: number;
+  relative_gap: number;
+  total_population: number;
+  covered_population_before: number;
+  covered_population_after: number;
+  coverage_ratio_before: number;
+  coverage_ratio_after: number;
+  mean_walk_before_min: number | null;
+  mean_walk_after_min: number | null;
+  target_reached: boolean | null;
+  max_reachable_ratio: number | null;
+  notes: string[];
+  useful_candidates: number;
+  demand_groups: number;
+  /** Candidates considered. */
+  candidates: number;
+  elapsedMs: number;
+}
