@@ -257,12 +257,15 @@ pub fn run(args: ServeArgs) -> Result<()> {
     let listener = TcpListener::bind(("127.0.0.1", args.port))
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     let url = format!("http://{}/{query}", listener.local_addr()?);
-    println!("lifecircle viewer: {url}");
-    println!("Serving {} (Ctrl-C stops).", args.viewer.display());
+    // Printing must not stop the server when nobody reads its output any more.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "lifecircle viewer: {url}");
+    let _ = writeln!(out, "Serving {} (Ctrl-C stops).", args.viewer.display());
     for (name, path) in &files.0 {
-        println!("  data/{name} <- {}", path.display());
+        let _ = writeln!(out, "  data/{name} <- {}", path.display());
     }
-    std::io::stdout().flush()?;
+    let _ = out.flush();
+    drop(out);
     if args.open {
         open_in_browser(&url);
     }
