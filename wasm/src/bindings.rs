@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::session::{OptimizeOptions, ParamUpdate, RankOptions, Session};
+use crate::session::{LimitsUpdate, OptimizeOptions, ParamUpdate, RankOptions, Session};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
@@ -46,7 +46,19 @@ fn from_js<T: DeserializeOwned + Default>(what: &str, value: &JsValue) -> Result
     let text: String = JSON::stringify(value)
         .map_err(|_| js_error(format!("{what}: not a plain object")))?
         .into();
-    serde_json::from_str(&text).map_err(|e| js_error(format!("{what}: {e}")))
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| js_error(format!("{what}: {e}")))?;
+    // JSON.stringify turns NaN and Infinity into null: refuse them rather than read
+    // them as "not given".
+    if let Some((key, _)) = value
+        .as_object()
+        .and_then(|o| o.iter().find(|(_, v)| v.is_null()))
+    {
+        return Err(js_error(format!(
+            "{what}: `{key}` is not a finite value (null, NaN or Infinity)"
+        )));
+    }
+    serde_json::from_value(value).map_err(|e| js_error(format!("{what}: {e}")))
 }
 
 fn with_elapsed(value: JsValue, started_ms: f64) -> Result<JsValue, JsError> {
@@ -140,6 +152,17 @@ impl CoverageModel {
     ) -> Result<(), JsError> {
         let update: ParamUpdate = from_js("setParams", &params)?;
         self.session.set_params(&update).map_err(js_error)
+    }
+
+    /// Sets the input limits for the next files: `maxInputMb` (after gzip, default
+    /// 512) and `maxFeatures` per file.
+    #[wasm_bindgen(js_name = setLimits)]
+    pub fn set_limits(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "LimitsInput")] limits: JsValue,
+    ) -> Result<(), JsError> {
+        let update: LimitsUpdate = from_js("setLimits", &limits)?;
+        self.session.set_limits(&update).map_err(js_error)
     }
 
     /// The parameters in force.

@@ -58,6 +58,20 @@ pub struct ParamUpdate {
     pub gap_link_m: Option<f64>,
 }
 
+/// Input limits from JS (`model.setLimits({...})`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LimitsUpdate {
+    /// Largest input after gzip decompression, MiB.
+    pub max_input_mb: Option<f64>,
+    /// Largest number of features one file may hold.
+    pub max_features: Option<usize>,
+}
+
+/// Default largest input in the browser, bytes: a wasm32 heap tops out at 4 GiB, and a
+/// network takes several times its file size.
+pub const BROWSER_MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
+
 /// Options of `optimize` from JS.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -194,7 +208,10 @@ impl Session {
     /// An empty model with the default parameters and input limits.
     pub fn new() -> Self {
         Self {
-            limits: InputLimits::default(),
+            limits: InputLimits {
+                max_bytes: BROWSER_MAX_INPUT_BYTES,
+                ..InputLimits::default()
+            },
             roads: None,
             centers: Vec::new(),
             centers_source: None,
@@ -209,10 +226,41 @@ impl Session {
         }
     }
 
+    /// Changes the input limits for the next files.
+    pub fn set_limits(&mut self, update: &LimitsUpdate) -> Result<()> {
+        let mut limits = self.limits.clone();
+        if let Some(mb) = update.max_input_mb {
+            if !(mb.is_finite() && mb > 0.0) {
+                return Err(Error::InvalidParameter {
+                    name: "maxInputMb".into(),
+                    reason: format!("must be a positive number, got {mb}"),
+                });
+            }
+            limits.max_bytes = (mb * 1024.0 * 1024.0) as u64;
+        }
+        if let Some(n) = update.max_features {
+            if n == 0 {
+                return Err(Error::InvalidParameter {
+                    name: "maxFeatures".into(),
+                    reason: "must be at least 1".into(),
+                });
+            }
+            limits.max_features = n;
+        }
+        self.limits = limits;
+        Ok(())
+    }
+
     /// Reads roads (GeoJSON lines or OSM PBF, gzip or not) and builds the network.
     pub fn load_roads(&mut self, name: &str, bytes: &[u8]) -> Result<LoadReport> {
         let layer = read_roads_auto(name, bytes, &self.limits)?;
-        let network = WalkNetwork::from_roads(&layer.lines, &NetworkParams::default())?;
+        let network =
+            WalkNetwork::from_roads(&layer.lines, &NetworkParams::default()).map_err(|e| {
+                Error::Empty {
+                    layer: name.into(),
+                    reason: format!("cannot build a walking network: {e}"),
+                }
+            })?;
         let report = LoadReport::new(name.into(), layer.lines.len(), &layer.skipped);
         self.roads = Some(Roads { layer, network });
         self.costs = None;
@@ -264,7 +312,8 @@ impl Session {
         Ok(report)
     }
 
-    /// Reads the residents (demand points).
+    /// Reads the residents (demand points). A file with none is a valid layer (coverage
+    /// 0 of 0), as in the CLI; the report says how many features were skipped.
     pub fn load_demand(
         &mut self,
         name: &str,
@@ -272,15 +321,6 @@ impl Session {
         osm_filter: Option<&str>,
     ) -> Result<LoadReport> {
         let (layer, source) = read_points(name, bytes, osm_filter, &self.limits)?;
-        if layer.points.is_empty() {
-            return Err(Error::Empty {
-                layer: source,
-                reason: format!(
-                    "no resident found ({} features skipped)",
-                    layer.skipped.total()
-                ),
-            });
-        }
         let report = LoadReport::new(source, layer.points.len(), &layer.skipped);
         self.demand = Some(layer);
         self.scenario = None;

@@ -24,6 +24,13 @@ export interface ParamsInput {
   gapLinkM?: number;
 }
 
+export interface LimitsInput {
+  /** Largest input after gzip decompression, MiB (default 512). */
+  maxInputMb?: number;
+  /** Largest number of features in one file. */
+  maxFeatures?: number;
+}
+
 export interface Params {
   thresholdMin: number;
   speedKmh: number;
