@@ -195,6 +195,13 @@ pub struct PlanArgs {
     /// Skip the swap improvement of the greedy answer.
     #[arg(long)]
     pub no_swap: bool,
+    /// Let the plan close existing centers: mclp and pmedian may move centers (at most
+    /// existing + k sites stay open), lscp counts every open site (kept + new).
+    #[arg(long)]
+    pub allow_closing: bool,
+    /// With --allow-closing: most existing centers that may close (default: any).
+    #[arg(long, value_name = "N", requires = "allow_closing")]
+    pub max_closed: Option<usize>,
     /// Time limit of the exact solver, seconds.
     #[arg(long, default_value_t = 120.0, value_name = "S")]
     pub time_limit_s: f64,

@@ -133,3 +133,54 @@ fn plan_honours_the_walking_profile() {
     // Older residents walk slower (3.3 km/h), so fewer are within 10 minutes.
     assert!(ratio_before("older") < ratio_before("adult"));
 }
+
+#[test]
+fn closing_moves_centers_and_the_after_run_leaves_them_out() {
+    let dir = temp_dir();
+    let out = dir.path().display().to_string();
+    let run = plan(
+        &out,
+        &[
+            "--model",
+            "mclp",
+            "--k",
+            "1",
+            "--candidate-spacing-m",
+            "800",
+            "--allow-closing",
+            "--max-closed",
+            "2",
+        ],
+    );
+    let (stdout, stderr) = texts(&run);
+    assert!(run.status.success(), "{stderr}");
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
+            .unwrap();
+    assert_eq!(plan["parameters"]["allow_closing"], true);
+    let closed = plan["closed"].as_array().unwrap();
+    assert!(!closed.is_empty() && closed.len() <= 2, "{plan}");
+    assert_eq!(plan["sites"].as_array().unwrap().len(), 1 + closed.len());
+    for c in closed {
+        assert!(c["id"].is_string() && c["served_population"].as_f64().is_some());
+        assert!(c["covered_population_lost"].as_f64().is_some());
+    }
+    assert!(stdout.contains("Closes center"), "{stdout}");
+    // The after coverage (a full recomputation without the closed centers) agrees.
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("after/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        summary["coverage"]["covered_population"].as_f64().unwrap(),
+        plan["covered_population_after"].as_f64().unwrap()
+    );
+    let no_flag = plan_args_error(&out);
+    assert!(no_flag.contains("allow-closing"), "{no_flag}");
+}
+
+fn plan_args_error(out: &str) -> String {
+    let run = plan(out, &["--model", "mclp", "--k", "1", "--max-closed", "1"]);
+    assert!(!run.status.success());
+    texts(&run).1
+}

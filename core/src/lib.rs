@@ -39,10 +39,10 @@ pub use error::{Error, Result};
 pub use geodesy::{haversine_m, LocalProjection, EARTH_RADIUS_M};
 pub use network::{EdgeId, NetworkParams, NetworkStats, NodeId, Snap, WalkNetwork};
 pub use planning::{
-    candidates_from_points, generate_candidates, plan_matrix, plan_sites, rank_candidates,
-    BoundKind, Candidate, CandidateGain, CandidateGrid, CandidateId, CenterId, ChosenSite,
-    PlanMatrix, PlanModel, PlanOutcome, PlanParams, PlanScratch, Planner, SiteChange,
-    DEFAULT_EXACT_MAX_VARIABLES,
+    candidates_from_points, generate_candidates, plan_matrix, plan_sites, plan_sites_with_progress,
+    rank_candidates, BoundKind, Candidate, CandidateGain, CandidateGrid, CandidateId, CenterId,
+    ChosenSite, ClosedCenter, PlanMatrix, PlanModel, PlanOutcome, PlanParams, PlanProgress,
+    PlanScratch, PlanStage, Planner, SiteChange, DEFAULT_EXACT_MAX_VARIABLES,
 };
 pub use routing::{
     closed_edges, profile_costs, tobler_factor, tobler_speed_kmh, MultiSourceSearch, Seed,

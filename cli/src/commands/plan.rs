@@ -26,6 +26,8 @@ fn plan_params(args: &PlanArgs) -> Result<PlanParams> {
         exact: args.exact,
         swap: !args.no_swap,
         exact_time_limit_s: Some(args.time_limit_s),
+        allow_closing: args.allow_closing,
+        max_closed: args.max_closed,
         ..PlanParams::default()
     };
     match model {
@@ -186,6 +188,8 @@ pub fn run(args: PlanArgs) -> Result<()> {
             "k": (plan.model != PlanModel::SetCover).then_some(plan.k),
             "target_ratio": (plan.model == PlanModel::SetCover).then_some(plan.target_ratio),
             "capacity": plan.capacity,
+            "allow_closing": plan.allow_closing,
+            "max_closed": plan.max_closed,
             "exact": plan.exact,
             "swap": plan.swap,
             "threshold_min": params.coverage.threshold_min,
@@ -203,6 +207,16 @@ pub fn run(args: PlanArgs) -> Result<()> {
             "lonlat": [round_to(s.lonlat[0], 7), round_to(s.lonlat[1], 7)],
             "gain": s.gain,
         })).collect::<Vec<_>>(),
+        "closed": outcome.closed.iter().map(|c| {
+            let p = &centers[c.center.0 as usize];
+            json!({
+                "center": c.center.0, "id": p.id,
+                "lonlat": [round_to(p.lon, 7), round_to(p.lat, 7)],
+                "served_population": c.served_population,
+                "covered_population_lost": c.covered_population_lost,
+                "walk_minutes_added": c.walk_minutes_added.map(|m| round_to(m, 3)),
+            })
+        }).collect::<Vec<_>>(),
         "total_population": outcome.total_population,
         "covered_population_before": outcome.covered_population_before,
         "covered_population_after": outcome.covered_population_after,
@@ -237,8 +251,15 @@ pub fn run(args: PlanArgs) -> Result<()> {
     })).collect::<Vec<_>>()});
     out_dir.write("candidates.geojson", &serde_json::to_string(&cand_fc)?)?;
 
-    // Before/after coverage in the same formats as `coverage`.
-    let mut after_centers = centers.clone();
+    // Before/after coverage in the same formats as `coverage` (closed centers left out).
+    let closed: std::collections::HashSet<usize> =
+        outcome.closed.iter().map(|c| c.center.0 as usize).collect();
+    let mut after_centers: Vec<PointFeature> = centers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !closed.contains(i))
+        .map(|(_, c)| c.clone())
+        .collect();
     for s in &outcome.sites {
         let mut p = PointFeature {
             id: format!("new-{}-{}", s.rank, s.id),
@@ -326,6 +347,19 @@ fn print_table(o: &lifecircle::PlanOutcome, source: &str, n: usize) {
         o.gap,
         o.relative_gap * 100.0
     );
+    for c in &o.closed {
+        match (c.covered_population_lost, c.walk_minutes_added) {
+            (Some(lost), _) => println!(
+                "Closes center {} (serves {:.0}, {:.0} of them lose coverage)",
+                c.center.0, c.served_population, lost
+            ),
+            (None, Some(added)) => println!(
+                "Closes center {} (serves {:.0}, who walk {:.1} minutes more in all)",
+                c.center.0, c.served_population, added
+            ),
+            (None, None) => println!("Closes center {}", c.center.0),
+        }
+    }
     for note in &o.notes {
         println!("Note: {note}");
     }

@@ -12,16 +12,18 @@ use crate::{Error, Result};
 
 /// An exact (or time-limited) answer.
 pub(crate) struct ExactSolution {
-    /// `(instance candidate, gain in choice order)`.
-    pub picks: Vec<(usize, f64)>,
+    /// The chosen columns (existing centers kept, new candidates), ascending.
+    pub chosen: Vec<usize>,
+    /// The solver's objective (totals: with closing, today's kept coverage included).
     pub objective: f64,
+    /// The LP bound when not proven optimal (`NAN` when unavailable).
     pub bound: f64,
     pub optimal: bool,
 }
 
 fn variable_count(inst: &Instance, params: &PlanParams) -> usize {
     let per_entry = inst.savings || params.capacity.is_some();
-    inst.cands.len()
+    inst.columns()
         + if per_entry {
             inst.nnz()
         } else {
@@ -37,9 +39,19 @@ struct Model {
 }
 
 /// Builds the program; `integer` false gives the LP relaxation.
-fn build(inst: &Instance, params: &PlanParams, need: f64, integer: bool) -> Model {
+///
+/// Variables: `x[j]` open column j (existing centers first when closing; at most
+/// `max_closed` of them at 0), then per group either `y[g]` covered or, in the
+/// assignment form (savings, capacities), `z[g][j]` share of g served by j.
+fn build(
+    inst: &Instance,
+    params: &PlanParams,
+    need: f64,
+    max_closed: usize,
+    integer: bool,
+) -> Model {
     let mut vars = ProblemVariables::new();
-    let x: Vec<Variable> = (0..inst.cands.len())
+    let x: Vec<Variable> = (0..inst.columns())
         .map(|_| {
             vars.add(if integer {
                 variable().binary()
@@ -54,7 +66,7 @@ fn build(inst: &Instance, params: &PlanParams, need: f64, integer: bool) -> Mode
     if inst.savings || params.capacity.is_some() {
         // Assignment form: z[g][j] share of group g served by candidate j.
         let mut per_group: Vec<Expression> = vec![Expression::from(0.0); inst.weight.len()];
-        let mut per_cand: Vec<Expression> = vec![Expression::from(0.0); inst.cands.len()];
+        let mut per_cand: Vec<Expression> = vec![Expression::from(0.0); inst.columns()];
         for (j, list) in inst.entries.iter().enumerate() {
             for &(g, c) in list {
                 let z = vars.add(variable().min(0.0).max(1.0));
@@ -70,11 +82,18 @@ fn build(inst: &Instance, params: &PlanParams, need: f64, integer: bool) -> Mode
             }
         }
         for e in per_group {
-            constraints.push(constraint!(e <= 1.0));
+            if inst.savings && inst.closing {
+                // Everyone who walks to a center today keeps a walk.
+                constraints.push(constraint!(e == 1.0));
+            } else {
+                constraints.push(constraint!(e <= 1.0));
+            }
         }
         if let Some(cap) = params.capacity {
             for (j, e) in per_cand.into_iter().enumerate() {
-                constraints.push(constraint!(e <= cap * x[j]));
+                if !inst.is_existing(j) {
+                    constraints.push(constraint!(e <= cap * x[j]));
+                }
             }
         }
     } else {
@@ -91,13 +110,21 @@ fn build(inst: &Instance, params: &PlanParams, need: f64, integer: bool) -> Mode
         }
     }
     let count: Expression = x.iter().copied().sum();
+    let existing = inst.existing.len();
+    if existing > 0 {
+        let kept: Expression = x[..existing].iter().copied().sum();
+        constraints.push(constraint!(
+            kept >= existing.saturating_sub(max_closed) as f64
+        ));
+    }
+    let open_max = (existing + params.k) as f64;
     match params.model {
         PlanModel::MaxCoverage => {
             objective = served;
-            constraints.push(constraint!(count <= params.k as f64));
+            constraints.push(constraint!(count <= open_max));
         }
         PlanModel::PMedian => {
-            constraints.push(constraint!(count <= params.k as f64));
+            constraints.push(constraint!(count <= open_max));
         }
         PlanModel::SetCover => {
             constraints.push(constraint!(served >= need));
@@ -142,82 +169,66 @@ fn solve_model(
     Ok((values, solution.eval(&objective), optimal))
 }
 
-/// The LP-relaxation bound, when the instance is within the size limit and solves.
-pub(crate) fn lp_bound(inst: &Instance, params: &PlanParams, need: f64) -> Option<f64> {
-    if inst.cands.is_empty() || variable_count(inst, params) > params.exact_max_variables {
+/// The LP-relaxation bound (a total, as the solver's objective), when the instance is
+/// within the size limit and solves.
+pub(crate) fn lp_bound(
+    inst: &Instance,
+    params: &PlanParams,
+    need: f64,
+    max_closed: usize,
+) -> Option<f64> {
+    if inst.columns() == 0 || variable_count(inst, params) > params.exact_max_variables {
         return None;
     }
-    let model = build(inst, params, need, false);
+    let model = build(inst, params, need, max_closed, false);
     solve_model(model, params, params.exact_time_limit_s)
         .ok()
         .map(|(_, obj, _)| obj)
 }
 
 /// Solves the integer program.
-pub(crate) fn solve(inst: &Instance, params: &PlanParams, need: f64) -> Result<ExactSolution> {
+pub(crate) fn solve(
+    inst: &Instance,
+    params: &PlanParams,
+    need: f64,
+    max_closed: usize,
+) -> Result<ExactSolution> {
     let n = variable_count(inst, params);
     if n > params.exact_max_variables {
         return Err(Error::TooLarge {
             layer: "plan".into(),
             reason: format!(
-                "the exact model needs {n} variables ({} candidates, {} resident groups), over the \
+                "the exact model needs {n} variables ({} sites, {} resident groups), over the \
                  limit of {}: use the greedy mode (it reports a bound), fewer candidates \
                  (a larger spacing) or raise the limit",
-                inst.cands.len(),
+                inst.columns(),
                 inst.weight.len(),
                 params.exact_max_variables
             ),
         });
     }
-    if inst.cands.is_empty() {
+    if inst.columns() == 0 {
         return Ok(ExactSolution {
-            picks: Vec::new(),
+            chosen: Vec::new(),
             objective: 0.0,
             bound: 0.0,
             optimal: true,
         });
     }
-    let model = build(inst, params, need, true);
+    let model = build(inst, params, need, max_closed, true);
     let (values, objective, optimal) = solve_model(model, params, params.exact_time_limit_s)
         .map_err(|e| Error::InvalidParameter {
             name: "exact".into(),
             reason: format!("the integer program did not solve: {e}"),
         })?;
     let chosen: Vec<usize> = (0..values.len()).filter(|&j| values[j] > 0.5).collect();
-    // Order the chosen sites greedily by their gain, for reporting.
-    let mut eval = super::optimize::Evaluator::new(inst, params.capacity);
-    let mut left = chosen.clone();
-    let mut picks = Vec::new();
-    while !left.is_empty() {
-        let (pos, _) = left
-            .iter()
-            .enumerate()
-            .map(|(p, &j)| (p, eval.marginal(j)))
-            .fold((0, f64::NEG_INFINITY), |best, (p, g)| {
-                if g > best.1 {
-                    (p, g)
-                } else {
-                    best
-                }
-            });
-        let j = left.remove(pos);
-        let gain = eval.add(j);
-        picks.push((j, gain));
-    }
-    let objective = match params.model {
-        PlanModel::SetCover => picks.len() as f64,
-        // Report the objective of the chosen set as evaluated exactly (the solver's
-        // value carries its own rounding).
-        _ if params.capacity.is_none() => picks.iter().map(|p| p.1).sum(),
-        _ => objective,
-    };
     let bound = if optimal {
         objective
     } else {
-        lp_bound(inst, params, need).unwrap_or(f64::NAN)
+        lp_bound(inst, params, need, max_closed).unwrap_or(f64::NAN)
     };
     Ok(ExactSolution {
-        picks,
+        chosen,
         objective,
         bound,
         optimal,

@@ -70,6 +70,22 @@ pub struct PlanParams {
     /// p-median: ignore walk improvements longer than this many minutes (a new site is
     /// searched only this far). `None`: no cap, exact.
     pub improve_limit_min: Option<f64>,
+    /// Let the plan close existing centers (default `false`: they all stay).
+    ///
+    /// - MCLP and p-median become *relocation* models: the plan keeps at most
+    ///   `existing + k` open sites, so every center it closes frees one more new site
+    ///   (a closure is a move); it closes a center only where that gains.
+    /// - LSCP finds the fewest open sites in all (kept existing centers + new sites)
+    ///   reaching the target, so redundant existing centers may close.
+    ///
+    /// At most `max_closed` centers close. Residents are re-assigned to their nearest
+    /// open site; p-median keeps every resident who walks to a center today served.
+    /// Capacities apply to new sites only. Closing searches every site without pruning
+    /// against the current centers (for p-median, the whole network), so it costs more
+    /// than adding.
+    pub allow_closing: bool,
+    /// With `allow_closing`: most existing centers that may close; `None`: any number.
+    pub max_closed: Option<usize>,
 }
 
 impl Default for PlanParams {
@@ -84,6 +100,8 @@ impl Default for PlanParams {
             exact_max_variables: DEFAULT_EXACT_MAX_VARIABLES,
             exact_time_limit_s: None,
             improve_limit_min: None,
+            allow_closing: false,
+            max_closed: None,
         }
     }
 }
@@ -135,6 +153,17 @@ impl PlanParams {
             if m.is_nan() || m <= 0.0 {
                 return bad("improve_limit_min", format!("must be positive, got {m}"));
             }
+            if self.allow_closing && self.model == PlanModel::PMedian {
+                return bad(
+                    "improve_limit_min",
+                    "cannot be combined with allow_closing for pmedian (closing needs every \
+                     walk in full)"
+                        .into(),
+                );
+            }
+        }
+        if self.max_closed.is_some() && !self.allow_closing {
+            return bad("max_closed", "needs allow_closing".into());
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::candidates::{Candidate, CandidateId};
-use super::whatif::{PlanScratch, Planner};
+use super::whatif::{PlanScratch, Planner, SiteSnap};
 
 /// One candidate's marginal gain over the current centers (alone, not combined with
 /// other candidates).
@@ -25,12 +25,40 @@ pub struct CandidateGain {
     pub walk_minutes_saved: f64,
 }
 
-/// Runs `work` over `items` with one [`PlanScratch`] per chunk, in parallel when the
-/// `parallel` feature is on; output in item order.
+/// Scratch buffers shared by the chunks of one run, so each thread allocates its
+/// network-sized buffers once rather than once per chunk.
+pub(crate) struct ScratchPool<'p> {
+    planner: &'p Planner<'p>,
+    free: std::sync::Mutex<Vec<PlanScratch>>,
+}
+
+impl<'p> ScratchPool<'p> {
+    pub fn new(planner: &'p Planner<'p>) -> Self {
+        Self {
+            planner,
+            free: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn take(&self) -> PlanScratch {
+        let popped = self.free.lock().map(|mut f| f.pop()).unwrap_or(None);
+        popped.unwrap_or_else(|| PlanScratch::new(self.planner.network))
+    }
+
+    fn give(&self, scratch: PlanScratch) {
+        if let Ok(mut f) = self.free.lock() {
+            f.push(scratch);
+        }
+    }
+}
+
+/// Runs `work` over `items` (the `i`-th item gets index `first + i`), in parallel
+/// chunks when the `parallel` feature is on; output in item order.
 pub(crate) fn map_with_scratch<T: Sync, R: Send>(
-    planner: &Planner<'_>,
+    pool: &ScratchPool<'_>,
     items: &[T],
-    work: impl Fn(&mut PlanScratch, usize, &T) -> R + Sync,
+    first: usize,
+    work: &(impl Fn(&mut PlanScratch, usize, &T) -> R + Sync),
 ) -> Vec<R> {
     #[cfg(feature = "parallel")]
     {
@@ -41,40 +69,84 @@ pub(crate) fn map_with_scratch<T: Sync, R: Send>(
             .par_chunks(chunk)
             .enumerate()
             .map(|(c, part)| {
-                let mut scratch = PlanScratch::new(planner.network);
-                part.iter()
+                let mut scratch = pool.take();
+                let out = part
+                    .iter()
                     .enumerate()
-                    .map(|(i, item)| work(&mut scratch, c * chunk + i, item))
-                    .collect()
+                    .map(|(i, item)| work(&mut scratch, first + c * chunk + i, item))
+                    .collect();
+                pool.give(scratch);
+                out
             })
             .collect();
         chunks.into_iter().flatten().collect()
     }
     #[cfg(not(feature = "parallel"))]
     {
-        let mut scratch = PlanScratch::new(planner.network);
-        items
+        let mut scratch = pool.take();
+        let out = items
             .iter()
             .enumerate()
-            .map(|(i, item)| work(&mut scratch, i, item))
-            .collect()
+            .map(|(i, item)| work(&mut scratch, first + i, item))
+            .collect();
+        pool.give(scratch);
+        out
     }
 }
 
-/// Each candidate's residents it would serve better than today, `(resident, cost_m)`
-/// sorted by resident, for sites searched up to `limit_m`; `None` when off the network.
-pub(crate) fn improvement_lists(
+/// As [`map_with_scratch`], in rounds of about 1 % of the items, calling
+/// `progress(done, total)` after each round (items are parallel within a round).
+pub(crate) fn map_with_progress<T: Sync, R: Send>(
     planner: &Planner<'_>,
-    candidates: &[Candidate],
+    items: &[T],
+    work: impl Fn(&mut PlanScratch, usize, &T) -> R + Sync,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Vec<R> {
+    let pool = ScratchPool::new(planner);
+    let total = items.len();
+    let round = total.div_ceil(100).max(64);
+    let mut out = Vec::with_capacity(total);
+    progress(0, total);
+    for (r, part) in items.chunks(round).enumerate() {
+        out.extend(map_with_scratch(&pool, part, r * round, &work));
+        progress(out.len(), total);
+    }
+    out
+}
+
+/// Where a planning site meets the network: a candidate, or an existing center (which
+/// the closing models search without pruning).
+pub(crate) enum SearchSite {
+    /// A new site: only the residents it serves better than today.
+    Improving(Option<SiteSnap>),
+    /// A site searched plainly: every resident within the limit.
+    Plain(Option<SiteSnap>),
+}
+
+/// Each site's residents, `(resident, cost_m)` sorted by resident, for sites searched up
+/// to `limit_m`; `None` when off the network.
+pub(crate) fn site_lists(
+    planner: &Planner<'_>,
+    sites: &[SearchSite],
     limit_m: f64,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Vec<Option<Vec<(u32, f64)>>> {
-    map_with_scratch(planner, candidates, |scratch, _, c| {
-        let site = planner.snap_site(c.lonlat)?;
-        let mut out = Vec::new();
-        planner.improvements(scratch, &site, limit_m, &mut out);
-        out.sort_unstable_by_key(|e| e.0);
-        Some(out)
-    })
+    map_with_progress(
+        planner,
+        sites,
+        |scratch, _, site| {
+            let mut out = Vec::new();
+            match site {
+                SearchSite::Improving(s) => {
+                    planner.improvements(scratch, s.as_ref()?, limit_m, &mut out)
+                }
+                SearchSite::Plain(s) => planner.reach(scratch, s.as_ref()?, limit_m, &mut out),
+            }
+            out.sort_unstable_by_key(|e| e.0);
+            Some(out)
+        },
+        progress,
+    )
 }
 
 /// Every candidate's marginal gain over the current centers, in candidate order, with
@@ -97,7 +169,8 @@ pub fn rank_candidates(
 ) -> Vec<CandidateGain> {
     let limit_m = improve_limit_min.map_or(f64::INFINITY, |m| m * planner.metres_per_min);
     let t = planner.threshold_cost_m;
-    let mut gains: Vec<CandidateGain> = map_with_scratch(planner, candidates, |scratch, i, c| {
+    let pool = ScratchPool::new(planner);
+    let work = |scratch: &mut PlanScratch, i: usize, c: &Candidate| {
         let mut gain = CandidateGain {
             candidate: CandidateId(i as u32),
             rank: 0,
@@ -114,6 +187,8 @@ pub fn rank_candidates(
         let mut out = std::mem::take(&mut scratch.changes);
         out.clear();
         planner.improvements(scratch, &site, limit_m, &mut out);
+        // Sum in resident order, so the figures do not depend on the search's order.
+        out.sort_unstable_by_key(|e| e.0);
         for &(r, cost) in &out {
             let res = &planner.residents[r as usize];
             if cost <= t && res.cost_m > t {
@@ -128,7 +203,8 @@ pub fn rank_candidates(
         }
         scratch.changes = out;
         gain
-    });
+    };
+    let mut gains: Vec<CandidateGain> = map_with_scratch(&pool, candidates, 0, &work);
     let mut order: Vec<usize> = (0..gains.len()).collect();
     order.sort_by(|&a, &b| {
         let (ga, gb) = (&gains[a], &gains[b]);

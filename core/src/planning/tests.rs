@@ -443,3 +443,311 @@ fn bad_parameters_are_named() {
         .to_string()
         .contains("unknown model"));
 }
+
+/// A case with `centers` existing centers, one of them doubled (a redundant center),
+/// and 6 candidates.
+fn closing_setup(seed: u64, centers: usize) -> (Case, Vec<Candidate>) {
+    let mut c = case(seed, 9, centers, 120, 2.5);
+    let twin = c.centers[0].clone();
+    c.centers.push(PointFeature {
+        id: "twin".into(),
+        ..twin
+    });
+    let mut rng = ChaCha8Rng::seed_from_u64(seed + 11);
+    let candidates = candidates_from_points(&random_points(&mut rng, 6, 9.0 * 0.0009, "k"));
+    (c, candidates)
+}
+
+/// Every set of columns (existing centers `0..e`, then candidates) of at most `max_size`
+/// sites closing at most `max_closed` centers, as the centers of a coverage run.
+fn column_sets(
+    c: &Case,
+    candidates: &[Candidate],
+    max_size: usize,
+    max_closed: usize,
+) -> Vec<Vec<PointFeature>> {
+    let e = c.centers.len();
+    let n = e + candidates.len();
+    let mut out = Vec::new();
+    for mask in 0u32..(1 << n) {
+        if mask.count_ones() as usize > max_size {
+            continue;
+        }
+        let kept = (0..e).filter(|&j| mask & (1 << j) != 0).count();
+        if e - kept > max_closed {
+            continue;
+        }
+        let mut set = Vec::new();
+        for j in 0..n {
+            if mask & (1 << j) != 0 {
+                if j < e {
+                    set.push(c.centers[j].clone());
+                } else {
+                    let k = &candidates[j - e];
+                    set.push(point("n", k.lonlat[0], k.lonlat[1], 1.0));
+                }
+            }
+        }
+        out.push(set);
+    }
+    out
+}
+
+fn covered_by(c: &Case, centers: &[PointFeature]) -> f64 {
+    if centers.is_empty() {
+        return 0.0;
+    }
+    covered_after(c, centers).0
+}
+
+/// The centers of a plan: today's minus the closed ones, plus the new sites.
+fn plan_centers(c: &Case, p: &PlanOutcome) -> Vec<PointFeature> {
+    let closed: Vec<usize> = p.closed.iter().map(|x| x.center.0 as usize).collect();
+    let mut out: Vec<PointFeature> = (0..c.centers.len())
+        .filter(|j| !closed.contains(j))
+        .map(|j| c.centers[j].clone())
+        .collect();
+    for s in &p.sites {
+        out.push(point("n", s.lonlat[0], s.lonlat[1], 1.0));
+    }
+    out
+}
+
+#[test]
+fn mclp_with_closing_exact_equals_brute_force() {
+    let mut relocated = 0;
+    for seed in 0..4 {
+        let (c, candidates) = closing_setup(seed, 2);
+        let e = c.centers.len();
+        let base =
+            compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+        let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+        for (k, max_closed) in [(1, None), (2, Some(1)), (1, Some(0))] {
+            let budget = max_closed.unwrap_or(e);
+            let brute = column_sets(&c, &candidates, e + k, budget)
+                .iter()
+                .map(|set| covered_by(&c, set))
+                .fold(0.0f64, f64::max);
+            let params = PlanParams {
+                k,
+                exact: true,
+                allow_closing: true,
+                max_closed,
+                ..Default::default()
+            };
+            let exact = plan_sites(&planner, &candidates, &params).unwrap();
+            assert_eq!(exact.bound_kind, BoundKind::Optimal);
+            assert!(
+                (exact.covered_population_after - brute).abs() < 1e-9,
+                "seed {seed} k {k} budget {budget}: exact {} brute {brute}",
+                exact.covered_population_after
+            );
+            assert!(exact.closed.len() <= budget);
+            relocated += exact.closed.len();
+            assert!(exact.sites.len() <= k + exact.closed.len());
+            // The reported plan, recomputed in full, covers what it says.
+            let centers = plan_centers(&c, &exact);
+            assert_eq!(covered_by(&c, &centers), exact.covered_population_after);
+            let greedy = plan_sites(
+                &planner,
+                &candidates,
+                &PlanParams {
+                    exact: false,
+                    ..params
+                },
+            )
+            .unwrap();
+            let gain_opt = brute - planner.covered_population();
+            assert!(greedy.closed.len() <= budget);
+            assert!(greedy.objective <= gain_opt + 1e-9, "seed {seed}");
+            assert!(greedy.bound >= gain_opt - 1e-6, "{greedy:?} vs {gain_opt}");
+            assert_eq!(
+                covered_by(&c, &plan_centers(&c, &greedy)),
+                greedy.covered_population_after
+            );
+            // Closing never does worse than keeping every center.
+            let keep = plan_sites(
+                &planner,
+                &candidates,
+                &PlanParams {
+                    k,
+                    exact: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            assert!(exact.covered_population_after >= keep.covered_population_after - 1e-9);
+            assert!(keep.closed.is_empty());
+        }
+    }
+    // The doubled center is worth moving somewhere.
+    assert!(relocated > 0);
+}
+
+#[test]
+fn pmedian_with_closing_exact_equals_brute_force() {
+    let (mut c, candidates) = closing_setup(3, 2);
+    c.params.threshold_min = 2.0;
+    let e = c.centers.len();
+    let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+    let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+    let total_walk = |centers: &[PointFeature]| -> f64 {
+        let r = compute_coverage(&c.network, &c.costs, centers, &c.demand, &c.params).unwrap();
+        let mut total = 0.0;
+        for ((d, p), b) in r.demand.iter().zip(&c.demand).zip(&base.demand) {
+            if b.walk_min.is_some() {
+                match d.walk_min {
+                    Some(w) => total += p.population * w,
+                    None => return f64::INFINITY, // someone lost their walk
+                }
+            }
+        }
+        total
+    };
+    let k = 1;
+    let best = column_sets(&c, &candidates, e + k, e)
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| total_walk(s))
+        .fold(f64::INFINITY, f64::min);
+    let params = PlanParams {
+        model: PlanModel::PMedian,
+        k,
+        exact: true,
+        allow_closing: true,
+        ..Default::default()
+    };
+    let exact = plan_sites(&planner, &candidates, &params).unwrap();
+    assert!(
+        (exact.objective - best).abs() < 1e-6 * best,
+        "{} vs {best}",
+        exact.objective
+    );
+    let greedy = plan_sites(
+        &planner,
+        &candidates,
+        &PlanParams {
+            exact: false,
+            ..params
+        },
+    )
+    .unwrap();
+    assert!(
+        greedy.objective >= best - 1e-6 && greedy.bound <= best + 1e-6,
+        "{greedy:?}"
+    );
+    for x in &greedy.closed {
+        assert!(x.walk_minutes_added.is_some() && x.covered_population_lost.is_none());
+    }
+}
+
+#[test]
+fn set_cover_with_closing_uses_fewer_sites() {
+    for seed in 0..4 {
+        let (c, candidates) = closing_setup(seed, 3);
+        let e = c.centers.len();
+        let base =
+            compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+        let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+        let target = planner.covered_population() / planner.total_population();
+        let lscp = |allow_closing: bool, exact: bool| {
+            plan_sites(
+                &planner,
+                &candidates,
+                &PlanParams {
+                    model: PlanModel::SetCover,
+                    target_ratio: target,
+                    allow_closing,
+                    exact,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+        };
+        let without = lscp(false, true);
+        assert_eq!(without.objective, 0.0, "today's coverage needs no new site");
+        for exact in [false, true] {
+            let with = lscp(true, exact);
+            assert_eq!(with.target_reached, Some(true), "{with:?}");
+            // The doubled center is redundant: at least one center closes.
+            assert!(
+                with.objective < e as f64,
+                "seed {seed} exact {exact}: {with:?}"
+            );
+            assert_eq!(
+                with.objective as usize,
+                e - with.closed.len() + with.sites.len()
+            );
+            let centers = plan_centers(&c, &with);
+            assert_eq!(covered_by(&c, &centers), with.covered_population_after);
+            assert!(with.covered_population_after >= target * planner.total_population() - 1e-9);
+            assert!(with.bound <= with.objective);
+        }
+        // Exact: the fewest sites of any set reaching the target.
+        let need = target * planner.total_population() - 1e-9;
+        let fewest = column_sets(&c, &candidates, e + candidates.len(), e)
+            .iter()
+            .filter(|s| covered_by(&c, s) >= need)
+            .map(Vec::len)
+            .min()
+            .unwrap();
+        assert_eq!(lscp(true, true).objective, fewest as f64, "seed {seed}");
+    }
+}
+
+#[test]
+fn progress_is_reported_and_changes_nothing() {
+    let (c, candidates) = small_setup(4);
+    let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+    let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+    for exact in [false, true] {
+        let params = PlanParams {
+            k: 2,
+            exact,
+            ..Default::default()
+        };
+        let mut seen = Vec::new();
+        let with = plan_sites_with_progress(&planner, &candidates, &params, &mut |p| seen.push(p))
+            .unwrap();
+        assert_eq!(with, plan_sites(&planner, &candidates, &params).unwrap());
+        let last = |stage| seen.iter().rev().find(|p| p.stage == stage).copied();
+        let cand = last(PlanStage::Candidates).unwrap();
+        assert_eq!(
+            (cand.done, cand.total),
+            (candidates.len(), candidates.len())
+        );
+        assert_eq!(seen[0].stage, PlanStage::Candidates);
+        assert!(seen.iter().all(|p| p.done <= p.total));
+        if exact {
+            assert_eq!(last(PlanStage::Exact).unwrap().done, 1);
+        } else {
+            assert_eq!(last(PlanStage::Greedy).unwrap().done, 2);
+            let swap = last(PlanStage::Swap).unwrap();
+            assert_eq!(swap.done, swap.total);
+        }
+    }
+    assert_eq!(
+        serde_json::to_string(&PlanStage::Candidates).unwrap(),
+        "\"candidates\""
+    );
+}
+
+#[test]
+fn closing_parameters_are_checked() {
+    let p = PlanParams {
+        max_closed: Some(1),
+        ..Default::default()
+    };
+    assert!(p.validate().unwrap_err().to_string().contains("max_closed"));
+    let p = PlanParams {
+        model: PlanModel::PMedian,
+        allow_closing: true,
+        improve_limit_min: Some(5.0),
+        ..Default::default()
+    };
+    assert!(p
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("improve_limit_min"));
+}

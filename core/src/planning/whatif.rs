@@ -59,6 +59,33 @@ pub struct SiteChange {
     pub walk_minutes_saved: f64,
 }
 
+/// One resident in edge order, with what its walk needs precomputed: the cost of the
+/// partial edge from the resident to each end node of its edge.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slot {
+    pub resident: u32,
+    /// `partial_m(edge, offset, 0)`: resident → the edge's `from` node.
+    pub to_from_m: f64,
+    /// `partial_m(edge, offset, length)`: resident → the edge's `to` node.
+    pub to_to_m: f64,
+    pub access_m: f64,
+    /// The resident's current walk cost (as [`Resident::cost_m`]).
+    pub cost_m: f64,
+}
+
+const PRUNE_BASE: u8 = 0;
+const PRUNE_REPAIRED: u8 = 1;
+const PRUNE_NONE: u8 = 2;
+
+/// Heap keys: costs in 1/1024 m steps, packed with the node into one `u64` so the heap
+/// moves 8-byte words (as the coverage search does). Nodes within one step may settle
+/// out of order; a later improvement re-queues the node, so the searches are
+/// label-correcting and their final costs exact.
+#[inline]
+fn heap_key(cost_m: f64) -> u32 {
+    (cost_m * 1024.0) as u32
+}
+
 /// Reusable buffers for what-if searches; one per thread.
 ///
 /// Reset costs O(what the last query touched), so many small queries on a big network
@@ -67,7 +94,7 @@ pub struct SiteChange {
 pub struct PlanScratch {
     cost: Vec<f64>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    heap: BinaryHeap<Reverse<u64>>,
     /// Repaired node costs after a removal (`NAN`: not repaired).
     repaired: Vec<f64>,
     repaired_touched: Vec<u32>,
@@ -124,6 +151,7 @@ impl PlanScratch {
         }
     }
 
+    #[inline]
     fn offer(&mut self, v: u32, cost: f64) {
         let vi = v as usize;
         if cost < self.cost[vi] {
@@ -131,8 +159,22 @@ impl PlanScratch {
                 self.touched.push(v);
             }
             self.cost[vi] = cost;
-            self.heap.push(Reverse((cost.to_bits(), v)));
+            self.heap
+                .push(Reverse((u64::from(heap_key(cost)) << 32) | u64::from(v)));
         }
+    }
+
+    /// The next node to settle with its cost, skipping stale heap entries.
+    #[inline]
+    fn pop(&mut self) -> Option<(u32, f64)> {
+        while let Some(Reverse(entry)) = self.heap.pop() {
+            let v = (entry & 0xFFFF_FFFF) as u32;
+            let cost = self.cost[v as usize];
+            if (entry >> 32) as u32 == heap_key(cost) {
+                return Some((v, cost));
+            }
+        }
+        None
     }
 }
 
@@ -152,6 +194,10 @@ pub struct Planner<'a> {
     /// `edge_residents[edge_start[e]..edge_start[e + 1]]` are the residents on edge `e`.
     edge_start: Vec<u32>,
     edge_residents: Vec<u32>,
+    /// The same residents as `edge_residents`, with their walks precomputed.
+    slots: Vec<Slot>,
+    /// Cheapest walk cost from each node to the current centers (`INFINITY`: none).
+    node_cost: Vec<f64>,
     pub(crate) threshold_cost_m: f64,
     pub(crate) metres_per_min: f64,
     pub(crate) total_population: f64,
@@ -248,6 +294,29 @@ impl<'a> Planner<'a> {
                 fill[r.edge as usize] += 1;
             }
         }
+        let slots = edge_residents
+            .iter()
+            .map(|&i| {
+                let r = &residents[i as usize];
+                let edge = EdgeId(r.edge);
+                let length = network.edge_length_m(edge);
+                Slot {
+                    resident: i,
+                    to_from_m: costs.partial_m(network, edge, r.offset_m, 0.0),
+                    to_to_m: costs.partial_m(network, edge, r.offset_m, length),
+                    access_m: r.access_m,
+                    cost_m: r.cost_m,
+                }
+            })
+            .collect();
+        let node_cost = (0..network.node_count())
+            .map(|v| {
+                result
+                    .search
+                    .cost_m(NodeId(v as u32))
+                    .unwrap_or(f64::INFINITY)
+            })
+            .collect();
         Ok(Self {
             network,
             costs,
@@ -255,6 +324,8 @@ impl<'a> Planner<'a> {
             residents,
             edge_start,
             edge_residents,
+            slots,
+            node_cost,
             threshold_cost_m,
             metres_per_min: result.params.metres_per_min(),
             total_population,
@@ -290,6 +361,11 @@ impl<'a> Planner<'a> {
             [self.edge_start[edge as usize] as usize..self.edge_start[edge as usize + 1] as usize]
     }
 
+    fn slots_on(&self, edge: u32) -> &[Slot] {
+        &self.slots
+            [self.edge_start[edge as usize] as usize..self.edge_start[edge as usize + 1] as usize]
+    }
+
     pub(crate) fn snap_site(&self, lonlat: [f64; 2]) -> Option<SiteSnap> {
         self.network
             .snap(lonlat)
@@ -297,23 +373,53 @@ impl<'a> Planner<'a> {
             .map(|snap| SiteSnap { snap })
     }
 
+    #[inline]
     fn base_cost(&self, scratch: &PlanScratch, v: usize) -> f64 {
         let r = scratch.repaired[v];
         if r.is_nan() {
-            self.result
-                .search
-                .cost_m(NodeId(v as u32))
-                .unwrap_or(f64::INFINITY)
+            self.node_cost[v]
         } else {
             r
         }
     }
 
     /// Pruned search from a new site: settles every node within `limit_m` of the site
-    /// and expands it only while the site is strictly cheaper than the current field
-    /// (the base, or the repaired field after a removal). Marks the edges whose
-    /// residents may improve.
+    /// where the site is strictly cheaper than the current field (the base, or the
+    /// repaired field after a removal), and only those. Marks the edges whose residents
+    /// may improve.
+    ///
+    /// A node the site does not improve is never queued: every walk through it is at
+    /// least as cheap from the current centers, so leaving its cost unset changes no
+    /// resident's improvement.
     pub(crate) fn site_search(&self, scratch: &mut PlanScratch, site: &SiteSnap, limit_m: f64) {
+        if scratch.repaired_touched.is_empty() {
+            self.site_search_in::<PRUNE_BASE>(scratch, site, limit_m);
+        } else {
+            self.site_search_in::<PRUNE_REPAIRED>(scratch, site, limit_m);
+        }
+    }
+
+    /// Plain search from a site (no pruning against the current centers): every node
+    /// within `limit_m`, and the edges around them marked.
+    pub(crate) fn site_reach(&self, scratch: &mut PlanScratch, site: &SiteSnap, limit_m: f64) {
+        self.site_search_in::<PRUNE_NONE>(scratch, site, limit_m);
+    }
+
+    #[inline(always)]
+    fn field_cost<const MODE: u8>(&self, scratch: &PlanScratch, v: usize) -> f64 {
+        match MODE {
+            PRUNE_BASE => self.node_cost[v],
+            PRUNE_REPAIRED => self.base_cost(scratch, v),
+            _ => f64::INFINITY,
+        }
+    }
+
+    fn site_search_in<const MODE: u8>(
+        &self,
+        scratch: &mut PlanScratch,
+        site: &SiteSnap,
+        limit_m: f64,
+    ) {
         let network = self.network;
         let costs = self.costs;
         scratch.reset();
@@ -331,33 +437,34 @@ impl<'a> Planner<'a> {
             ),
         ];
         for (v, c) in seeds {
-            if c <= limit_m {
+            if c <= limit_m && c < self.field_cost::<MODE>(scratch, v as usize) {
                 scratch.offer(v, c);
             }
         }
-        while let Some(Reverse((bits, v))) = scratch.heap.pop() {
-            let cost = f64::from_bits(bits);
+        let arc_start = &network.arc_start[..];
+        let arc_head = &network.arc_head[..];
+        let arc_cost = &costs.arc_toward_tail_m[..];
+        while let Some((v, cost)) = scratch.pop() {
             let vi = v as usize;
-            if cost != scratch.cost[vi] {
-                continue;
-            }
-            if cost >= self.base_cost(scratch, vi) {
-                continue; // the current centers are at least as close: nothing beyond improves
-            }
-            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
-            for arc in arcs {
-                let next = cost + costs.arc_toward_tail_m[arc];
-                if next <= limit_m {
-                    scratch.offer(network.arc_head[arc], next);
+            for arc in arc_start[vi] as usize..arc_start[vi + 1] as usize {
+                let next = cost + arc_cost[arc];
+                if next > limit_m {
+                    continue;
                 }
+                let head = arc_head[arc];
+                let hi = head as usize;
+                // The current centers are at least as close: nothing beyond improves.
+                if next >= scratch.cost[hi] || next >= self.field_cost::<MODE>(scratch, hi) {
+                    continue;
+                }
+                scratch.offer(head, next);
             }
         }
         scratch.next_stamp();
         scratch.mark_edge(s.edge.0);
         for i in 0..scratch.touched.len() {
             let v = scratch.touched[i] as usize;
-            let arcs = network.arc_start[v] as usize..network.arc_start[v + 1] as usize;
-            for arc in arcs {
+            for arc in arc_start[v] as usize..arc_start[v + 1] as usize {
                 scratch.mark_edge(network.arc_edge[arc]);
             }
         }
@@ -406,34 +513,6 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Walk cost of a resident from the new site alone, after [`Self::site_search`]
-    /// (exact wherever the site improves on the current walk).
-    pub(crate) fn site_walk_cost(
-        &self,
-        r: &Resident,
-        site: &SiteSnap,
-        scratch: &PlanScratch,
-    ) -> f64 {
-        let network = self.network;
-        let costs = self.costs;
-        let edge = EdgeId(r.edge);
-        let (from, to) = network.edge_nodes(edge);
-        let length = network.edge_length_m(edge);
-        let mut best = f64::INFINITY;
-        for (node, end) in [(from, 0.0), (to, length)] {
-            let c = scratch.cost[node.index()];
-            if c.is_finite() {
-                best = best.min(costs.partial_m(network, edge, r.offset_m, end) + c);
-            }
-        }
-        if site.snap.edge == edge {
-            best = best.min(
-                costs.partial_m(network, edge, r.offset_m, site.snap.offset_m) + site.snap.access_m,
-            );
-        }
-        best + r.access_m
-    }
-
     /// Residents a new site at `lonlat` serves better than today, with their walk cost
     /// from the site, for sites reached within `limit_m`. Appends to `out` as
     /// `(resident, cost_m)`; returns `false` when the site does not snap.
@@ -449,13 +528,61 @@ impl<'a> Planner<'a> {
         out: &mut Vec<(u32, f64)>,
     ) {
         self.site_search(scratch, site, limit_m);
-        for k in 0..scratch.edges.len() {
-            let e = scratch.edges[k];
-            for &i in self.residents_on(e) {
-                let r = &self.residents[i as usize];
-                let c = self.site_walk_cost(r, site, scratch);
-                if c < r.cost_m && c <= limit_m {
-                    out.push((i, c));
+        self.collect_walks(scratch, site, limit_m, true, out);
+    }
+
+    /// Every resident within `limit_m` of a site, with its walk cost from the site
+    /// alone (not pruned by the current centers). Appends `(resident, cost_m)` to `out`.
+    ///
+    /// Complexity: O((V' + E') log V' + R') for the V' nodes within the limit.
+    pub(crate) fn reach(
+        &self,
+        scratch: &mut PlanScratch,
+        site: &SiteSnap,
+        limit_m: f64,
+        out: &mut Vec<(u32, f64)>,
+    ) {
+        self.site_reach(scratch, site, limit_m);
+        self.collect_walks(scratch, site, limit_m, false, out);
+    }
+
+    /// Walks from the site of the last search to the residents of the marked edges:
+    /// those within `limit_m` (and, with `improving`, cheaper than today).
+    fn collect_walks(
+        &self,
+        scratch: &PlanScratch,
+        site: &SiteSnap,
+        limit_m: f64,
+        improving: bool,
+        out: &mut Vec<(u32, f64)>,
+    ) {
+        let network = self.network;
+        let site_edge = site.snap.edge.0;
+        for &e in &scratch.edges {
+            let (from, to) = network.edge_nodes(EdgeId(e));
+            let cf = scratch.cost[from.index()];
+            let ct = scratch.cost[to.index()];
+            let slots = self.slots_on(e);
+            if e == site_edge {
+                for sl in slots {
+                    let r = &self.residents[sl.resident as usize];
+                    let on_edge = self.costs.partial_m(
+                        network,
+                        site.snap.edge,
+                        r.offset_m,
+                        site.snap.offset_m,
+                    ) + site.snap.access_m;
+                    let c = (sl.to_from_m + cf).min(sl.to_to_m + ct).min(on_edge) + sl.access_m;
+                    if (!improving || c < sl.cost_m) && c <= limit_m {
+                        out.push((sl.resident, c));
+                    }
+                }
+            } else {
+                for sl in slots {
+                    let c = (sl.to_from_m + cf).min(sl.to_to_m + ct) + sl.access_m;
+                    if (!improving || c < sl.cost_m) && c <= limit_m {
+                        out.push((sl.resident, c));
+                    }
                 }
             }
         }
@@ -653,12 +780,8 @@ impl<'a> Planner<'a> {
             snap.access_m + costs.partial_m(network, snap.edge, length, snap.offset_m),
         );
         let mut cell: Vec<u32> = Vec::new();
-        while let Some(Reverse((bits, v))) = scratch.heap.pop() {
-            let cost = f64::from_bits(bits);
+        while let Some((v, cost)) = scratch.pop() {
             let vi = v as usize;
-            if cost != scratch.cost[vi] {
-                continue;
-            }
             let base = self
                 .result
                 .search
@@ -701,12 +824,8 @@ impl<'a> Planner<'a> {
                 scratch.offer(seed.node.0, seed.cost_m);
             }
         }
-        while let Some(Reverse((bits, v))) = scratch.heap.pop() {
-            let cost = f64::from_bits(bits);
+        while let Some((v, cost)) = scratch.pop() {
             let vi = v as usize;
-            if cost != scratch.cost[vi] {
-                continue;
-            }
             let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
             for arc in arcs {
                 let w = network.arc_head[arc];
