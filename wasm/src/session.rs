@@ -7,10 +7,10 @@ use lifecircle::input::{
     PointLayer, PointOptions, PopulationEstimate, RoadLayer, SkipCounts, TagFilter,
 };
 use lifecircle::{
-    candidates_from_points, compute_coverage, generate_candidates, plan_sites, profile_costs,
-    rank_candidates, Candidate, CandidateGrid, CenterId, CoverageParams, CoverageResult, Error,
-    NetworkParams, PlanModel, PlanParams, PlanScratch, Planner, Result, WalkCosts, WalkNetwork,
-    WalkProfile,
+    candidates_from_points, compute_coverage, generate_candidates, plan_sites_with_progress,
+    profile_costs, rank_candidates, Candidate, CandidateGrid, CenterId, CoverageParams,
+    CoverageResult, Error, NetworkParams, PlanModel, PlanParams, PlanProgress, PlanScratch,
+    Planner, Result, WalkCosts, WalkNetwork, WalkProfile,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -86,6 +86,10 @@ pub struct OptimizeOptions {
     pub exact: Option<bool>,
     /// Most population one new site may serve.
     pub capacity: Option<f64>,
+    /// Existing centers may close (relocation): the plan may drop them.
+    pub allow_closing: Option<bool>,
+    /// With `allow_closing`: most existing centers that may close.
+    pub max_closed: Option<usize>,
 }
 
 /// Options of `rankCandidates` from JS.
@@ -667,19 +671,33 @@ impl Session {
             target_ratio: options.target_ratio.unwrap_or(1.0),
             capacity: options.capacity,
             exact: options.exact.unwrap_or(false),
+            allow_closing: options.allow_closing.unwrap_or(false),
+            max_closed: options.max_closed,
             ..PlanParams::default()
         };
         params.validate()?;
         let candidates = self.candidates(options.spacing_m)?;
-        self.with_planner(|planner, _, _| {
-            progress(0.0, "candidates");
-            let outcome = plan_sites(planner, &candidates, &params)?;
+        self.with_planner(|planner, _, scenario| {
+            let mut report = |p: PlanProgress| {
+                let (fraction, stage) = view::progress_fraction(&p);
+                progress(fraction, stage);
+            };
+            let outcome = plan_sites_with_progress(planner, &candidates, &params, &mut report)?;
             progress(1.0, "done");
             let mut v = serde_json::to_value(&outcome).map_err(|e| Error::Parse {
                 layer: "plan".into(),
                 reason: e.to_string(),
             })?;
             v["candidates"] = json!(candidates.len());
+            // Name closed centers by the ids removeCenter takes.
+            for (closed, c) in v["closed"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .zip(&outcome.closed)
+            {
+                closed["id"] = json!(scenario.open_keys[c.center.0 as usize]);
+            }
             Ok(v)
         })
     }

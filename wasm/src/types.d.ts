@@ -176,6 +176,10 @@ export interface OptimizeOptions {
   spacingM?: number;
   exact?: boolean;
   capacity?: number;
+  /** Existing centers may close (relocation). */
+  allowClosing?: boolean;
+  /** With allowClosing: most existing centers that may close. */
+  maxClosed?: number;
 }
 
 export interface PlanView {
@@ -199,6 +203,15 @@ export interface PlanView {
   notes: string[];
   useful_candidates: number;
   demand_groups: number;
+  /** Existing centers the plan closes (allowClosing), by index in the open centers. */
+  closed: {
+    center: number;
+    /** The id removeCenter takes. */
+    id: string;
+    served_population: number;
+    covered_population_lost: number | null;
+    walk_minutes_added: number | null;
+  }[];
   /** Candidates considered. */
   candidates: number;
   elapsedMs: number;

@@ -7,8 +7,8 @@ use lifecircle::output::{
     FeatureCollectionWriter,
 };
 use lifecircle::{
-    find_gaps, network_reach, service_areas, summarize, Candidate, CandidateGain, Planner,
-    SiteChange, WalkCosts, WalkNetwork,
+    find_gaps, network_reach, service_areas, summarize, Candidate, CandidateGain, PlanProgress,
+    PlanStage, Planner, SiteChange, WalkCosts, WalkNetwork,
 };
 use serde_json::{json, Map, Value};
 
@@ -182,4 +182,20 @@ pub fn candidate_gain_json(gain: &CandidateGain, candidate: &Candidate) -> Value
         "shorter_walk_population": gain.shorter_walk_population,
         "walk_minutes_saved": gain.walk_minutes_saved,
     })
+}
+
+/// Overall progress in `[0, 1)` and a stage name: the candidate searches are most of the
+/// work, the greedy picks, swaps or the integer program the rest.
+pub fn progress_fraction(p: &PlanProgress) -> (f64, &'static str) {
+    let part = if p.total > 0 {
+        (p.done as f64 / p.total as f64).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    match p.stage {
+        PlanStage::Candidates => (0.8 * part, "candidates"),
+        PlanStage::Greedy => (0.8 + 0.1 * part, "greedy"),
+        PlanStage::Swap => (0.9 + 0.09 * part, "swap"),
+        PlanStage::Exact => (0.8 + 0.19 * part, "exact"),
+    }
 }

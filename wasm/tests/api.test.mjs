@@ -121,3 +121,11 @@ test("every error is a JS Error naming the file and reason", () => {
   model.loadDemand("monaco.osm.pbf", MONACO, "building");
   assert.equal(model.coverage().summary.covered_population, golden("summary.json").coverage.covered_population);
 });
+
+test("a plan that may close centers names them by id", () => {
+  const model = monaco();
+  const plan = model.optimize("lscp", { targetRatio: 0.9, spacingM: 300, allowClosing: true });
+  const ids = new Set(model.centers().map((c) => c.id));
+  for (const closed of plan.closed) assert.ok(ids.has(closed.id), closed.id);
+  assert.equal(plan.target_reached, true);
+});
