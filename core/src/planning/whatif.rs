@@ -144,6 +144,7 @@ impl PlanScratch {
         self.edges.clear();
     }
 
+    #[inline]
     fn mark_edge(&mut self, e: u32) {
         if self.edge_stamp[e as usize] != self.stamp {
             self.edge_stamp[e as usize] = self.stamp;
@@ -441,12 +442,18 @@ impl<'a> Planner<'a> {
                 scratch.offer(v, c);
             }
         }
+        // Every queued node is settled, so marking the edges of settled nodes marks
+        // those of every node the search reached.
+        scratch.next_stamp();
+        scratch.mark_edge(s.edge.0);
         let arc_start = &network.arc_start[..];
         let arc_head = &network.arc_head[..];
+        let arc_edge = &network.arc_edge[..];
         let arc_cost = &costs.arc_toward_tail_m[..];
         while let Some((v, cost)) = scratch.pop() {
             let vi = v as usize;
             for arc in arc_start[vi] as usize..arc_start[vi + 1] as usize {
+                scratch.mark_edge(arc_edge[arc]);
                 let next = cost + arc_cost[arc];
                 if next > limit_m {
                     continue;
@@ -458,14 +465,6 @@ impl<'a> Planner<'a> {
                     continue;
                 }
                 scratch.offer(head, next);
-            }
-        }
-        scratch.next_stamp();
-        scratch.mark_edge(s.edge.0);
-        for i in 0..scratch.touched.len() {
-            let v = scratch.touched[i] as usize;
-            for arc in arc_start[v] as usize..arc_start[v + 1] as usize {
-                scratch.mark_edge(network.arc_edge[arc]);
             }
         }
     }
