@@ -179,6 +179,21 @@ impl CoverageModel {
         with_elapsed(parse_json(&text)?, started)
     }
 
+    /// Whether `coverage()` (and the scenario edits) include the `serviceAreas` layer
+    /// (default true). It is the costliest layer: an interactive page can turn it off
+    /// and fetch it with `serviceAreas()` when it is shown.
+    #[wasm_bindgen(js_name = setServiceAreasInView)]
+    pub fn set_service_areas_in_view(&mut self, include: bool) {
+        self.session.set_service_areas_in_view(include);
+    }
+
+    /// The service areas of the current scenario (GeoJSON).
+    #[wasm_bindgen(js_name = serviceAreas, unchecked_return_type = "FeatureCollection")]
+    pub fn service_areas(&mut self) -> Result<JsValue, JsError> {
+        let text = self.session.service_areas_json().map_err(js_error)?;
+        parse_json(&text)
+    }
+
     /// What a new site at `lon, lat` would change, without changing the scenario.
     #[wasm_bindgen(js_name = evaluateCandidate, unchecked_return_type = "SiteChange")]
     pub fn evaluate_candidate(&mut self, lon: f64, lat: f64) -> Result<JsValue, JsError> {

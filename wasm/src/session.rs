@@ -168,6 +168,7 @@ pub struct Session {
     scenario: Option<Scenario>,
     scratch: Option<PlanScratch>,
     sites_added: usize,
+    service_areas_in_view: bool,
 }
 
 impl Default for Session {
@@ -227,6 +228,7 @@ impl Session {
             scenario: None,
             scratch: None,
             sites_added: 0,
+            service_areas_in_view: true,
         }
     }
 
@@ -464,7 +466,8 @@ impl Session {
         Ok(())
     }
 
-    /// Full coverage of the current scenario as one JSON text (`CoverageView`).
+    /// Full coverage of the current scenario as one JSON text (`CoverageView`), with the
+    /// service areas unless [`Self::set_service_areas_in_view`] turned them off.
     pub fn coverage_json(&mut self) -> Result<String> {
         self.ensure_scenario()?;
         let roads = self.roads()?;
@@ -476,6 +479,27 @@ impl Session {
             costs,
             scenario,
             &self.centers,
+            self.demand()?,
+            self.service_areas_in_view,
+        ))
+    }
+
+    /// Whether [`Self::coverage_json`] traces the service areas (the costliest layer; an
+    /// interactive page may fetch them separately with [`Self::service_areas_json`]).
+    pub fn set_service_areas_in_view(&mut self, include: bool) {
+        self.service_areas_in_view = include;
+    }
+
+    /// The service areas of the current scenario as GeoJSON text.
+    pub fn service_areas_json(&mut self) -> Result<String> {
+        self.ensure_scenario()?;
+        let roads = self.roads()?;
+        let costs = &self.costs.as_ref().expect("ensured").costs;
+        let scenario = self.scenario.as_ref().expect("ensured");
+        Ok(view::service_areas_view(
+            &roads.network,
+            costs,
+            scenario,
             self.demand()?,
         ))
     }

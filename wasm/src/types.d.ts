@@ -113,7 +113,8 @@ export interface CoverageView {
     network: FeatureCollection;
     demand: FeatureCollection;
     gaps: FeatureCollection;
-    serviceAreas: FeatureCollection;
+    /** Left out after setServiceAreasInView(false): fetch with serviceAreas(). */
+    serviceAreas?: FeatureCollection;
     centers: FeatureCollection;
   };
   elapsedMs: number;

@@ -89,7 +89,9 @@ fn centers_geojson(centers: &[Center], scenario: &Scenario, served: &[(f64, usiz
     w.finish()
 }
 
-/// The `CoverageView` JSON text of the current scenario.
+/// The `CoverageView` JSON text of the current scenario. Without `with_service_areas`
+/// the `serviceAreas` layer is left out (it is the costliest to trace; see
+/// [`service_areas_view`]).
 pub fn coverage_view(
     network: &WalkNetwork,
     lines: &[RoadLine],
@@ -97,13 +99,13 @@ pub fn coverage_view(
     scenario: &Scenario,
     centers: &[Center],
     demand: &[PointFeature],
+    with_service_areas: bool,
 ) -> String {
     let result = &scenario.result;
     let open = &scenario.open_centers;
     let summary = summarize(result, open, demand, &[]);
     let gaps = find_gaps(network, result, demand);
     let reach = network_reach(network, costs, result);
-    let areas = service_areas(network, costs, result, open, demand);
     let served: Vec<(f64, usize)> = summary
         .per_center
         .iter()
@@ -137,15 +139,39 @@ pub fn coverage_view(
     });
     // The layers are already JSON text: splice them in rather than re-parse them.
     let head = head.to_string();
+    let areas = if with_service_areas {
+        format!(
+            ",\"serviceAreas\":{}",
+            service_areas_view(network, costs, scenario, demand)
+        )
+    } else {
+        String::new()
+    };
     let layers = format!(
-        "{{\"network\":{},\"demand\":{},\"gaps\":{},\"serviceAreas\":{},\"centers\":{}}}",
+        "{{\"network\":{},\"demand\":{},\"gaps\":{}{areas},\"centers\":{}}}",
         network_geojson(&reach),
         demand_geojson(demand, open, result),
         gaps_geojson(&gaps),
-        service_areas_geojson(&areas),
         centers_geojson(centers, scenario, &served),
     );
     format!("{},\"layers\":{layers}}}", &head[..head.len() - 1])
+}
+
+/// The service areas of the open centers as GeoJSON text.
+pub fn service_areas_view(
+    network: &WalkNetwork,
+    costs: &WalkCosts,
+    scenario: &Scenario,
+    demand: &[PointFeature],
+) -> String {
+    let areas = service_areas(
+        network,
+        costs,
+        &scenario.result,
+        &scenario.open_centers,
+        demand,
+    );
+    service_areas_geojson(&areas)
 }
 
 /// A what-if answer with coverage ratios before and after.

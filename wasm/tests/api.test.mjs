@@ -129,3 +129,14 @@ test("a plan that may close centers names them by id", () => {
   for (const closed of plan.closed) assert.ok(ids.has(closed.id), closed.id);
   assert.equal(plan.target_reached, true);
 });
+
+test("service areas can be left out of the view and fetched on their own", () => {
+  const model = monaco();
+  const full = model.coverage();
+  model.setServiceAreasInView(false);
+  const light = model.coverage();
+  assert.equal(light.layers.serviceAreas, undefined);
+  assert.deepEqual(light.summary, full.summary);
+  assert.deepEqual(model.serviceAreas(), full.layers.serviceAreas);
+  assert.deepEqual(model.serviceAreas(), golden("service_areas.geojson"));
+});
