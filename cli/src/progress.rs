@@ -20,6 +20,12 @@ impl Stages {
 
     /// Runs `work` as stage `name`.
     pub fn run<T>(&mut self, name: &str, work: impl FnOnce() -> T) -> T {
+        self.run_with_progress(name, |_| work())
+    }
+
+    /// Runs `work` as stage `name`; `work` may report how far it got with the
+    /// callback it receives (shown after the stage name).
+    pub fn run_with_progress<T>(&mut self, name: &str, work: impl FnOnce(&dyn Fn(&str)) -> T) -> T {
         let bar = if self.quiet {
             ProgressBar::hidden()
         } else {
@@ -32,7 +38,8 @@ impl Stages {
         };
         bar.set_message(name.to_string());
         let start = Instant::now();
-        let out = work();
+        let report = |detail: &str| bar.set_message(format!("{name}: {detail}"));
+        let out = work(&report);
         let elapsed = start.elapsed();
         bar.finish_and_clear();
         self.timings.push((name.to_string(), elapsed));

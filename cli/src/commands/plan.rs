@@ -5,8 +5,9 @@ use lifecircle::input::PointFeature;
 use lifecircle::input::{PointLayer, PopulationEstimate, RoadLayer, UnitLayer};
 use lifecircle::output::round_to;
 use lifecircle::{
-    candidates_from_points, compute_coverage, generate_candidates, plan_matrix, plan_sites,
-    rank_candidates, Candidate, CandidateGrid, Crs, PlanModel, PlanParams, Planner, WalkNetwork,
+    candidates_from_points, compute_coverage, generate_candidates, plan_matrix,
+    plan_sites_with_progress, rank_candidates, Candidate, CandidateGrid, Crs, PlanModel,
+    PlanParams, PlanProgress, PlanStage, Planner, WalkNetwork,
 };
 use serde_json::json;
 
@@ -172,8 +173,16 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let gains = stages.run("ranking candidates", || {
         rank_candidates(&planner, &candidates, None)
     });
-    let outcome = stages.run("optimizing sites", || {
-        plan_sites(&planner, &candidates, &plan)
+    let outcome = stages.run_with_progress("optimizing sites", |report| {
+        plan_sites_with_progress(&planner, &candidates, &plan, &mut |p: PlanProgress| {
+            let stage = match p.stage {
+                PlanStage::Candidates => "searching candidates",
+                PlanStage::Greedy => "greedy picks",
+                PlanStage::Swap => "swaps (work units)",
+                PlanStage::Exact => "integer program",
+            };
+            report(&format!("{stage} {}/{}", p.done, p.total));
+        })
     })?;
 
     let out_dir = OutputDir::create(&args.out)?;
