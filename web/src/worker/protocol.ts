@@ -1,0 +1,24 @@
+// Messages between the page and the engine worker. One request at a time runs in the
+// worker (it is single-threaded); the page matches answers to requests by `id`.
+
+import type { Params, Role } from "../types";
+
+export type Request =
+  | { op: "init" }
+  | { op: "load"; role: Role | "candidates"; name: string; bytes?: Uint8Array; reuse?: string; filter?: string }
+  | { op: "setParams"; params: Params }
+  | { op: "coverage" }
+  | { op: "evaluateCandidate"; lon: number; lat: number }
+  | { op: "evaluateRemoval"; id: string }
+  | { op: "addCenter"; lon: number; lat: number; name?: string }
+  | { op: "removeCenter"; id: string }
+  | { op: "restoreCenter"; id: string }
+  | { op: "centers" }
+  | { op: "optimize"; model: "mclp" | "lscp" | "pmedian"; options: Record<string, unknown> };
+
+export type Envelope = { id: number } & Request;
+
+export type Reply =
+  | { id: number; kind: "ok"; result: unknown; workerMs: number }
+  | { id: number; kind: "error"; message: string }
+  | { id: number; kind: "progress"; fraction: number; stage: string };
