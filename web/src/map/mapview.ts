@@ -245,8 +245,16 @@ export class MapView {
         [bounds[0], bounds[1]],
         [bounds[2], bounds[3]],
       ],
-      { padding: 40, animate, duration: animate ? 600 : 0 },
+      { padding: this.padding(), animate, duration: animate ? 600 : 0 },
     );
+  }
+
+  /** Room for the legend on the left when it is shown. */
+  private padding() {
+    const legend = document.getElementById("legend");
+    const wide = this.map.getContainer().clientWidth > 900;
+    const left = legend && wide && legend.offsetParent !== null ? legend.offsetWidth + 30 : 40;
+    return { top: 50, bottom: 40, left, right: 50 };
   }
 
   flyTo(lonlat: [number, number], zoom = 15) {

@@ -20,9 +20,9 @@ export interface Bin {
   population: number;
 }
 
-/** Bins of 1 minute (2 past 40 minutes of range) up to max(20, 2 × threshold), then an open bin. */
+/** Bins of 1 minute (2 past 40 minutes of range) up to max(30, 2 × threshold), then an open bin. */
 export function binWalks(demand: FeatureCollection, thresholdMin: number): { bins: Bin[]; noWalk: number } {
-  const top = Math.min(60, Math.max(20, Math.ceil(thresholdMin * 2)));
+  const top = Math.min(60, Math.max(30, Math.ceil(thresholdMin * 2)));
   const width = top > 40 ? 2 : 1;
   const n = Math.ceil(top / width);
   const bins: Bin[] = [];
@@ -53,7 +53,9 @@ export function renderHistogram(svg: SVGSVGElement, demand: FeatureCollection | 
   if (!demand) return;
   const { bins, noWalk } = binWalks(demand, thresholdMin);
   const bars = [...bins.map((b) => ({ ...b, kind: "walk" as const })), { from: NaN, to: null, population: noWalk, kind: "none" as const }];
-  const max = Math.max(1, ...bars.map((b) => b.population));
+  // The scale follows the regular bins; the open bin and the "no path" bar may run off the
+  // top (they are clipped and labelled with their figure).
+  const max = Math.max(1, ...bins.slice(0, -1).map((b) => b.population)) * 1.1;
   const slots = bars.length + 0.6; // a small space before the "no path" bar
   const bw = (W - pad.l - pad.r) / slots;
   const ih = H - pad.t - pad.b;
@@ -61,7 +63,8 @@ export function renderHistogram(svg: SVGSVGElement, demand: FeatureCollection | 
   const g = node("g", {});
   svg.append(g);
   bars.forEach((b, i) => {
-    const h = (b.population / max) * ih;
+    const clipped = b.population > max;
+    const h = (Math.min(b.population, max) / max) * ih;
     let color = colors.beyond;
     if (b.kind === "none") color = colors.noPath;
     else if (b.to !== null && b.to <= thresholdMin) color = colors.covered;
@@ -82,6 +85,11 @@ export function renderHistogram(svg: SVGSVGElement, demand: FeatureCollection | 
           : t("hist.tooltip", { from: b.from, to: b.to, pop: int(b.population) });
     rect.append(node("title", {}, label));
     g.append(rect);
+    if (clipped || (i >= bars.length - 2 && b.population > 0)) {
+      const lx = x(i) + bw / 2;
+      g.append(node("text", { x: lx, y: Math.max(pad.t + 8, pad.t + ih - h - 3), "text-anchor": "middle", class: "bar-label" }, int(b.population)));
+      if (clipped) g.append(node("path", { d: `M${x(i)} ${pad.t + 14} l${bw} -4 m0 8 l${-bw} 4`, class: "clip-mark" }));
+    }
   });
   // Axis: minute labels under bin edges.
   const step = bins.length > 30 ? 10 : 5;

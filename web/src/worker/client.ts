@@ -86,16 +86,16 @@ export class Engine {
     return this.call<CoverageView>({ op: "coverage" });
   }
   evaluateRemoval(id: string) {
-    return this.call<SiteChange>({ op: "evaluateRemoval", id });
+    return this.call<SiteChange>({ op: "evaluateRemoval", centerId: id });
   }
   addCenter(lon: number, lat: number, name?: string) {
     return this.call<CoverageView>({ op: "addCenter", lon, lat, name });
   }
   removeCenter(id: string) {
-    return this.call<CoverageView>({ op: "removeCenter", id });
+    return this.call<CoverageView>({ op: "removeCenter", centerId: id });
   }
   restoreCenter(id: string) {
-    return this.call<CoverageView>({ op: "restoreCenter", id });
+    return this.call<CoverageView>({ op: "restoreCenter", centerId: id });
   }
   centers() {
     return this.call<CenterInfo[]>({ op: "centers" });

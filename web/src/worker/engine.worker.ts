@@ -50,13 +50,13 @@ async function handle(msg: Envelope): Promise<unknown> {
     case "evaluateCandidate":
       return need().evaluateCandidate(msg.lon, msg.lat);
     case "evaluateRemoval":
-      return need().evaluateRemoval(msg.id);
+      return need().evaluateRemoval(msg.centerId);
     case "addCenter":
       return need().addCenter(msg.lon, msg.lat, msg.name);
     case "removeCenter":
-      return need().removeCenter(msg.id);
+      return need().removeCenter(msg.centerId);
     case "restoreCenter":
-      return need().restoreCenter(msg.id);
+      return need().restoreCenter(msg.centerId);
     case "centers":
       return need().centers();
     case "optimize": {

@@ -9,13 +9,14 @@ export type Request =
   | { op: "setParams"; params: Params }
   | { op: "coverage" }
   | { op: "evaluateCandidate"; lon: number; lat: number }
-  | { op: "evaluateRemoval"; id: string }
+  | { op: "evaluateRemoval"; centerId: string }
   | { op: "addCenter"; lon: number; lat: number; name?: string }
-  | { op: "removeCenter"; id: string }
-  | { op: "restoreCenter"; id: string }
+  | { op: "removeCenter"; centerId: string }
+  | { op: "restoreCenter"; centerId: string }
   | { op: "centers" }
   | { op: "optimize"; model: "mclp" | "lscp" | "pmedian"; options: Record<string, unknown> };
 
+// `id` numbers the request; payload fields never use that name.
 export type Envelope = { id: number } & Request;
 
 export type Reply =

@@ -1,0 +1,337 @@
+// Browser tests of the map viewer on the bundled Isle of Man sample.
+// Run with `npm test` after `npm run build` (scripts/test-web.sh does both).
+// Expected figures come from golden files written by the CLI (tests/golden/regen.sh).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { idle, setup, text, value, waitReady, webDir } from "./lib/browser.mjs";
+
+const golden = (name) => JSON.parse(readFileSync(resolve(webDir, "tests/golden", name), "utf8"));
+const SUMMARY = golden("isle_of_man_summary.json");
+const WHATIF = golden("isle_of_man_whatif.json");
+const PLAN = golden("isle_of_man_plan_k3.json");
+
+const pctText = (ratio) => `${(ratio * 100).toFixed(1)} %`;
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+/** The page's summary figures (exact values from data-value). */
+async function summary(page) {
+  return {
+    coverage_ratio: Number(await value(page, "coverage-pct")),
+    coverage_text: await text(page, "coverage-pct"),
+    covered_population: Number(await value(page, "covered-pop")),
+    total_population: Number(await value(page, "total-pop")),
+    gap_count: Number(await value(page, "gap-count")),
+    largest_gap_population: Number(await value(page, "largest-gap")),
+  };
+}
+
+function assertSummary(actual, expected, what) {
+  assert.equal(actual.covered_population, expected.covered_population, `${what}: covered population`);
+  assert.equal(actual.total_population, expected.total_population, `${what}: total population`);
+  assert.equal(actual.gap_count, expected.gap_count, `${what}: gap count`);
+  assert.ok(Math.abs(actual.coverage_ratio - expected.coverage_ratio) < 1e-9, `${what}: coverage ratio ${actual.coverage_ratio} vs ${expected.coverage_ratio}`);
+  assert.equal(actual.coverage_text, pctText(expected.coverage_ratio), `${what}: coverage text`);
+}
+
+/** Centres the map on lon/lat at `zoom`, then clicks the map at that point. */
+async function clickAt(page, lon, lat, zoom = 14) {
+  await page.evaluate(([lon, lat, zoom]) => window.__lifecircle.map.jumpTo({ center: [lon, lat], zoom }), [lon, lat, zoom]);
+  await idle(page);
+  const { x, y } = await page.evaluate(([lon, lat]) => {
+    const map = window.__lifecircle.map;
+    const p = map.project([lon, lat]);
+    const r = map.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, [lon, lat]);
+  await page.mouse.click(x, y);
+}
+
+/** Waits for the what-if card to show a new evaluation (its sequence number moves on). */
+async function whatIfAfter(page, seqBefore) {
+  await page.waitForFunction(
+    (seq) => {
+      const card = document.getElementById("whatif-card");
+      return card && !card.hidden && card.dataset.state === "ready" && Number(card.dataset.seq ?? 0) > seq;
+    },
+    seqBefore,
+    { timeout: 60_000, polling: 10 },
+  );
+}
+
+const whatIfSeq = (page) => page.evaluate(() => Number(document.getElementById("whatif-card").dataset.seq ?? 0));
+
+/** Waits until the summary's covered population differs from `before` and the page is idle. */
+async function summaryChangedFrom(page, before) {
+  await page.waitForFunction(
+    (b) => {
+      const v = document.querySelector('[data-testid="covered-pop"]')?.dataset.value;
+      const s = document.querySelector('[data-testid="status"]')?.dataset.state;
+      return s === "ready" && v !== undefined && Number(v) !== b;
+    },
+    before,
+    { timeout: 60_000, polling: 50 },
+  );
+}
+
+describe("lifecircle viewer on the Isle of Man sample", () => {
+  test("the map renders the network and the residents", async () => {
+    const page = await env.open();
+    // Pixels: the canvas holds the coverage colours of the network, not just background.
+    const counts = await page.evaluate(() => {
+      const src = window.__lifecircle.map.getCanvas();
+      const c = document.createElement("canvas");
+      c.width = src.width;
+      c.height = src.height;
+      const ctx = c.getContext("2d");
+      ctx.drawImage(src, 0, 0);
+      const data = ctx.getImageData(0, 0, c.width, c.height).data;
+      const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+      const palette = { covered: hex("#0e9f6e"), near: hex("#f0a030"), beyond: hex("#d9434b"), background: hex("#eef0ec") };
+      const counts = { covered: 0, near: 0, beyond: 0, background: 0, other: 0 };
+      for (let i = 0; i < data.length; i += 4) {
+        let best = "other";
+        let bestD = 40 * 40;
+        for (const [name, [r, g, b]] of Object.entries(palette)) {
+          const d = (data[i] - r) ** 2 + (data[i + 1] - g) ** 2 + (data[i + 2] - b) ** 2;
+          if (d < bestD) {
+            bestD = d;
+            best = name;
+          }
+        }
+        counts[best]++;
+      }
+      return counts;
+    });
+    assert.ok(counts.background > 0, "background pixels exist");
+    for (const colour of ["covered", "near", "beyond"]) {
+      assert.ok(counts[colour] > 50, `network pixels coloured "${colour}": ${JSON.stringify(counts)}`);
+    }
+    const features = await page.evaluate(() => {
+      const map = window.__lifecircle.map;
+      const count = (layer) => map.queryRenderedFeatures({ layers: [layer] }).length;
+      return { network: count("network-line"), demand: count("demand-circle"), centers: count("centers-circle") };
+    });
+    assert.ok(features.network > 1000, `rendered network features: ${features.network}`);
+    assert.ok(features.demand > 1000, `rendered resident features: ${features.demand}`);
+    assert.ok(features.centers > 0, `rendered centers: ${features.centers}`);
+    assert.deepEqual(page.errors, [], "no errors in the page");
+    await page.close();
+  });
+
+  test("the summary equals the CLI's figures for the same data", async () => {
+    const page = await env.open();
+    assertSummary(await summary(page), SUMMARY, "summary");
+    assert.equal((await summary(page)).largest_gap_population, SUMMARY.largest_gap_population);
+    // The gaps table lists them, largest first.
+    const rows = await page.locator('[data-testid="gaps-table"] tbody tr[data-rank]').count();
+    assert.ok(rows > 0 && rows <= SUMMARY.gap_count);
+    await page.close();
+  });
+
+  test("a click shows the gain of a new site; adding it gives the CLI's figures; undo restores", async () => {
+    const page = await env.open();
+    const seq = await whatIfSeq(page);
+    await clickAt(page, WHATIF.lon, WHATIF.lat);
+    await whatIfAfter(page, seq);
+    const clicked = await page.evaluate(() => window.__lifecircle.app.whatIf);
+    assert.equal(clicked.kind, "site");
+    assert.ok(Math.abs(clicked.lon - WHATIF.lon) < 1e-6 && Math.abs(clicked.lat - WHATIF.lat) < 1e-6, "the click lands on the golden point");
+    assert.equal(Number(await value(page, "whatif-gain")), WHATIF.gain, "what-if gain");
+    assert.equal(await text(page, "whatif-gain"), `+${WHATIF.gain}`);
+    assert.ok(Math.abs(Number(await value(page, "whatif-coverage")) - WHATIF.coverage_ratio_after) < 1e-9, "what-if coverage");
+    assert.equal(await text(page, "whatif-coverage"), pctText(WHATIF.coverage_ratio_after));
+
+    await page.locator('[data-testid="add-site"]').click();
+    await summaryChangedFrom(page, SUMMARY.covered_population);
+    assertSummary(await summary(page), WHATIF.after, "after adding the site");
+    assert.match(page.url(), /[?&]add=-4\.63\d*,54\.09\d*/, "the added site is in the URL");
+
+    await page.locator('[data-testid="undo"]').click();
+    await summaryChangedFrom(page, WHATIF.after.covered_population);
+    assertSummary(await summary(page), SUMMARY, "after undo");
+    assert.ok(await page.locator('[data-testid="undo"]').isDisabled(), "nothing left to undo");
+    await page.close();
+  });
+
+  test("closing a center lowers coverage by its what-if loss; undo reopens it", async () => {
+    const page = await env.open();
+    // The center serving the most residents, from the engine's own centers layer.
+    const center = await page.evaluate(() => {
+      const f = window.__lifecircle.view.layers.centers.features[0];
+      return { id: f.properties.id, lonlat: f.geometry.coordinates };
+    });
+    const seq = await whatIfSeq(page);
+    await clickAt(page, center.lonlat[0], center.lonlat[1], 15);
+    await whatIfAfter(page, seq);
+    const w = await page.evaluate(() => window.__lifecircle.app.whatIf);
+    assert.equal(w.kind, "center");
+    const loss = Number(await value(page, "whatif-gain"));
+    assert.ok(loss <= 0, `closing a center cannot gain: ${loss}`);
+    await page.locator('[data-testid="remove-site"]').click();
+    if (loss !== 0) await summaryChangedFrom(page, SUMMARY.covered_population);
+    else await waitReady(page);
+    assert.equal(Number(await value(page, "covered-pop")), SUMMARY.covered_population + loss, "the loss the what-if announced");
+    assert.match(decodeURIComponent(page.url()), new RegExp(`[?&]rm=${center.id.replace(/[/.]/g, "\\$&")}`));
+    await page.locator('[data-testid="undo"]').click();
+    if (loss !== 0) await summaryChangedFrom(page, SUMMARY.covered_population + loss);
+    else await waitReady(page);
+    assertSummary(await summary(page), SUMMARY, "after undo");
+    await page.close();
+  });
+
+  test("suggest 3 sites: progress, then the CLI's sites and gains", async () => {
+    const page = await env.open();
+    await page.locator('[data-testid="tab-plan"]').click();
+    await page.locator('[data-testid="suggest-k"]').fill("3");
+    // Record every progress value the page shows.
+    await page.evaluate(() => {
+      window.__progress = [];
+      const box = document.querySelector('[data-testid="suggest-progress"]');
+      new MutationObserver(() => {
+        if (!box.hidden) window.__progress.push(Number(box.dataset.value));
+      }).observe(box, { attributes: true, subtree: true, childList: true });
+    });
+    await page.locator('[data-testid="suggest-run"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="suggest-results"]')?.dataset.count === "3", null, {
+      timeout: 120_000,
+    });
+    const progress = await page.evaluate(() => window.__progress);
+    assert.ok(progress.length >= 1, "the progress bar was shown");
+    assert.equal(Math.max(...progress), 1, "the progress bar reached the end");
+    const sites = await page.evaluate(() =>
+      window.__lifecircle.app.plan.sites.map((s) => ({ rank: s.rank, gain: s.gain, lonlat: s.lonlat })),
+    );
+    assert.deepEqual(
+      sites.map((s) => s.gain),
+      PLAN.sites.map((s) => s.gain),
+      "gains of the suggested sites",
+    );
+    for (const [i, s] of sites.entries()) {
+      assert.ok(Math.abs(s.lonlat[0] - PLAN.sites[i].lonlat[0]) < 1e-6 && Math.abs(s.lonlat[1] - PLAN.sites[i].lonlat[1]) < 1e-6, `site ${i + 1} position`);
+    }
+    const items = await page.locator('[data-testid="suggest-results"] li').allInnerTexts();
+    assert.equal(items.length, 3);
+    assert.ok(items[0].includes(`+${PLAN.sites[0].gain}`), items[0]);
+    const headline = await page.locator('[data-testid="suggest-results"] .plan-headline').innerText();
+    assert.ok(headline.includes(pctText(PLAN.coverage_ratio_after)), headline);
+    assert.equal(await page.locator('[data-testid="suggested-marker"]').count(), 3, "markers on the map");
+    await page.close();
+  });
+
+  test("a malformed file shows a readable error naming the file", async () => {
+    const page = await env.open();
+    await page.locator('[data-testid="tab-data"]').click();
+    await page.locator('[data-testid="file-input-roads"]').setInputFiles({
+      name: "broken-roads.geojson",
+      mimeType: "application/geo+json",
+      buffer: Buffer.from('{"type": "FeatureCollection", "features": [ {"type": "Feature", '),
+    });
+    const error = page.locator('[data-testid="error-message"]');
+    await error.waitFor({ state: "visible", timeout: 60_000 });
+    const message = await error.innerText();
+    assert.ok(message.includes("broken-roads.geojson"), `names the file: ${message}`);
+    assert.ok(message.replace("broken-roads.geojson", "").replace(/[×\s:]/g, "").length > 10, `gives a reason: ${message}`);
+    // The previous results stay on screen and the page is usable.
+    await waitReady(page);
+    assertSummary(await summary(page), SUMMARY, "after the failed load");
+
+    await page.locator('[data-testid="file-input-centers"]').setInputFiles({
+      name: "centers.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("name,lon,lat\nclinic,not-a-number,54.1\n"),
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="error-message"]')?.innerText.includes("centers.csv"), null, {
+      timeout: 60_000,
+    });
+    await page.close();
+  });
+
+  test("a link reproduces the scenario (threshold, profile, added site, view)", async () => {
+    const query = `t=15&p=older&add=${WHATIF.lon},${WHATIF.lat}&v=-4.63,54.096,13`;
+    const page = await env.open(query);
+    assert.equal(await page.locator('[data-testid="threshold-slider"]').inputValue(), "15");
+    assert.equal(await page.locator('[data-testid="profile-select"]').inputValue(), "older");
+    const state = await page.evaluate(() => ({
+      edits: window.__lifecircle.app.scenario.size,
+      zoom: window.__lifecircle.map.getZoom(),
+      threshold: window.__lifecircle.view.thresholdMin,
+      added: window.__lifecircle.view.layers.centers.features.filter((f) => f.properties.added && !f.properties.removed).length,
+    }));
+    assert.equal(state.edits, 1);
+    assert.equal(state.added, 1);
+    assert.equal(state.threshold, 15);
+    assert.ok(Math.abs(state.zoom - 13) < 0.01);
+    await page.close();
+  });
+
+  test("the page switches to Chinese and back", async () => {
+    const page = await env.open();
+    const before = await page.locator(".tabs [data-tab=plan]").innerText();
+    await page.locator('[data-testid="lang-switch"]').click();
+    assert.equal(await page.locator(".tabs [data-tab=plan]").innerText(), "规划");
+    assert.equal(await text(page, "status"), "就绪");
+    assert.match(page.url(), /lang=zh/);
+    await page.locator('[data-testid="lang-switch"]').click();
+    assert.equal(await page.locator(".tabs [data-tab=plan]").innerText(), before);
+    assert.equal(await text(page, "status"), "ready");
+    await page.close();
+  });
+
+  test("what-if latency over 20 clicks (reported, not a pass/fail)", async () => {
+    const page = await env.open();
+    // 20 residents spread over the island, clicked at the whole-island view.
+    const points = await page.evaluate(() => {
+      const features = window.__lifecircle.view.layers.demand.features;
+      const open = features.filter((f) => f.properties.status === "ok" && !f.properties.covered);
+      const step = Math.floor(open.length / 20);
+      return Array.from({ length: 20 }, (_, i) => open[i * step + 7].geometry.coordinates);
+    });
+    await page.evaluate(() => window.__lifecircle.app.mapView.fit(window.__lifecircle.view.bounds, false));
+    await idle(page);
+    const roundTrips = [];
+    for (const [lon, lat] of points) {
+      const { x, y } = await page.evaluate(([lon, lat]) => {
+        const map = window.__lifecircle.map;
+        const p = map.project([lon, lat]);
+        const r = map.getCanvas().getBoundingClientRect();
+        return { x: r.left + p.x, y: r.top + p.y };
+      }, [lon, lat]);
+      const seq = await whatIfSeq(page);
+      const t0 = Date.now();
+      await page.mouse.click(x, y);
+      await whatIfAfter(page, seq);
+      roundTrips.push(Date.now() - t0);
+    }
+    const inPage = await page.evaluate(() => window.__lifecircle.whatIfLatencies.slice());
+    const stats = (xs) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
+      return { n: s.length, median_ms: +q(0.5).toFixed(1), p95_ms: +q(0.95).toFixed(1), min_ms: +s[0].toFixed(1), max_ms: +s[s.length - 1].toFixed(1) };
+    };
+    const report = {
+      what: "time from a map click to the updated what-if figures in the page (evaluateCandidate in the worker)",
+      data: "Isle of Man sample, 12,203 residents, threshold 10 min",
+      in_page: stats(inPage),
+      test_round_trip: stats(roundTrips),
+      target_ms: 50,
+      browser: await page.evaluate(() => navigator.userAgent),
+      measured_at: new Date().toISOString(),
+    };
+    mkdirSync(resolve(webDir, "tests/results"), { recursive: true });
+    writeFileSync(resolve(webDir, "tests/results/whatif-latency.json"), JSON.stringify(report, null, 2) + "\n");
+    console.log(`what-if latency: median ${report.in_page.median_ms} ms, p95 ${report.in_page.p95_ms} ms (in page, n=${report.in_page.n}); ` +
+      `test round trip median ${report.test_round_trip.median_ms} ms, p95 ${report.test_round_trip.p95_ms} ms`);
+    assert.equal(inPage.length, 20);
+    await page.close();
+  });
+});
