@@ -58,6 +58,8 @@ export class App {
   private status: "loading" | "computing" | "ready" | "error" = "loading";
   /** Click → what-if shown, in ms (read by the latency test). */
   readonly whatIfLatencies: number[] = [];
+  /** For each of those: the request's round trip to the worker and the worker's own time. */
+  readonly whatIfEngineMs: Array<{ roundTrip: number; worker: number }> = [];
 
   constructor() {
     this.url = readUrl();
@@ -116,22 +118,28 @@ export class App {
     const bytes = await this.fetchBytes(SAMPLE.url);
     this.centersFilter = this.url.centersFilter ?? SAMPLE.centersFilter;
     this.demandFilter = this.url.demandFilter ?? SAMPLE.demandFilter;
-    await this.loadRoads(SAMPLE.name, t("data.sampleName"), bytes, true);
+    await this.loadRoads(SAMPLE.name, t("data.sampleName"), bytes, ["centers", "demand"]);
   }
 
-  /** `?roads=URL[&centers=URL][&demand=URL]`: files served beside the viewer. */
+  /**
+   * `?roads=URL[&centers=URL][&demand=URL]`: files served beside the viewer (as by
+   * `lifecircle serve`). A centers/demand URL equal to the roads URL, or a missing one with
+   * OSM roads, reads the roads' extract with `centersFilter` / `demandFilter`.
+   */
   private async loadFromUrls(): Promise<void> {
     const { roads, centers, demand } = this.url;
     this.busy(t("busy.loading", { what: baseName(roads!) }));
     const roadBytes = await this.fetchBytes(roads!);
-    await this.loadRoads(baseName(roads!), baseName(roads!), roadBytes, !centers || !demand);
+    const own = (url: string | null) => url !== null && url !== roads;
+    const derive = (["centers", "demand"] as Role[]).filter((r) => !own(this.url[r]));
+    await this.loadRoads(baseName(roads!), baseName(roads!), roadBytes, derive);
     for (const [role, url] of [
       ["centers", centers],
       ["demand", demand],
     ] as Array<[Role, string | null]>) {
-      if (!url) continue;
-      this.busy(t("busy.loading", { what: baseName(url) }));
-      await this.loadPoints(role, baseName(url), await this.fetchBytes(url));
+      if (!own(url)) continue;
+      this.busy(t("busy.loading", { what: baseName(url!) }));
+      await this.loadPoints(role, baseName(url!), await this.fetchBytes(url!));
     }
   }
 
@@ -146,8 +154,11 @@ export class App {
 
   // ---------------------------------------------------------------- data
 
-  /** Loads roads; an OSM extract also feeds centers/demand that were taken from roads before. */
-  private async loadRoads(name: string, label: string, bytes: Uint8Array, derivePoints: boolean): Promise<void> {
+  /**
+   * Loads roads. An OSM extract also feeds centers/demand with the tag filters: the roles in
+   * `derive`, or with "derived" those taken from the previous roads (or not loaded yet).
+   */
+  private async loadRoads(name: string, label: string, bytes: Uint8Array, derive: Role[] | "derived"): Promise<void> {
     const pbf = isPbf(name);
     const report = await this.engine.load("roads", name, { bytes });
     this.sources.roads = { name, label, pbf, derived: false };
@@ -157,7 +168,8 @@ export class App {
     if (pbf) {
       for (const role of ["centers", "demand"] as Role[]) {
         const current = this.sources[role];
-        if (!current || current.derived || derivePoints) await this.derivePoints(role);
+        const wanted = derive === "derived" ? !current || current.derived : derive.includes(role);
+        if (wanted) await this.derivePoints(role);
       }
     }
     this.renderSources();
@@ -199,7 +211,7 @@ export class App {
     this.busy(t("busy.loading", { what: file.name }));
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      if (role === "roads") await this.loadRoads(file.name, file.name, bytes, false);
+      if (role === "roads") await this.loadRoads(file.name, file.name, bytes, "derived");
       else await this.loadPoints(role, file.name, bytes);
       this.whatIf = null;
       renderWhatIf(null, this.threshold);
@@ -314,11 +326,14 @@ export class App {
     this.mapView.setCandidate([lon, lat]);
     renderWhatIf(this.whatIf, this.threshold);
     try {
+      const sent = performance.now();
       const change = await this.engine.evaluateCandidate(lon, lat);
+      const engine = { roundTrip: performance.now() - sent, worker: this.engine.lastWorkerMs };
       if (seq !== this.pickSeq) return;
       this.whatIf = { kind: "site", lon, lat, change };
       renderWhatIf(this.whatIf, this.threshold);
       this.whatIfLatencies.push(performance.now() - at);
+      this.whatIfEngineMs.push(engine);
     } catch (error) {
       if (error instanceof Superseded) return;
       if (seq === this.pickSeq) this.showError(error);
@@ -333,11 +348,14 @@ export class App {
     renderWhatIf(this.whatIf, this.threshold);
     if (center.removed) return;
     try {
+      const sent = performance.now();
       const change = await this.engine.evaluateRemoval(center.id);
+      const engine = { roundTrip: performance.now() - sent, worker: this.engine.lastWorkerMs };
       if (seq !== this.pickSeq) return;
       this.whatIf = { ...this.whatIf, change };
       renderWhatIf(this.whatIf, this.threshold);
       this.whatIfLatencies.push(performance.now() - at);
+      this.whatIfEngineMs.push(engine);
     } catch (error) {
       if (seq === this.pickSeq) this.showError(error);
     }

@@ -15,5 +15,8 @@ const app = new App();
   get whatIfLatencies() {
     return app.whatIfLatencies;
   },
+  get whatIfEngineMs() {
+    return app.whatIfEngineMs;
+  },
 };
 void app.start();

@@ -108,6 +108,8 @@ export const en = {
   "legend.gaps": "Gap areas",
   "legend.serviceAreas": "Service areas",
   "legend.centers": "Centers",
+  "legend.center": "service center",
+  "legend.closedCenter": "closed center",
   "legend.addedCenter": "added site",
   "legend.suggested": "suggested site",
   "legend.basemap": "Background tiles",

@@ -110,6 +110,8 @@ export const zh: Record<Key, string> = {
   "legend.gaps": "盲区",
   "legend.serviceAreas": "服务范围",
   "legend.centers": "服务设施",
+  "legend.center": "服务设施",
+  "legend.closedCenter": "已关闭设施",
   "legend.addedCenter": "新增设施",
   "legend.suggested": "推荐选址",
   "legend.basemap": "背景瓦片",

@@ -6,7 +6,7 @@ import { colors } from "./colors";
 
 const empty = { type: "FeatureCollection" as const, features: [] };
 
-export const SOURCES = ["serviceAreas", "gaps", "network", "demand", "centers", "candidate"] as const;
+export const SOURCES = ["serviceAreas", "gaps", "network", "demand", "centers"] as const;
 export type SourceName = (typeof SOURCES)[number];
 
 /** The layer ids that belong to each toggle in the legend. */
@@ -112,17 +112,6 @@ export function addLayers(map: MapLibreMap, tierColor: ExpressionSpecification):
       ],
       "circle-stroke-color": ["case", ["==", ["get", "removed"], true], colors.removed, "#ffffff"],
       "circle-stroke-width": ["case", ["==", ["get", "removed"], true], 2.5, 2],
-    },
-  });
-  map.addLayer({
-    id: "candidate-circle",
-    type: "circle",
-    source: "candidate",
-    paint: {
-      "circle-radius": 9,
-      "circle-color": "rgba(17,24,39,0.15)",
-      "circle-stroke-color": colors.candidate,
-      "circle-stroke-width": 2.5,
     },
   });
 }

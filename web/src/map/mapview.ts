@@ -43,6 +43,7 @@ export class MapView {
   private gapLabelsOn = true;
   private lastGaps: FeatureCollection | null = null;
   private tileUrl = "";
+  private candidate: maplibregl.Marker | null = null;
 
   constructor(container: HTMLElement, private callbacks: MapCallbacks, view?: { center: [number, number]; zoom: number }) {
     this.map = new maplibregl.Map({
@@ -55,7 +56,7 @@ export class MapView {
       center: view?.center ?? [-4.55, 54.23],
       zoom: view?.zoom ?? 9.5,
       attributionControl: false,
-      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
       maxPitch: 0,
       dragRotate: false,
     });
@@ -189,11 +190,22 @@ export class MapView {
     }
   }
 
+  /**
+   * The clicked candidate site. A DOM marker, not a map layer: moving it needs no WebGL
+   * frame, so the what-if figures show as soon as the engine answers.
+   */
   setCandidate(point: [number, number] | null) {
-    this.source("candidate").setData({
-      type: "FeatureCollection",
-      features: point ? [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: point } }] : [],
-    });
+    if (!point) {
+      this.candidate?.remove();
+      this.candidate = null;
+      return;
+    }
+    if (!this.candidate) {
+      const el = document.createElement("div");
+      el.className = "candidate-marker";
+      this.candidate = new maplibregl.Marker({ element: el });
+    }
+    this.candidate.setLngLat(point).addTo(this.map);
   }
 
   setSuggested(sites: PlanSite[], onClick: (site: PlanSite) => void) {

@@ -2,7 +2,7 @@
 
 import { t } from "../i18n";
 import { $, el } from "../format";
-import { colors } from "../map/colors";
+import { colors, tierPalette } from "../map/colors";
 
 function swatch(color: string, kind: "line" | "dot" | "ring"): HTMLElement {
   const s = el("i", { class: `sw sw-${kind}` });
@@ -28,10 +28,13 @@ export function renderLegend(thresholdMin: number, tiers: Array<{ tier: string; 
     item(colors.residentUncovered, "dot", t("legend.resUncovered")),
     item(colors.residentUnreachable, "dot", t("legend.resUnreachable")),
   );
-  const centers = tiers.length ? tiers.map(({ tier, color }) => item(color, "dot", tier)) : [];
+  const centers = tiers.length
+    ? tiers.map(({ tier, color }) => item(color, "dot", tier))
+    : [item(tierPalette[0], "dot", t("legend.center"))];
   $("#legend-centers").replaceChildren(
     ...centers,
     item(colors.added, "dot", t("legend.addedCenter")),
+    item(colors.removed, "ring", t("legend.closedCenter")),
     item(colors.suggested, "ring", t("legend.suggested")),
   );
 }

@@ -1,5 +1,5 @@
 // Scenario state in the URL, so a link reproduces a view:
-//   t=10  threshold (min)         p=adult|older|wheelchair
+//   minutes=10  threshold (min; `t=` also read)   p=adult|older|wheelchair
 //   add=lon,lat;lon,lat           sites added to the centers
 //   rm=id;id                      centers closed
 //   svc=library|townhall          services counted (OSM centers only)
@@ -40,7 +40,7 @@ export function readUrl(search = location.search): UrlState {
   if (v.length === 3 && v.every(Number.isFinite)) view = { center: [v[0], v[1]], zoom: v[2] };
   const svc = q.get("svc");
   return {
-    threshold: num(q.get("t")),
+    threshold: num(q.get("minutes")) ?? num(q.get("t")),
     profile: PROFILES.includes(p as Profile) ? (p as Profile) : null,
     added,
     removed: (q.get("rm") ?? "").split(";").filter(Boolean),
@@ -63,7 +63,7 @@ export function writeUrl(state: UrlState): void {
     const value = state[key];
     if (value) q.set(key, value);
   }
-  if (state.threshold != null) q.set("t", String(state.threshold));
+  if (state.threshold != null) q.set("minutes", String(state.threshold));
   if (state.profile && state.profile !== "adult") q.set("p", state.profile);
   if (state.added.length) q.set("add", state.added.map(([lon, lat]) => `${lon.toFixed(6)},${lat.toFixed(6)}`).join(";"));
   if (state.removed.length) q.set("rm", state.removed.join(";"));

@@ -32,6 +32,8 @@ export class Engine {
   private busyCount = 0;
   private queuedEval: { lon: number; lat: number; resolve: Pending["resolve"]; reject: Pending["reject"] } | null = null;
   private evalInFlight = false;
+  /** Time the worker spent on the last request that succeeded, ms. */
+  lastWorkerMs = 0;
   /** Called whenever the engine goes busy or idle. */
   onBusy: (busy: boolean) => void = () => {};
 
@@ -55,7 +57,10 @@ export class Engine {
     this.pending.delete(reply.id);
     this.busyCount--;
     if (this.busyCount === 0) this.onBusy(false);
-    if (reply.kind === "ok") p.resolve(reply.result);
+    if (reply.kind === "ok") {
+      this.lastWorkerMs = reply.workerMs;
+      p.resolve(reply.result);
+    }
     else p.reject(new Error(reply.message));
   }
 
