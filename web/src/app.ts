@@ -226,10 +226,13 @@ export class App {
     }
   }
 
-  /** Re-reads the centers from the OSM extract with the chosen services, keeping the scenario. */
-  private async reloadCenters(): Promise<void> {
+  /**
+   * Re-reads the centers from the OSM extract with the chosen services, keeping the
+   * scenario. False when the engine refused (the previous centers stay).
+   */
+  private async reloadCenters(): Promise<boolean> {
     const src = this.sources.centers;
-    if (!src?.pbf) return;
+    if (!src?.pbf) return false;
     this.clearError();
     this.actionBusy = true;
     try {
@@ -248,8 +251,10 @@ export class App {
         if (edit.kind === "add") await this.commitAdd(edit.lon, edit.lat);
         else if (edit.kind === "remove" && this.centerFeature(edit.id)) await this.commitRemove(edit.id, edit.name);
       }
+      return true;
     } catch (error) {
       this.showError(error);
+      return false;
     } finally {
       this.actionBusy = false;
       this.settle();
@@ -686,9 +691,15 @@ export class App {
           hint.textContent = t("params.servicesNone");
           return;
         }
+        const previous = this.services;
         this.services = next.size === parsed.values.length ? null : parsed.values.filter((v) => next.has(v));
         this.renderServices();
-        void this.reloadCenters();
+        void this.reloadCenters().then((ok) => {
+          if (!ok) {
+            this.services = previous;
+            this.renderServices();
+          }
+        });
       });
       chips.append(chip);
     }

@@ -261,6 +261,42 @@ describe("lifecircle viewer on the Isle of Man sample", () => {
     });
   });
 
+  test("exports: residents CSV, gaps GeoJSON and a PNG of the map", async () => {
+    await tidy(page);
+    await page.locator('[data-testid="tab-data"]').click();
+    const fetchDownload = async (testid) => {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.locator(`[data-testid="${testid}"]`).click()]);
+      const chunks = [];
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+      return { name: download.suggestedFilename(), bytes: Buffer.concat(chunks) };
+    };
+    const csv = await fetchDownload("export-residents-csv");
+    assert.equal(csv.name, "residents.csv");
+    const lines = csv.bytes.toString("utf8").trim().split("\n");
+    assert.match(lines[0], /^id,lon,lat,population,status,covered,walk_min/);
+    assert.equal(lines.length - 1, SUMMARY.total_population, "one row per resident (one per building)");
+    assert.equal(lines.filter((l) => l.split(",")[5] === "true").length, SUMMARY.covered_population, "covered rows");
+    const gaps = await fetchDownload("export-gaps");
+    assert.equal(JSON.parse(gaps.bytes.toString("utf8")).features.length, SUMMARY.gap_count);
+    const png = await fetchDownload("export-png");
+    assert.equal(png.name, "lifecircle-map.png");
+    assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "a PNG file");
+    assert.ok(png.bytes.length > 20_000, `the PNG has content (${png.bytes.length} bytes)`);
+  });
+
+  test("a row of the gaps table flies the map to the gap", async () => {
+    await tidy(page);
+    await page.locator('[data-testid="tab-plan"]').click();
+    await page.locator('[data-testid="gaps-table"] tbody tr[data-rank="1"]').click();
+    await page.waitForFunction(() => !window.__lifecircle.map.isMoving(), null, { timeout: 30_000 });
+    await page.waitForTimeout(100);
+    const { center, centroid } = await page.evaluate(() => ({
+      center: window.__lifecircle.map.getCenter().toArray(),
+      centroid: window.__lifecircle.view.layers.gaps.features.find((f) => f.properties.rank === 1).properties.centroid,
+    }));
+    assert.ok(Math.hypot(center[0] - centroid[0], center[1] - centroid[1]) < 1e-4, `map centred on gap 1: ${center} vs ${centroid}`);
+  });
+
   test("a link reproduces the scenario (threshold, profile, added site, view)", async () => {
     const query = `minutes=15&p=older&add=${WHATIF.lon},${WHATIF.lat}&v=-4.63,54.096,13`;
     const page = await env.open(query);

@@ -2,7 +2,7 @@
 import type { Key } from "./en";
 
 export const zh: Record<Key, string> = {
-  "app.tagline": "15 分钟生活圈 · 10 分钟服务圈",
+  "app.tagline": "10 分钟服务圈",
   "status.loading": "加载中",
   "status.computing": "计算中",
   "status.ready": "就绪",
