@@ -12,6 +12,7 @@ const golden = (name) => JSON.parse(readFileSync(resolve(webDir, "tests/golden",
 const SUMMARY = golden("isle_of_man_summary.json");
 const WHATIF = golden("isle_of_man_whatif.json");
 const PLAN = golden("isle_of_man_plan_k3.json");
+const SUMMARY_15 = golden("isle_of_man_summary_15min.json");
 
 const pctText = (ratio) => `${(ratio * 100).toFixed(1)} %`;
 
@@ -144,6 +145,23 @@ describe("lifecircle viewer on the Isle of Man sample", () => {
     // The gaps table lists them, largest first.
     const rows = await page.locator('[data-testid="gaps-table"] tbody tr[data-rank]').count();
     assert.ok(rows > 0 && rows <= SUMMARY.gap_count);
+  });
+
+  test("the threshold slider recomputes: 15 minutes gives the CLI's figures, back to 10 restores", async () => {
+    await tidy(page);
+    const slide = async (minutes) => {
+      await page.locator('[data-testid="threshold-slider"]').evaluate((el, m) => {
+        el.value = String(m);
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      }, minutes);
+    };
+    await slide(15);
+    await summaryChangedFrom(page, SUMMARY.covered_population);
+    assertSummary(await summary(page), SUMMARY_15, "at 15 minutes");
+    assert.match(page.url(), /[?&]minutes=15\b/);
+    await slide(10);
+    await summaryChangedFrom(page, SUMMARY_15.covered_population);
+    assertSummary(await summary(page), SUMMARY, "back at 10 minutes");
   });
 
   test("a click shows the gain of a new site; adding it gives the CLI's figures; undo restores", async () => {
