@@ -1,0 +1,816 @@
+// The viewer's controller: owns the engine (wasm in a worker), the map and the panel,
+// and keeps them in step with the scenario (parameters, added and closed centers).
+
+import { Engine, Superseded } from "./worker/client";
+import { MapView, type CenterHit } from "./map/mapview";
+import { initialLang, lang, onLangChange, setLang, t, translate } from "./i18n";
+import { $, el } from "./format";
+import { readUrl, writeUrl, type UrlState } from "./state/url";
+import { Scenario, type Edit } from "./state/scenario";
+import { renderSummary } from "./panel/summary";
+import { renderHistogram } from "./panel/histogram";
+import { renderWhatIf, type WhatIf } from "./panel/whatif";
+import { renderGaps } from "./panel/gaps";
+import { renderPlan, renderProgress } from "./panel/suggest";
+import { renderLegend, bindToggles } from "./panel/legend";
+import { bindDrop, bindFileInputs, renderNetStats, renderSource, type SourceInfo } from "./panel/data";
+import { composePng, download, exportLayer } from "./panel/export";
+import type { CoverageView, PlanSite, PlanView, Profile, Role } from "./types";
+
+/** The bundled sample: the Isle of Man OSM extract (© OpenStreetMap contributors, ODbL). */
+export const SAMPLE = {
+  url: "data/isle_of_man.osm.pbf",
+  name: "isle_of_man.osm.pbf",
+  centersFilter: "amenity=community_centre|social_centre|library|townhall|social_facility",
+  demandFilter: "building",
+};
+
+interface Source {
+  name: string; // the name the engine knows the bytes by
+  label: string;
+  pbf: boolean;
+  /** Taken from the roads' OSM extract with a tag filter (re-derived when roads change). */
+  derived: boolean;
+}
+
+const isPbf = (name: string) => /\.pbf(\.gz)?$/i.test(name);
+const baseName = (url: string) => decodeURIComponent(url.split(/[?#]/)[0].split("/").pop() || url);
+
+export class App {
+  readonly engine = new Engine();
+  readonly mapView: MapView;
+  view: CoverageView | null = null;
+  plan: PlanView | null = null;
+  whatIf: WhatIf | null = null;
+  private url: UrlState;
+  private threshold = 10;
+  private profile: Profile = "adult";
+  private scenario = new Scenario();
+  private sources: Partial<Record<Role, Source>> = {};
+  private reports: Partial<Record<Role, SourceInfo>> = {};
+  private centersFilter = SAMPLE.centersFilter;
+  private demandFilter = SAMPLE.demandFilter;
+  private services: string[] | null = null; // selected values of the centers filter
+  private pickSeq = 0;
+  private computing = false;
+  private recomputeAgain = false;
+  private actionBusy = false;
+  private status: "loading" | "computing" | "ready" | "error" = "loading";
+  /** Click → what-if shown, in ms (read by the latency test). */
+  readonly whatIfLatencies: number[] = [];
+  /** For each of those: the request's round trip to the worker and the worker's own time. */
+  readonly whatIfEngineMs: Array<{ roundTrip: number; worker: number }> = [];
+
+  constructor() {
+    this.url = readUrl();
+    setLang(initialLang(this.url.lang));
+    if (this.url.threshold != null) this.threshold = Math.min(60, Math.max(1, this.url.threshold));
+    if (this.url.profile) this.profile = this.url.profile;
+    if (this.url.centersFilter) this.centersFilter = this.url.centersFilter;
+    if (this.url.demandFilter) this.demandFilter = this.url.demandFilter;
+    this.services = this.url.services;
+    this.mapView = new MapView(
+      $("#map"),
+      {
+        onPick: (lon, lat, at) => void this.pickSite(lon, lat, at),
+        onCenter: (center, at) => void this.pickCenter(center, at),
+        onMoveEnd: () => this.syncUrl(),
+      },
+      this.url.view ?? undefined,
+    );
+    this.engine.onBusy = (busy) => {
+      if (busy) this.setStatus("computing");
+      else if (!this.computing && !this.actionBusy) this.setStatus(this.view ? "ready" : this.status === "error" ? "error" : "loading");
+    };
+    this.bindPanel();
+    translate();
+    this.renderAll();
+  }
+
+  // ---------------------------------------------------------------- start-up
+
+  async start(): Promise<void> {
+    this.busy(t("busy.engine"));
+    try {
+      const [info] = await Promise.all([this.engine.init(), this.mapView.ready]);
+      $("#engine-version").textContent = `· lifecircle ${info.version}`;
+      await this.engine.setParams({ thresholdMin: this.threshold, profile: this.profile });
+      if (this.url.roads) await this.loadFromUrls();
+      else await this.loadSample();
+      await this.recompute({ fit: !this.url.view });
+      await this.applyUrlScenario();
+    } catch (error) {
+      this.showError(error);
+    } finally {
+      this.busy(null);
+      this.settle();
+    }
+  }
+
+  private async fetchBytes(url: string): Promise<Uint8Array> {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${baseName(url)}: HTTP ${response.status} ${response.statusText}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  async loadSample(): Promise<void> {
+    this.busy(t("busy.loading", { what: t("data.sampleName") }));
+    const bytes = await this.fetchBytes(SAMPLE.url);
+    this.centersFilter = this.url.centersFilter ?? SAMPLE.centersFilter;
+    this.demandFilter = this.url.demandFilter ?? SAMPLE.demandFilter;
+    await this.loadRoads(SAMPLE.name, t("data.sampleName"), bytes, ["centers", "demand"]);
+  }
+
+  /**
+   * `?roads=URL[&centers=URL][&demand=URL]`: files served beside the viewer (as by
+   * `lifecircle serve`). A centers/demand URL equal to the roads URL, or a missing one with
+   * OSM roads, reads the roads' extract with `centersFilter` / `demandFilter`.
+   */
+  private async loadFromUrls(): Promise<void> {
+    const { roads, centers, demand } = this.url;
+    this.busy(t("busy.loading", { what: baseName(roads!) }));
+    const roadBytes = await this.fetchBytes(roads!);
+    const own = (url: string | null) => url !== null && url !== roads;
+    const derive = (["centers", "demand"] as Role[]).filter((r) => !own(this.url[r]));
+    await this.loadRoads(baseName(roads!), baseName(roads!), roadBytes, derive);
+    for (const [role, url] of [
+      ["centers", centers],
+      ["demand", demand],
+    ] as Array<[Role, string | null]>) {
+      if (!own(url)) continue;
+      this.busy(t("busy.loading", { what: baseName(url!) }));
+      await this.loadPoints(role, baseName(url!), await this.fetchBytes(url!));
+    }
+  }
+
+  private async applyUrlScenario(): Promise<void> {
+    const { added, removed } = this.url;
+    if (!added.length && !removed.length) return;
+    for (const [lon, lat] of added) await this.commitAdd(lon, lat);
+    for (const id of removed) {
+      if (this.centerFeature(id)) await this.commitRemove(id, id);
+    }
+  }
+
+  // ---------------------------------------------------------------- data
+
+  /**
+   * Loads roads. An OSM extract also feeds centers/demand with the tag filters: the roles in
+   * `derive`, or with "derived" those taken from the previous roads (or not loaded yet).
+   */
+  private async loadRoads(name: string, label: string, bytes: Uint8Array, derive: Role[] | "derived"): Promise<void> {
+    const pbf = isPbf(name);
+    const report = await this.engine.load("roads", name, { bytes });
+    this.sources.roads = { name, label, pbf, derived: false };
+    this.reports.roads = { label, report };
+    this.scenario.clear();
+    this.clearPlan();
+    if (pbf) {
+      for (const role of ["centers", "demand"] as Role[]) {
+        const current = this.sources[role];
+        const wanted = derive === "derived" ? !current || current.derived : derive.includes(role);
+        if (wanted) await this.derivePoints(role);
+      }
+    }
+    this.renderSources();
+  }
+
+  private filterFor(role: Role): string {
+    if (role === "demand") return this.demandFilter;
+    if (role === "centers" && this.services) {
+      const parsed = parseFilter(this.centersFilter);
+      if (parsed) return `${parsed.key}=${parsed.values.filter((v) => this.services!.includes(v)).join("|")}`;
+    }
+    return this.centersFilter;
+  }
+
+  private async derivePoints(role: Role): Promise<void> {
+    const roads = this.sources.roads!;
+    const filter = this.filterFor(role);
+    const report = await this.engine.load(role, roads.name, { reuse: roads.name }, filter);
+    this.sources[role] = { name: roads.name, label: `${roads.label} [${filter}]`, pbf: true, derived: true };
+    this.reports[role] = { label: `${roads.label} [${filter}]`, report };
+  }
+
+  private async loadPoints(role: Role, name: string, bytes: Uint8Array): Promise<void> {
+    const pbf = isPbf(name);
+    const filter = pbf ? this.filterFor(role) : undefined;
+    const report = await this.engine.load(role, name, { bytes }, filter);
+    const label = filter ? `${name} [${filter}]` : name;
+    this.sources[role] = { name, label, pbf, derived: false };
+    this.reports[role] = { label, report };
+    if (role === "centers") this.scenario.clear();
+    this.clearPlan();
+    this.renderSources();
+  }
+
+  /** A file from the picker or a drop. Errors name the file and stay on screen. */
+  async loadFile(role: Role, file: File): Promise<void> {
+    this.clearError();
+    this.actionBusy = true;
+    this.busy(t("busy.loading", { what: file.name }));
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      if (role === "roads") await this.loadRoads(file.name, file.name, bytes, "derived");
+      else await this.loadPoints(role, file.name, bytes);
+      this.whatIf = null;
+      renderWhatIf(null, this.threshold);
+      this.mapView.setCandidate(null);
+      await this.recompute({ fit: role === "roads" });
+    } catch (error) {
+      this.showError(error, file.name);
+    } finally {
+      this.actionBusy = false;
+      this.busy(null);
+      this.settle();
+    }
+  }
+
+  /**
+   * Re-reads the centers from the OSM extract with the chosen services, keeping the
+   * scenario. False when the engine refused (the previous centers stay).
+   */
+  private async reloadCenters(): Promise<boolean> {
+    const src = this.sources.centers;
+    if (!src?.pbf) return false;
+    this.clearError();
+    this.actionBusy = true;
+    try {
+      const edits = [...this.scenario.list()];
+      const filter = this.filterFor("centers");
+      const report = await this.engine.load("centers", src.name, { reuse: src.name }, filter);
+      const label = `${src.derived ? this.sources.roads!.label : src.name} [${filter}]`;
+      this.sources.centers = { ...src, label };
+      this.reports.centers = { label, report };
+      this.renderSources();
+      this.scenario.clear();
+      this.clearPlan();
+      await this.recompute({});
+      // Replay the edits that still apply (added sites get new ids).
+      for (const edit of edits) {
+        if (edit.kind === "add") await this.commitAdd(edit.lon, edit.lat);
+        else if (edit.kind === "remove" && this.centerFeature(edit.id)) await this.commitRemove(edit.id, edit.name);
+      }
+      return true;
+    } catch (error) {
+      this.showError(error);
+      return false;
+    } finally {
+      this.actionBusy = false;
+      this.settle();
+    }
+  }
+
+  // ---------------------------------------------------------------- coverage
+
+  /** Full coverage with the current data and parameters; bursts collapse into one run. */
+  async recompute(options: { fit?: boolean }): Promise<void> {
+    if (this.computing) {
+      this.recomputeAgain = true;
+      return;
+    }
+    this.computing = true;
+    this.setStatus("computing");
+    try {
+      do {
+        this.recomputeAgain = false;
+        await this.engine.setParams({ thresholdMin: this.threshold, profile: this.profile });
+        const missing = (["roads", "centers", "demand"] as Role[]).filter((r) => !this.sources[r]);
+        if (missing.length) {
+          this.showMessage(t("data.missing", { what: missing.map((r) => t(`data.${r}` as const)).join(" / ") }));
+          return;
+        }
+        const view = await this.engine.coverage();
+        this.show(view, options.fit === true);
+        options.fit = false;
+      } while (this.recomputeAgain);
+      // A what-if shown before the change is stale: evaluate it again.
+      await this.refreshWhatIf();
+    } catch (error) {
+      this.showError(error);
+    } finally {
+      this.computing = false;
+      this.settle();
+    }
+  }
+
+  private show(view: CoverageView, fit: boolean): void {
+    this.view = view;
+    this.mapView.show(view);
+    if (fit) this.mapView.fit(view.bounds, false);
+    this.renderAll();
+    this.syncUrl();
+  }
+
+  private renderAll(): void {
+    const view = this.view;
+    renderSummary(view);
+    renderHistogram($("#histogram") as unknown as SVGSVGElement, view?.layers.demand ?? null, this.threshold);
+    renderGaps(view?.layers.gaps ?? null, (centroid) => this.mapView.flyTo(centroid, 15));
+    renderLegend(this.threshold, this.mapView.tierLegend());
+    renderNetStats(view?.network ?? null);
+    this.renderScenario();
+    this.renderServices();
+    this.renderSources();
+    renderWhatIf(this.whatIf, this.threshold);
+    renderPlan(this.plan, { onSite: (s) => this.mapView.flyTo(s.lonlat, 14.5), onAddAll: () => void this.addPlanSites() });
+  }
+
+  private renderSources(): void {
+    for (const role of ["roads", "centers", "demand"] as Role[]) renderSource(role, this.reports[role] ?? null);
+    ($("#centers-filter") as HTMLInputElement).value = this.centersFilter;
+    ($("#demand-filter") as HTMLInputElement).value = this.demandFilter;
+  }
+
+  // ---------------------------------------------------------------- what-if
+
+  private async pickSite(lon: number, lat: number, at: number): Promise<void> {
+    if (!this.view) return;
+    const seq = ++this.pickSeq;
+    this.whatIf = { kind: "site", lon, lat, change: null };
+    this.mapView.setCandidate([lon, lat]);
+    renderWhatIf(this.whatIf, this.threshold);
+    try {
+      const sent = performance.now();
+      const change = await this.engine.evaluateCandidate(lon, lat);
+      const engine = { roundTrip: performance.now() - sent, worker: this.engine.lastWorkerMs };
+      if (seq !== this.pickSeq) return;
+      this.whatIf = { kind: "site", lon, lat, change };
+      renderWhatIf(this.whatIf, this.threshold);
+      this.whatIfLatencies.push(performance.now() - at);
+      this.whatIfEngineMs.push(engine);
+    } catch (error) {
+      if (error instanceof Superseded) return;
+      if (seq === this.pickSeq) this.showError(error);
+    }
+  }
+
+  private async pickCenter(center: CenterHit, at: number): Promise<void> {
+    if (!this.view) return;
+    const seq = ++this.pickSeq;
+    this.mapView.setCandidate(null);
+    this.whatIf = { kind: "center", id: center.id, name: center.name, removed: center.removed, change: null };
+    renderWhatIf(this.whatIf, this.threshold);
+    if (center.removed) return;
+    try {
+      const sent = performance.now();
+      const change = await this.engine.evaluateRemoval(center.id);
+      const engine = { roundTrip: performance.now() - sent, worker: this.engine.lastWorkerMs };
+      if (seq !== this.pickSeq) return;
+      this.whatIf = { ...this.whatIf, change };
+      renderWhatIf(this.whatIf, this.threshold);
+      this.whatIfLatencies.push(performance.now() - at);
+      this.whatIfEngineMs.push(engine);
+    } catch (error) {
+      if (seq === this.pickSeq) this.showError(error);
+    }
+  }
+
+  private async refreshWhatIf(): Promise<void> {
+    const w = this.whatIf;
+    if (!w) return;
+    if (w.kind === "site") await this.pickSite(w.lon, w.lat, performance.now());
+    else {
+      const f = this.centerFeature(w.id);
+      if (!f) {
+        this.closeWhatIf();
+        return;
+      }
+      await this.pickCenter({ ...w, lon: 0, lat: 0, added: false, removed: f.properties?.removed === true, tier: "" }, performance.now());
+    }
+  }
+
+  private closeWhatIf(): void {
+    this.pickSeq++;
+    this.whatIf = null;
+    this.mapView.setCandidate(null);
+    renderWhatIf(null, this.threshold);
+  }
+
+  private centerFeature(id: string) {
+    return this.view?.layers.centers.features.find((f) => String(f.properties?.id) === id) ?? null;
+  }
+
+  private centerIds(): Set<string> {
+    return new Set((this.view?.layers.centers.features ?? []).map((f) => String(f.properties?.id)));
+  }
+
+  /** addCenter, remembering the new site's id for undo. */
+  private async commitAdd(lon: number, lat: number, name?: string): Promise<void> {
+    const before = this.centerIds();
+    const view = await this.engine.addCenter(lon, lat, name);
+    const added = view.layers.centers.features.find((f) => !before.has(String(f.properties?.id)) && f.properties?.added);
+    const id = String(added?.properties?.id ?? `site-${before.size + 1}`);
+    this.scenario.push({ kind: "add", id, lon, lat, name: String(added?.properties?.name ?? id) });
+    this.show(view, false);
+  }
+
+  private async commitRemove(id: string, name: string): Promise<void> {
+    const view = await this.engine.removeCenter(id);
+    this.scenario.push({ kind: "remove", id, name });
+    this.show(view, false);
+  }
+
+  private async act(work: () => Promise<void>): Promise<void> {
+    if (this.actionBusy) return;
+    this.actionBusy = true;
+    this.clearError();
+    this.setStatus("computing");
+    try {
+      await work();
+    } catch (error) {
+      this.showError(error);
+    } finally {
+      this.actionBusy = false;
+      this.settle();
+    }
+  }
+
+  addCurrentSite(): Promise<void> {
+    return this.act(async () => {
+      const w = this.whatIf;
+      if (!w || w.kind !== "site") return;
+      await this.commitAdd(w.lon, w.lat);
+      this.closeWhatIf();
+    });
+  }
+
+  removeOrRestoreCurrentCenter(): Promise<void> {
+    return this.act(async () => {
+      const w = this.whatIf;
+      if (!w || w.kind !== "center") return;
+      if (w.removed) {
+        const view = await this.engine.restoreCenter(w.id);
+        this.scenario.push({ kind: "restore", id: w.id, name: w.name });
+        this.show(view, false);
+      } else {
+        await this.commitRemove(w.id, w.name);
+      }
+      this.closeWhatIf();
+    });
+  }
+
+  undo(): Promise<void> {
+    return this.act(async () => {
+      const edit = this.scenario.pop();
+      if (!edit) return;
+      const view = edit.kind === "remove" ? await this.engine.restoreCenter(edit.id) : await this.engine.removeCenter(edit.id);
+      this.closeWhatIf();
+      this.show(view, false);
+    });
+  }
+
+  resetScenario(): Promise<void> {
+    return this.act(async () => {
+      let edit: Edit | undefined;
+      let view: CoverageView | null = null;
+      while ((edit = this.scenario.pop())) {
+        view = edit.kind === "remove" ? await this.engine.restoreCenter(edit.id) : await this.engine.removeCenter(edit.id);
+      }
+      this.closeWhatIf();
+      if (view) this.show(view, false);
+    });
+  }
+
+  private renderScenario(): void {
+    const box = $("#scenario");
+    box.replaceChildren();
+    ($("#undo") as HTMLButtonElement).disabled = this.scenario.size === 0;
+    const edits = this.scenario.list();
+    if (edits.length === 0) {
+      box.append(el("p", { class: "muted small" }, t("scenario.empty")));
+      return;
+    }
+    const list = el("ul", { class: "edits", "data-testid": "scenario-edits" });
+    for (const edit of edits) {
+      const label =
+        edit.kind === "add"
+          ? `${t("scenario.added")}: ${edit.name} (${edit.lon.toFixed(4)}, ${edit.lat.toFixed(4)})`
+          : edit.kind === "remove"
+            ? `${t("scenario.removed")}: ${edit.name}`
+            : `${t("whatif.restore")}: ${edit.name}`;
+      list.append(el("li", { class: `edit edit-${edit.kind}` }, label));
+    }
+    const reset = el("button", { type: "button", class: "link" }, t("scenario.reset"));
+    reset.addEventListener("click", () => void this.resetScenario());
+    box.append(list, reset);
+  }
+
+  // ---------------------------------------------------------------- planning
+
+  async suggest(): Promise<void> {
+    if (this.actionBusy || !this.view) return;
+    const k = Math.max(1, Math.min(50, Math.round(Number(($("#suggest-k") as HTMLInputElement).value) || 3)));
+    const run = $("#suggest-run") as HTMLButtonElement;
+    run.disabled = true;
+    this.clearPlan();
+    renderProgress(0, t("suggest.running"));
+    await this.act(async () => {
+      this.plan = await this.engine.optimize("mclp", { k }, (f, stage) => renderProgress(f, stage));
+      renderProgress(1, "");
+      this.mapView.setSuggested(this.plan.sites, (s) => this.mapView.flyTo(s.lonlat, 14.5));
+      renderPlan(this.plan, { onSite: (s: PlanSite) => this.mapView.flyTo(s.lonlat, 14.5), onAddAll: () => void this.addPlanSites() });
+    });
+    setTimeout(() => {
+      if (this.plan) renderProgress(null);
+    }, 800);
+    run.disabled = false;
+  }
+
+  private clearPlan(): void {
+    this.plan = null;
+    this.mapView.setSuggested([], () => {});
+    renderProgress(null);
+    renderPlan(null, { onSite: () => {}, onAddAll: () => {} });
+  }
+
+  private addPlanSites(): Promise<void> {
+    const plan = this.plan;
+    return this.act(async () => {
+      if (!plan) return;
+      for (const site of plan.sites) await this.commitAdd(site.lonlat[0], site.lonlat[1], `#${site.rank}`);
+      this.clearPlan();
+    });
+  }
+
+  // ---------------------------------------------------------------- panel wiring
+
+  private bindPanel(): void {
+    const slider = $("#threshold") as HTMLInputElement;
+    const out = $("#threshold-out");
+    slider.value = String(this.threshold);
+    out.textContent = `${this.threshold} ${t("unit.min")}`;
+    let timer = 0;
+    slider.addEventListener("input", () => {
+      this.threshold = Number(slider.value);
+      out.textContent = `${this.threshold} ${t("unit.min")}`;
+      clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        this.clearPlan();
+        void this.recompute({});
+      }, 180);
+    });
+    const profile = $("#profile") as HTMLSelectElement;
+    profile.value = this.profile;
+    profile.addEventListener("change", () => {
+      this.profile = profile.value as Profile;
+      this.clearPlan();
+      void this.recompute({});
+    });
+    $(".lang").addEventListener("click", () => setLang(lang() === "en" ? "zh" : "en"));
+    onLangChange(() => {
+      $(".lang").textContent = lang() === "en" ? "中文" : "English";
+      out.textContent = `${this.threshold} ${t("unit.min")}`;
+      this.setStatus(this.status);
+      this.renderAll();
+      this.syncUrl();
+    });
+    $(".lang").textContent = lang() === "en" ? "中文" : "English";
+
+    for (const tab of document.querySelectorAll<HTMLButtonElement>("[role=tab]")) {
+      tab.addEventListener("click", () => this.selectTab(tab.dataset.tab!));
+    }
+
+    $("#add-site").addEventListener("click", () => void this.addCurrentSite());
+    $("#remove-site").addEventListener("click", () => void this.removeOrRestoreCurrentCenter());
+    $("#whatif-close").addEventListener("click", () => this.closeWhatIf());
+    $("#undo").addEventListener("click", () => void this.undo());
+    $("#fit").addEventListener("click", () => this.view && this.mapView.fit(this.view.bounds));
+    window.addEventListener("keydown", (e) => {
+      const typing = (e.target as HTMLElement).closest("input, select, textarea");
+      if ((e.ctrlKey || e.metaKey) && e.key === "z" && !typing) {
+        e.preventDefault();
+        void this.undo();
+      } else if (e.key === "Escape") this.closeWhatIf();
+    });
+
+    $("#suggest-run").addEventListener("click", () => void this.suggest());
+    bindToggles((layer, visible) => this.mapView.setVisible(layer, visible));
+    bindFileInputs((role, file) => void this.loadFile(role, file));
+    bindDrop((role, file) => void this.loadFile(role, file));
+    const centersFilter = $("#centers-filter") as HTMLInputElement;
+    centersFilter.addEventListener("change", () => {
+      this.centersFilter = centersFilter.value.trim();
+      this.services = null;
+      void this.reloadCenters();
+    });
+    const demandFilter = $("#demand-filter") as HTMLInputElement;
+    demandFilter.addEventListener("change", () => void this.changeDemandFilter(demandFilter.value.trim()));
+    $("#reload-sample").addEventListener("click", () => void this.backToSample());
+
+    for (const button of document.querySelectorAll<HTMLButtonElement>("[data-export]")) {
+      button.addEventListener("click", () => void this.export(button.dataset.export!, button));
+    }
+    const tileInput = $("#tile-url") as HTMLInputElement;
+    try {
+      tileInput.value = localStorage.getItem("lifecircle.tiles") ?? "";
+    } catch {
+      /* ignore */
+    }
+    const applyTiles = () => {
+      const url = tileInput.value.trim();
+      try {
+        localStorage.setItem("lifecircle.tiles", url);
+      } catch {
+        /* ignore */
+      }
+      void this.mapView.ready.then(() => this.mapView.setTiles(url));
+      $("#legend-basemap").hidden = !url;
+    };
+    $("#tile-apply").addEventListener("click", applyTiles);
+    if (tileInput.value) applyTiles();
+  }
+
+  selectTab(name: string): void {
+    for (const tab of document.querySelectorAll<HTMLButtonElement>("[role=tab]")) {
+      tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
+    }
+    for (const page of document.querySelectorAll<HTMLElement>(".tab-page")) page.hidden = page.dataset.page !== name;
+  }
+
+  private async changeDemandFilter(filter: string): Promise<void> {
+    this.demandFilter = filter;
+    const src = this.sources.demand;
+    if (!src?.pbf) return;
+    this.clearError();
+    this.actionBusy = true;
+    try {
+      const report = await this.engine.load("demand", src.name, { reuse: src.name }, filter);
+      const label = `${src.derived ? this.sources.roads!.label : src.name} [${filter}]`;
+      this.sources.demand = { ...src, label };
+      this.reports.demand = { label, report };
+      this.clearPlan();
+      await this.recompute({});
+    } catch (error) {
+      this.showError(error);
+    } finally {
+      this.actionBusy = false;
+      this.settle();
+    }
+  }
+
+  private async backToSample(): Promise<void> {
+    this.clearError();
+    this.actionBusy = true;
+    try {
+      this.url = { ...this.url, roads: null, centers: null, demand: null, centersFilter: null, demandFilter: null, added: [], removed: [] };
+      this.services = null;
+      this.closeWhatIf();
+      await this.loadSample();
+      await this.recompute({ fit: true });
+    } catch (error) {
+      this.showError(error);
+    } finally {
+      this.actionBusy = false;
+      this.busy(null);
+      this.settle();
+    }
+  }
+
+  private renderServices(): void {
+    const chips = $("#service-chips");
+    const hint = $("#service-hint");
+    chips.replaceChildren();
+    const src = this.sources.centers;
+    const parsed = src?.pbf ? parseFilter(this.centersFilter) : null;
+    if (!parsed) {
+      hint.textContent = src ? t("params.servicesHint") : "";
+      return;
+    }
+    hint.textContent = "";
+    const selected = this.services ?? parsed.values;
+    for (const value of parsed.values) {
+      const key = `service.${value}`;
+      const label = t(key as never) === key ? value.replace(/_/g, " ") : t(key as never);
+      const chip = el("button", { type: "button", class: "chip", "aria-pressed": String(selected.includes(value)), "data-value": value }, label);
+      chip.addEventListener("click", () => {
+        const next = new Set(this.services ?? parsed.values);
+        if (next.has(value)) next.delete(value);
+        else next.add(value);
+        if (next.size === 0) {
+          hint.textContent = t("params.servicesNone");
+          return;
+        }
+        const previous = this.services;
+        this.services = next.size === parsed.values.length ? null : parsed.values.filter((v) => next.has(v));
+        this.renderServices();
+        void this.reloadCenters().then((ok) => {
+          if (!ok) {
+            this.services = previous;
+            this.renderServices();
+          }
+        });
+      });
+      chips.append(chip);
+    }
+  }
+
+  private async export(what: string, button: HTMLButtonElement): Promise<void> {
+    if (what === "link") {
+      this.syncUrl();
+      try {
+        await navigator.clipboard.writeText(location.href);
+      } catch {
+        window.prompt("", location.href);
+        return;
+      }
+      const old = button.textContent;
+      button.textContent = t("export.copied");
+      setTimeout(() => (button.textContent = old), 1500);
+      return;
+    }
+    if (!this.view) return;
+    if (what === "png") {
+      const canvas = await this.mapView.snapshot();
+      const label = this.reports.roads?.label ?? "lifecircle";
+      download("lifecircle-map.png", await composePng(canvas, this.view, label));
+      return;
+    }
+    exportLayer(this.view, what);
+  }
+
+  // ---------------------------------------------------------------- status, errors, URL
+
+  private setStatus(status: App["status"]): void {
+    this.status = status;
+    const node = $('[data-testid="status"]');
+    node.dataset.state = status;
+    node.textContent = t(`status.${status}` as const);
+  }
+
+  /** Back to "ready" (or "error") once nothing runs. */
+  private settle(): void {
+    if (this.computing || this.actionBusy) return;
+    if (this.status === "error" && !this.view) return;
+    this.setStatus(this.view ? "ready" : "error");
+  }
+
+  private busyTimer = 0;
+  private busy(text: string | null): void {
+    const box = $("#busy");
+    clearTimeout(this.busyTimer);
+    if (text === null) {
+      box.hidden = true;
+      return;
+    }
+    $("#busy-text").textContent = text;
+    this.busyTimer = window.setTimeout(() => (box.hidden = false), 120);
+  }
+
+  private showMessage(text: string): void {
+    const box = $('[data-testid="error-message"]');
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  showError(error: unknown, fileName?: string): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    const text =
+      fileName && !reason.includes(fileName) ? t("error.file", { file: fileName, reason }) : fileName ? reason : t("error.generic", { reason });
+    const box = $('[data-testid="error-message"]');
+    box.replaceChildren(el("span", { class: "error-text" }, text));
+    const close = el("button", { type: "button", class: "close", "aria-label": "Close" }, "×");
+    close.addEventListener("click", () => this.clearError());
+    box.append(close);
+    box.hidden = false;
+    if (!this.view) this.setStatus("error");
+    console.error(error);
+  }
+
+  clearError(): void {
+    const box = $('[data-testid="error-message"]');
+    box.hidden = true;
+    box.replaceChildren();
+  }
+
+  private syncUrl(): void {
+    if (!this.view) return;
+    const centers = this.view.layers.centers.features;
+    const added: Array<[number, number]> = [];
+    const removed: string[] = [];
+    for (const f of centers) {
+      const p = f.properties ?? {};
+      if (p.added && !p.removed && f.geometry.type === "Point") added.push(f.geometry.coordinates as [number, number]);
+      if (!p.added && p.removed) removed.push(String(p.id));
+    }
+    const c = this.mapView.map.getCenter();
+    writeUrl({
+      ...this.url,
+      threshold: this.threshold,
+      profile: this.profile,
+      added,
+      removed,
+      services: this.services,
+      view: { center: [c.lng, c.lat], zoom: this.mapView.map.getZoom() },
+      lang: lang(),
+    });
+  }
+}
+
+/** `key=v1|v2|v3` → its key and values; other filters are not split into services. */
+export function parseFilter(filter: string): { key: string; values: string[] } | null {
+  const m = /^\s*([\w:]+)\s*=\s*([\w:|-]+)\s*$/.exec(filter);
+  if (!m) return null;
+  const values = m[2].split("|").filter(Boolean);
+  return values.length > 1 ? { key: m[1], values } : null;
+}

@@ -1,0 +1,21 @@
+// The viewer's palette, shared by map layers, legend and chart.
+export const colors = {
+  background: "#eef0ec",
+  covered: "#0e9f6e",
+  near: "#f0a030",
+  beyond: "#d9434b",
+  noPath: "#9aa1ab",
+  residentCovered: "#0b8a60",
+  residentUncovered: "#d9434b",
+  residentUnreachable: "#6b7280",
+  gapFill: "#ff5a5f",
+  gapLine: "#c81e3a",
+  serviceArea: "#3b82f6",
+  added: "#7c3aed",
+  candidate: "#111827",
+  removed: "#9ca3af",
+  suggested: "#1d4ed8",
+};
+
+/** Colours for center tiers, in order of first appearance. */
+export const tierPalette = ["#1f6feb", "#e0710f", "#0f766e", "#b4237b", "#6b7f1a", "#7c5b2e"];
