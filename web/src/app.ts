@@ -44,6 +44,7 @@ export class App {
   whatIf: WhatIf | null = null;
   private url: UrlState;
   private threshold = 10;
+  private serviceAreasVisible = false;
   private profile: Profile = "adult";
   private scenario = new Scenario();
   private sources: Partial<Record<Role, Source>> = {};
@@ -297,6 +298,7 @@ export class App {
   private show(view: CoverageView, fit: boolean): void {
     this.view = view;
     this.mapView.show(view);
+    if (this.serviceAreasVisible) void this.loadServiceAreas();
     if (fit) this.mapView.fit(view.bounds, false);
     this.renderAll();
     this.syncUrl();
@@ -585,7 +587,13 @@ export class App {
     });
 
     $("#suggest-run").addEventListener("click", () => void this.suggest());
-    bindToggles((layer, visible) => this.mapView.setVisible(layer, visible));
+    bindToggles((layer, visible) => {
+      this.mapView.setVisible(layer, visible);
+      if (layer === "serviceAreas") {
+        this.serviceAreasVisible = visible;
+        if (visible) void this.loadServiceAreas();
+      }
+    });
     bindFileInputs((role, file) => void this.loadFile(role, file));
     bindDrop((role, file) => void this.loadFile(role, file));
     const centersFilter = $("#centers-filter") as HTMLInputElement;
@@ -726,7 +734,19 @@ export class App {
       download("lifecircle-map.png", await composePng(canvas, this.view, label));
       return;
     }
+    if (what === "serviceAreas") await this.loadServiceAreas();
     exportLayer(this.view, what);
+  }
+
+  /** Traces the service areas of the scenario on screen, once per scenario. */
+  private async loadServiceAreas(): Promise<void> {
+    const view = this.view;
+    if (!view || view.layers.serviceAreas) return;
+    const areas = await this.engine.serviceAreas();
+    // A newer scenario may have arrived meanwhile; its own request will follow.
+    if (this.view !== view) return;
+    view.layers.serviceAreas = areas;
+    this.mapView.showServiceAreas(areas);
   }
 
   // ---------------------------------------------------------------- status, errors, URL

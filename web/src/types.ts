@@ -54,7 +54,8 @@ export interface Layers {
   network: FeatureCollection;
   demand: FeatureCollection;
   gaps: FeatureCollection;
-  serviceAreas: FeatureCollection;
+  /** Not in views from the engine: fetched on their own when shown or exported. */
+  serviceAreas?: FeatureCollection;
   centers: FeatureCollection;
 }
 

@@ -14,6 +14,9 @@ const WHATIF = golden("isle_of_man_whatif.json");
 const PLAN = golden("isle_of_man_plan_k3.json");
 const SUMMARY_15 = golden("isle_of_man_summary_15min.json");
 
+// Service areas of the CLI's demo run (summary.json lists one per center on the network).
+const SUMMARY_AREAS = SUMMARY.service_areas;
+
 const pctText = (ratio) => `${(ratio * 100).toFixed(1)} %`;
 
 let env;
@@ -296,6 +299,10 @@ describe("lifecircle viewer on the Isle of Man sample", () => {
     assert.equal(lines.filter((l) => l.split(",")[5] === "true").length, SUMMARY.covered_population, "covered rows");
     const gaps = await fetchDownload("export-gaps");
     assert.equal(JSON.parse(gaps.bytes.toString("utf8")).features.length, SUMMARY.gap_count);
+    // Service areas are traced on demand (not with every scenario): the export waits for them.
+    const areas = JSON.parse((await fetchDownload("export-service-areas")).bytes.toString("utf8"));
+    assert.equal(areas.features.length, SUMMARY_AREAS, "one service area per center on the network");
+    assert.ok(areas.features.every((f) => f.geometry.type === "MultiPolygon" || f.geometry.type === "Polygon"));
     const png = await fetchDownload("export-png");
     assert.equal(png.name, "lifecircle-map.png");
     assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "a PNG file");

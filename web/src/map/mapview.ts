@@ -149,7 +149,7 @@ export class MapView {
     this.source("network").setData(layers.network);
     this.source("demand").setData(layers.demand);
     this.source("gaps").setData(layers.gaps);
-    this.source("serviceAreas").setData(layers.serviceAreas);
+    if (layers.serviceAreas) this.source("serviceAreas").setData(layers.serviceAreas);
     this.source("centers").setData(layers.centers);
     this.map.setPaintProperty("network-line", "line-color", networkColor(view.thresholdMin));
     const tiers: string[] = [];
@@ -223,6 +223,10 @@ export class MapView {
       });
       return new maplibregl.Marker({ element: el }).setLngLat(site.lonlat).addTo(this.map);
     });
+  }
+
+  showServiceAreas(areas: FeatureCollection) {
+    this.source("serviceAreas").setData(areas);
   }
 
   setVisible(toggle: string, visible: boolean) {

@@ -1,6 +1,7 @@
 // The page side of the engine worker: promise-returning calls, progress callbacks,
 // and a "latest wins" slot for what-if evaluations fired by rapid clicks.
 
+import type { FeatureCollection } from "geojson";
 import type { Reply, Request } from "./protocol";
 import type {
   CenterInfo,
@@ -101,6 +102,9 @@ export class Engine {
   }
   restoreCenter(id: string) {
     return this.call<CoverageView>({ op: "restoreCenter", centerId: id });
+  }
+  serviceAreas() {
+    return this.call<FeatureCollection>({ op: "serviceAreas" });
   }
   centers() {
     return this.call<CenterInfo[]>({ op: "centers" });

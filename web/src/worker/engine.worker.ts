@@ -22,6 +22,8 @@ async function handle(msg: Envelope): Promise<unknown> {
       if (!model) {
         await init();
         model = new CoverageModel();
+        // Service areas are the costliest layer: traced only when the page asks.
+        model.setServiceAreasInView(false);
       }
       return { version: version() };
     }
@@ -59,6 +61,8 @@ async function handle(msg: Envelope): Promise<unknown> {
       return need().restoreCenter(msg.centerId);
     case "centers":
       return need().centers();
+    case "serviceAreas":
+      return need().serviceAreas();
     case "optimize": {
       const id = msg.id;
       let last = 0;

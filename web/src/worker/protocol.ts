@@ -14,6 +14,7 @@ export type Request =
   | { op: "removeCenter"; centerId: string }
   | { op: "restoreCenter"; centerId: string }
   | { op: "centers" }
+  | { op: "serviceAreas" }
   | { op: "optimize"; model: "mclp" | "lscp" | "pmedian"; options: Record<string, unknown> };
 
 // `id` numbers the request; payload fields never use that name.
