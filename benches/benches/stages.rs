@@ -1,20 +1,29 @@
-//! Each stage of a coverage run, separately: parse, network build, snapping,
-//! multi-source search and full coverage, on real extracts and synthetic cities.
+//! Each stage of a coverage run, separately — parse, network build, snapping,
+//! multi-source search, full coverage, one what-if, candidate ranking and greedy site
+//! choice — on the real networks in `data/` and on synthetic cities.
 //!
-//! `cargo bench -p lifecircle-benches --bench stages` (add `-- <filter>` to pick one).
+//! `cargo bench -p lifecircle-benches --bench stages` (add `-- <filter>` to pick one,
+//! e.g. `-- gothenburg` or `-- build_network`).
+//!
+//! Real extracts: OSM PBFs take their centers from civic amenities and one resident per
+//! building; the GeoJSON networks (no buildings) take seeded random centers (one per
+//! 500 nodes) and residents (one per two nodes) inside their bounding box.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use lifecircle::input::{read_points_osm_pbf, read_roads_osm_pbf, PopulationEstimate, TagFilter};
-use lifecircle::{
-    compute_coverage, CoverageParams, MultiSourceSearch, NetworkParams, Seed, WalkCosts,
-    WalkNetwork,
+use lifecircle::input::{
+    maybe_gunzip, read_points_osm_pbf, read_roads_geojson, read_roads_osm_pbf, PointFeature,
+    PopulationEstimate, RoadLine, TagFilter,
 };
-use lifecircle_benches::{build_city, generate_points, PointKind, SyntheticCityParams};
+use lifecircle::{
+    compute_coverage, generate_candidates, plan_sites, rank_candidates, CandidateGrid,
+    CoverageParams, MultiSourceSearch, NetworkParams, PlanParams, PlanScratch, Planner, Seed,
+    WalkCosts, WalkNetwork,
+};
+use lifecircle_benches::{build_city, generate_points, LonLatBox, PointKind, SyntheticCityParams};
 
-const ISLE_OF_MAN: &[u8] = include_bytes!("../../data/isle_of_man.osm.pbf");
 const CENTERS: &str = "amenity=community_centre|social_centre|library|townhall|social_facility";
 
 fn configure(c: &mut Criterion) -> Criterion {
@@ -24,60 +33,188 @@ fn configure(c: &mut Criterion) -> Criterion {
         .measurement_time(Duration::from_secs(3))
 }
 
-fn real_extract(c: &mut Criterion) {
-    let mut c = configure(c);
-    let mut group = c.benchmark_group("isle_of_man");
-    group.throughput(Throughput::Bytes(ISLE_OF_MAN.len() as u64));
-    group.bench_function("parse_roads", |b| {
-        b.iter(|| read_roads_osm_pbf("iom", black_box(ISLE_OF_MAN)).unwrap())
-    });
-    let roads = read_roads_osm_pbf("iom", ISLE_OF_MAN).unwrap();
-    let centers = read_points_osm_pbf(
-        "iom",
-        ISLE_OF_MAN,
-        &TagFilter::parse(CENTERS).unwrap(),
-        &PopulationEstimate::One,
-    )
-    .unwrap()
-    .points;
-    let demand = read_points_osm_pbf(
-        "iom",
-        ISLE_OF_MAN,
-        &TagFilter::parse("building").unwrap(),
-        &PopulationEstimate::One,
-    )
-    .unwrap()
-    .points;
-    group.throughput(Throughput::Elements(roads.lines.len() as u64));
-    group.bench_function("build_network", |b| {
-        b.iter(|| {
-            WalkNetwork::from_roads(black_box(&roads.lines), &NetworkParams::default()).unwrap()
+fn data(name: &str) -> Vec<u8> {
+    let path = format!("{}/../data/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// How a real extract is read.
+enum Source {
+    /// OSM PBF: roads, centers by tag, one resident per building.
+    Pbf,
+    /// Gzipped GeoJSON lines; centers and residents are generated.
+    GeoJsonGz,
+}
+
+fn parse_roads(name: &str, source: &Source, raw: &[u8]) -> Vec<RoadLine> {
+    match source {
+        Source::Pbf => read_roads_osm_pbf(name, raw).unwrap().lines,
+        Source::GeoJsonGz => {
+            let text = maybe_gunzip(name, raw).unwrap();
+            read_roads_geojson(name, std::str::from_utf8(&text).unwrap())
+                .unwrap()
+                .lines
+        }
+    }
+}
+
+fn points(
+    name: &str,
+    source: &Source,
+    raw: &[u8],
+    lines: &[RoadLine],
+    nodes: usize,
+) -> (Vec<PointFeature>, Vec<PointFeature>) {
+    let extent = LonLatBox::of_lines(lines).unwrap();
+    let generated = || {
+        (
+            generate_points(&extent, (nodes / 500).max(5), 11, PointKind::Centers),
+            generate_points(&extent, nodes / 2, 11, PointKind::Residents),
+        )
+    };
+    match source {
+        Source::GeoJsonGz => generated(),
+        Source::Pbf => {
+            let read = |filter: &str| {
+                read_points_osm_pbf(
+                    name,
+                    raw,
+                    &TagFilter::parse(filter).unwrap(),
+                    &PopulationEstimate::One,
+                )
+                .unwrap()
+                .points
+            };
+            let (centers, residents) = (read(CENTERS), read("building"));
+            let (gen_centers, gen_residents) = generated();
+            (
+                if centers.is_empty() {
+                    gen_centers
+                } else {
+                    centers
+                },
+                if residents.is_empty() {
+                    gen_residents
+                } else {
+                    residents
+                },
+            )
+        }
+    }
+}
+
+/// Search seeds at the first node of each center's edge.
+fn seeds(network: &WalkNetwork, centers: &[PointFeature]) -> Vec<Seed> {
+    centers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| network.snap([p.lon, p.lat]).map(|s| (i, s)))
+        .map(|(i, s)| Seed {
+            node: network.edge_nodes(s.edge).0,
+            cost_m: 0.0,
+            length_m: 0.0,
+            source: i as u32,
         })
-    });
-    let network = WalkNetwork::from_roads(&roads.lines, &NetworkParams::default()).unwrap();
-    let costs = WalkCosts::flat(&network);
-    group.throughput(Throughput::Elements(demand.len() as u64));
-    group.bench_function("snap_residents", |b| {
+        .collect()
+}
+
+/// Every query stage on one network: snap, search, coverage, what-if, rank, greedy.
+fn query_stages(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: &str,
+    network: &WalkNetwork,
+    centers: &[PointFeature],
+    residents: &[PointFeature],
+) {
+    let costs = WalkCosts::flat(network);
+    let params = CoverageParams::default();
+    group.throughput(Throughput::Elements(residents.len() as u64));
+    group.bench_function(BenchmarkId::new("snap_residents", id), |b| {
         b.iter(|| {
-            demand
+            residents
                 .iter()
                 .filter_map(|p| network.snap([p.lon, p.lat]))
                 .count()
         })
     });
-    group.bench_function("full_coverage", |b| {
+    let seeds = seeds(network, centers);
+    let mut search = MultiSourceSearch::new(network);
+    group.throughput(Throughput::Elements(network.node_count() as u64));
+    group.bench_function(BenchmarkId::new("multi_source_search", id), |b| {
+        b.iter(|| search.run(network, &costs, &seeds, f64::INFINITY))
+    });
+    group.bench_function(BenchmarkId::new("multi_source_search_10min", id), |b| {
+        b.iter(|| search.run(network, &costs, &seeds, params.threshold_cost_m()))
+    });
+    group.throughput(Throughput::Elements(residents.len() as u64));
+    group.bench_function(BenchmarkId::new("full_coverage", id), |b| {
+        b.iter(|| compute_coverage(network, &costs, centers, residents, &params).unwrap())
+    });
+
+    let result = compute_coverage(network, &costs, centers, residents, &params).unwrap();
+    let planner = Planner::new(network, &costs, &result, residents).unwrap();
+    let candidates = generate_candidates(network, &CandidateGrid::default()).unwrap();
+    // What-if sites: candidate positions, a different one each iteration.
+    let sites: Vec<[f64; 2]> = candidates.iter().map(|c| c.lonlat).take(64).collect();
+    let mut scratch = PlanScratch::new(network);
+    let mut next = 0;
+    group.throughput(Throughput::Elements(1));
+    group.bench_function(BenchmarkId::new("whatif_add_site", id), |b| {
         b.iter(|| {
-            compute_coverage(
-                &network,
-                &costs,
-                &centers,
-                &demand,
-                &CoverageParams::default(),
-            )
-            .unwrap()
+            next = (next + 1) % sites.len();
+            planner.add_site(&mut scratch, sites[next]).unwrap()
         })
     });
-    group.finish();
+    group.throughput(Throughput::Elements(candidates.len() as u64));
+    group.bench_function(BenchmarkId::new("rank_candidates", id), |b| {
+        b.iter(|| rank_candidates(&planner, &candidates, Some(params.threshold_min)))
+    });
+    let greedy = PlanParams {
+        k: 10,
+        swap: false,
+        ..PlanParams::default()
+    };
+    group.bench_function(BenchmarkId::new("greedy_10_sites", id), |b| {
+        b.iter(|| plan_sites(&planner, &candidates, &greedy).unwrap())
+    });
+}
+
+fn real_networks(c: &mut Criterion) {
+    let mut c = configure(c);
+    let extracts = [
+        ("isle_of_man", "isle_of_man.osm.pbf", Source::Pbf),
+        ("helsinki_center", "helsinki_center.osm.pbf", Source::Pbf),
+        (
+            "gothenburg",
+            "gothenburg_walk.geojson.gz",
+            Source::GeoJsonGz,
+        ),
+        ("wuhan", "wuhan_streets.geojson.gz", Source::GeoJsonGz),
+    ];
+    for (id, file, source) in extracts {
+        let raw = data(file);
+        let mut group = c.benchmark_group("real");
+        group.throughput(Throughput::Bytes(raw.len() as u64));
+        group.bench_function(BenchmarkId::new("parse_roads", id), |b| {
+            b.iter(|| parse_roads(file, &source, black_box(&raw)))
+        });
+        let lines = parse_roads(file, &source, &raw);
+        group.throughput(Throughput::Elements(lines.len() as u64));
+        group.bench_function(BenchmarkId::new("build_network", id), |b| {
+            b.iter(|| WalkNetwork::from_roads(black_box(&lines), &NetworkParams::default()))
+        });
+        let network = WalkNetwork::from_roads(&lines, &NetworkParams::default()).unwrap();
+        let (centers, residents) = points(file, &source, &raw, &lines, network.node_count());
+        eprintln!(
+            "{id}: {} nodes, {} edges, {} centers, {} residents",
+            network.node_count(),
+            network.edge_count(),
+            centers.len(),
+            residents.len()
+        );
+        query_stages(&mut group, id, &network, &centers, &residents);
+        group.finish();
+    }
 }
 
 fn synthetic_cities(c: &mut Criterion) {
@@ -85,59 +222,18 @@ fn synthetic_cities(c: &mut Criterion) {
     let mut group = c.benchmark_group("synthetic");
     for nodes in [10_000usize, 100_000] {
         let city = build_city(&SyntheticCityParams::new(nodes, 1));
+        let id = nodes.to_string();
         group.throughput(Throughput::Elements(nodes as u64));
-        group.bench_with_input(
-            BenchmarkId::new("build_network", nodes),
-            &city,
-            |b, city| {
-                b.iter(|| WalkNetwork::from_roads(&city.lines, &NetworkParams::default()).unwrap())
-            },
-        );
+        group.bench_function(BenchmarkId::new("build_network", &id), |b| {
+            b.iter(|| WalkNetwork::from_roads(&city.lines, &NetworkParams::default()).unwrap())
+        });
         let network = WalkNetwork::from_roads(&city.lines, &NetworkParams::default()).unwrap();
-        let costs = WalkCosts::flat(&network);
-        let seeds: Vec<Seed> = generate_points(&city.extent, 50, 2, PointKind::Centers)
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| network.snap([p.lon, p.lat]).map(|s| (i, s)))
-            .map(|(i, s)| Seed {
-                node: network.edge_nodes(s.edge).0,
-                cost_m: 0.0,
-                length_m: 0.0,
-                source: i as u32,
-            })
-            .collect();
-        let mut search = MultiSourceSearch::new(&network);
-        group.bench_with_input(
-            BenchmarkId::new("multi_source_search", nodes),
-            &seeds,
-            |b, seeds| b.iter(|| search.run(&network, &costs, seeds, f64::INFINITY)),
-        );
-        group.bench_with_input(
-            BenchmarkId::new("multi_source_search_10min", nodes),
-            &seeds,
-            |b, seeds| b.iter(|| search.run(&network, &costs, seeds, 800.0)),
-        );
-        let residents = generate_points(&city.extent, nodes / 5, 3, PointKind::Residents);
         let centers = generate_points(&city.extent, 50, 2, PointKind::Centers);
-        group.bench_with_input(
-            BenchmarkId::new("full_coverage", nodes),
-            &residents,
-            |b, residents| {
-                b.iter(|| {
-                    compute_coverage(
-                        &network,
-                        &costs,
-                        &centers,
-                        residents,
-                        &CoverageParams::default(),
-                    )
-                    .unwrap()
-                })
-            },
-        );
+        let residents = generate_points(&city.extent, nodes / 5, 3, PointKind::Residents);
+        query_stages(&mut group, &id, &network, &centers, &residents);
     }
     group.finish();
 }
 
-criterion_group!(benches, real_extract, synthetic_cities);
+criterion_group!(benches, real_networks, synthetic_cities);
 criterion_main!(benches);

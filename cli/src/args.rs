@@ -18,6 +18,9 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Benchmark coverage queries (parse, build, coverage, what-ifs, ranking) on your
+    /// data or the bundled sample: latency percentiles and throughput per stage.
+    Bench(Box<crate::commands::bench::BenchArgs>),
     /// Compute who is within a walk of a service center, with gaps and service areas.
     Coverage(Box<CoverageArgs>),
     /// Run the whole pipeline on the bundled Isle of Man sample.

@@ -9,8 +9,8 @@ use crate::load;
 use crate::progress::Stages;
 
 /// The Isle of Man OSM extract (2020-03-13), © OpenStreetMap contributors, ODbL 1.0.
-const ISLE_OF_MAN_PBF: &[u8] = include_bytes!("../../../data/isle_of_man.osm.pbf");
-const SOURCE: &str = "isle_of_man.osm.pbf (bundled)";
+pub const ISLE_OF_MAN_PBF: &[u8] = include_bytes!("../../../data/isle_of_man.osm.pbf");
+pub const SOURCE: &str = "isle_of_man.osm.pbf (bundled)";
 
 /// Civic amenities that host community services: community and social centres, libraries,
 /// town halls and social facilities.

@@ -1,5 +1,6 @@
 //! Subcommands.
 
+pub mod bench;
 mod coverage;
 mod demo;
 mod model;
@@ -14,6 +15,7 @@ use crate::args::{Cli, Command};
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Bench(args) => bench::run(*args),
         Command::Coverage(args) => coverage::run(*args),
         Command::Demo(args) => demo::run(args),
         Command::Plan(args) => plan::run(*args),

@@ -1,9 +1,8 @@
 //! The walk graph: nodes, edges with geometry, and compact (CSR) adjacency.
 
-use rstar::primitives::{GeomWithData, Line};
-use rstar::RTree;
 use serde::Serialize;
 
+use super::segment_index::SegmentIndex;
 use crate::geodesy::LocalProjection;
 
 /// A network node (a line end or a vertex shared by two or more lines).
@@ -27,9 +26,6 @@ impl EdgeId {
         self.0 as usize
     }
 }
-
-/// One indexed segment: local-metre line plus `(edge, segment index within the edge)`.
-pub(crate) type IndexedSegment = GeomWithData<Line<[f64; 2]>, (u32, u32)>;
 
 /// Size figures of a built network, for reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -84,7 +80,7 @@ pub struct WalkNetwork {
     pub(crate) node_component: Vec<u32>,
     pub(crate) component_nodes: Vec<u32>,
     pub(crate) min_component_nodes: usize,
-    pub(crate) segment_index: RTree<IndexedSegment>,
+    pub(crate) segment_index: SegmentIndex,
 }
 
 impl WalkNetwork {
@@ -186,6 +182,45 @@ impl WalkNetwork {
                 .map_or(0.0, |&n| n as f64 / self.node_count().max(1) as f64),
             edges_with_elevation,
         }
+    }
+
+    /// Bytes the network holds on the heap (its arrays and spatial index), for memory
+    /// reports; the input lines are not included.
+    ///
+    /// ```
+    /// use lifecircle::input::RoadLine;
+    /// use lifecircle::{NetworkParams, WalkNetwork};
+    /// let line = RoadLine {
+    ///     coords: vec![[10.0, 50.0], [10.001, 50.0]],
+    ///     elevations_m: None,
+    ///     osm_node_ids: None,
+    ///     tags: Default::default(),
+    ///     source_index: 0,
+    /// };
+    /// let params = NetworkParams { min_component_nodes: 1 };
+    /// let network = WalkNetwork::from_roads(&[line], &params).unwrap();
+    /// assert!(network.heap_bytes() >= 2 * 16 + 2 * 16);
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        fn bytes<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        bytes(&self.node_lonlat)
+            + bytes(&self.edge_from)
+            + bytes(&self.edge_to)
+            + bytes(&self.edge_length_m)
+            + bytes(&self.edge_geometry_start)
+            + bytes(&self.vertex_lonlat)
+            + bytes(&self.vertex_offset_m)
+            + self.vertex_elevation_m.as_ref().map_or(0, bytes)
+            + bytes(&self.edge_line)
+            + bytes(&self.arc_start)
+            + bytes(&self.arc_head)
+            + bytes(&self.arc_edge)
+            + bytes(&self.arc_forward)
+            + bytes(&self.node_component)
+            + bytes(&self.component_nodes)
+            + self.segment_index.heap_bytes()
     }
 
     /// The local metric projection the network uses.

@@ -3,6 +3,7 @@
 mod build;
 mod components;
 mod graph;
+mod segment_index;
 mod snap;
 
 pub use build::NetworkParams;

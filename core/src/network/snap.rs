@@ -1,6 +1,5 @@
 //! Snapping points to the nearest eligible edge.
 
-use rstar::PointDistance;
 use serde::Serialize;
 
 use super::graph::{EdgeId, WalkNetwork};
@@ -26,11 +25,12 @@ impl WalkNetwork {
     /// Returns `None` when the network has no eligible edge. The caller compares
     /// [`Snap::access_m`] with its `max_snap_m`.
     ///
-    /// Complexity: O(log E) expected (R-tree nearest neighbour).
+    /// Complexity: O(log S) expected for S indexed segments (R-tree nearest neighbour).
     pub fn snap(&self, lonlat: [f64; 2]) -> Option<Snap> {
         let query = self.projection.to_xy(lonlat);
         // The network-wide projection stretches east-west distances away from its
-        // central latitude, so it only proposes candidates, in order of planar distance.
+        // central latitude, so it only proposes candidates, in order of (a lower bound
+        // of) planar distance.
         // Each is measured exactly (a projection centred on the point itself, then
         // haversine). A candidate can beat the best so far only while its planar
         // distance is within the projection's worst-case stretch of the best access.
@@ -42,26 +42,30 @@ impl WalkNetwork {
         let stretch = (c / c0).max(c0 / c) * (1.0 + 1e-9);
         let local = LocalProjection::new(lonlat);
         let mut best: Option<(f64, (u32, u32), Snap)> = None;
-        for candidate in self.segment_index.nearest_neighbor_iter(query) {
-            let planar = candidate.distance_2(&query).sqrt();
-            if let Some((best_access, _, _)) = &best {
-                if planar > best_access * stretch + 1e-6 {
-                    break;
+        // `planar` is a lower bound of this candidate's planar distance and of every
+        // later one's.
+        self.segment_index
+            .visit_nearest(query, |candidate, planar| {
+                if let Some((best_access, _, _)) = &best {
+                    if planar > best_access * stretch + 1e-6 {
+                        return false;
+                    }
                 }
-            }
-            let (edge, segment) = candidate.data;
-            let snap = self.snap_to_segment(&local, lonlat, EdgeId(edge), segment as usize);
-            let better = match &best {
-                None => true,
-                Some((best_access, best_key, _)) => {
-                    snap.access_m < *best_access
-                        || (snap.access_m == *best_access && (edge, segment) < *best_key)
+                let edge = candidate.edge;
+                let segment = candidate.first_vertex - self.edge_geometry_start[edge as usize];
+                let snap = self.snap_to_segment(&local, lonlat, EdgeId(edge), segment as usize);
+                let better = match &best {
+                    None => true,
+                    Some((best_access, best_key, _)) => {
+                        snap.access_m < *best_access
+                            || (snap.access_m == *best_access && (edge, segment) < *best_key)
+                    }
+                };
+                if better {
+                    best = Some((snap.access_m, (edge, segment), snap));
                 }
-            };
-            if better {
-                best = Some((snap.access_m, (edge, segment), snap));
-            }
-        }
+                true
+            });
         best.map(|b| b.2)
     }
 

@@ -1,0 +1,336 @@
+//! A static packed R-tree over the network's segments (Hilbert-sorted, fixed fan-out),
+//! with best-first nearest-segment search.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use crate::geodesy::LocalProjection;
+
+/// Children per tree node.
+const FAN_OUT: usize = 16;
+
+/// One indexed segment: the edge it belongs to and the position of its first vertex in
+/// the network's vertex arrays (the segment joins that vertex and the next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SegmentRef {
+    pub edge: u32,
+    pub first_vertex: u32,
+}
+
+/// A packed R-tree over segments, built once from all segments and never changed.
+///
+/// Segments are sorted along a Hilbert curve of their box centres and grouped
+/// `FAN_OUT` at a time; each group gets a bounding box, and groups of boxes get boxes,
+/// up to a single root. Each segment keeps its ends in single precision next to its ids
+/// (24 bytes), in tree order so a search reads contiguous memory; boxes are exact
+/// (double precision) and one per `FAN_OUT` segments (fewer above). Distances to a
+/// segment are therefore known to within `slack_m`, and a search reports for each
+/// segment a lower bound of its exact distance.
+///
+/// Complexity: building is O(S log S) for S segments (one sort); a nearest-first
+/// search visiting k segments is O((k + log S) log(k + log S)) expected.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SegmentIndex {
+    /// Segments in tree order.
+    items: Vec<SegmentRef>,
+    /// Their ends `[x0, y0, x1, y1]` (local metres, rounded to `f32`), in tree order.
+    ends: Vec<[f32; 4]>,
+    /// Most a distance computed from `ends` can differ from the exact one, metres.
+    slack_m: f64,
+    /// Boxes `[min_x, min_y, max_x, max_y]` of every tree node, level by level from
+    /// the parents of the segments up to the root.
+    boxes: Vec<[f64; 4]>,
+    /// `boxes[level_start[l]..level_start[l + 1]]` is level `l` (0: parents of segments).
+    level_start: Vec<usize>,
+}
+
+/// Box of a segment.
+fn segment_box(a: [f64; 2], b: [f64; 2]) -> [f64; 4] {
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[0].max(b[0]),
+        a[1].max(b[1]),
+    ]
+}
+
+fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[2].max(b[2]),
+        a[3].max(b[3]),
+    ]
+}
+
+/// Squared distance from `q` to the nearest point of a box (0 inside).
+fn box_distance_2(b: &[f64; 4], q: [f64; 2]) -> f64 {
+    let dx = (b[0] - q[0]).max(q[0] - b[2]).max(0.0);
+    let dy = (b[1] - q[1]).max(q[1] - b[3]).max(0.0);
+    dx * dx + dy * dy
+}
+
+/// Squared distance from `q` to the segment `a`–`b` (the nearest point is found by
+/// projecting `q` on the segment's line and clamping to its ends).
+pub(crate) fn segment_distance_2(a: [f64; 2], b: [f64; 2], q: [f64; 2]) -> f64 {
+    let dir = [b[0] - a[0], b[1] - a[1]];
+    let s = ((q[0] - a[0]) * dir[0] + (q[1] - a[1]) * dir[1]) / (dir[0] * dir[0] + dir[1] * dir[1]);
+    let nearest = if 0.0 < s && s < 1.0 {
+        [a[0] + dir[0] * s, a[1] + dir[1] * s]
+    } else if s <= 0.0 {
+        a
+    } else {
+        b
+    };
+    let (dx, dy) = (nearest[0] - q[0], nearest[1] - q[1]);
+    dx * dx + dy * dy
+}
+
+/// A search queue entry: a tree node or a segment, by squared distance.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    distance_2: f64,
+    /// Tree level of a node, or `u32::MAX` for a segment (segments sort first on ties).
+    level: u32,
+    /// Node index within its level, or segment position in `items`.
+    index: u32,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Entry {
+    /// Reversed, so the max-heap pops the nearest first; on equal distance segments
+    /// come before nodes, then lower indexes first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .distance_2
+            .total_cmp(&self.distance_2)
+            .then(self.level.cmp(&other.level))
+            .then(other.index.cmp(&self.index))
+    }
+}
+
+impl SegmentIndex {
+    /// Builds the index over `segments`, whose ends are the projected vertices
+    /// `xy(first_vertex)` and `xy(first_vertex + 1)`.
+    pub fn build(segments: Vec<SegmentRef>, xy: impl Fn(u32) -> [f64; 2]) -> Self {
+        if segments.is_empty() {
+            return Self::default();
+        }
+        // Boxes are recomputed from the vertices where needed rather than kept, which
+        // keeps the build's peak memory low.
+        let seg_box = |s: &SegmentRef| segment_box(xy(s.first_vertex), xy(s.first_vertex + 1));
+        let extent = segments
+            .iter()
+            .map(seg_box)
+            .reduce(union)
+            .expect("not empty");
+        let span = [
+            (extent[2] - extent[0]).max(1e-9),
+            (extent[3] - extent[1]).max(1e-9),
+        ];
+        let cells = f64::from(super::build::HILBERT_SIDE - 1);
+        // Sort key: Hilbert position of the box centre, then the input position.
+        let mut order: Vec<(u32, u32)> = segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let b = seg_box(s);
+                let cx = ((b[0] + b[2]) / 2.0 - extent[0]) / span[0] * cells;
+                let cy = ((b[1] + b[3]) / 2.0 - extent[1]) / span[1] * cells;
+                let h = super::build::hilbert_index(cx.round() as u32, cy.round() as u32);
+                (h as u32, i as u32)
+            })
+            .collect();
+        order.sort_unstable();
+        let items: Vec<SegmentRef> = order.iter().map(|&(_, i)| segments[i as usize]).collect();
+        drop((order, segments));
+        let ends: Vec<[f32; 4]> = items
+            .iter()
+            .map(|s| {
+                let (a, b) = (xy(s.first_vertex), xy(s.first_vertex + 1));
+                [a[0] as f32, a[1] as f32, b[0] as f32, b[1] as f32]
+            })
+            .collect();
+        // Rounding moves each end by at most half an f32 ulp per axis, which moves every
+        // point of the segment, so its distance, by less than `largest × 2⁻²³`; the rest
+        // is double-precision arithmetic.
+        let largest = extent.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let slack_m = largest * f64::from(f32::EPSILON) + 1e-6;
+        let mut level: Vec<[f64; 4]> = items
+            .chunks(FAN_OUT)
+            .map(|group| {
+                group
+                    .iter()
+                    .map(seg_box)
+                    .reduce(union)
+                    .expect("groups are not empty")
+            })
+            .collect();
+        let mut all = Vec::new();
+        let mut level_start = vec![0];
+        loop {
+            all.extend_from_slice(&level);
+            level_start.push(all.len());
+            if level.len() == 1 {
+                break;
+            }
+            level = level
+                .chunks(FAN_OUT)
+                .map(|group| group.iter().copied().reduce(union).expect("not empty"))
+                .collect();
+        }
+        all.shrink_to_fit();
+        Self {
+            items,
+            ends,
+            slack_m,
+            boxes: all,
+            level_start,
+        }
+    }
+
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.items.capacity() * std::mem::size_of::<SegmentRef>()
+            + self.ends.capacity() * std::mem::size_of::<[f32; 4]>()
+            + self.boxes.capacity() * std::mem::size_of::<[f64; 4]>()
+            + self.level_start.capacity() * std::mem::size_of::<usize>()
+    }
+
+    /// Calls `visit(segment, lower_m)` for segments in order of increasing `lower_m`, a
+    /// lower bound (within a few millimetres) of the segment's exact distance from
+    /// `query`, until `visit` returns `false` or none is left. Every segment not yet
+    /// visited is at least `lower_m` away.
+    pub fn visit_nearest(&self, query: [f64; 2], mut visit: impl FnMut(SegmentRef, f64) -> bool) {
+        let levels = self.level_start.len().saturating_sub(1);
+        if levels == 0 || self.items.is_empty() {
+            return;
+        }
+        let mut heap = BinaryHeap::with_capacity(64);
+        let top = levels - 1;
+        heap.push(Entry {
+            distance_2: box_distance_2(&self.boxes[self.level_start[top]], query),
+            level: top as u32,
+            index: 0,
+        });
+        while let Some(entry) = heap.pop() {
+            if entry.level == u32::MAX {
+                let lower_m = entry.distance_2.sqrt();
+                if !visit(self.items[entry.index as usize], lower_m) {
+                    return;
+                }
+                continue;
+            }
+            let first = entry.index as usize * FAN_OUT;
+            if entry.level == 0 {
+                let end = (first + FAN_OUT).min(self.items.len());
+                for (i, e) in self.ends[first..end].iter().enumerate() {
+                    let a = [f64::from(e[0]), f64::from(e[1])];
+                    let b = [f64::from(e[2]), f64::from(e[3])];
+                    let lower = (segment_distance_2(a, b, query).sqrt() - self.slack_m).max(0.0);
+                    // Never below the box that holds it, so keys come out in order.
+                    heap.push(Entry {
+                        distance_2: (lower * lower).max(entry.distance_2),
+                        level: u32::MAX,
+                        index: (first + i) as u32,
+                    });
+                }
+            } else {
+                let child = entry.level as usize - 1;
+                let (start, end) = (self.level_start[child], self.level_start[child + 1]);
+                let last = (first + FAN_OUT).min(end - start);
+                for i in first..last {
+                    heap.push(Entry {
+                        distance_2: box_distance_2(&self.boxes[start + i], query),
+                        level: child as u32,
+                        index: i as u32,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The projected position of vertex `v`.
+pub(crate) fn projected(projection: &LocalProjection, vertices: &[[f64; 2]], v: u32) -> [f64; 2] {
+    projection.to_xy(vertices[v as usize])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// Oracle: on random segments every segment comes out, in order of a lower bound
+    /// within a millimetre of the distance of a direct computation.
+    #[test]
+    fn visits_every_segment_nearest_first() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for n in [1usize, 2, 15, 16, 17, 255, 256, 257, 1000] {
+            let points: Vec<[f64; 2]> = (0..2 * n)
+                .map(|_| {
+                    [
+                        rng.random_range(-500.0..500.0),
+                        rng.random_range(-500.0..500.0),
+                    ]
+                })
+                .collect();
+            let segments: Vec<SegmentRef> = (0..n as u32)
+                .map(|i| SegmentRef {
+                    edge: i,
+                    first_vertex: 2 * i,
+                })
+                .collect();
+            let xy = |v: u32| points[v as usize];
+            let index = SegmentIndex::build(segments, xy);
+            for _ in 0..20 {
+                let q = [
+                    rng.random_range(-600.0..600.0),
+                    rng.random_range(-600.0..600.0),
+                ];
+                let mut seen = Vec::new();
+                index.visit_nearest(q, |s, d| {
+                    seen.push((s.edge, d));
+                    true
+                });
+                assert_eq!(seen.len(), n);
+                assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1));
+                let mut edges: Vec<u32> = seen.iter().map(|s| s.0).collect();
+                edges.sort_unstable();
+                assert_eq!(edges, (0..n as u32).collect::<Vec<_>>());
+                for (e, lower) in seen {
+                    let i = e as usize;
+                    let exact = segment_distance_2(points[2 * i], points[2 * i + 1], q).sqrt();
+                    assert!(lower <= exact && exact - lower < 1e-3, "{lower} {exact}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_index_visits_nothing() {
+        let index = SegmentIndex::build(Vec::new(), |_| [0.0, 0.0]);
+        index.visit_nearest([0.0, 0.0], |_, _| panic!("no segment"));
+    }
+
+    #[test]
+    fn a_degenerate_segment_is_its_point() {
+        assert_eq!(segment_distance_2([1.0, 1.0], [1.0, 1.0], [4.0, 5.0]), 25.0);
+        assert_eq!(segment_distance_2([0.0, 0.0], [2.0, 0.0], [1.0, 3.0]), 9.0);
+        assert_eq!(
+            segment_distance_2([0.0, 0.0], [2.0, 0.0], [-3.0, 4.0]),
+            25.0
+        );
+    }
+}
