@@ -144,6 +144,22 @@ impl CoverageModel {
         to_js(&report)
     }
 
+    /// Loads reporting units (GeoJSON polygons with `id` / `name`): the summary then
+    /// has `per_unit` and the view a `units` layer.
+    #[wasm_bindgen(js_name = loadUnits, unchecked_return_type = "LoadReport")]
+    pub fn load_units(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
+        to_js(&self.session.load_units(name, bytes).map_err(js_error)?)
+    }
+
+    /// Sets tiers and services: TOML or JSON text as the CLI's `--config`, or
+    /// `preset:gb50180`; `null` clears them. The view then has `tiers`.
+    #[wasm_bindgen(js_name = setServices)]
+    pub fn set_services(&mut self, name: &str, text: Option<String>) -> Result<(), JsError> {
+        self.session
+            .set_services(name, text.as_deref())
+            .map_err(js_error)
+    }
+
     /// Sets any of `thresholdMin`, `speedKmh`, `profile`, `maxSnapM`, `gapLinkM`.
     #[wasm_bindgen(js_name = setParams)]
     pub fn set_params(

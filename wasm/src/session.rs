@@ -3,14 +3,15 @@
 //! tested natively; `bindings.rs` only converts in and out.
 
 use lifecircle::input::{
-    read_points_auto, read_points_osm_auto, read_roads_auto, CsvOptions, InputLimits, PointFeature,
-    PointLayer, PointOptions, PopulationEstimate, RoadLayer, SkipCounts, TagFilter,
+    read_points_auto, read_points_osm_auto, read_roads_auto, read_units_auto, CsvOptions,
+    InputLimits, PointFeature, PointLayer, PointOptions, PopulationEstimate, RoadLayer, SkipCounts,
+    TagFilter, UnitLayer,
 };
 use lifecircle::{
-    candidates_from_points, compute_coverage, generate_candidates, plan_sites_with_progress,
-    profile_costs, rank_candidates, Candidate, CandidateGrid, CenterId, CoverageParams,
-    CoverageResult, Error, NetworkParams, PlanModel, PlanParams, PlanProgress, PlanScratch,
-    Planner, Result, WalkCosts, WalkNetwork, WalkProfile,
+    candidates_from_points, compute_coverage, compute_tier_coverage, generate_candidates,
+    plan_sites_with_progress, profile_costs, rank_candidates, Candidate, CandidateGrid, CenterId,
+    CoverageParams, CoverageResult, Error, NetworkParams, PlanModel, PlanParams, PlanProgress,
+    PlanScratch, Planner, Result, ServiceConfig, WalkCosts, WalkNetwork, WalkProfile,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -162,6 +163,8 @@ pub struct Session {
     centers_source: Option<String>,
     demand: Option<PointLayer>,
     candidates: Option<PointLayer>,
+    units: Option<UnitLayer>,
+    services: Option<ServiceConfig>,
     params: CoverageParams,
     profile: String,
     costs: Option<ProfileCosts>,
@@ -222,6 +225,8 @@ impl Session {
             centers_source: None,
             demand: None,
             candidates: None,
+            units: None,
+            services: None,
             params: CoverageParams::default(),
             profile: "adult".into(),
             costs: None,
@@ -234,7 +239,7 @@ impl Session {
 
     /// Changes the input limits for the next files.
     pub fn set_limits(&mut self, update: &LimitsUpdate) -> Result<()> {
-        let mut limits = self.limits.clone();
+        let mut limits = self.limits;
         if let Some(mb) = update.max_input_mb {
             if !(mb.is_finite() && mb > 0.0) {
                 return Err(Error::InvalidParameter {
@@ -344,6 +349,27 @@ impl Session {
         let report = LoadReport::new(source, layer.points.len(), &layer.skipped);
         self.candidates = Some(layer);
         Ok(report)
+    }
+
+    /// Reads reporting units (GeoJSON polygons): coverage is then reported per unit.
+    pub fn load_units(&mut self, name: &str, bytes: &[u8]) -> Result<LoadReport> {
+        let layer = read_units_auto(name, bytes, &self.limits)?;
+        let report = LoadReport::new(name.into(), layer.units.len(), &layer.skipped);
+        self.units = Some(layer);
+        Ok(report)
+    }
+
+    /// Sets the tiers and services (TOML or JSON text, or `preset:gb50180`); `None`
+    /// clears them. Checked against the centers at the next coverage.
+    pub fn set_services(&mut self, name: &str, text: Option<&str>) -> Result<()> {
+        self.services = match text {
+            None => None,
+            Some(t) => Some(match t.trim().strip_prefix("preset:") {
+                Some(preset) => ServiceConfig::preset(preset)?,
+                None => ServiceConfig::parse(name, t)?,
+            }),
+        };
+        Ok(())
     }
 
     /// Changes parameters; checks them all before applying any.
@@ -473,13 +499,29 @@ impl Session {
         let roads = self.roads()?;
         let costs = &self.costs.as_ref().expect("ensured").costs;
         let scenario = self.scenario.as_ref().expect("ensured");
+        let demand = self.demand()?;
+        let tiers = match &self.services {
+            Some(config) => Some(compute_tier_coverage(
+                &roads.network,
+                costs,
+                &scenario.open_centers,
+                demand,
+                &scenario.result.params,
+                config,
+            )?),
+            None => None,
+        };
         Ok(view::coverage_view(
-            &roads.network,
-            &roads.layer.lines,
-            costs,
-            scenario,
-            &self.centers,
-            self.demand()?,
+            &view::ViewInputs {
+                network: &roads.network,
+                lines: &roads.layer.lines,
+                costs,
+                scenario,
+                centers: &self.centers,
+                demand,
+                units: self.units.as_ref().map_or(&[][..], |u| &u.units),
+                tiers: tiers.as_ref(),
+            },
             self.service_areas_in_view,
         ))
     }

@@ -109,6 +109,8 @@ export interface CoverageView {
   bounds: [number, number, number, number];
   thresholdMin: number;
   speedKmh: number;
+  /** Tier and service coverage (after setServices), as the CLI's summary.json "tiers". */
+  tiers: TierCoverage | null;
   layers: {
     network: FeatureCollection;
     demand: FeatureCollection;
@@ -116,10 +118,36 @@ export interface CoverageView {
     /** Left out after setServiceAreasInView(false): fetch with serviceAreas(). */
     serviceAreas?: FeatureCollection;
     centers: FeatureCollection;
+    /** After loadUnits: one polygon per reporting unit with its coverage. */
+    units?: FeatureCollection;
   };
   elapsedMs: number;
   /** addCenter only: the new site's id. */
   addedId?: string;
+}
+
+export interface RequirementCoverage {
+  id: string;
+  name: string;
+  tier: string | null;
+  threshold_min: number;
+  required: boolean;
+  centers: number;
+  covered_population: number;
+  coverage_ratio: number;
+  residents_covered: number;
+  gap_count: number;
+  gap_population: number;
+}
+
+export interface TierCoverage {
+  config: string | null;
+  tiers: RequirementCoverage[];
+  services: RequirementCoverage[];
+  complete_population: number;
+  complete_ratio: number;
+  residents_complete: number;
+  total_population: number;
 }
 
 export interface SiteChange {

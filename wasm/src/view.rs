@@ -1,14 +1,14 @@
 //! What the page sees: the core's results rendered as JSON, with the same figures and
 //! GeoJSON layers as the CLI's output files.
 
-use lifecircle::input::{PointFeature, RoadLine};
+use lifecircle::input::{PointFeature, ReportingUnit, RoadLine};
 use lifecircle::output::{
-    demand_geojson, gaps_geojson, network_geojson, round_to, service_areas_geojson,
+    demand_geojson, gaps_geojson, network_geojson, round_to, service_areas_geojson, units_geojson,
     FeatureCollectionWriter,
 };
 use lifecircle::{
     find_gaps, network_reach, service_areas, summarize, Candidate, CandidateGain, PlanProgress,
-    PlanStage, Planner, SiteChange, WalkCosts, WalkNetwork,
+    PlanStage, Planner, SiteChange, TierCoverage, WalkCosts, WalkNetwork,
 };
 use serde_json::{json, Map, Value};
 
@@ -89,21 +89,43 @@ fn centers_geojson(centers: &[Center], scenario: &Scenario, served: &[(f64, usiz
     w.finish()
 }
 
+/// What a coverage view is made of.
+pub struct ViewInputs<'a> {
+    /// The walking network.
+    pub network: &'a WalkNetwork,
+    /// Its road lines (for the bounds).
+    pub lines: &'a [RoadLine],
+    /// The costs of the profile in force.
+    pub costs: &'a WalkCosts,
+    /// The scenario's result.
+    pub scenario: &'a Scenario,
+    /// Every center, closed ones included.
+    pub centers: &'a [Center],
+    /// Residents.
+    pub demand: &'a [PointFeature],
+    /// Reporting units (may be empty).
+    pub units: &'a [ReportingUnit],
+    /// Tier and service coverage, when a config is set.
+    pub tiers: Option<&'a TierCoverage>,
+}
+
 /// The `CoverageView` JSON text of the current scenario. Without `with_service_areas`
 /// the `serviceAreas` layer is left out (it is the costliest to trace; see
 /// [`service_areas_view`]).
-pub fn coverage_view(
-    network: &WalkNetwork,
-    lines: &[RoadLine],
-    costs: &WalkCosts,
-    scenario: &Scenario,
-    centers: &[Center],
-    demand: &[PointFeature],
-    with_service_areas: bool,
-) -> String {
+pub fn coverage_view(inputs: &ViewInputs<'_>, with_service_areas: bool) -> String {
+    let &ViewInputs {
+        network,
+        lines,
+        costs,
+        scenario,
+        centers,
+        demand,
+        units,
+        tiers,
+    } = inputs;
     let result = &scenario.result;
     let open = &scenario.open_centers;
-    let summary = summarize(result, open, demand, &[]);
+    let summary = summarize(result, open, demand, units);
     let gaps = find_gaps(network, result, demand);
     let reach = network_reach(network, costs, result);
     let served: Vec<(f64, usize)> = summary
@@ -136,6 +158,7 @@ pub fn coverage_view(
         "bounds": bounds(lines),
         "thresholdMin": result.params.threshold_min,
         "speedKmh": result.params.speed_kmh,
+        "tiers": tiers,
     });
     // The layers are already JSON text: splice them in rather than re-parse them.
     let head = head.to_string();
@@ -147,8 +170,13 @@ pub fn coverage_view(
     } else {
         String::new()
     };
+    let units_layer = if units.is_empty() {
+        String::new()
+    } else {
+        format!(",\"units\":{}", units_geojson(units, &summary.per_unit))
+    };
     let layers = format!(
-        "{{\"network\":{},\"demand\":{},\"gaps\":{}{areas},\"centers\":{}}}",
+        "{{\"network\":{},\"demand\":{},\"gaps\":{}{areas}{units_layer},\"centers\":{}}}",
         network_geojson(&reach),
         demand_geojson(demand, open, result),
         gaps_geojson(&gaps),

@@ -140,3 +140,50 @@ test("service areas can be left out of the view and fetched on their own", () =>
   assert.deepEqual(model.serviceAreas(), full.layers.serviceAreas);
   assert.deepEqual(model.serviceAreas(), golden("service_areas.geojson"));
 });
+
+test("tiers and services: coverage per tier, and a clear error for an unknown tier", () => {
+  const model = new CoverageModel();
+  model.loadRoads("monaco.osm.pbf", MONACO);
+  model.loadDemand("monaco.osm.pbf", MONACO, "building");
+  const centers = {
+    type: "FeatureCollection",
+    features: [
+      { type: "Feature", properties: { id: "d", tier: "district", services: ["library"] }, geometry: { type: "Point", coordinates: [7.4197, 43.7325] } },
+      { type: "Feature", properties: { id: "s", tier: "sub" }, geometry: { type: "Point", coordinates: [7.4128, 43.7275] } },
+    ],
+  };
+  model.loadCenters("centers.geojson", new TextEncoder().encode(JSON.stringify(centers)));
+  model.setServices("tiers.toml", [
+    '[[tiers]]', 'id = "district"', 'threshold_min = 15', 'stands_in_for = ["sub"]',
+    '[[tiers]]', 'id = "sub"', 'threshold_min = 5',
+    '[[services]]', 'id = "library"', 'tier = "district"',
+  ].join("\n"));
+  const view = model.coverage();
+  assert.deepEqual(view.tiers.tiers.map((t) => t.id), ["district", "sub"]);
+  assert.deepEqual(view.tiers.services.map((s) => s.id), ["library"]);
+  assert.ok(view.tiers.tiers[0].covered_population > 0);
+  // With a service catalogue, complete means every required service in time.
+  assert.ok(view.tiers.complete_population <= view.tiers.services[0].covered_population);
+  model.setServices("tiers.toml", null);
+  assert.equal(model.coverage().tiers, null);
+  model.setServices("only-sub.toml", '[[tiers]]\nid = "sub"\nthreshold_min = 10\n');
+  assert.throws(() => model.coverage(), (e) => e instanceof Error && /unknown tier `district`/.test(e.message));
+  assert.throws(() => model.setServices("bad.toml", "[[tiers]]\nid = 3"), (e) => /^bad\.toml: /.test(e.message));
+});
+
+test("reporting units: coverage per unit and a units layer", () => {
+  const model = monaco();
+  const unit = {
+    type: "FeatureCollection",
+    features: [{ type: "Feature", properties: { id: "all", name: "Monaco" },
+      geometry: { type: "Polygon", coordinates: [[[7.40, 43.72], [7.44, 43.72], [7.44, 43.76], [7.40, 43.76], [7.40, 43.72]]] } }],
+  };
+  assert.equal(model.loadUnits("units.geojson", new TextEncoder().encode(JSON.stringify(unit))).featuresUsed, 1);
+  const view = model.coverage();
+  assert.equal(view.summary.per_unit.length, 1);
+  const [unitRow] = view.summary.per_unit;
+  assert.equal(unitRow.residents + view.summary.residents_outside_units, view.summary.residents);
+  assert.ok(unitRow.covered_population <= view.summary.covered_population);
+  assert.equal(view.layers.units.features.length, 1);
+  assert.ok(view.summary.per_unit[0].residents > 0);
+});
