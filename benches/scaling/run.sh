@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scaling curve: synthetic cities of growing size, each in its own process (peak memory
-# is per process). Writes scaling.csv and scaling.svg next to this script.
+# is per process). Writes scaling.csv, scaling.svg (and scaling.png with chromium) here.
 #
 #   bash benches/scaling/run.sh                      # 10k 100k 1M 4M nodes
 #   SIZES="10000 100000" bash benches/scaling/run.sh
@@ -31,3 +31,10 @@ bin="$target/release/scaling"
 
 python3 "$here/plot.py" "$csv" "$here/scaling.svg"
 echo "wrote $csv and $here/scaling.svg"
+# A PNG too, when a headless Chromium is at hand.
+if command -v chromium >/dev/null; then
+  chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --disable-sync --window-size=900,360 \
+    --screenshot="$here/scaling.png" "file://$here/scaling.svg" >/dev/null 2>&1 &&
+    echo "wrote $here/scaling.png"
+fi

@@ -7,7 +7,7 @@ use std::collections::BinaryHeap;
 use crate::geodesy::LocalProjection;
 
 /// Children per tree node.
-const FAN_OUT: usize = 16;
+const FAN_OUT: usize = 8;
 
 /// One indexed segment: the edge it belongs to and the position of its first vertex in
 /// the network's vertex arrays (the segment joins that vertex and the next).
