@@ -5,7 +5,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::session::{LimitsUpdate, OptimizeOptions, ParamUpdate, RankOptions, Session};
+use crate::session::{
+    LimitsUpdate, LoadReport, OptimizeOptions, ParamUpdate, RankOptions, Session,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
@@ -32,6 +34,11 @@ fn js_error(e: impl std::fmt::Display) -> JsError {
 fn to_js(value: &impl Serialize) -> Result<JsValue, JsError> {
     let text = serde_json::to_string(value).map_err(js_error)?;
     parse_json(&text)
+}
+
+/// A load report as a JS object, or the reader's error.
+fn reported(report: lifecircle::Result<LoadReport>) -> Result<JsValue, JsError> {
+    to_js(&report.map_err(js_error)?)
 }
 
 fn parse_json(text: &str) -> Result<JsValue, JsError> {
@@ -96,7 +103,7 @@ impl CoverageModel {
     /// Loads roads: GeoJSON lines or an OSM PBF (gzip allowed); builds the network.
     #[wasm_bindgen(js_name = loadRoads, unchecked_return_type = "LoadReport")]
     pub fn load_roads(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
-        to_js(&self.session.load_roads(name, bytes).map_err(js_error)?)
+        reported(self.session.load_roads(name, bytes))
     }
 
     /// Loads service centers: GeoJSON or CSV points, or an OSM PBF with a tag filter.
@@ -107,11 +114,10 @@ impl CoverageModel {
         bytes: &[u8],
         osm_filter: Option<String>,
     ) -> Result<JsValue, JsError> {
-        let report = self
-            .session
-            .load_centers(name, bytes, osm_filter.as_deref())
-            .map_err(js_error)?;
-        to_js(&report)
+        reported(
+            self.session
+                .load_centers(name, bytes, osm_filter.as_deref()),
+        )
     }
 
     /// Loads residents: GeoJSON or CSV points, or an OSM PBF with a tag filter.
@@ -122,11 +128,7 @@ impl CoverageModel {
         bytes: &[u8],
         osm_filter: Option<String>,
     ) -> Result<JsValue, JsError> {
-        let report = self
-            .session
-            .load_demand(name, bytes, osm_filter.as_deref())
-            .map_err(js_error)?;
-        to_js(&report)
+        reported(self.session.load_demand(name, bytes, osm_filter.as_deref()))
     }
 
     /// Loads candidate sites for ranking and optimizing.
@@ -137,18 +139,17 @@ impl CoverageModel {
         bytes: &[u8],
         osm_filter: Option<String>,
     ) -> Result<JsValue, JsError> {
-        let report = self
-            .session
-            .load_candidates(name, bytes, osm_filter.as_deref())
-            .map_err(js_error)?;
-        to_js(&report)
+        reported(
+            self.session
+                .load_candidates(name, bytes, osm_filter.as_deref()),
+        )
     }
 
     /// Loads reporting units (GeoJSON polygons with `id` / `name`): the summary then
     /// has `per_unit` and the view a `units` layer.
     #[wasm_bindgen(js_name = loadUnits, unchecked_return_type = "LoadReport")]
     pub fn load_units(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
-        to_js(&self.session.load_units(name, bytes).map_err(js_error)?)
+        reported(self.session.load_units(name, bytes))
     }
 
     /// Sets tiers and services: TOML or JSON text as the CLI's `--config`, or
