@@ -1,7 +1,7 @@
 // The page side of the engine worker: promise-returning calls, progress callbacks,
 // and a "latest wins" slot for what-if evaluations fired by rapid clicks.
 
-import type { FeatureCollection } from "geojson";
+import type { FeatureCollection } from "lifecircle-wasm";
 import type { Reply, Request } from "./protocol";
 import type {
   CenterInfo,
