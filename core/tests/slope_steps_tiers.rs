@@ -8,6 +8,10 @@ use lifecircle::{
     NetworkParams, ServiceConfig, WalkCosts, WalkNetwork, WalkProfile,
 };
 
+/// Searches add whole edges at `f32` precision (a relative 6e-8), so walks of a few
+/// hundred metres agree with the exact figures to well under 0.1 mm (1e-6 min).
+const MINUTES_TOLERANCE: f64 = 1e-6;
+
 fn road(coords: &[[f64; 2]], z: Option<&[f64]>, highway: &str) -> RoadLine {
     let mut tags = BTreeMap::new();
     tags.insert("highway".to_string(), highway.to_string());
@@ -85,7 +89,7 @@ fn uphill_and_downhill_differ_as_tobler_predicts() {
     // Resident at the bottom, center at the top: uphill.
     let (up, up_m) = walk_min(&roads, &costs, &net, top, bottom, 4.8);
     assert!(
-        (up.unwrap() - length * 0.35f64.exp() / 80.0).abs() < 1e-9,
+        (up.unwrap() - length * 0.35f64.exp() / 80.0).abs() < MINUTES_TOLERANCE,
         "{up:?}"
     );
     assert!((up.unwrap() - 3.945).abs() < 1e-3);
@@ -93,11 +97,14 @@ fn uphill_and_downhill_differ_as_tobler_predicts() {
     assert!((up_m.unwrap() - length).abs() < 1e-9);
     // Resident at the top, center at the bottom: downhill at 10 % is as fast as flat.
     let (down, _) = walk_min(&roads, &costs, &net, bottom, top, 4.8);
-    assert!((down.unwrap() - length / 80.0).abs() < 1e-9, "{down:?}");
+    assert!(
+        (down.unwrap() - length / 80.0).abs() < MINUTES_TOLERANCE,
+        "{down:?}"
+    );
     // Flat costs ignore the heights.
     let flat = WalkCosts::flat(&net);
     let (flat_up, _) = walk_min(&roads, &flat, &net, top, bottom, 4.8);
-    assert!((flat_up.unwrap() - length / 80.0).abs() < 1e-9);
+    assert!((flat_up.unwrap() - length / 80.0).abs() < MINUTES_TOLERANCE);
 }
 
 /// A 5 % descent is Tobler's fastest: factor e^(−0.175) = 0.8395.
@@ -112,7 +119,7 @@ fn gentle_descent_is_fastest() {
     let net = network(&roads);
     let costs = profile_costs(&net, &roads, &WalkProfile::adult(4.8), true);
     let (down, _) = walk_min(&roads, &costs, &net, [0.001, 0.0], [0.0, 0.0], 4.8);
-    assert!((down.unwrap() - seg * (-0.175f64).exp() / 80.0).abs() < 1e-9);
+    assert!((down.unwrap() - seg * (-0.175f64).exp() / 80.0).abs() < MINUTES_TOLERANCE);
 }
 
 /// A resident snapped inside a segment takes its height by linear interpolation: the
@@ -152,15 +159,18 @@ fn wheelchair_profile_routes_around_steps() {
     let (c, r) = ([0.002, 0.0], [0.0, 0.0]);
     let adult = profile_costs(&net, &roads, &WalkProfile::adult(4.8), false);
     let (t, m) = walk_min(&roads, &adult, &net, c, r, 4.8);
-    assert!((m.unwrap() - direct).abs() < 1e-6 && (t.unwrap() - direct / 80.0).abs() < 1e-9);
+    assert!(
+        (m.unwrap() - direct).abs() < 1e-4
+            && (t.unwrap() - direct / 80.0).abs() < MINUTES_TOLERANCE
+    );
     let chair = profile_costs(&net, &roads, &WalkProfile::wheelchair(4.8), false);
     let (t, m) = walk_min(&roads, &chair, &net, c, r, 4.8);
-    assert!((m.unwrap() - detour).abs() < 1e-6, "{m:?}");
-    assert!((t.unwrap() - detour / 80.0).abs() < 1e-9);
+    assert!((m.unwrap() - detour).abs() < 1e-4, "{m:?}");
+    assert!((t.unwrap() - detour / 80.0).abs() < MINUTES_TOLERANCE);
     // Older people take the steps, at 3.3 km/h (55 m/min).
     let older = profile_costs(&net, &roads, &WalkProfile::older(), false);
     let (t, _) = walk_min(&roads, &older, &net, c, r, 3.3);
-    assert!((t.unwrap() - direct / 55.0).abs() < 1e-9);
+    assert!((t.unwrap() - direct / 55.0).abs() < MINUTES_TOLERANCE);
 }
 
 /// A 10 % ramp is steeper than the 1:12 the wheelchair profile accepts: closed, so the
@@ -249,7 +259,8 @@ fn higher_tier_does_not_cover_a_lower_tier_service() {
     assert!(!reading.covered[0]);
     assert_eq!(reading.nearest_center[0], Some(1));
     assert!(
-        (reading.walk_min[0].unwrap() - haversine_m([0.0, 0.0], [0.01, 0.0]) / 80.0).abs() < 1e-9
+        (reading.walk_min[0].unwrap() - haversine_m([0.0, 0.0], [0.01, 0.0]) / 80.0).abs()
+            < MINUTES_TOLERANCE
     );
     assert_eq!(reading.threshold_min, 5.0);
     assert!(!t.complete[0]);

@@ -10,7 +10,7 @@ use crate::coverage::walk_from_position;
 use crate::coverage::CoverageResult;
 use crate::input::PointFeature;
 use crate::network::{EdgeId, NodeId, Snap, WalkNetwork};
-use crate::routing::WalkCosts;
+use crate::routing::{SearchArc, WalkCosts};
 use crate::{Error, Result};
 
 /// A center's index in the centers given to [`crate::compute_coverage`].
@@ -447,18 +447,17 @@ impl<'a> Planner<'a> {
         scratch.next_stamp();
         scratch.mark_edge(s.edge.0);
         let arc_start = &network.arc_start[..];
-        let arc_head = &network.arc_head[..];
         let arc_edge = &network.arc_edge[..];
-        let arc_cost = &costs.arc_toward_tail_m[..];
+        let search_arcs = &costs.search_arcs[..];
         while let Some((v, cost)) = scratch.pop() {
             let vi = v as usize;
             for arc in arc_start[vi] as usize..arc_start[vi + 1] as usize {
                 scratch.mark_edge(arc_edge[arc]);
-                let next = cost + arc_cost[arc];
+                let head = search_arcs[arc].head;
+                let next = cost + search_arcs[arc].cost_m();
                 if next > limit_m {
                     continue;
                 }
-                let head = arc_head[arc];
                 let hi = head as usize;
                 // The current centers are at least as close: nothing beyond improves.
                 if next >= scratch.cost[hi] || next >= self.field_cost::<MODE>(scratch, hi) {
@@ -793,7 +792,8 @@ impl<'a> Planner<'a> {
             cell.push(v);
             let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
             for arc in arcs {
-                scratch.offer(network.arc_head[arc], cost + costs.arc_toward_tail_m[arc]);
+                let arc = costs.search_arcs[arc];
+                scratch.offer(arc.head, cost + arc.cost_m());
             }
         }
         scratch.reset();
@@ -827,9 +827,9 @@ impl<'a> Planner<'a> {
             let vi = v as usize;
             let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
             for arc in arcs {
-                let w = network.arc_head[arc];
+                let SearchArc { head: w, .. } = costs.search_arcs[arc];
                 if in_cell(scratch, w) {
-                    scratch.offer(w, cost + costs.arc_toward_tail_m[arc]);
+                    scratch.offer(w, cost + costs.search_arcs[arc].cost_m());
                 }
             }
         }

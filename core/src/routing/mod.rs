@@ -1,10 +1,12 @@
 //! Routing stage: walking costs per edge and bounded multi-source shortest paths.
 
+mod bucket_queue;
 mod costs;
 mod multi_source;
 mod profiles;
 mod slope;
 
+pub(crate) use costs::SearchArc;
 pub use costs::WalkCosts;
 pub use multi_source::{MultiSourceSearch, Seed};
 pub use profiles::{

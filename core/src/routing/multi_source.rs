@@ -1,9 +1,7 @@
 //! Bounded multi-source Dijkstra with reusable scratch buffers.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
-use super::costs::WalkCosts;
+use super::bucket_queue::BucketQueue;
+use super::costs::{SearchArc, WalkCosts};
 use crate::network::{NodeId, WalkNetwork};
 
 /// A starting point of a search: a node reached from source `source` at a known cost.
@@ -26,7 +24,9 @@ pub struct Seed {
 /// Build once per network and reuse: buffers are reset in O(nodes touched), so a small
 /// bounded search (a what-if around one candidate) costs only what it touches.
 ///
-/// Complexity: O((V' + E') log V') for the V' nodes and E' arcs within the bound.
+/// Complexity: O(V' + E' + C / w) for the V' nodes and E' arcs within the bound, C the
+/// largest cost reached and w the queue's bucket width (1 m), plus a logarithmic
+/// factor for arcs and seeds more than 2 km of cost ahead.
 ///
 /// ```
 /// use lifecircle::{input::RoadLine, MultiSourceSearch, NetworkParams, NodeId, Seed, WalkCosts, WalkNetwork};
@@ -44,25 +44,38 @@ pub struct Seed {
 /// ```
 #[derive(Debug, Clone)]
 pub struct MultiSourceSearch {
-    cost_m: Vec<f64>,
+    labels: Vec<Label>,
+    /// Walked length per node, written only while `tracking_length`.
     length_m: Vec<f64>,
-    source: Vec<u32>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<u64>>,
+    queue: BucketQueue,
     /// False when lengths equal costs (flat costs, seeds with equal cost and length):
-    /// then `length_m` is not written and lengths are read from `cost_m`.
+    /// then `length_m` is not written and lengths are read from the costs.
     tracking_length: bool,
 }
 
-const UNREACHED: u32 = u32::MAX;
+/// A node's search state. Cost and source share one cache line because a relaxation
+/// that improves the cost always writes the source too.
+#[derive(Debug, Clone, Copy)]
+struct Label {
+    /// Cheapest cost found so far; infinite while the node is unreached.
+    cost_m: f64,
+    source: u32,
+}
 
-/// Heap keys are costs in 1/1024 m steps, packed with the node into one `u64` so the
-/// heap moves 8-byte words. Nodes within one step of each other may settle out of
-/// order; a later improvement re-queues the node, so final costs stay exact (the search
-/// is label-correcting). Costs beyond 4,194 km saturate and are only ordered loosely.
+const UNREACHED: Label = Label {
+    cost_m: f64::INFINITY,
+    source: u32::MAX,
+};
+
+/// Queue buckets are this many metres of cost wide. Narrower buckets settle fewer
+/// nodes twice (only arcs shorter than a bucket can improve a settled node) but leave
+/// more empty buckets to step over.
+const BUCKET_WIDTH_M: f64 = 1.0;
+
 #[inline]
-fn heap_key(cost_m: f64) -> u32 {
-    (cost_m * 1024.0) as u32
+fn bucket_of(cost_m: f64) -> u64 {
+    (cost_m * (1.0 / BUCKET_WIDTH_M)) as u64
 }
 
 impl MultiSourceSearch {
@@ -70,11 +83,10 @@ impl MultiSourceSearch {
     pub fn new(network: &WalkNetwork) -> Self {
         let n = network.node_count();
         Self {
-            cost_m: vec![f64::INFINITY; n],
+            labels: vec![UNREACHED; n],
             length_m: vec![f64::INFINITY; n],
-            source: vec![UNREACHED; n],
             touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            queue: BucketQueue::default(),
             tracking_length: true,
         }
     }
@@ -86,80 +98,108 @@ impl MultiSourceSearch {
         self.tracking_length =
             !(costs.lengths_equal_costs && seeds.iter().all(|s| s.cost_m == s.length_m));
         for seed in seeds {
-            if seed.cost_m <= limit_m {
+            // Infinite costs (closed access) never reach anything.
+            if seed.cost_m <= limit_m && seed.cost_m < f64::INFINITY {
                 self.offer(seed.node.0, seed.cost_m, seed.length_m, seed.source);
             }
         }
+        if self.tracking_length {
+            self.settle_all::<true>(network, costs, limit_m);
+        } else {
+            self.settle_all::<false>(network, costs, limit_m);
+        }
+    }
+
+    /// The search loop, compiled once with and once without length tracking.
+    fn settle_all<const TRACK_LENGTH: bool>(
+        &mut self,
+        network: &WalkNetwork,
+        costs: &WalkCosts,
+        limit_m: f64,
+    ) {
         let arc_start = &network.arc_start[..];
-        let arc_head = &network.arc_head[..];
-        let arc_cost = &costs.arc_toward_tail_m[..];
-        while let Some(Reverse(entry)) = self.heap.pop() {
-            let (key, vi) = ((entry >> 32) as u32, (entry & 0xFFFF_FFFF) as usize);
-            let cost = self.cost_m[vi];
-            if key != heap_key(cost) {
-                continue; // stale entry: the node was improved since
+        let search_arcs = &costs.search_arcs[..];
+        while let Some((bucket, v)) = self.queue.pop() {
+            let vi = v as usize;
+            let Label {
+                cost_m: cost,
+                source,
+            } = self.labels[vi];
+            if bucket != bucket_of(cost) {
+                continue; // stale entry: the node was improved into an earlier bucket
             }
-            let source = self.source[vi];
-            let length = if self.tracking_length {
+            let length = if TRACK_LENGTH {
                 self.length_m[vi]
             } else {
                 cost
             };
+            // Start loading what the next two nodes will read while this one relaxes
+            // its arcs: the search mostly waits for memory, and these loads overlap.
+            if let Some(next) = self.queue.peek_in_bucket(0) {
+                std::hint::black_box(search_arcs[arc_start[next as usize] as usize].head);
+                if let Some(after) = self.queue.peek_in_bucket(1) {
+                    std::hint::black_box(self.labels[after as usize].cost_m);
+                    std::hint::black_box(arc_start[after as usize]);
+                }
+            }
             for arc in arc_start[vi] as usize..arc_start[vi + 1] as usize {
-                let next_cost = cost + arc_cost[arc];
-                if next_cost > limit_m {
+                let SearchArc { head, .. } = search_arcs[arc];
+                let next_cost = cost + search_arcs[arc].cost_m();
+                // Also skips closed arcs (infinite cost) when the search is unbounded.
+                if next_cost > limit_m || next_cost == f64::INFINITY {
                     continue;
                 }
-                let head = arc_head[arc];
-                let hi = head as usize;
-                // Cheap pre-check before touching anything else of the head node.
-                if next_cost > self.cost_m[hi] {
+                let label = self.labels[head as usize];
+                if next_cost > label.cost_m || (next_cost == label.cost_m && source >= label.source)
+                {
                     continue;
                 }
-                let next_length = if self.tracking_length {
-                    length + network.edge_length_m[network.arc_edge[arc] as usize]
-                } else {
-                    next_cost
+                if label.cost_m == f64::INFINITY {
+                    self.touched.push(head);
+                }
+                self.labels[head as usize] = Label {
+                    cost_m: next_cost,
+                    source,
                 };
-                self.offer(head, next_cost, next_length, source);
+                if TRACK_LENGTH {
+                    self.length_m[head as usize] =
+                        length + network.edge_length_m[network.arc_edge[arc] as usize];
+                }
+                self.queue.push(bucket_of(next_cost), head);
             }
         }
     }
 
-    #[inline]
+    /// Queues a seed when it improves on what `v` has.
     fn offer(&mut self, v: u32, cost: f64, length: f64, source: u32) {
-        let vi = v as usize;
-        let better =
-            cost < self.cost_m[vi] || (cost == self.cost_m[vi] && source < self.source[vi]);
+        let label = self.labels[v as usize];
+        let better = cost < label.cost_m || (cost == label.cost_m && source < label.source);
         if !better {
             return;
         }
-        if self.source[vi] == UNREACHED {
+        if label.cost_m == f64::INFINITY {
             self.touched.push(v);
         }
-        self.cost_m[vi] = cost;
-        if self.tracking_length {
-            self.length_m[vi] = length;
-        }
-        self.source[vi] = source;
-        self.heap
-            .push(Reverse((u64::from(heap_key(cost)) << 32) | u64::from(v)));
+        self.labels[v as usize] = Label {
+            cost_m: cost,
+            source,
+        };
+        self.length_m[v as usize] = length;
+        self.queue.push(bucket_of(cost), v);
     }
 
     fn reset(&mut self) {
         for &v in &self.touched {
-            let vi = v as usize;
-            self.cost_m[vi] = f64::INFINITY;
-            self.length_m[vi] = f64::INFINITY;
-            self.source[vi] = UNREACHED;
+            self.labels[v as usize] = UNREACHED;
+            self.length_m[v as usize] = f64::INFINITY;
         }
         self.touched.clear();
-        self.heap.clear();
+        self.queue.clear();
     }
 
     /// Cheapest cost from `node` to a source, if reached within the bound.
     pub fn cost_m(&self, node: NodeId) -> Option<f64> {
-        let c = self.cost_m[node.index()];
+        let c = self.labels[node.index()].cost_m;
         c.is_finite().then_some(c)
     }
 
@@ -168,15 +208,15 @@ impl MultiSourceSearch {
         let l = if self.tracking_length {
             self.length_m[node.index()]
         } else {
-            self.cost_m[node.index()]
+            self.labels[node.index()].cost_m
         };
         l.is_finite().then_some(l)
     }
 
     /// The source the cheapest walk from `node` ends at.
     pub fn source(&self, node: NodeId) -> Option<u32> {
-        let s = self.source[node.index()];
-        (s != UNREACHED).then_some(s)
+        let s = self.labels[node.index()].source;
+        (s != u32::MAX).then_some(s)
     }
 
     /// Nodes reached by the last search, in the order they were first reached.
@@ -260,14 +300,15 @@ mod tests {
                 let got = search.cost_m(NodeId(v as u32));
                 if want <= limit {
                     let got = got.unwrap_or_else(|| panic!("case {case}: node {v} unreached"));
+                    // Arcs hold `f32` costs: each rounds by at most a relative 2^-24.
                     assert!(
-                        (got - want).abs() < 1e-6,
+                        (got - want).abs() <= 1e-7 * want.max(1.0),
                         "case {case}: node {v}: {got} vs {want}"
                     );
                     // Flat costs: walked length = cost beyond the seed's own cost.
                     let source = search.source(NodeId(v as u32)).unwrap() as usize;
                     let len = search.length_m(NodeId(v as u32)).unwrap();
-                    assert!((len - (got - seeds[source].cost_m)).abs() < 1e-6);
+                    assert!((len - (got - seeds[source].cost_m)).abs() <= 1e-7 * got.max(1.0));
                 } else {
                     assert!(got.is_none(), "case {case}: node {v} beyond the limit");
                 }
