@@ -179,6 +179,7 @@ class PeerResult:
     median_ms: float | None = None
     runs_ms: list[float] = field(default_factory=list)
     ratio_vs_ours: float | None = None
+    ratio_vs_ours_parallel: float | None = None
     max_abs_diff: float | None = None
     mismatched_nodes: int | None = None
     note: str = ""
@@ -472,6 +473,9 @@ def run_peer(
     ours = case.meta.get("ours_ms")
     if ours:
         result.ratio_vs_ours = result.median_ms / ours
+    ours_parallel = case.meta.get("ours_parallel_ms")
+    if ours_parallel:
+        result.ratio_vs_ours_parallel = result.median_ms / ours_parallel
     result.mismatched_nodes, result.max_abs_diff = compare(
         got, case.expected, peer.rtol, peer.atol
     )
@@ -483,21 +487,44 @@ def run_peer(
     return result
 
 
-def ours_result(case: Case) -> PeerResult:
+def ours_results(case: Case) -> list[PeerResult]:
+    """Our single-threaded search and, when timed, the same search over threads."""
     meta = case.meta
-    return PeerResult(
-        case.name,
-        meta.get("ours_tool", "lifecircle"),
-        None,
-        "ok",
-        prepare_ms=meta.get("ours_build_ms"),
-        median_ms=meta.get("ours_ms"),
-        runs_ms=list(meta.get("ours_runs_ms", [])),
-        ratio_vs_ours=1.0,
-        max_abs_diff=0.0,
-        mismatched_nodes=0,
-        note="prepare = WalkNetwork::from_roads",
-    )
+    rows = [
+        PeerResult(
+            case.name,
+            meta.get("ours_tool", "lifecircle"),
+            None,
+            "ok",
+            prepare_ms=meta.get("ours_build_ms"),
+            median_ms=meta.get("ours_ms"),
+            runs_ms=list(meta.get("ours_runs_ms", [])),
+            ratio_vs_ours=1.0,
+            max_abs_diff=0.0,
+            mismatched_nodes=0,
+            note="prepare = WalkNetwork::from_roads",
+        )
+    ]
+    parallel = meta.get("ours_parallel_ms")
+    if parallel:
+        single = meta.get("ours_ms")
+        rows.append(
+            PeerResult(
+                case.name,
+                f"lifecircle run_parallel ({meta.get('ours_threads')} threads)",
+                None,
+                "ok",
+                prepare_ms=meta.get("ours_build_ms"),
+                median_ms=parallel,
+                runs_ms=list(meta.get("ours_parallel_runs_ms", [])),
+                ratio_vs_ours=parallel / single if single else None,
+                ratio_vs_ours_parallel=1.0,
+                max_abs_diff=0.0,
+                mismatched_nodes=0,
+                note="checked equal to the single-threaded search at every node",
+            )
+        )
+    return rows
 
 
 def _fmt(x: float | None, digits: int = 2) -> str:
@@ -505,18 +532,29 @@ def _fmt(x: float | None, digits: int = 2) -> str:
 
 
 def print_table(results: list[PeerResult], cases: list[Case]) -> None:
-    header = ["case", "tool", "prepare ms", "median ms", "vs ours", "check", "max |diff|"]
+    header = [
+        "case", "tool", "prepare ms", "median ms", "vs ours", "vs ours parallel", "check",
+        "max |diff|",
+    ]
     rows = []
     for r in results:
         if r.status in ("ok", "mismatch"):
             check = "ok" if r.status == "ok" else f"MISMATCH ({r.mismatched_nodes})"
             diff = "-" if r.max_abs_diff is None else f"{r.max_abs_diff:.1e}"
             ratio = "-" if r.ratio_vs_ours is None else f"{r.ratio_vs_ours:,.1f}x"
+            ratio_parallel = (
+                "-" if r.ratio_vs_ours_parallel is None else f"{r.ratio_vs_ours_parallel:,.1f}x"
+            )
         else:
-            check, diff, ratio = r.status.upper(), "-", "-"
-        rows.append([r.case, r.tool, _fmt(r.prepare_ms, 1), _fmt(r.median_ms), ratio, check, diff])
+            check, diff, ratio, ratio_parallel = r.status.upper(), "-", "-", "-"
+        rows.append(
+            [
+                r.case, r.tool, _fmt(r.prepare_ms, 1), _fmt(r.median_ms), ratio, ratio_parallel,
+                check, diff,
+            ]
+        )
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    right = {2, 3, 4, 6}
+    right = {2, 3, 4, 5, 7}
 
     def line(cells):
         return "  ".join(
@@ -578,7 +616,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.cases:
         case = load_case(path)
         cases.append(case)
-        results.append(ours_result(case))
+        results.extend(ours_results(case))
         for peer, to_array in peers():
             print(f"[{case.name}] {peer.name} ...", file=sys.stderr, flush=True)
             results.append(
@@ -601,7 +639,8 @@ def main(argv: list[str] | None = None) -> int:
         "reps": args.reps,
         "rtol": RTOL,
         "cases": [
-            {k: v for k, v in c.meta.items() if k != "ours_runs_ms"} | {"path": str(c.path)}
+            {k: v for k, v in c.meta.items() if k not in ("ours_runs_ms", "ours_parallel_runs_ms")}
+            | {"path": str(c.path)}
             for c in cases
         ],
         "results": [r.__dict__ for r in results],

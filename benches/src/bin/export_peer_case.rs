@@ -46,6 +46,9 @@ struct Args {
     /// Timed repetitions of our search (after one warm-up run).
     #[arg(long, default_value_t = 9)]
     reps: usize,
+    /// Threads of the parallel search, timed besides the single-threaded one.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
     /// Output directory (created if missing).
     #[arg(long)]
     out: PathBuf,
@@ -124,6 +127,26 @@ fn main() -> Result<()> {
     let ours_ms = median_ms(runs_ms.clone());
     let reached = search.reached().count();
 
+    // The same query split over threads: timed the same way, and it must give the
+    // same distance (and source) at every node.
+    let mut parallel = MultiSourceSearch::new(&network);
+    parallel.run_parallel(&network, &costs, &seeds, limit_m, args.threads); // warm-up
+    let parallel_runs_ms: Vec<f64> = (0..args.reps)
+        .map(|_| {
+            let start = Instant::now();
+            parallel.run_parallel(&network, &costs, &seeds, limit_m, args.threads);
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    let parallel_ms = median_ms(parallel_runs_ms.clone());
+    for v in (0..n as u32).map(NodeId) {
+        ensure!(
+            parallel.cost_m(v) == search.cost_m(v) && parallel.source(v) == search.source(v),
+            "the parallel search differs from the single search at node {}",
+            v.0
+        );
+    }
+
     fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let edge_count = network.edge_count();
     write_file(&args.out.join("graph.bin"), |w| {
@@ -135,8 +158,10 @@ fn main() -> Result<()> {
         for (_, b, _) in network.edges() {
             w.write_all(&b.0.to_le_bytes())?;
         }
+        // The lengths as the search adds them (`f32` precision), so that every tool
+        // solves exactly the same problem.
         for (_, _, length_m) in network.edges() {
-            w.write_all(&length_m.to_le_bytes())?;
+            w.write_all(&f64::from(length_m as f32).to_le_bytes())?;
         }
         Ok(())
     })?;
@@ -181,6 +206,9 @@ fn main() -> Result<()> {
         "ours_ms": ours_ms,
         "ours_runs_ms": runs_ms,
         "ours_build_ms": build_ms,
+        "ours_threads": args.threads,
+        "ours_parallel_ms": parallel_ms,
+        "ours_parallel_runs_ms": parallel_runs_ms,
         "ours_generate_ms": generate_ms,
         "ours_tool": format!("lifecircle {} MultiSourceSearch (flat costs)", env!("CARGO_PKG_VERSION")),
     });
@@ -190,9 +218,11 @@ fn main() -> Result<()> {
     )?;
     println!(
         "{}: {n} nodes, {edge_count} edges, {} sources, {reached} reached; \
-         build {build_ms:.1} ms, search median {ours_ms:.2} ms over {} runs",
+         build {build_ms:.1} ms, search median {ours_ms:.2} ms ({} threads: {parallel_ms:.2} ms) \
+         over {} runs",
         args.out.display(),
         seeds.len(),
+        args.threads,
         args.reps
     );
     Ok(())

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::params::CoverageParams;
 use crate::input::PointFeature;
 use crate::network::{EdgeId, NodeId, Snap, WalkNetwork};
-use crate::routing::{MultiSourceSearch, Seed, WalkCosts};
+use crate::routing::{search_threads, MultiSourceSearch, Seed, WalkCosts};
 use crate::{Error, Result};
 
 /// Why a point has no walk, or `Ok` when it has one.
@@ -234,7 +234,7 @@ pub fn compute_coverage(
     let snapped_centers = SnappedCenters::snap(network, centers, params.max_snap_m);
     let seeds = snapped_centers.seeds(network, costs);
     let mut search = MultiSourceSearch::new(network);
-    search.run(network, costs, &seeds, f64::INFINITY);
+    search.run_parallel(network, costs, &seeds, f64::INFINITY, search_threads());
 
     let metres_per_min = params.metres_per_min();
     let threshold_cost = params.threshold_cost_m();

@@ -8,6 +8,7 @@ mod slope;
 
 pub(crate) use costs::SearchArc;
 pub use costs::WalkCosts;
+pub(crate) use multi_source::search_threads;
 pub use multi_source::{MultiSourceSearch, Seed};
 pub use profiles::{
     closed_edges, profile_costs, WalkProfile, OLDER_SPEED_KMH, PROFILE_NAMES, WHEELCHAIR_MAX_SLOPE,

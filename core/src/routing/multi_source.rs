@@ -52,6 +52,8 @@ pub struct MultiSourceSearch {
     /// False when lengths equal costs (flat costs, seeds with equal cost and length):
     /// then `length_m` is not written and lengths are read from the costs.
     tracking_length: bool,
+    /// Scratch of each part of [`MultiSourceSearch::run_parallel`], kept for reuse.
+    part_scratch: Vec<PartScratch>,
 }
 
 /// A node's search state. Cost and source share one cache line because a relaxation
@@ -78,6 +80,143 @@ fn bucket_of(cost_m: f64) -> u64 {
     (cost_m * (1.0 / BUCKET_WIDTH_M)) as u64
 }
 
+/// Networks smaller than this are searched in one part: splitting costs more in
+/// thread hand-offs than it saves.
+const MIN_NODES_PER_PART: usize = 20_000;
+
+/// A relaxation from one part into a node of another, delivered between rounds.
+#[derive(Debug, Clone, Copy)]
+struct Crossing {
+    node: u32,
+    cost_m: f64,
+    length_m: f64,
+    source: u32,
+}
+
+/// What one part of a parallel search owns besides its slice of the labels.
+#[derive(Debug, Clone, Default)]
+struct PartScratch {
+    queue: BucketQueue,
+    touched: Vec<u32>,
+    crossings: Vec<Crossing>,
+}
+
+/// The nodes `first_node..first_node + labels.len()` and the state a search keeps for
+/// them. A whole-network search is one part; a parallel search gives each thread one.
+struct Part<'a> {
+    first_node: u32,
+    labels: &'a mut [Label],
+    length_m: &'a mut [f64],
+    touched: &'a mut Vec<u32>,
+    queue: &'a mut BucketQueue,
+    /// Relaxations into nodes outside the part, in the order they happened.
+    crossings: &'a mut Vec<Crossing>,
+}
+
+impl Part<'_> {
+    /// Queues `v` (a node of this part) when the offer improves on what it has.
+    /// Returns whether it did.
+    fn offer(&mut self, v: u32, cost_m: f64, length_m: f64, source: u32) -> bool {
+        let local = (v - self.first_node) as usize;
+        let label = self.labels[local];
+        let better = cost_m < label.cost_m || (cost_m == label.cost_m && source < label.source);
+        if !better {
+            return false;
+        }
+        if label.cost_m == f64::INFINITY {
+            self.touched.push(v);
+        }
+        self.labels[local] = Label { cost_m, source };
+        self.length_m[local] = length_m;
+        self.queue.push(bucket_of(cost_m), v);
+        true
+    }
+
+    /// Settles every queued node and what it reaches within the part, recording
+    /// relaxations that leave the part. Compiled once with and once without length
+    /// tracking.
+    fn settle_all<const TRACK_LENGTH: bool>(
+        &mut self,
+        network: &WalkNetwork,
+        costs: &WalkCosts,
+        limit_m: f64,
+    ) {
+        let arc_start = &network.arc_start[..];
+        let search_arcs = &costs.search_arcs[..];
+        let first = self.first_node;
+        while let Some((bucket, v)) = self.queue.pop() {
+            let local = (v - first) as usize;
+            let Label {
+                cost_m: cost,
+                source,
+            } = self.labels[local];
+            if bucket != bucket_of(cost) {
+                continue; // stale entry: the node was improved into an earlier bucket
+            }
+            let length = if TRACK_LENGTH {
+                self.length_m[local]
+            } else {
+                cost
+            };
+            // Start loading what the next two nodes will read while this one relaxes
+            // its arcs: the search mostly waits for memory, and these loads overlap.
+            if let Some(next) = self.queue.peek_in_bucket(0) {
+                std::hint::black_box(search_arcs[arc_start[next as usize] as usize].head);
+                if let Some(after) = self.queue.peek_in_bucket(1) {
+                    std::hint::black_box(self.labels[(after - first) as usize].cost_m);
+                    std::hint::black_box(arc_start[after as usize]);
+                }
+            }
+            let arcs = arc_start[v as usize] as usize..arc_start[v as usize + 1] as usize;
+            for (arc, &SearchArc { head, .. }) in arcs.clone().zip(&search_arcs[arcs]) {
+                let next_cost = cost + search_arcs[arc].cost_m();
+                // Also skips closed arcs (infinite cost) when the search is unbounded.
+                if next_cost > limit_m || next_cost == f64::INFINITY {
+                    continue;
+                }
+                let next_length = if TRACK_LENGTH {
+                    length + network.edge_length_m[network.arc_edge[arc] as usize]
+                } else {
+                    next_cost
+                };
+                let head_local = head.wrapping_sub(first) as usize;
+                let Some(&label) = self.labels.get(head_local) else {
+                    self.crossings.push(Crossing {
+                        node: head,
+                        cost_m: next_cost,
+                        length_m: next_length,
+                        source,
+                    });
+                    continue;
+                };
+                if next_cost > label.cost_m || (next_cost == label.cost_m && source >= label.source)
+                {
+                    continue;
+                }
+                if label.cost_m == f64::INFINITY {
+                    self.touched.push(head);
+                }
+                self.labels[head_local] = Label {
+                    cost_m: next_cost,
+                    source,
+                };
+                if TRACK_LENGTH {
+                    self.length_m[head_local] = next_length;
+                }
+                self.queue.push(bucket_of(next_cost), head);
+            }
+        }
+    }
+
+    fn settle(&mut self, network: &WalkNetwork, costs: &WalkCosts, limit_m: f64, track: bool) {
+        if track {
+            self.settle_all::<true>(network, costs, limit_m);
+        } else {
+            self.settle_all::<false>(network, costs, limit_m);
+        }
+    }
+}
+
 impl MultiSourceSearch {
     /// Scratch space for searches on `network`.
     pub fn new(network: &WalkNetwork) -> Self {
@@ -88,104 +227,114 @@ impl MultiSourceSearch {
             touched: Vec::new(),
             queue: BucketQueue::default(),
             tracking_length: true,
+            part_scratch: Vec::new(),
         }
     }
 
     /// Runs a search from `seeds`, settling every node whose cost is at most `limit_m`
     /// (use `f64::INFINITY` for no bound). Previous results are cleared first.
     pub fn run(&mut self, network: &WalkNetwork, costs: &WalkCosts, seeds: &[Seed], limit_m: f64) {
-        self.reset();
-        self.tracking_length =
-            !(costs.lengths_equal_costs && seeds.iter().all(|s| s.cost_m == s.length_m));
-        for seed in seeds {
-            // Infinite costs (closed access) never reach anything.
-            if seed.cost_m <= limit_m && seed.cost_m < f64::INFINITY {
-                self.offer(seed.node.0, seed.cost_m, seed.length_m, seed.source);
-            }
+        self.start(costs, seeds);
+        let track = self.tracking_length;
+        let mut crossings = Vec::new();
+        let mut whole = Part {
+            first_node: 0,
+            labels: &mut self.labels,
+            length_m: &mut self.length_m,
+            touched: &mut self.touched,
+            queue: &mut self.queue,
+            crossings: &mut crossings,
+        };
+        for seed in usable(seeds, limit_m) {
+            whole.offer(seed.node.0, seed.cost_m, seed.length_m, seed.source);
         }
-        if self.tracking_length {
-            self.settle_all::<true>(network, costs, limit_m);
-        } else {
-            self.settle_all::<false>(network, costs, limit_m);
-        }
+        whole.settle(network, costs, limit_m, track);
+        debug_assert!(crossings.is_empty());
     }
 
-    /// The search loop, compiled once with and once without length tracking.
-    fn settle_all<const TRACK_LENGTH: bool>(
+    /// The same search as [`MultiSourceSearch::run`], with the same results, spread
+    /// over `threads` threads (when the `parallel` feature is on) for large networks.
+    ///
+    /// The nodes are split into `threads` ranges of about equal arc count; as nodes are
+    /// numbered along a Hilbert curve, each range is one compact area. Each thread
+    /// searches its own area from the seeds in it; relaxations across a border are
+    /// handed over between rounds, and rounds repeat until none improves anything.
+    /// The search is label-correcting, so the result is the same fixed point as a
+    /// single search: extra work is limited to nodes near borders whose first cost
+    /// came from a source on their own side but a cheaper walk crosses the border.
+    pub fn run_parallel(
         &mut self,
         network: &WalkNetwork,
         costs: &WalkCosts,
+        seeds: &[Seed],
         limit_m: f64,
+        threads: usize,
     ) {
-        let arc_start = &network.arc_start[..];
-        let search_arcs = &costs.search_arcs[..];
-        while let Some((bucket, v)) = self.queue.pop() {
-            let vi = v as usize;
-            let Label {
-                cost_m: cost,
-                source,
-            } = self.labels[vi];
-            if bucket != bucket_of(cost) {
-                continue; // stale entry: the node was improved into an earlier bucket
+        let part_count = threads.min(network.node_count() / MIN_NODES_PER_PART);
+        self.run_in_parts(network, costs, seeds, limit_m, part_count);
+    }
+
+    /// [`MultiSourceSearch::run_parallel`] with a given number of parts.
+    fn run_in_parts(
+        &mut self,
+        network: &WalkNetwork,
+        costs: &WalkCosts,
+        seeds: &[Seed],
+        limit_m: f64,
+        part_count: usize,
+    ) {
+        if part_count < 2 || network.node_count() < part_count {
+            self.run(network, costs, seeds, limit_m);
+            return;
+        }
+        self.start(costs, seeds);
+        let track = self.tracking_length;
+        let bounds = part_bounds(network, part_count);
+        self.part_scratch
+            .resize_with(part_count, PartScratch::default);
+        let mut parts = split_into_parts(
+            &bounds,
+            &mut self.labels,
+            &mut self.length_m,
+            &mut self.part_scratch,
+        );
+        let part_of = |v: u32| bounds.partition_point(|&b| b <= v) - 1;
+        for seed in usable(seeds, limit_m) {
+            parts[part_of(seed.node.0)].offer(seed.node.0, seed.cost_m, seed.length_m, seed.source);
+        }
+        loop {
+            settle_parts(&mut parts, network, costs, limit_m, track);
+            // Hand over the crossings in part order, each part's in the order they
+            // happened, so the result does not depend on thread timing.
+            for part in parts.iter_mut() {
+                // Drained: restart its monotone order below the coming offers.
+                part.queue.clear();
             }
-            let length = if TRACK_LENGTH {
-                self.length_m[vi]
-            } else {
-                cost
-            };
-            // Start loading what the next two nodes will read while this one relaxes
-            // its arcs: the search mostly waits for memory, and these loads overlap.
-            if let Some(next) = self.queue.peek_in_bucket(0) {
-                std::hint::black_box(search_arcs[arc_start[next as usize] as usize].head);
-                if let Some(after) = self.queue.peek_in_bucket(1) {
-                    std::hint::black_box(self.labels[after as usize].cost_m);
-                    std::hint::black_box(arc_start[after as usize]);
+            let mut improved = false;
+            for from in 0..parts.len() {
+                let crossings = std::mem::take(parts[from].crossings);
+                for c in &crossings {
+                    let to = &mut parts[part_of(c.node)];
+                    improved |= to.offer(c.node, c.cost_m, c.length_m, c.source);
                 }
+                *parts[from].crossings = crossings;
+                parts[from].crossings.clear();
             }
-            for arc in arc_start[vi] as usize..arc_start[vi + 1] as usize {
-                let SearchArc { head, .. } = search_arcs[arc];
-                let next_cost = cost + search_arcs[arc].cost_m();
-                // Also skips closed arcs (infinite cost) when the search is unbounded.
-                if next_cost > limit_m || next_cost == f64::INFINITY {
-                    continue;
-                }
-                let label = self.labels[head as usize];
-                if next_cost > label.cost_m || (next_cost == label.cost_m && source >= label.source)
-                {
-                    continue;
-                }
-                if label.cost_m == f64::INFINITY {
-                    self.touched.push(head);
-                }
-                self.labels[head as usize] = Label {
-                    cost_m: next_cost,
-                    source,
-                };
-                if TRACK_LENGTH {
-                    self.length_m[head as usize] =
-                        length + network.edge_length_m[network.arc_edge[arc] as usize];
-                }
-                self.queue.push(bucket_of(next_cost), head);
+            if !improved {
+                break;
             }
+        }
+        drop(parts);
+        for scratch in &mut self.part_scratch {
+            self.touched.append(&mut scratch.touched);
         }
     }
 
-    /// Queues a seed when it improves on what `v` has.
-    fn offer(&mut self, v: u32, cost: f64, length: f64, source: u32) {
-        let label = self.labels[v as usize];
-        let better = cost < label.cost_m || (cost == label.cost_m && source < label.source);
-        if !better {
-            return;
-        }
-        if label.cost_m == f64::INFINITY {
-            self.touched.push(v);
-        }
-        self.labels[v as usize] = Label {
-            cost_m: cost,
-            source,
-        };
-        self.length_m[v as usize] = length;
-        self.queue.push(bucket_of(cost), v);
+    /// Clears the previous results and decides whether lengths need tracking.
+    fn start(&mut self, costs: &WalkCosts, seeds: &[Seed]) {
+        self.reset();
+        self.tracking_length =
+            !(costs.lengths_equal_costs && seeds.iter().all(|s| s.cost_m == s.length_m));
     }
 
     fn reset(&mut self) {
@@ -219,9 +368,95 @@ impl MultiSourceSearch {
         (s != u32::MAX).then_some(s)
     }
 
-    /// Nodes reached by the last search, in the order they were first reached.
+    /// Nodes reached by the last search, each once (in no particular order).
     pub fn reached(&self) -> impl Iterator<Item = NodeId> + '_ {
         self.touched.iter().map(|&v| NodeId(v))
+    }
+}
+
+/// Threads a whole-network search may use: the thread pool's size with the
+/// `parallel` feature, else one.
+pub(crate) fn search_threads() -> usize {
+    #[cfg(feature = "parallel")]
+    {
+        rayon::current_num_threads()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        1
+    }
+}
+
+/// Seeds that can reach anything: within the bound and with a finite cost (an
+/// infinite one is a closed access).
+fn usable(seeds: &[Seed], limit_m: f64) -> impl Iterator<Item = &Seed> {
+    seeds
+        .iter()
+        .filter(move |s| s.cost_m <= limit_m && s.cost_m < f64::INFINITY)
+}
+
+/// First node of each of `part_count` node ranges with about equal arc counts, then
+/// the node count.
+fn part_bounds(network: &WalkNetwork, part_count: usize) -> Vec<u32> {
+    let arc_start = &network.arc_start;
+    let node_count = network.node_count();
+    let arc_count = u64::from(arc_start[node_count]);
+    let mut bounds: Vec<u32> = (0..part_count)
+        .map(|p| {
+            let target = arc_count * p as u64 / part_count as u64;
+            arc_start[..node_count].partition_point(|&a| u64::from(a) < target) as u32
+        })
+        .collect();
+    bounds.push(node_count as u32);
+    bounds
+}
+
+/// One [`Part`] per range of `bounds`, borrowing its slices of the labels and lengths.
+fn split_into_parts<'a>(
+    bounds: &[u32],
+    mut labels: &'a mut [Label],
+    mut length_m: &'a mut [f64],
+    scratch: &'a mut [PartScratch],
+) -> Vec<Part<'a>> {
+    let mut parts = Vec::with_capacity(scratch.len());
+    for (range, scratch) in bounds.windows(2).zip(scratch) {
+        let len = (range[1] - range[0]) as usize;
+        let (part_labels, rest_labels) = std::mem::take(&mut labels).split_at_mut(len);
+        let (part_lengths, rest_lengths) = std::mem::take(&mut length_m).split_at_mut(len);
+        (labels, length_m) = (rest_labels, rest_lengths);
+        scratch.queue.clear();
+        scratch.touched.clear();
+        scratch.crossings.clear();
+        parts.push(Part {
+            first_node: range[0],
+            labels: part_labels,
+            length_m: part_lengths,
+            touched: &mut scratch.touched,
+            queue: &mut scratch.queue,
+            crossings: &mut scratch.crossings,
+        });
+    }
+    parts
+}
+
+/// Settles every part, on its own thread when the `parallel` feature is on.
+fn settle_parts(
+    parts: &mut [Part<'_>],
+    network: &WalkNetwork,
+    costs: &WalkCosts,
+    limit_m: f64,
+    track: bool,
+) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        parts
+            .par_iter_mut()
+            .for_each(|part| part.settle(network, costs, limit_m, track));
+    }
+    #[cfg(not(feature = "parallel"))]
+    for part in parts {
+        part.settle(network, costs, limit_m, track);
     }
 }
 
@@ -249,6 +484,70 @@ mod tests {
             }
         }
         roads
+    }
+
+    /// Splitting the network into parts gives exactly the single search's labels,
+    /// including tie-breaks between sources on grids, where many walks cost the same.
+    #[test]
+    fn searching_in_parts_equals_one_search() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let step = 0.0009;
+        let grid: Vec<_> = (0..30)
+            .flat_map(|i| {
+                let i = f64::from(i) * step;
+                [
+                    line(&[[i, 0.0], [i, 29.0 * step]]),
+                    line(&[[0.0, i], [29.0 * step, i]]),
+                ]
+            })
+            .collect();
+        for case in 0..24 {
+            let roads = if case % 3 == 0 {
+                grid.clone()
+            } else {
+                random_roads(&mut rng, 300 + case * 40)
+            };
+            let params = NetworkParams {
+                min_component_nodes: 1,
+            };
+            let network = WalkNetwork::from_roads(&roads, &params).unwrap();
+            let n = network.node_count() as u32;
+            let track_length = case % 2 == 1;
+            let seeds: Vec<Seed> = (0..rng.random_range(1..12))
+                .map(|s| {
+                    let cost_m = if case % 4 < 2 {
+                        0.0
+                    } else {
+                        rng.random_range(0.0..300.0)
+                    };
+                    Seed {
+                        node: NodeId(rng.random_range(0..n)),
+                        cost_m,
+                        length_m: if track_length { 0.0 } else { cost_m },
+                        source: s,
+                    }
+                })
+                .collect();
+            let limit = if case % 5 == 0 { 400.0 } else { f64::INFINITY };
+            let costs = WalkCosts::flat(&network);
+            let mut one = MultiSourceSearch::new(&network);
+            one.run(&network, &costs, &seeds, limit);
+            let mut split = MultiSourceSearch::new(&network);
+            for parts in [2, 3, 5] {
+                split.run_in_parts(&network, &costs, &seeds, limit, parts);
+                for v in (0..n).map(NodeId) {
+                    let what = format!("case {case}, {parts} parts, node {v:?}");
+                    assert_eq!(split.cost_m(v), one.cost_m(v), "{what}");
+                    assert_eq!(split.source(v), one.source(v), "{what}");
+                    assert_eq!(split.length_m(v), one.length_m(v), "{what}");
+                }
+                let mut reached: Vec<_> = split.reached().collect();
+                reached.sort_unstable();
+                let mut want: Vec<_> = one.reached().collect();
+                want.sort_unstable();
+                assert_eq!(reached, want, "case {case}, {parts} parts");
+            }
+        }
     }
 
     #[test]
