@@ -87,7 +87,7 @@ fn resolve_roads(
         lines: Vec::new(),
         skipped,
     };
-    for way in pending {
+    for mut way in pending {
         let mut refs = ways.refs(way.way).to_vec();
         refs.dedup();
         let mut runs: Vec<(Vec<i64>, Vec<[f64; 2]>)> = Vec::new();
@@ -136,12 +136,19 @@ fn resolve_roads(
                 .skipped
                 .add("way with missing node locations (split)", 1);
         }
-        for (ids, coords) in runs {
+        let mut runs = runs.into_iter().peekable();
+        while let Some((ids, coords)) = runs.next() {
+            // The last piece takes the way's tags; earlier pieces of a split way copy them.
+            let tags = if runs.peek().is_some() {
+                way.tags.clone()
+            } else {
+                std::mem::take(&mut way.tags)
+            };
             roads.lines.push(RoadLine {
                 coords,
                 elevations_m: None,
                 osm_node_ids: Some(ids),
-                tags: way.tags.clone(),
+                tags,
                 source_index: way.way_index,
             });
         }
