@@ -4,9 +4,9 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use lifecircle::input::{
-    detect_format, read_points_auto, read_points_osm_auto, read_roads_auto, read_units_auto,
-    CsvOptions, InputFormat, InputLimits, PointLayer, PointOptions, PopulationEstimate, RoadLayer,
-    TagFilter, UnitLayer,
+    detect_format, read_osm_layers_auto, read_points_auto, read_points_osm_auto, read_roads_auto,
+    read_units_auto, CsvOptions, InputFormat, InputLimits, OsmLayers, OsmPointQuery, PointLayer,
+    PointOptions, PopulationEstimate, RoadLayer, TagFilter, UnitLayer,
 };
 
 /// Reads a whole file, naming it in the error (default limits).
@@ -50,11 +50,6 @@ pub fn input_limits(max_input_mb: Option<u64>, max_features: Option<usize>) -> R
 }
 
 /// Reads road lines from GeoJSON or OSM PBF bytes.
-pub fn roads(label: &str, raw: &[u8]) -> Result<RoadLayer> {
-    roads_with_limits(label, raw, &InputLimits::default())
-}
-
-/// [`roads`] with explicit input limits.
 pub fn roads_with_limits(label: &str, raw: &[u8], limits: &InputLimits) -> Result<RoadLayer> {
     Ok(read_roads_auto(label, raw, limits)?)
 }
@@ -109,6 +104,33 @@ pub fn osm_points_with_limits(
     let filter = TagFilter::parse(filter)?;
     Ok(read_points_osm_auto(
         label, raw, &filter, population, limits,
+    )?)
+}
+
+/// Reads the roads (when `roads`) and points by tag filter (`(filter, population)` per
+/// layer) from one OSM PBF in a single decoding pass; every layer is labelled `label`.
+pub fn osm_layers_with_limits(
+    label: &str,
+    raw: &[u8],
+    roads: bool,
+    points: &[(&str, PopulationEstimate)],
+    limits: &InputLimits,
+) -> Result<OsmLayers> {
+    let queries = points
+        .iter()
+        .map(|(filter, population)| {
+            Ok(OsmPointQuery {
+                layer: label.to_string(),
+                filter: TagFilter::parse(filter)?,
+                population: population.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(read_osm_layers_auto(
+        raw,
+        roads.then_some(label),
+        &queries,
+        limits,
     )?)
 }
 

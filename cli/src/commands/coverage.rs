@@ -31,13 +31,44 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
     let limits = load::input_limits(args.max_input_mb, args.max_features)?;
     let roads_label = args.roads.display().to_string();
     let roads_bytes = load::read_file_with_limits(&args.roads, &limits)?;
-    let roads = load::roads_with_limits(&roads_label, &roads_bytes, &limits)?;
+    let roads_are_pbf = detect_format(&roads_label, &roads_bytes[..roads_bytes.len().min(64)])
+        == InputFormat::OsmPbf;
 
-    let osm_path = args.osm.clone().or_else(|| {
-        (detect_format(&roads_label, &roads_bytes[..roads_bytes.len().min(64)])
-            == InputFormat::OsmPbf)
-            .then(|| args.roads.clone())
-    });
+    let osm_path = args
+        .osm
+        .clone()
+        .or_else(|| roads_are_pbf.then(|| args.roads.clone()));
+    let population = load::population_rule(&args.building_population)?;
+    // Point layers taken from the OSM file by tag filter (a layer's own file wins).
+    let osm_filters: Vec<(&str, PopulationEstimate)> = [
+        (&args.centers, &args.centers_osm, PopulationEstimate::One),
+        (&args.demand, &args.demand_osm, population.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(file, filter, population)| match (file, filter) {
+        (None, Some(filter)) => Some((filter.as_str(), population)),
+        _ => None,
+    })
+    .collect();
+    // Layers of the same PBF are read in one decoding pass.
+    let roads_in_osm = roads_are_pbf && osm_path.as_ref() == Some(&args.roads);
+    let one_pass = osm_filters.len() + usize::from(roads_in_osm && !osm_filters.is_empty()) >= 2;
+    let mut shared = if one_pass && roads_in_osm {
+        Some(load::osm_layers_with_limits(
+            &roads_label,
+            &roads_bytes,
+            true,
+            &osm_filters,
+            &limits,
+        )?)
+    } else {
+        None
+    };
+    let roads = match shared.as_mut().and_then(|layers| layers.roads.take()) {
+        Some(roads) => roads,
+        None => load::roads_with_limits(&roads_label, &roads_bytes, &limits)?,
+    };
+
     let osm_bytes = match (
         &osm_path,
         args.centers_osm.is_some() || args.demand_osm.is_some(),
@@ -53,6 +84,18 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
     let osm_label = osm_path
         .map(|p| p.display().to_string())
         .unwrap_or_default();
+    if one_pass && shared.is_none() {
+        let bytes = osm_bytes.as_deref().expect("checked above");
+        shared = Some(load::osm_layers_with_limits(
+            &osm_label,
+            bytes,
+            false,
+            &osm_filters,
+            &limits,
+        )?);
+    }
+    // The shared pass's point layers, in `osm_filters` order (centers first).
+    let mut shared_points = shared.map(|layers| layers.points.into_iter());
 
     let point_options = PointReadOptions {
         geojson: PointOptions {
@@ -74,14 +117,13 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
         },
         csv: point_options.csv.clone(),
     };
-    let population = load::population_rule(&args.building_population)?;
 
     // A point layer comes from its own file, or from the OSM file by tag filter.
-    let point_layer = |file: &Option<std::path::PathBuf>,
-                       filter: &Option<String>,
-                       options: &PointReadOptions,
-                       population: &PopulationEstimate,
-                       missing: &str|
+    let mut point_layer = |file: &Option<std::path::PathBuf>,
+                           filter: &Option<String>,
+                           options: &PointReadOptions,
+                           population: &PopulationEstimate,
+                           missing: &str|
      -> Result<Layer<PointLayer>> {
         match (file, filter) {
             (Some(path), _) => {
@@ -91,9 +133,15 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
                 Ok(Layer::new(layer, label))
             }
             (None, Some(filter)) => {
-                let bytes = osm_bytes.as_deref().expect("checked above");
-                let layer =
-                    load::osm_points_with_limits(&osm_label, bytes, filter, population, &limits)?;
+                let layer = match shared_points.as_mut().and_then(Iterator::next) {
+                    Some(layer) => layer,
+                    None => {
+                        let bytes = osm_bytes.as_deref().expect("checked above");
+                        load::osm_points_with_limits(
+                            &osm_label, bytes, filter, population, &limits,
+                        )?
+                    }
+                };
                 Ok(Layer::new(layer, format!("{osm_label} [{filter}]")))
             }
             (None, None) => bail!("{missing}"),

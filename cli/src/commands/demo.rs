@@ -1,7 +1,7 @@
 //! `lifecircle demo`: the whole pipeline on the bundled Isle of Man extract.
 
 use anyhow::Result;
-use lifecircle::input::PopulationEstimate;
+use lifecircle::input::{InputLimits, PopulationEstimate};
 
 use super::pipeline::{self, Inputs, Layer, RunParams};
 use crate::args::DemoArgs;
@@ -19,29 +19,32 @@ pub const DEMO_CENTER_FILTER: &str =
 /// One resident point per building.
 pub const DEMO_DEMAND_FILTER: &str = "building";
 
+/// Roads, centers and residents of the bundled extract, read in one pass over the PBF.
+pub fn read_sample() -> Result<Inputs> {
+    let one = PopulationEstimate::One;
+    let layers = load::osm_layers_with_limits(
+        SOURCE,
+        ISLE_OF_MAN_PBF,
+        true,
+        &[(DEMO_CENTER_FILTER, one.clone()), (DEMO_DEMAND_FILTER, one)],
+        &InputLimits::default(),
+    )?;
+    let mut points = layers.points.into_iter();
+    let (Some(roads), Some(centers), Some(demand)) = (layers.roads, points.next(), points.next())
+    else {
+        unreachable!("roads and two point layers were asked for");
+    };
+    Ok(Inputs {
+        roads: Layer::new(roads, SOURCE.into()),
+        centers: Layer::new(centers, format!("{SOURCE} [{DEMO_CENTER_FILTER}]")),
+        demand: Layer::new(demand, format!("{SOURCE} [{DEMO_DEMAND_FILTER}]")),
+        units: None,
+    })
+}
+
 pub fn run(args: DemoArgs) -> Result<()> {
     let mut stages = Stages::new(args.quiet);
-    let inputs = stages.run("reading the Isle of Man extract", || -> Result<Inputs> {
-        let roads = load::roads(SOURCE, ISLE_OF_MAN_PBF)?;
-        let centers = load::osm_points(
-            SOURCE,
-            ISLE_OF_MAN_PBF,
-            DEMO_CENTER_FILTER,
-            &PopulationEstimate::One,
-        )?;
-        let demand = load::osm_points(
-            SOURCE,
-            ISLE_OF_MAN_PBF,
-            DEMO_DEMAND_FILTER,
-            &PopulationEstimate::One,
-        )?;
-        Ok(Inputs {
-            roads: Layer::new(roads, SOURCE.into()),
-            centers: Layer::new(centers, format!("{SOURCE} [{DEMO_CENTER_FILTER}]")),
-            demand: Layer::new(demand, format!("{SOURCE} [{DEMO_DEMAND_FILTER}]")),
-            units: None,
-        })
-    })?;
+    let inputs = stages.run("reading the Isle of Man extract", read_sample)?;
     let mut params = RunParams {
         coverage: Default::default(),
         network: Default::default(),

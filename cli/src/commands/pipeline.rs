@@ -3,14 +3,14 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use lifecircle::input::{PointLayer, RoadLayer, SkipCounts, UnitLayer};
+use lifecircle::input::{PointLayer, RoadLayer, RoadLine, SkipCounts, UnitLayer};
 use lifecircle::output::{
     demand_geojson_with, gaps_geojson, markdown_report, network_geojson, service_areas_geojson,
     units_geojson, GapRow, ReportContext,
 };
 use lifecircle::{
     compute_coverage, find_gaps, network_reach, reproject_feature_collection, service_areas,
-    summarize, CoverageParams, NetworkParams, WalkNetwork,
+    summarize, CoverageParams, Crs, NetworkParams, WalkNetwork,
 };
 use serde_json::json;
 
@@ -71,6 +71,17 @@ fn input_json(role_source: &str, used: usize, skipped: &SkipCounts) -> serde_jso
     })
 }
 
+/// Frees the road lines' vertices, heights and node ids once the network is built: the
+/// network holds its own copy, and later stages read only the lines' tags, by index
+/// (`WalkNetwork::edge_source_line`).
+fn release_line_geometry(lines: &mut [RoadLine]) {
+    for line in lines {
+        line.coords = Vec::new();
+        line.elevations_m = None;
+        line.osm_node_ids = None;
+    }
+}
+
 /// Runs network build, coverage and writes every output into `out`.
 pub fn run(
     mut inputs: Inputs,
@@ -84,13 +95,14 @@ pub fn run(
     let model = &params.model;
     let prepared = model.prepare_inputs(&mut inputs);
     let coverage_params = model.coverage_params(&params.coverage)?;
-    let roads = &inputs.roads;
     let network = stages
         .run("building walk network", || {
-            WalkNetwork::from_roads(&roads.data.lines, &params.network)
+            WalkNetwork::from_roads(&inputs.roads.data.lines, &params.network)
         })
-        .with_context(|| format!("{}: cannot build a walking network", roads.source))?;
-    super::model::check_slope_data(model, &network, &roads.source)?;
+        .with_context(|| format!("{}: cannot build a walking network", inputs.roads.source))?;
+    super::model::check_slope_data(model, &network, &inputs.roads.source)?;
+    release_line_geometry(&mut inputs.roads.data.lines);
+    let roads = &inputs.roads;
     let profile = model.profile(params.coverage.speed_kmh)?;
     let costs = model.costs(&network, &roads.data.lines, &profile);
     let centers = &inputs.centers.data.points;
@@ -210,6 +222,10 @@ pub fn run(
         }
         out_dir.write_json("summary.json", &summary_json)?;
         let write_geojson = |name: &str, text: String| -> Result<()> {
+            if model.output_crs == Crs::Wgs84 {
+                // Nothing to convert: no second copy of the text.
+                return out_dir.write(name, &text);
+            }
             out_dir.write(
                 name,
                 &reproject_feature_collection(name, &text, model.output_crs)?,

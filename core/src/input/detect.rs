@@ -2,10 +2,11 @@
 //! CLI and the wasm package so both accept exactly the same files.
 
 use crate::input::{
-    maybe_gunzip_with_limits, read_points_csv_with_limits, read_points_geojson_with_limits,
-    read_points_osm_pbf_with_limits, read_roads_geojson_with_limits,
-    read_roads_osm_pbf_with_limits, read_units_geojson_with_limits, CsvOptions, InputLimits,
-    PointLayer, PointOptions, PopulationEstimate, RoadLayer, TagFilter, UnitLayer,
+    maybe_gunzip_with_limits, read_osm_pbf_layers, read_points_csv_with_limits,
+    read_points_geojson_with_limits, read_points_osm_pbf_with_limits,
+    read_roads_geojson_with_limits, read_roads_osm_pbf_with_limits, read_units_geojson_with_limits,
+    CsvOptions, InputLimits, OsmLayers, OsmPointQuery, PointLayer, PointOptions,
+    PopulationEstimate, RoadLayer, TagFilter, UnitLayer,
 };
 use crate::{Error, Result};
 
@@ -122,6 +123,31 @@ pub fn read_points_osm_auto(
         });
     }
     read_points_osm_pbf_with_limits(label, &bytes, filter, population, limits)
+}
+
+/// Reads roads (when `roads` names their label) and tag-filtered point layers from one
+/// OSM PBF, gzip or not, decoding it once ([`read_osm_pbf_layers`]).
+///
+/// # Errors
+/// The reader's errors, and [`Error::Parse`] when the bytes are not an OSM PBF; gzip and
+/// format errors name the first layer (the roads when asked for).
+pub fn read_osm_layers_auto(
+    raw: &[u8],
+    roads: Option<&str>,
+    points: &[OsmPointQuery],
+    limits: &InputLimits,
+) -> Result<OsmLayers> {
+    let Some(label) = roads.or(points.first().map(|q| q.layer.as_str())) else {
+        return Ok(OsmLayers::default());
+    };
+    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
+    if detect_format(label, &bytes) != InputFormat::OsmPbf {
+        return Err(Error::Parse {
+            layer: label.to_string(),
+            reason: "tag filters need an OSM PBF file".into(),
+        });
+    }
+    read_osm_pbf_layers(&bytes, roads, points, limits)
 }
 
 /// Reads reporting units from GeoJSON bytes, gzip or not.

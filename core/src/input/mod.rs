@@ -18,8 +18,8 @@ mod walkable;
 
 pub use self::csv_points::{read_points_csv, read_points_csv_with_limits, CsvOptions};
 pub use self::detect::{
-    detect_format, read_points_auto, read_points_osm_auto, read_roads_auto, read_units_auto,
-    utf8_text, InputFormat,
+    detect_format, read_osm_layers_auto, read_points_auto, read_points_osm_auto, read_roads_auto,
+    read_units_auto, utf8_text, InputFormat,
 };
 pub use self::geojson::{
     read_points_geojson, read_points_geojson_with_limits, read_roads_geojson,
@@ -29,8 +29,8 @@ pub use self::geojson::{
 pub use self::gzip::{maybe_gunzip, maybe_gunzip_with_limits, InputLimits};
 pub use self::hgt::{parse_hgt_name, Dem, HgtTile, HGT_VOID};
 pub use self::osm::{
-    read_points_osm_pbf, read_points_osm_pbf_with_limits, read_roads_osm_pbf,
-    read_roads_osm_pbf_with_limits, PopulationEstimate, TagFilter,
+    read_osm_pbf_layers, read_points_osm_pbf, read_points_osm_pbf_with_limits, read_roads_osm_pbf,
+    read_roads_osm_pbf_with_limits, OsmLayers, OsmPointQuery, PopulationEstimate, TagFilter,
 };
 pub use self::walkable::is_walkable;
 

@@ -1,133 +1,28 @@
 //! OSM PBF readers: walkable highway ways and tag-filtered points of interest.
+//!
+//! Every reader decodes the file once ([`read_osm_pbf_layers`]): roads and any number of
+//! point layers are collected in the same pass, then resolved against a compact table of
+//! node locations.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use geo::{Contains, GeodesicArea, InteriorPoint, Winding};
-use osmpbf::{BlobDecode, BlobReader, Element, RelMemberType};
 use serde_json::{Map, Value};
 
 use super::gzip::InputLimits;
 use super::validate::{check_lon_lat, MAX_POPULATION};
-use super::walkable::is_walkable;
-use super::{PointFeature, PointLayer, RoadLayer, RoadLine};
+use super::{PointFeature, PointLayer, RoadLayer, RoadLine, SkipCounts};
 use crate::{Error, Result};
 
-// ---------------------------------------------------------------------------------------------
-// Decoding
+mod decode;
+mod layers;
+mod nodes;
+mod ways;
 
-/// Calls `visit` on every element of a PBF file, in file order.
-///
-/// The file must start with an OSMHeader block. Decoder errors become [`Error::Parse`]; the
-/// decoder is third-party code fed untrusted bytes, so a panic inside it is caught and
-/// reported the same way instead of taking the caller down.
-fn for_each_element(layer: &str, bytes: &[u8], mut visit: impl FnMut(Element<'_>)) -> Result<()> {
-    let decode_all = AssertUnwindSafe(|| -> Result<(), String> {
-        let mut seen_header = false;
-        for blob in BlobReader::new(bytes) {
-            let blob = blob.map_err(|e| e.to_string())?;
-            match blob.decode().map_err(|e| e.to_string())? {
-                BlobDecode::OsmHeader(_) => seen_header = true,
-                BlobDecode::OsmData(block) if seen_header => block.for_each_element(&mut visit),
-                BlobDecode::OsmData(_) => {
-                    return Err("data block before the OSMHeader block".to_string())
-                }
-                BlobDecode::Unknown(_) => {}
-            }
-        }
-        if seen_header {
-            Ok(())
-        } else {
-            Err("no OSMHeader block (empty file or not OSM PBF)".to_string())
-        }
-    });
-    let reason = match catch_unwind(decode_all) {
-        Ok(Ok(())) => return Ok(()),
-        Ok(Err(reason)) => reason,
-        Err(_) => "the decoder failed on corrupt data".to_string(),
-    };
-    Err(Error::Parse {
-        layer: layer.to_string(),
-        reason: format!("invalid OSM PBF: {reason}"),
-    })
-}
-
-/// Node ids of a way, decoded from the delta coding without overflow panics.
-fn way_refs(way: &osmpbf::Way<'_>) -> Vec<i64> {
-    let mut current = 0i64;
-    way.raw_refs()
-        .iter()
-        .map(|delta| {
-            current = current.wrapping_add(*delta);
-            current
-        })
-        .collect()
-}
-
-fn element_tags<'a>(element: &Element<'a>) -> Vec<(&'a str, &'a str)> {
-    match element {
-        Element::Node(node) => node.tags().collect(),
-        Element::DenseNode(node) => node.tags().collect(),
-        Element::Way(way) => way.tags().collect(),
-        Element::Relation(relation) => relation.tags().collect(),
-    }
-}
-
-fn tag_map(tags: &[(&str, &str)]) -> BTreeMap<String, String> {
-    tags.iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-/// Locations of a sorted set of node ids, filled by one pass over the file.
-struct NodeLocations {
-    ids: Vec<i64>,
-    /// `[lon, lat]` per id; NaN until the node is seen.
-    lon_lat: Vec<[f64; 2]>,
-}
-
-impl NodeLocations {
-    /// Collects the locations of `ids` (any order, duplicates allowed).
-    fn read(layer: &str, bytes: &[u8], mut ids: Vec<i64>) -> Result<Self> {
-        ids.sort_unstable();
-        ids.dedup();
-        let mut lon_lat = vec![[f64::NAN; 2]; ids.len()];
-        if !ids.is_empty() {
-            for_each_element(layer, bytes, |element| {
-                let (id, lon, lat) = match &element {
-                    Element::Node(node) => (node.id(), node.lon(), node.lat()),
-                    Element::DenseNode(node) => (node.id(), node.lon(), node.lat()),
-                    _ => return,
-                };
-                if let Ok(i) = ids.binary_search(&id) {
-                    lon_lat[i] = [lon, lat];
-                }
-            })?;
-        }
-        Ok(Self { ids, lon_lat })
-    }
-
-    /// The location of a node, `None` when the file does not hold it.
-    fn get(&self, id: i64) -> Option<[f64; 2]> {
-        let i = self.ids.binary_search(&id).ok()?;
-        let location = self.lon_lat[i];
-        (!location[0].is_nan()).then_some(location)
-    }
-
-    /// The location of a node, validated; `Ok(None)` when missing.
-    fn checked(&self, layer: &str, index: usize, id: i64) -> Result<Option<[f64; 2]>> {
-        let Some([lon, lat]) = self.get(id) else {
-            return Ok(None);
-        };
-        check_lon_lat(lon, lat).map_err(|e| Error::Feature {
-            layer: layer.to_string(),
-            index,
-            reason: format!("node {id} {e}"),
-        })?;
-        Ok(Some([lon, lat]))
-    }
-}
+pub use self::layers::{read_osm_pbf_layers, OsmLayers, OsmPointQuery};
+use self::nodes::NodeTable;
+use self::ways::WayStore;
 
 // ---------------------------------------------------------------------------------------------
 // Roads
@@ -135,13 +30,14 @@ impl NodeLocations {
 /// A walkable highway way waiting for its node locations.
 struct PendingWay {
     way_index: usize,
-    refs: Vec<i64>,
+    /// Position of the way's node list in the [`WayStore`].
+    way: usize,
     tags: BTreeMap<String, String>,
 }
 
 /// Reads walkable road lines from an OSM PBF file (design §3 "Network from OSM").
 ///
-/// Ways with a `highway` tag that pass [`is_walkable`] become [`RoadLine`]s with
+/// Ways with a `highway` tag that pass [`is_walkable`](super::is_walkable) become [`RoadLine`]s with
 /// `osm_node_ids` set and the way's tags; `source_index` is the way's position among all
 /// ways of the file. Ways without `highway` are not roads and not counted. Repeated
 /// consecutive node references are merged.
@@ -153,8 +49,8 @@ struct PendingWay {
 /// `"way piece with fewer than 2 node locations (dropped)"`; a way with no run left is
 /// skipped as `"way without 2 consecutive node locations"`.
 ///
-/// The file is decoded twice (ways first, then only the nodes they use), so peak memory
-/// holds the walkable ways and their node locations, not every node of the file.
+/// The file is decoded once, block by block ([`read_osm_pbf_layers`]); memory holds the
+/// walkable ways and a 16-byte location per node of the file, never a decoded file.
 ///
 /// # Errors
 /// [`Error::Parse`] for a corrupt, truncated or non-PBF input; [`Error::Feature`] (index =
@@ -173,43 +69,34 @@ pub fn read_roads_osm_pbf_with_limits(
     bytes: &[u8],
     limits: &InputLimits,
 ) -> Result<RoadLayer> {
-    limits.check_bytes(layer, bytes.len())?;
-    let mut roads = RoadLayer::default();
-    let mut pending = Vec::new();
-    let mut needed_nodes = Vec::new();
-    let mut way_index = 0;
-    for_each_element(layer, bytes, |element| {
-        let Element::Way(way) = &element else { return };
-        let index = way_index;
-        way_index += 1;
-        if !way.tags().any(|(key, _)| key == "highway") {
-            return;
-        }
-        let tags = tag_map(&element_tags(&element));
-        if let Err(reason) = is_walkable(&tags) {
-            roads.skipped.add(reason, 1);
-            return;
-        }
-        let mut refs = way_refs(way);
-        refs.dedup();
-        needed_nodes.extend_from_slice(&refs);
-        pending.push(PendingWay {
-            way_index: index,
-            refs,
-            tags,
-        });
-    })?;
-    limits.check_features(layer, pending.len())?;
-    let locations = NodeLocations::read(layer, bytes, needed_nodes)?;
+    let layers = read_osm_pbf_layers(bytes, Some(layer), &[], limits)?;
+    Ok(layers.roads.unwrap_or_default())
+}
 
-    for way in pending {
+/// Turns the walkable ways of a scan into road lines (see [`read_roads_osm_pbf`]).
+fn resolve_roads(
+    layer: &str,
+    pending: Vec<PendingWay>,
+    skipped: SkipCounts,
+    nodes: &NodeTable,
+    ways: &WayStore,
+    limits: &InputLimits,
+) -> Result<RoadLayer> {
+    limits.check_features(layer, pending.len())?;
+    let mut roads = RoadLayer {
+        lines: Vec::new(),
+        skipped,
+    };
+    for mut way in pending {
+        let mut refs = ways.refs(way.way).to_vec();
+        refs.dedup();
         let mut runs: Vec<(Vec<i64>, Vec<[f64; 2]>)> = Vec::new();
-        let mut ids = Vec::with_capacity(way.refs.len());
-        let mut coords = Vec::with_capacity(way.refs.len());
+        let mut ids = Vec::with_capacity(refs.len());
+        let mut coords = Vec::with_capacity(refs.len());
         let mut dropped_pieces = 0;
         let mut missing = false;
-        for &node in &way.refs {
-            if let Some(location) = locations.checked(layer, way.way_index, node)? {
+        for &node in &refs {
+            if let Some(location) = nodes.checked(layer, way.way_index, node)? {
                 ids.push(node);
                 coords.push(location);
                 continue;
@@ -249,12 +136,19 @@ pub fn read_roads_osm_pbf_with_limits(
                 .skipped
                 .add("way with missing node locations (split)", 1);
         }
-        for (ids, coords) in runs {
+        let mut runs = runs.into_iter().peekable();
+        while let Some((ids, coords)) = runs.next() {
+            // The last piece takes the way's tags; earlier pieces of a split way copy them.
+            let tags = if runs.peek().is_some() {
+                way.tags.clone()
+            } else {
+                std::mem::take(&mut way.tags)
+            };
             roads.lines.push(RoadLine {
                 coords,
                 elevations_m: None,
                 osm_node_ids: Some(ids),
-                tags: way.tags.clone(),
+                tags,
                 source_index: way.way_index,
             });
         }
@@ -417,8 +311,12 @@ struct PendingElement {
 
 enum PendingShape {
     Node([f64; 2]),
-    Way(Vec<i64>),
-    Relation { outer: Vec<i64>, inner: Vec<i64> },
+    /// Position of the way's node list in the [`WayStore`].
+    Way(usize),
+    Relation {
+        outer: Vec<i64>,
+        inner: Vec<i64>,
+    },
 }
 
 /// The geometry resolved for one element.
@@ -481,100 +379,60 @@ pub fn read_points_osm_pbf_with_limits(
     population: &PopulationEstimate,
     limits: &InputLimits,
 ) -> Result<PointLayer> {
-    if let PopulationEstimate::FloorArea { m2_per_person } = population {
-        if !(m2_per_person.is_finite() && *m2_per_person > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "m2_per_person".to_string(),
-                reason: format!("must be a positive area in m², got {m2_per_person}"),
-            });
-        }
-    }
-    limits.check_bytes(layer, bytes.len())?;
-    let mut out = PointLayer::default();
-    let mut nodes = Vec::new();
-    let mut ways = Vec::new();
-    let mut relations = Vec::new();
-    let mut element_index = 0;
+    let query = OsmPointQuery {
+        layer: layer.to_string(),
+        filter: filter.clone(),
+        population: population.clone(),
+    };
+    let layers = read_osm_pbf_layers(bytes, None, std::slice::from_ref(&query), limits)?;
+    Ok(layers.points.into_iter().next().unwrap_or_default())
+}
 
-    // Pass 1: matching elements, in file order.
-    for_each_element(layer, bytes, |element| {
-        let index = element_index;
-        element_index += 1;
-        let tags = element_tags(&element);
-        if !filter.matches_pairs(tags.iter().copied()) {
-            return;
-        }
-        let owned_tags = || -> Vec<(String, String)> {
-            tags.iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        };
-        match &element {
-            Element::Node(node) => nodes.push(PendingElement {
-                element_index: index,
-                osm_id: format!("node/{}", node.id()),
-                tags: owned_tags(),
-                shape: PendingShape::Node([node.lon(), node.lat()]),
-            }),
-            Element::DenseNode(node) => nodes.push(PendingElement {
-                element_index: index,
-                osm_id: format!("node/{}", node.id()),
-                tags: owned_tags(),
-                shape: PendingShape::Node([node.lon(), node.lat()]),
-            }),
-            Element::Way(way) => ways.push(PendingElement {
-                element_index: index,
-                osm_id: format!("way/{}", way.id()),
-                tags: owned_tags(),
-                shape: PendingShape::Way(way_refs(way)),
-            }),
-            Element::Relation(relation) => {
-                let is_area = tags
-                    .iter()
-                    .any(|&(k, v)| k == "type" && (v == "multipolygon" || v == "boundary"));
-                if !is_area {
-                    out.skipped
-                        .add("relation that is not a multipolygon or boundary", 1);
-                    return;
-                }
-                let (mut outer, mut inner) = (Vec::new(), Vec::new());
-                for member in relation.members() {
-                    if member.member_type != RelMemberType::Way {
-                        continue;
-                    }
-                    match member.role() {
-                        Ok("inner") => inner.push(member.member_id),
-                        // Untagged roles are outer by multipolygon convention.
-                        _ => outer.push(member.member_id),
-                    }
-                }
-                relations.push(PendingElement {
-                    element_index: index,
-                    osm_id: format!("relation/{}", relation.id()),
-                    tags: owned_tags(),
-                    shape: PendingShape::Relation { outer, inner },
+impl PopulationEstimate {
+    /// [`Error::InvalidParameter`] for a non-positive `m2_per_person`.
+    fn validate(&self) -> Result<()> {
+        if let PopulationEstimate::FloorArea { m2_per_person } = self {
+            if !(m2_per_person.is_finite() && *m2_per_person > 0.0) {
+                return Err(Error::InvalidParameter {
+                    name: "m2_per_person".to_string(),
+                    reason: format!("must be a positive area in m², got {m2_per_person}"),
                 });
             }
         }
-    })?;
-    limits.check_features(layer, nodes.len() + ways.len() + relations.len())?;
-
-    // Pass 2: node lists of the ways that relations use.
-    let member_ways = read_member_ways(layer, bytes, &relations)?;
-
-    // Pass 3: locations of every node the ways and member ways use.
-    let mut needed_nodes = Vec::new();
-    for area in &ways {
-        if let PendingShape::Way(refs) = &area.shape {
-            needed_nodes.extend_from_slice(refs);
-        }
+        Ok(())
     }
-    for refs in member_ways.values() {
-        needed_nodes.extend_from_slice(refs);
-    }
-    let locations = NodeLocations::read(layer, bytes, needed_nodes)?;
+}
 
-    for element in nodes.into_iter().chain(ways).chain(relations) {
+/// The elements of one point layer found by a scan, each kind in file order.
+#[derive(Default)]
+struct PointScan {
+    nodes: Vec<PendingElement>,
+    ways: Vec<PendingElement>,
+    relations: Vec<PendingElement>,
+    skipped: SkipCounts,
+}
+
+/// Turns the elements of a scan into points (see [`read_points_osm_pbf`]).
+fn resolve_points(
+    query: &OsmPointQuery,
+    scan: PointScan,
+    locations: &NodeTable,
+    ways: &WayStore,
+    limits: &InputLimits,
+) -> Result<PointLayer> {
+    let layer = query.layer.as_str();
+    let PointScan {
+        nodes,
+        ways: pending_ways,
+        relations,
+        skipped,
+    } = scan;
+    limits.check_features(layer, nodes.len() + pending_ways.len() + relations.len())?;
+    let mut out = PointLayer {
+        points: Vec::new(),
+        skipped,
+    };
+    for element in nodes.into_iter().chain(pending_ways).chain(relations) {
         let index = element.element_index;
         let (resolved, osm_type) = match &element.shape {
             PendingShape::Node([lon, lat]) => {
@@ -585,9 +443,12 @@ pub fn read_points_osm_pbf_with_limits(
                 })?;
                 (Ok(Resolved::Point([*lon, *lat])), "node")
             }
-            PendingShape::Way(refs) => (resolve_way(layer, index, refs, &locations)?, "way"),
+            PendingShape::Way(position) => (
+                resolve_way(layer, index, ways.refs(*position), locations)?,
+                "way",
+            ),
             PendingShape::Relation { outer, inner } => (
-                resolve_relation(layer, index, outer, inner, &member_ways, &locations)?,
+                resolve_relation(layer, index, outer, inner, ways, locations)?,
                 "relation",
             ),
         };
@@ -607,48 +468,18 @@ pub fn read_points_osm_pbf_with_limits(
             osm_type,
             element.tags,
             &resolved,
-            population,
+            &query.population,
             &mut out.skipped,
         ));
     }
     Ok(out)
 }
-
-/// Reads the node lists of the ways that pending relations reference (by way id).
-fn read_member_ways(
-    layer: &str,
-    bytes: &[u8],
-    relations: &[PendingElement],
-) -> Result<BTreeMap<i64, Vec<i64>>> {
-    let mut wanted: Vec<i64> = relations
-        .iter()
-        .flat_map(|r| match &r.shape {
-            PendingShape::Relation { outer, inner } => outer.iter().chain(inner).copied().collect(),
-            PendingShape::Node(_) | PendingShape::Way(_) => Vec::new(),
-        })
-        .collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let mut member_ways = BTreeMap::new();
-    if wanted.is_empty() {
-        return Ok(member_ways);
-    }
-    for_each_element(layer, bytes, |element| {
-        if let Element::Way(way) = &element {
-            if wanted.binary_search(&way.id()).is_ok() {
-                member_ways.insert(way.id(), way_refs(way));
-            }
-        }
-    })?;
-    Ok(member_ways)
-}
-
 /// Locations of all nodes of a way, `Ok(None)` if any is missing.
 fn way_coords(
     layer: &str,
     index: usize,
     refs: &[i64],
-    locations: &NodeLocations,
+    locations: &NodeTable,
 ) -> Result<Option<Vec<geo::Coord<f64>>>> {
     let mut coords = Vec::with_capacity(refs.len());
     for &node in refs {
@@ -662,7 +493,7 @@ fn way_coords(
 
 type Resolution = Result<Result<Resolved, &'static str>>;
 
-fn resolve_way(layer: &str, index: usize, refs: &[i64], locations: &NodeLocations) -> Resolution {
+fn resolve_way(layer: &str, index: usize, refs: &[i64], locations: &NodeTable) -> Resolution {
     if refs.is_empty() {
         return Ok(Err("way without nodes"));
     }
@@ -686,11 +517,13 @@ fn resolve_relation(
     index: usize,
     outer: &[i64],
     inner: &[i64],
-    member_ways: &BTreeMap<i64, Vec<i64>>,
-    locations: &NodeLocations,
+    member_ways: &WayStore,
+    locations: &NodeTable,
 ) -> Resolution {
     let member_refs = |ids: &[i64]| -> Option<Vec<Vec<i64>>> {
-        ids.iter().map(|id| member_ways.get(id).cloned()).collect()
+        ids.iter()
+            .map(|id| member_ways.find(*id).map(<[i64]>::to_vec))
+            .collect()
     };
     let outer_rings = member_refs(outer).and_then(assemble_rings);
     let rings_coords = |rings: Vec<Vec<i64>>| -> Result<Option<Vec<geo::LineString<f64>>>> {
@@ -732,7 +565,7 @@ fn resolve_relation(
     }
     // Fallback: the first vertex of the first outer way whose nodes are all present.
     for id in outer {
-        let Some(refs) = member_ways.get(id) else {
+        let Some(refs) = member_ways.find(*id) else {
             continue;
         };
         if let Some(coords) = way_coords(layer, index, refs, locations)? {
@@ -776,7 +609,7 @@ fn make_point(
     tags: Vec<(String, String)>,
     resolved: &Resolved,
     estimate: &PopulationEstimate,
-    skipped: &mut super::SkipCounts,
+    skipped: &mut SkipCounts,
 ) -> PointFeature {
     let (location, footprint) = match resolved {
         Resolved::Point(p) | Resolved::Fallback(p) => (Some(*p), None),

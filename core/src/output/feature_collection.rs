@@ -23,10 +23,21 @@ pub(crate) fn position(lonlat: [f64; 2]) -> Value {
 }
 
 /// Builds a FeatureCollection text with one feature per line, in the order added.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FeatureCollectionWriter {
+    /// The text so far, header included, so [`FeatureCollectionWriter::finish`] appends
+    /// instead of copying the whole collection.
     text: String,
     count: usize,
+}
+
+impl Default for FeatureCollectionWriter {
+    fn default() -> Self {
+        Self {
+            text: "{\"type\":\"FeatureCollection\",\"features\":[".to_string(),
+            count: 0,
+        }
+    }
 }
 
 impl FeatureCollectionWriter {
@@ -59,11 +70,9 @@ impl FeatureCollectionWriter {
     }
 
     /// The finished GeoJSON text.
-    pub fn finish(self) -> String {
-        format!(
-            "{{\"type\":\"FeatureCollection\",\"features\":[{}\n]}}\n",
-            self.text
-        )
+    pub fn finish(mut self) -> String {
+        self.text.push_str("\n]}\n");
+        self.text
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::input::{is_walkable, InputLimits};
 
 /// A minimal OSM PBF writer for hand-made fixtures (uncompressed blobs, plain nodes).
 mod pbf {
@@ -719,4 +720,185 @@ fn fuzz_regression_dense_node_coordinate_overflow_is_not_a_panic() {
             "{err}"
         );
     }
+}
+
+// ---- one pass for several layers ----
+
+/// Reads roads and two point layers in one pass and checks each against its own reader.
+fn assert_one_pass_equals_separate_readers(label: &str, bytes: &[u8]) {
+    let queries = [
+        OsmPointQuery {
+            layer: label.to_string(),
+            filter: TagFilter::parse("amenity=community_centre|library|townhall|school").unwrap(),
+            population: PopulationEstimate::One,
+        },
+        OsmPointQuery {
+            layer: label.to_string(),
+            filter: TagFilter::parse("building").unwrap(),
+            population: PopulationEstimate::FloorArea {
+                m2_per_person: 40.0,
+            },
+        },
+    ];
+    let limits = InputLimits::default();
+    let layers = read_osm_pbf_layers(bytes, Some(label), &queries, &limits).unwrap();
+    let roads = read_roads_osm_pbf(label, bytes).unwrap();
+    let one_pass_roads = layers.roads.unwrap();
+    assert!(!roads.lines.is_empty(), "{label}");
+    assert_eq!(one_pass_roads.lines, roads.lines, "{label}");
+    assert_eq!(one_pass_roads.skipped, roads.skipped, "{label}");
+    assert_eq!(layers.points.len(), 2);
+    for (query, points) in queries.iter().zip(&layers.points) {
+        let alone = read_points_osm_pbf(label, bytes, &query.filter, &query.population).unwrap();
+        assert_eq!(points.points, alone.points, "{label} [{}]", query.filter);
+        assert_eq!(points.skipped, alone.skipped, "{label} [{}]", query.filter);
+    }
+    // Points only: the same layers without the roads.
+    let points_only = read_osm_pbf_layers(bytes, None, &queries, &limits).unwrap();
+    assert!(points_only.roads.is_none());
+    for (a, b) in points_only.points.iter().zip(&layers.points) {
+        assert_eq!(a.points, b.points);
+        assert_eq!(a.skipped, b.skipped);
+    }
+}
+
+#[test]
+fn one_pass_equals_separate_readers_on_bundled_extracts() {
+    assert_one_pass_equals_separate_readers("monaco.osm.pbf", MONACO);
+    assert_one_pass_equals_separate_readers("helsinki_center.osm.pbf", HELSINKI);
+    assert_one_pass_equals_separate_readers("isle_of_man.osm.pbf", ISLE_OF_MAN);
+}
+
+#[test]
+fn one_pass_with_no_layers_reads_nothing() {
+    let layers = read_osm_pbf_layers(b"not a pbf", None, &[], &InputLimits::default()).unwrap();
+    assert!(layers.roads.is_none() && layers.points.is_empty());
+}
+
+#[test]
+fn unsorted_and_repeated_nodes_resolve_as_in_file_order() {
+    // Node 2 appears twice (the later location wins) and ids are out of order.
+    let bytes = Writer::default()
+        .node(3, 7.002, 43.0, &[])
+        .node(2, 9.0, 9.0, &[])
+        .node(1, 7.0, 43.0, &[])
+        .node(2, 7.001, 43.0, &[])
+        .way(10, &[1, 2, 3], &[("highway", "path")])
+        .finish();
+    let roads = read_roads_osm_pbf("t", &bytes).unwrap();
+    assert_eq!(roads.lines.len(), 1);
+    assert!((roads.lines[0].coords[1][0] - 7.001).abs() < 1e-12);
+}
+
+fn node_errors_pbf() -> Vec<u8> {
+    // Node 2 is out of range; the footway uses nodes 1, 3 and the building uses node 2.
+    Writer::default()
+        .node(1, 7.0, 43.0, &[])
+        .node(2, 7.0, 95.0, &[])
+        .node(3, 7.001, 43.0, &[])
+        .node(4, 7.001, 43.001, &[])
+        .way(5, &[1, 3], &[("highway", "footway")])
+        .way(6, &[1, 2, 4, 1], &[("building", "yes")])
+        .way(7, &[3, 2], &[("highway", "path")])
+        .finish()
+}
+
+#[test]
+fn an_error_in_one_layer_names_that_layer_and_feature() {
+    let bytes = node_errors_pbf();
+    let limits = InputLimits::default();
+    let query = |layer: &str, filter: &str| OsmPointQuery {
+        layer: layer.to_string(),
+        filter: TagFilter::parse(filter).unwrap(),
+        population: PopulationEstimate::One,
+    };
+    // The building (element 5: four nodes, then ways 5 and 6) fails; the roads would too,
+    // but a point layer alone names itself.
+    let err = read_osm_pbf_layers(&bytes, None, &[query("p.pbf", "building")], &limits)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "p.pbf: feature 5: node 2 has latitude 95 outside [-90, 90] (lon/lat swapped?)"
+    );
+    // Roads come first: their error (way 7 is the file's third way, index 2) wins, as it
+    // would when the roads reader runs before the points reader.
+    let err = read_osm_pbf_layers(
+        &bytes,
+        Some("r.pbf"),
+        &[query("p.pbf", "building")],
+        &limits,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        err,
+        "r.pbf: feature 2: node 2 has latitude 95 outside [-90, 90] (lon/lat swapped?)"
+    );
+    assert_eq!(
+        err,
+        read_roads_osm_pbf("r.pbf", &bytes).unwrap_err().to_string()
+    );
+    // A layer that does not touch the bad node reads fine next to one that fails.
+    let fine = query("c.pbf", "highway=footway");
+    let err = read_osm_pbf_layers(
+        &bytes,
+        None,
+        &[fine.clone(), query("p.pbf", "building")],
+        &limits,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("p.pbf: feature 5: node 2"), "{err}");
+    let layers = read_osm_pbf_layers(&bytes, None, &[fine], &limits).unwrap();
+    assert_eq!(layers.points[0].points.len(), 1);
+    // A non-positive area per person names the parameter before any decoding.
+    let mut bad = query("p.pbf", "building");
+    bad.population = PopulationEstimate::FloorArea { m2_per_person: 0.0 };
+    let err = read_osm_pbf_layers(b"", Some("r.pbf"), &[bad], &limits).unwrap_err();
+    assert!(matches!(err, Error::InvalidParameter { .. }), "{err}");
+}
+
+#[test]
+fn an_undecodable_file_is_named_by_the_first_layer() {
+    let query = OsmPointQuery {
+        layer: "p.pbf".to_string(),
+        filter: TagFilter::parse("building").unwrap(),
+        population: PopulationEstimate::One,
+    };
+    let limits = InputLimits::default();
+    let bad = &MONACO[..1000];
+    let err = read_osm_pbf_layers(bad, Some("r.pbf"), std::slice::from_ref(&query), &limits)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("r.pbf: cannot read input: invalid OSM PBF"),
+        "{err}"
+    );
+    let err = read_osm_pbf_layers(bad, None, &[query], &limits)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("p.pbf: cannot read input: invalid OSM PBF"),
+        "{err}"
+    );
+}
+
+#[test]
+fn feature_limits_apply_per_layer() {
+    let bytes = node_errors_pbf();
+    let limits = InputLimits {
+        max_features: 1,
+        ..InputLimits::default()
+    };
+    let query = OsmPointQuery {
+        layer: "p.pbf".to_string(),
+        filter: TagFilter::parse("highway").unwrap(),
+        population: PopulationEstimate::One,
+    };
+    let err = read_osm_pbf_layers(&bytes, None, &[query], &limits).unwrap_err();
+    assert!(
+        matches!(&err, Error::TooLarge { layer, .. } if layer == "p.pbf"),
+        "{err}"
+    );
 }
