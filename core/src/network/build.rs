@@ -400,7 +400,6 @@ impl Builder {
             vertex_elevation_m: self.elevation.then_some(self.vertex_elevation_m),
             edge_line: self.edge_line,
             arc_start,
-            arc_head,
             arc_edge,
             arc_forward,
             node_component,

@@ -72,8 +72,8 @@ pub struct WalkNetwork {
     /// Position, in the slice given to `from_roads`, of the line each edge came from.
     pub(crate) edge_line: Vec<u32>,
     /// `arc_start[v]..arc_start[v + 1]` are the arcs leaving node `v`.
+    /// (Arc heads live with the costs, in `WalkCosts`, which every search reads.)
     pub(crate) arc_start: Vec<u32>,
-    pub(crate) arc_head: Vec<u32>,
     /// Edge of each arc; the arc runs along the edge when `edge_from == tail`.
     pub(crate) arc_edge: Vec<u32>,
     pub(crate) arc_forward: Vec<bool>,
@@ -215,7 +215,6 @@ impl WalkNetwork {
             + self.vertex_elevation_m.as_ref().map_or(0, bytes)
             + bytes(&self.edge_line)
             + bytes(&self.arc_start)
-            + bytes(&self.arc_head)
             + bytes(&self.arc_edge)
             + bytes(&self.arc_forward)
             + bytes(&self.node_component)

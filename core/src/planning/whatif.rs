@@ -810,7 +810,7 @@ impl<'a> Planner<'a> {
             let vi = v as usize;
             let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
             for arc in arcs {
-                let w = network.arc_head[arc];
+                let w = costs.search_arcs[arc].head;
                 if !in_cell(scratch, w) {
                     if let Some(cw) = self.result.search.cost_m(NodeId(w)) {
                         scratch.offer(w, cw);

@@ -1,5 +1,7 @@
 //! Walking costs per edge and direction.
 
+use std::sync::Arc;
+
 use crate::network::{EdgeId, WalkNetwork};
 
 /// Directional walking cost of every edge, in *flat-equivalent metres*: the distance a
@@ -12,9 +14,10 @@ use crate::network::{EdgeId, WalkNetwork};
 #[derive(Debug, Clone)]
 pub struct WalkCosts {
     /// Cost of walking each edge from its first node to its second.
-    pub(crate) forward_m: Vec<f64>,
-    /// Cost of walking each edge from its second node to its first.
-    pub(crate) backward_m: Vec<f64>,
+    pub(crate) forward_m: Arc<[f64]>,
+    /// Cost of walking each edge from its second node to its first (the same
+    /// allocation as `forward_m` on flat ground).
+    pub(crate) backward_m: Arc<[f64]>,
     /// For each arc `tail -> head`, indexed like the network's arcs: its head and the
     /// cost of walking it the other way, `head -> tail` (searches run from centers
     /// *backwards* to residents, so this is the cost they add).
@@ -64,11 +67,8 @@ pub(crate) struct SegmentRates {
 impl WalkCosts {
     /// Flat ground: cost equals length in both directions.
     pub fn flat(network: &WalkNetwork) -> Self {
-        Self::from_edge_costs(
-            network,
-            network.edge_length_m.clone(),
-            network.edge_length_m.clone(),
-        )
+        let lengths: Arc<[f64]> = network.edge_length_m.as_slice().into();
+        Self::from_shared_edge_costs(network, lengths.clone(), lengths)
     }
 
     /// Costs from per-edge forward and backward values (`f64::INFINITY` closes a direction).
@@ -79,19 +79,27 @@ impl WalkCosts {
         forward_m: Vec<f64>,
         backward_m: Vec<f64>,
     ) -> Self {
+        Self::from_shared_edge_costs(network, forward_m.into(), backward_m.into())
+    }
+
+    fn from_shared_edge_costs(
+        network: &WalkNetwork,
+        forward_m: Arc<[f64]>,
+        backward_m: Arc<[f64]>,
+    ) -> Self {
         assert_eq!(forward_m.len(), network.edge_count());
         assert_eq!(backward_m.len(), network.edge_count());
         let search_arcs = network
             .arc_edge
             .iter()
             .zip(&network.arc_forward)
-            .zip(&network.arc_head)
-            .map(|((&e, &forward), &head)| {
-                // Arc along the edge (tail = first node): walking head -> tail is backward.
-                let cost_m = if forward {
-                    backward_m[e as usize]
+            .map(|(&e, &forward)| {
+                // Arc along the edge (tail = first node): its head is the second node,
+                // and walking head -> tail is backward.
+                let (head, cost_m) = if forward {
+                    (network.edge_to[e as usize], backward_m[e as usize])
                 } else {
-                    forward_m[e as usize]
+                    (network.edge_from[e as usize], forward_m[e as usize])
                 };
                 SearchArc {
                     head,
@@ -101,7 +109,7 @@ impl WalkCosts {
             .collect();
         let lengths_equal_costs = forward_m
             .iter()
-            .zip(&backward_m)
+            .zip(backward_m.iter())
             .zip(&network.edge_length_m)
             .all(|((f, b), l)| f == l && b == l);
         Self {

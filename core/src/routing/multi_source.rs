@@ -45,7 +45,8 @@ pub struct Seed {
 #[derive(Debug, Clone)]
 pub struct MultiSourceSearch {
     labels: Vec<Label>,
-    /// Walked length per node, written only while `tracking_length`.
+    /// Walked length per node, allocated and written only for searches that track
+    /// lengths (empty otherwise: flat networks never need it).
     length_m: Vec<f64>,
     touched: Vec<u32>,
     queue: BucketQueue,
@@ -127,7 +128,9 @@ impl Part<'_> {
             self.touched.push(v);
         }
         self.labels[local] = Label { cost_m, source };
-        self.length_m[local] = length_m;
+        if let Some(slot) = self.length_m.get_mut(local) {
+            *slot = length_m;
+        }
         self.queue.push(bucket_of(cost_m), v);
         true
     }
@@ -223,7 +226,7 @@ impl MultiSourceSearch {
         let n = network.node_count();
         Self {
             labels: vec![UNREACHED; n],
-            length_m: vec![f64::INFINITY; n],
+            length_m: Vec::new(),
             touched: Vec::new(),
             queue: BucketQueue::default(),
             tracking_length: true,
@@ -335,12 +338,17 @@ impl MultiSourceSearch {
         self.reset();
         self.tracking_length =
             !(costs.lengths_equal_costs && seeds.iter().all(|s| s.cost_m == s.length_m));
+        if self.tracking_length && self.length_m.is_empty() {
+            self.length_m = vec![f64::INFINITY; self.labels.len()];
+        }
     }
 
     fn reset(&mut self) {
         for &v in &self.touched {
             self.labels[v as usize] = UNREACHED;
-            self.length_m[v as usize] = f64::INFINITY;
+            if let Some(slot) = self.length_m.get_mut(v as usize) {
+                *slot = f64::INFINITY;
+            }
         }
         self.touched.clear();
         self.queue.clear();
@@ -418,11 +426,14 @@ fn split_into_parts<'a>(
     mut length_m: &'a mut [f64],
     scratch: &'a mut [PartScratch],
 ) -> Vec<Part<'a>> {
+    let length_m_tracked = !length_m.is_empty();
     let mut parts = Vec::with_capacity(scratch.len());
     for (range, scratch) in bounds.windows(2).zip(scratch) {
         let len = (range[1] - range[0]) as usize;
         let (part_labels, rest_labels) = std::mem::take(&mut labels).split_at_mut(len);
-        let (part_lengths, rest_lengths) = std::mem::take(&mut length_m).split_at_mut(len);
+        // Without length tracking there are no lengths to split.
+        let (part_lengths, rest_lengths) =
+            std::mem::take(&mut length_m).split_at_mut(if length_m_tracked { len } else { 0 });
         (labels, length_m) = (rest_labels, rest_lengths);
         scratch.queue.clear();
         scratch.touched.clear();
