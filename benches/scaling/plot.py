@@ -67,6 +67,7 @@ def main(src, dst):
     ], "seconds", True)
     parts += panel(540, 40, 330, 260, "Memory per edge (bytes)", xs, [
         ("process peak", "#9467bd", [r["peak_b_per_edge"] for r in rows]),
+        ("engine peak over input", "#d62728", [r["engine_peak_b_per_edge"] for r in rows]),
         ("build peak over input", "#ff7f0e", [r["build_peak_b_per_edge"] for r in rows]),
         ("network heap", "#2ca02c", [r["network_heap_b_per_edge"] for r in rows]),
     ], "bytes per edge", False)

@@ -33,7 +33,8 @@ fn reset_peak() {
 
 const HEADER: &str = "target_nodes,nodes,edges,segments,residents,centers,generate_s,build_s,\
 snap_s,coverage_s,lines_mib,network_mib,build_peak_mib,coverage_peak_mib,\
-network_heap_b_per_edge,network_b_per_edge,build_peak_b_per_edge,peak_b_per_edge";
+network_heap_b_per_edge,network_b_per_edge,build_peak_b_per_edge,engine_peak_b_per_edge,\
+peak_b_per_edge";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -99,13 +100,16 @@ fn main() {
     println!(
         "{target},{},{edges},{segments},{},{},{generate_s:.3},{build_s:.3},{snap_s:.3},{coverage_s:.3},\
          {lines_mib:.1},{network_mib:.1},{build_peak_mib:.1},{coverage_peak_mib:.1},\
-         {:.0},{:.0},{:.0},{:.0}",
+         {:.0},{:.0},{:.0},{:.0},{:.0}",
         network.node_count(),
         residents.len(),
         centers.len(),
         network.heap_bytes() as f64 / edges as f64,
         per_edge(network_mib),
         per_edge(build_peak_mib - lines_mib),
+        // Everything the engine holds at its peak (network, costs, search, results)
+        // above the input it was given (road lines, residents, centers).
+        per_edge(coverage_peak_mib.max(build_peak_mib) - lines_mib),
         per_edge(coverage_peak_mib.max(build_peak_mib)),
     );
 }
