@@ -64,11 +64,15 @@ struct Label {
     /// Cheapest cost found so far; infinite while the node is unreached.
     cost_m: f64,
     source: u32,
+    /// The queue holds an entry for this node in the bucket of `cost_m`, not yet
+    /// settled: a further improvement within that bucket needs no second entry.
+    queued: bool,
 }
 
 const UNREACHED: Label = Label {
     cost_m: f64::INFINITY,
     source: u32::MAX,
+    queued: false,
 };
 
 /// Queue buckets are this many metres of cost wide. Narrower buckets settle fewer
@@ -76,9 +80,11 @@ const UNREACHED: Label = Label {
 /// more empty buckets to step over.
 const BUCKET_WIDTH_M: f64 = 1.0;
 
+/// Bucket of a finite, non-negative cost. (Through `i64`: the conversion to `u64`
+/// takes several more instructions, and this runs twice per relaxation.)
 #[inline]
 fn bucket_of(cost_m: f64) -> u64 {
-    (cost_m * (1.0 / BUCKET_WIDTH_M)) as u64
+    (cost_m * (1.0 / BUCKET_WIDTH_M)) as i64 as u64
 }
 
 /// Networks smaller than this are searched in one part: splitting costs more in
@@ -127,11 +133,18 @@ impl Part<'_> {
         if label.cost_m == f64::INFINITY {
             self.touched.push(v);
         }
-        self.labels[local] = Label { cost_m, source };
+        let bucket = bucket_of(cost_m);
+        if !(label.queued && bucket_of(label.cost_m) == bucket) {
+            self.queue.push(bucket, v);
+        }
+        self.labels[local] = Label {
+            cost_m,
+            source,
+            queued: true,
+        };
         if let Some(slot) = self.length_m.get_mut(local) {
             *slot = length_m;
         }
-        self.queue.push(bucket_of(cost_m), v);
         true
     }
 
@@ -152,10 +165,12 @@ impl Part<'_> {
             let Label {
                 cost_m: cost,
                 source,
+                queued,
             } = self.labels[local];
-            if bucket != bucket_of(cost) {
+            if !queued || bucket != bucket_of(cost) {
                 continue; // stale entry: the node was improved into an earlier bucket
             }
+            self.labels[local].queued = false;
             let length = if TRACK_LENGTH {
                 self.length_m[local]
             } else {
@@ -171,8 +186,9 @@ impl Part<'_> {
                 }
             }
             let arcs = arc_start[v as usize] as usize..arc_start[v as usize + 1] as usize;
-            for (arc, &SearchArc { head, .. }) in arcs.clone().zip(&search_arcs[arcs]) {
-                let next_cost = cost + search_arcs[arc].cost_m();
+            for (arc, &search_arc) in arcs.clone().zip(&search_arcs[arcs]) {
+                let SearchArc { head, .. } = search_arc;
+                let next_cost = cost + search_arc.cost_m();
                 // Also skips closed arcs (infinite cost) when the search is unbounded.
                 if next_cost > limit_m || next_cost == f64::INFINITY {
                     continue;
@@ -199,14 +215,18 @@ impl Part<'_> {
                 if label.cost_m == f64::INFINITY {
                     self.touched.push(head);
                 }
+                let bucket = bucket_of(next_cost);
+                if !(label.queued && bucket_of(label.cost_m) == bucket) {
+                    self.queue.push(bucket, head);
+                }
                 self.labels[head_local] = Label {
                     cost_m: next_cost,
                     source,
+                    queued: true,
                 };
                 if TRACK_LENGTH {
                     self.length_m[head_local] = next_length;
                 }
-                self.queue.push(bucket_of(next_cost), head);
             }
         }
     }
