@@ -130,6 +130,17 @@ impl Part<'_> {
         if !better {
             return false;
         }
+        self.improve(v, local, label, cost_m, source);
+        if let Some(slot) = self.length_m.get_mut(local) {
+            *slot = length_m;
+        }
+        true
+    }
+
+    /// Gives `v` (local index `local`, label `label` before) the better cost and source,
+    /// and queues it unless it already waits in the bucket of that cost.
+    #[inline(always)]
+    fn improve(&mut self, v: u32, local: usize, label: Label, cost_m: f64, source: u32) {
         if label.cost_m == f64::INFINITY {
             self.touched.push(v);
         }
@@ -142,10 +153,6 @@ impl Part<'_> {
             source,
             queued: true,
         };
-        if let Some(slot) = self.length_m.get_mut(local) {
-            *slot = length_m;
-        }
-        true
     }
 
     /// Settles every queued node and what it reaches within the part, recording
@@ -212,18 +219,7 @@ impl Part<'_> {
                 {
                     continue;
                 }
-                if label.cost_m == f64::INFINITY {
-                    self.touched.push(head);
-                }
-                let bucket = bucket_of(next_cost);
-                if !(label.queued && bucket_of(label.cost_m) == bucket) {
-                    self.queue.push(bucket, head);
-                }
-                self.labels[head_local] = Label {
-                    cost_m: next_cost,
-                    source,
-                    queued: true,
-                };
+                self.improve(head, head_local, label, next_cost, source);
                 if TRACK_LENGTH {
                     self.length_m[head_local] = next_length;
                 }
