@@ -342,6 +342,9 @@ impl Builder {
     fn finish(mut self, params: &NetworkParams) -> WalkNetwork {
         self.edge_geometry_start
             .push(self.vertex_lonlat.len() as u32);
+        // Moved into its shared form now, while the copy is the largest thing alive,
+        // rather than at the end on top of the adjacency and the segment index.
+        let edge_length_m: std::sync::Arc<[f64]> = std::mem::take(&mut self.edge_length_m).into();
         let node_count = self.node_lonlat.len();
         let projection = LocalProjection::fitting(&self.node_lonlat);
         self.renumber_nodes_along_hilbert_curve(&projection);
@@ -393,7 +396,7 @@ impl Builder {
             node_lonlat: self.node_lonlat,
             edge_from: self.edge_from,
             edge_to: self.edge_to,
-            edge_length_m: self.edge_length_m,
+            edge_length_m,
             edge_geometry_start: self.edge_geometry_start,
             vertex_lonlat: self.vertex_lonlat,
             vertex_offset_m: self.vertex_offset_m,

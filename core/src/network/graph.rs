@@ -61,7 +61,8 @@ pub struct WalkNetwork {
     pub(crate) node_lonlat: Vec<[f64; 2]>,
     pub(crate) edge_from: Vec<u32>,
     pub(crate) edge_to: Vec<u32>,
-    pub(crate) edge_length_m: Vec<f64>,
+    /// Shared (not copied) with flat walking costs, where every cost is the length.
+    pub(crate) edge_length_m: std::sync::Arc<[f64]>,
     /// `edge_geometry_start[e]..edge_geometry_start[e + 1]` indexes `vertex_lonlat`.
     pub(crate) edge_geometry_start: Vec<u32>,
     pub(crate) vertex_lonlat: Vec<[f64; 2]>,
@@ -208,7 +209,7 @@ impl WalkNetwork {
         bytes(&self.node_lonlat)
             + bytes(&self.edge_from)
             + bytes(&self.edge_to)
-            + bytes(&self.edge_length_m)
+            + std::mem::size_of_val(&*self.edge_length_m)
             + bytes(&self.edge_geometry_start)
             + bytes(&self.vertex_lonlat)
             + bytes(&self.vertex_offset_m)

@@ -68,7 +68,7 @@ pub(crate) struct SegmentRates {
 impl WalkCosts {
     /// Flat ground: cost equals length in both directions.
     pub fn flat(network: &WalkNetwork) -> Self {
-        let lengths: Arc<[f64]> = network.edge_length_m.as_slice().into();
+        let lengths = Arc::clone(&network.edge_length_m);
         Self::from_shared_edge_costs(network, lengths.clone(), lengths)
     }
 
@@ -111,7 +111,7 @@ impl WalkCosts {
         let lengths_equal_costs = forward_m
             .iter()
             .zip(backward_m.iter())
-            .zip(&network.edge_length_m)
+            .zip(network.edge_length_m.iter())
             .all(|((f, b), l)| f == l && b == l);
         Self {
             forward_m,
