@@ -69,6 +69,16 @@ struct Label {
     queued: bool,
 }
 
+impl Label {
+    /// Whether a walk of `cost_m` to `source` beats this label: cheaper, or as cheap
+    /// and to a smaller source number (the tie-break that makes results independent
+    /// of the order nodes are settled in).
+    #[inline(always)]
+    fn is_beaten_by(self, cost_m: f64, source: u32) -> bool {
+        cost_m < self.cost_m || (cost_m == self.cost_m && source < self.source)
+    }
+}
+
 const UNREACHED: Label = Label {
     cost_m: f64::INFINITY,
     source: u32::MAX,
@@ -126,8 +136,7 @@ impl Part<'_> {
     fn offer(&mut self, v: u32, cost_m: f64, length_m: f64, source: u32) -> bool {
         let local = (v - self.first_node) as usize;
         let label = self.labels[local];
-        let better = cost_m < label.cost_m || (cost_m == label.cost_m && source < label.source);
-        if !better {
+        if !label.is_beaten_by(cost_m, source) {
             return false;
         }
         self.improve(v, local, label, cost_m, source);
@@ -215,8 +224,7 @@ impl Part<'_> {
                     });
                     continue;
                 };
-                if next_cost > label.cost_m || (next_cost == label.cost_m && source >= label.source)
-                {
+                if !label.is_beaten_by(next_cost, source) {
                     continue;
                 }
                 self.improve(head, head_local, label, next_cost, source);
