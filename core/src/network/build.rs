@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::components::label_components;
-use super::graph::WalkNetwork;
-use super::segment_index::{projected, SegmentIndex, SegmentRef};
+use super::graph::{EdgeId, WalkNetwork};
+use super::segment_index::{SegmentIndex, SegmentRef};
 use crate::geodesy::{haversine_m, LocalProjection};
 use crate::input::RoadLine;
 use crate::{Error, Result};
@@ -144,8 +144,8 @@ impl WalkNetwork {
         }
 
         // Exact sizes of the output: an edge per pair of consecutive nodes along a line;
-        // a node inside a line is stored twice (it ends one edge and starts the next).
-        let (mut edge_count, mut stored_vertices) = (0, 0);
+        // only vertices that are not nodes are stored with the edges.
+        let (mut edge_count, mut interior_vertices) = (0, 0);
         let mut flat = 0;
         for (_, line) in &usable {
             let n = line.coords.len();
@@ -153,7 +153,7 @@ impl WalkNetwork {
                 .filter(|&f| uses[place_of[f] as usize] >= 2)
                 .count();
             edge_count += nodes - 1;
-            stored_vertices += n + nodes - 2;
+            interior_vertices += n - nodes;
             flat += n;
         }
 
@@ -161,8 +161,7 @@ impl WalkNetwork {
         const NOT_YET: u32 = u32::MAX;
         let mut node_of_place = vec![NOT_YET; places];
         let any_elevation = usable.iter().any(|(_, l)| l.elevations_m.is_some());
-        // (+1: a line's last node opens an edge that is then discarded.)
-        let mut b = Builder::with_capacity(edge_count, stored_vertices + 1, any_elevation);
+        let mut b = Builder::with_capacity(edge_count, interior_vertices, any_elevation);
         let mut flat = 0;
         for &(line_index, line) in &usable {
             let mut edge_open = false;
@@ -181,14 +180,16 @@ impl WalkNetwork {
                         node_of_place[place] = node;
                         b.node_lonlat.push(line.coords[i]);
                     }
+                    // Edges end exactly at their nodes' positions: with GeoJSON, uses
+                    // of one place may differ below the 1e-7 degree rounding.
+                    let at = b.node_lonlat[node as usize];
                     if edge_open {
-                        b.push_vertex(line.coords[i], z);
-                        b.close_edge(node);
+                        b.close_edge(node, at, z);
                     }
-                    b.open_edge(node, line.coords[i], z, line_index);
+                    b.open_edge(node, at, z, line_index);
                     edge_open = true;
                 } else {
-                    b.push_vertex(line.coords[i], z);
+                    b.push_interior_vertex(line.coords[i], z);
                 }
             }
             b.discard_open_edge();
@@ -229,18 +230,22 @@ struct Builder {
     edge_length_m: Vec<f64>,
     edge_geometry_start: Vec<u32>,
     edge_line: Vec<u32>,
-    vertex_lonlat: Vec<[f64; 2]>,
-    vertex_offset_m: Vec<f64>,
+    interior_lonlat: Vec<[f64; 2]>,
+    interior_offset_m: Vec<f64>,
+    /// Per vertex of each edge, end vertices included.
     vertex_elevation_m: Vec<f64>,
     /// Whether elevations are kept (else `vertex_elevation_m` stays empty).
     elevation: bool,
     open_from: u32,
     open_line: u32,
+    /// The open edge's last vertex so far and its offset along the edge.
+    open_last: [f64; 2],
+    open_offset_m: f64,
 }
 
 impl Builder {
-    /// A builder with room for exactly `edges` edges and `vertices` stored vertices.
-    fn with_capacity(edges: usize, vertices: usize, elevation: bool) -> Self {
+    /// A builder with room for exactly `edges` edges and `interior` interior vertices.
+    fn with_capacity(edges: usize, interior: usize, elevation: bool) -> Self {
         Self {
             node_lonlat: Vec::new(),
             edge_from: Vec::with_capacity(edges),
@@ -248,43 +253,55 @@ impl Builder {
             edge_length_m: Vec::with_capacity(edges),
             edge_geometry_start: Vec::with_capacity(edges + 1),
             edge_line: Vec::with_capacity(edges),
-            vertex_lonlat: Vec::with_capacity(vertices),
-            vertex_offset_m: Vec::with_capacity(vertices),
-            vertex_elevation_m: Vec::with_capacity(if elevation { vertices } else { 0 }),
+            interior_lonlat: Vec::with_capacity(interior),
+            interior_offset_m: Vec::with_capacity(interior),
+            // (+1: a line's last node opens an edge that is then discarded.)
+            vertex_elevation_m: Vec::with_capacity(if elevation {
+                interior + 2 * edges + 1
+            } else {
+                0
+            }),
             elevation,
             open_from: 0,
             open_line: 0,
+            open_last: [0.0; 2],
+            open_offset_m: 0.0,
         }
     }
 
     fn open_edge(&mut self, from: u32, lonlat: [f64; 2], z: f64, line: usize) {
         self.open_from = from;
         self.open_line = line as u32;
+        self.open_last = lonlat;
+        self.open_offset_m = 0.0;
         self.edge_geometry_start
-            .push(self.vertex_lonlat.len() as u32);
-        self.vertex_lonlat.push(lonlat);
-        self.vertex_offset_m.push(0.0);
+            .push(self.interior_lonlat.len() as u32);
         if self.elevation {
             self.vertex_elevation_m.push(z);
         }
     }
 
-    fn push_vertex(&mut self, lonlat: [f64; 2], z: f64) {
-        let prev = *self.vertex_lonlat.last().expect("an edge is open");
-        let offset =
-            self.vertex_offset_m.last().copied().unwrap_or(0.0) + haversine_m(prev, lonlat);
-        self.vertex_lonlat.push(lonlat);
-        self.vertex_offset_m.push(offset);
+    /// Walks the open edge on to `lonlat`; returns the offset reached.
+    fn advance(&mut self, lonlat: [f64; 2], z: f64) -> f64 {
+        self.open_offset_m += haversine_m(self.open_last, lonlat);
+        self.open_last = lonlat;
         if self.elevation {
             self.vertex_elevation_m.push(z);
         }
+        self.open_offset_m
     }
 
-    fn close_edge(&mut self, to: u32) {
+    fn push_interior_vertex(&mut self, lonlat: [f64; 2], z: f64) {
+        let offset = self.advance(lonlat, z);
+        self.interior_lonlat.push(lonlat);
+        self.interior_offset_m.push(offset);
+    }
+
+    fn close_edge(&mut self, to: u32, lonlat: [f64; 2], z: f64) {
+        let length = self.advance(lonlat, z);
         self.edge_from.push(self.open_from);
         self.edge_to.push(to);
-        self.edge_length_m
-            .push(*self.vertex_offset_m.last().expect("edge has vertices"));
+        self.edge_length_m.push(length);
         self.edge_line.push(self.open_line);
     }
 
@@ -331,17 +348,15 @@ impl Builder {
 
     /// Drops the edge opened at a line's last node (it has no second node).
     fn discard_open_edge(&mut self) {
-        let start = self.edge_geometry_start.pop().expect("an edge was opened") as usize;
-        self.vertex_lonlat.truncate(start);
-        self.vertex_offset_m.truncate(start);
+        self.edge_geometry_start.pop().expect("an edge was opened");
         if self.elevation {
-            self.vertex_elevation_m.truncate(start);
+            self.vertex_elevation_m.pop();
         }
     }
 
     fn finish(mut self, params: &NetworkParams) -> WalkNetwork {
         self.edge_geometry_start
-            .push(self.vertex_lonlat.len() as u32);
+            .push(self.interior_lonlat.len() as u32);
         // Moved into its shared form now, while the copy is the largest thing alive,
         // rather than at the end on top of the adjacency and the segment index.
         let edge_length_m: std::sync::Arc<[f64]> = std::mem::take(&mut self.edge_length_m).into();
@@ -382,24 +397,22 @@ impl Builder {
             if (component_nodes[component as usize] as usize) < params.min_component_nodes {
                 continue;
             }
-            let (start, end) = (self.edge_geometry_start[e], self.edge_geometry_start[e + 1]);
-            segments.extend((start..end - 1).map(|v| SegmentRef {
+            let interior = self.edge_geometry_start[e + 1] - self.edge_geometry_start[e];
+            segments.extend((0..=interior).map(|segment| SegmentRef {
                 edge: e as u32,
-                first_vertex: v,
+                segment,
             }));
         }
-        let segment_index =
-            SegmentIndex::build(segments, |v| projected(&projection, &self.vertex_lonlat, v));
 
-        WalkNetwork {
+        let mut network = WalkNetwork {
             projection,
             node_lonlat: self.node_lonlat,
             edge_from: self.edge_from,
             edge_to: self.edge_to,
             edge_length_m,
             edge_geometry_start: self.edge_geometry_start,
-            vertex_lonlat: self.vertex_lonlat,
-            vertex_offset_m: self.vertex_offset_m,
+            interior_lonlat: self.interior_lonlat,
+            interior_offset_m: self.interior_offset_m,
             vertex_elevation_m: self.elevation.then_some(self.vertex_elevation_m),
             edge_line: self.edge_line,
             arc_start,
@@ -408,8 +421,17 @@ impl Builder {
             node_component,
             component_nodes,
             min_component_nodes: params.min_component_nodes,
-            segment_index,
-        }
+            segment_index: SegmentIndex::default(),
+        };
+        network.segment_index = SegmentIndex::build(segments, |s| {
+            let shape = network.edge_shape(EdgeId(s.edge));
+            let i = s.segment as usize;
+            [
+                network.projection.to_xy(shape.lonlat(i)),
+                network.projection.to_xy(shape.lonlat(i + 1)),
+            ]
+        });
+        network
     }
 }
 

@@ -63,12 +63,18 @@ pub struct WalkNetwork {
     pub(crate) edge_to: Vec<u32>,
     /// Shared (not copied) with flat walking costs, where every cost is the length.
     pub(crate) edge_length_m: std::sync::Arc<[f64]>,
-    /// `edge_geometry_start[e]..edge_geometry_start[e + 1]` indexes `vertex_lonlat`.
+    /// `edge_geometry_start[e]..edge_geometry_start[e + 1]` indexes `interior_lonlat`.
     pub(crate) edge_geometry_start: Vec<u32>,
-    pub(crate) vertex_lonlat: Vec<[f64; 2]>,
-    /// Cumulative haversine length from the edge start to each vertex.
-    pub(crate) vertex_offset_m: Vec<f64>,
-    /// Elevation for each vertex (NaN where unknown).
+    /// The vertices strictly between an edge's two nodes. The end vertices are the
+    /// nodes themselves (`node_lonlat`), kept once rather than once per edge: on street
+    /// grids most edges are straight, and this halves the geometry.
+    pub(crate) interior_lonlat: Vec<[f64; 2]>,
+    /// Cumulative haversine length from the edge start to each interior vertex (the
+    /// first node is at 0, the second at the edge length).
+    pub(crate) interior_offset_m: Vec<f64>,
+    /// Elevation for each vertex of each edge, end vertices included (NaN where
+    /// unknown), indexed by [`WalkNetwork::edge_vertex_range`]: lines meeting at a node
+    /// may disagree on its elevation.
     pub(crate) vertex_elevation_m: Option<Vec<f64>>,
     /// Position, in the slice given to `from_roads`, of the line each edge came from.
     pub(crate) edge_line: Vec<u32>,
@@ -114,8 +120,8 @@ impl WalkNetwork {
     }
 
     /// Geometry of an edge as `[lon, lat]` vertices, from its first to its second node.
-    pub fn edge_geometry(&self, edge: EdgeId) -> &[[f64; 2]] {
-        &self.vertex_lonlat[self.edge_vertex_range(edge)]
+    pub fn edge_geometry(&self, edge: EdgeId) -> Vec<[f64; 2]> {
+        self.edge_shape(edge).lonlats().collect()
     }
 
     /// Position, in the slice given to [`WalkNetwork::from_roads`], of the road line this
@@ -211,8 +217,8 @@ impl WalkNetwork {
             + bytes(&self.edge_to)
             + std::mem::size_of_val(&*self.edge_length_m)
             + bytes(&self.edge_geometry_start)
-            + bytes(&self.vertex_lonlat)
-            + bytes(&self.vertex_offset_m)
+            + bytes(&self.interior_lonlat)
+            + bytes(&self.interior_offset_m)
             + self.vertex_elevation_m.as_ref().map_or(0, bytes)
             + bytes(&self.edge_line)
             + bytes(&self.arc_start)
@@ -228,45 +234,249 @@ impl WalkNetwork {
         &self.projection
     }
 
+    /// Where an edge's vertices, end vertices included, sit in per-vertex arrays
+    /// (elevations, segment cost rates): every edge has two more than its interior.
     pub(crate) fn edge_vertex_range(&self, edge: EdgeId) -> std::ops::Range<usize> {
         let e = edge.index();
-        self.edge_geometry_start[e] as usize..self.edge_geometry_start[e + 1] as usize
+        let start = self.edge_geometry_start[e] as usize + 2 * e;
+        let end = self.edge_geometry_start[e + 1] as usize + 2 * (e + 1);
+        start..end
+    }
+
+    /// Length of per-vertex arrays indexed by [`WalkNetwork::edge_vertex_range`].
+    pub(crate) fn vertex_slots(&self) -> usize {
+        self.interior_lonlat.len() + 2 * self.edge_count()
+    }
+
+    /// An edge's vertices and their offsets along it.
+    pub(crate) fn edge_shape(&self, edge: EdgeId) -> EdgeShape<'_> {
+        let e = edge.index();
+        let interior =
+            self.edge_geometry_start[e] as usize..self.edge_geometry_start[e + 1] as usize;
+        EdgeShape {
+            first: self.node_lonlat[self.edge_from[e] as usize],
+            last: self.node_lonlat[self.edge_to[e] as usize],
+            interior: &self.interior_lonlat[interior.clone()],
+            interior_offset_m: &self.interior_offset_m[interior],
+            length_m: self.edge_length_m[e],
+        }
     }
 
     /// Point at `offset_m` along an edge (clamped to the edge).
     pub fn point_along_edge(&self, edge: EdgeId, offset_m: f64) -> [f64; 2] {
-        let range = self.edge_vertex_range(edge);
-        let offsets = &self.vertex_offset_m[range.clone()];
-        let coords = &self.vertex_lonlat[range];
-        let i = offsets.partition_point(|&o| o <= offset_m);
+        let shape = self.edge_shape(edge);
+        let i = shape.vertices_at_or_before(offset_m);
         if i == 0 {
-            return coords[0];
+            return shape.first;
         }
-        if i >= coords.len() {
-            return coords[coords.len() - 1];
+        if i >= shape.vertex_count() {
+            return shape.last;
         }
-        let (o0, o1) = (offsets[i - 1], offsets[i]);
+        let (o0, o1) = (shape.offset_m(i - 1), shape.offset_m(i));
         let t = if o1 > o0 {
             (offset_m - o0) / (o1 - o0)
         } else {
             0.0
         };
-        let (a, b) = (coords[i - 1], coords[i]);
+        let (a, b) = (shape.lonlat(i - 1), shape.lonlat(i));
         [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
     }
 
     /// The part of an edge's geometry between two offsets (`from_m <= to_m`), as `[lon, lat]`.
     pub fn edge_geometry_between(&self, edge: EdgeId, from_m: f64, to_m: f64) -> Vec<[f64; 2]> {
-        let range = self.edge_vertex_range(edge);
-        let offsets = &self.vertex_offset_m[range.clone()];
-        let coords = &self.vertex_lonlat[range];
+        let shape = self.edge_shape(edge);
         let mut out = vec![self.point_along_edge(edge, from_m)];
-        for (o, c) in offsets.iter().zip(coords) {
-            if *o > from_m && *o < to_m {
-                out.push(*c);
+        for (o, c) in shape.offsets_m().zip(shape.lonlats()) {
+            if o > from_m && o < to_m {
+                out.push(c);
             }
         }
         out.push(self.point_along_edge(edge, to_m));
         out
+    }
+}
+
+/// One edge's geometry: its end nodes' positions, the vertices between them, and the
+/// offset of each vertex along the edge. Vertex `0` is the first node and vertex
+/// `vertex_count() - 1` the second.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EdgeShape<'a> {
+    pub first: [f64; 2],
+    pub last: [f64; 2],
+    pub interior: &'a [[f64; 2]],
+    pub interior_offset_m: &'a [f64],
+    pub length_m: f64,
+}
+
+impl EdgeShape<'_> {
+    /// Vertices, end vertices included (at least 2).
+    pub fn vertex_count(&self) -> usize {
+        self.interior.len() + 2
+    }
+
+    /// `[lon, lat]` of vertex `i`.
+    pub fn lonlat(&self, i: usize) -> [f64; 2] {
+        match i {
+            0 => self.first,
+            i if i <= self.interior.len() => self.interior[i - 1],
+            _ => self.last,
+        }
+    }
+
+    /// Offset of vertex `i` along the edge, metres.
+    pub fn offset_m(&self, i: usize) -> f64 {
+        match i {
+            0 => 0.0,
+            i if i <= self.interior.len() => self.interior_offset_m[i - 1],
+            _ => self.length_m,
+        }
+    }
+
+    /// Every vertex's `[lon, lat]`, in order.
+    pub fn lonlats(&self) -> impl Iterator<Item = [f64; 2]> + '_ {
+        std::iter::once(self.first)
+            .chain(self.interior.iter().copied())
+            .chain(std::iter::once(self.last))
+    }
+
+    /// Every vertex's offset along the edge, in order.
+    pub fn offsets_m(&self) -> impl Iterator<Item = f64> + '_ {
+        std::iter::once(0.0)
+            .chain(self.interior_offset_m.iter().copied())
+            .chain(std::iter::once(self.length_m))
+    }
+
+    /// How many vertices have an offset of at most `offset_m` (offsets never decrease
+    /// along an edge).
+    pub fn vertices_at_or_before(&self, offset_m: f64) -> usize {
+        usize::from(0.0 <= offset_m)
+            + self.interior_offset_m.partition_point(|&o| o <= offset_m)
+            + usize::from(self.length_m <= offset_m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::haversine_m;
+    use crate::network::NetworkParams;
+    use crate::test_support::line;
+
+    /// A bent line crossed at its middle vertex by a second line: the first line gives
+    /// two edges with one interior vertex each.
+    fn crossed_bend() -> (Vec<crate::input::RoadLine>, WalkNetwork) {
+        let roads = vec![
+            line(&[
+                [0.0, 0.0],
+                [0.001, 0.0005],
+                [0.002, 0.0],
+                [0.003, 0.0005],
+                [0.004, 0.0],
+            ]),
+            line(&[[0.002, -0.001], [0.002, 0.0]]),
+        ];
+        let params = NetworkParams {
+            min_component_nodes: 1,
+        };
+        let network = WalkNetwork::from_roads(&roads, &params).unwrap();
+        (roads, network)
+    }
+
+    #[test]
+    fn edges_keep_their_geometry_with_the_nodes_as_end_vertices() {
+        let (roads, network) = crossed_bend();
+        assert_eq!((network.node_count(), network.edge_count()), (4, 3));
+        let mut geometries: Vec<Vec<[f64; 2]>> =
+            (0..3).map(|e| network.edge_geometry(EdgeId(e))).collect();
+        geometries.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        assert_eq!(
+            geometries,
+            vec![
+                roads[0].coords[..3].to_vec(),
+                roads[1].coords.clone(),
+                roads[0].coords[2..].to_vec(),
+            ]
+        );
+        for e in 0..3 {
+            let edge = EdgeId(e);
+            let (from, to) = network.edge_nodes(edge);
+            let shape = network.edge_shape(edge);
+            let coords = network.edge_geometry(edge);
+            assert_eq!(coords[0], network.node_lonlat(from));
+            assert_eq!(coords[coords.len() - 1], network.node_lonlat(to));
+            // Offsets are the running haversine sums, ending at the edge length.
+            let mut walked = 0.0;
+            for i in 0..shape.vertex_count() {
+                if i > 0 {
+                    walked += haversine_m(coords[i - 1], coords[i]);
+                }
+                assert_eq!(shape.offset_m(i), walked);
+                assert_eq!(shape.lonlat(i), coords[i]);
+                assert_eq!(network.point_along_edge(edge, walked), coords[i]);
+            }
+            assert_eq!(walked, network.edge_length_m(edge));
+            assert_eq!(network.edge_vertex_range(edge).len(), shape.vertex_count());
+        }
+    }
+
+    #[test]
+    fn points_along_an_edge_clamp_and_interpolate() {
+        let (_, network) = crossed_bend();
+        let edge = (0..3)
+            .map(EdgeId)
+            .find(|&e| network.edge_shape(e).interior.len() == 1)
+            .unwrap();
+        let shape = network.edge_shape(edge);
+        let length = network.edge_length_m(edge);
+        assert_eq!(network.point_along_edge(edge, -5.0), shape.first);
+        assert_eq!(network.point_along_edge(edge, f64::NAN), shape.first);
+        assert_eq!(network.point_along_edge(edge, length + 5.0), shape.last);
+        let middle = shape.offset_m(1);
+        let quarter = network.point_along_edge(edge, middle / 2.0);
+        let expected = [
+            (shape.first[0] + shape.interior[0][0]) / 2.0,
+            (shape.first[1] + shape.interior[0][1]) / 2.0,
+        ];
+        assert!(
+            (quarter[0] - expected[0]).abs() < 1e-12 && (quarter[1] - expected[1]).abs() < 1e-12
+        );
+        // Between two offsets: the cut ends plus the vertices strictly inside.
+        let part = network.edge_geometry_between(edge, middle / 2.0, length);
+        assert_eq!(part, vec![quarter, shape.interior[0], shape.last]);
+        // Counting vertices at or before an offset agrees with a plain count.
+        for offset in [-1.0, 0.0, middle / 2.0, middle, length - 1e-9, length, 1e9] {
+            let counted = shape.offsets_m().filter(|&o| o <= offset).count();
+            assert_eq!(shape.vertices_at_or_before(offset), counted, "{offset}");
+        }
+    }
+
+    #[test]
+    fn edges_meeting_at_a_rounded_place_end_at_the_same_node_position() {
+        // The second line's first vertex rounds to the same 1e-7 degree place as the
+        // first line's last one, without being equal: both edges end at one position.
+        let roads = [
+            line(&[[0.0, 0.0], [0.001, 0.0]]),
+            line(&[[0.001 + 2e-8, 0.0], [0.002, 0.0]]),
+        ];
+        let params = NetworkParams {
+            min_component_nodes: 1,
+        };
+        let network = WalkNetwork::from_roads(&roads, &params).unwrap();
+        assert_eq!(network.node_count(), 3);
+        let shared = network.node_lonlat(NodeId(
+            (0..3)
+                .find(|&v| {
+                    network.node_lonlat(NodeId(v))[0] > 0.0009
+                        && network.node_lonlat(NodeId(v))[0] < 0.0011
+                })
+                .unwrap(),
+        ));
+        assert_eq!(shared, [0.001, 0.0]);
+        for e in 0..2 {
+            let geometry = network.edge_geometry(EdgeId(e));
+            assert!(geometry.contains(&shared), "{geometry:?}");
+            let sum: f64 = geometry.windows(2).map(|w| haversine_m(w[0], w[1])).sum();
+            assert_eq!(sum, network.edge_length_m(EdgeId(e)));
+        }
     }
 }

@@ -4,17 +4,15 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use crate::geodesy::LocalProjection;
-
 /// Children per tree node.
 const FAN_OUT: usize = 8;
 
-/// One indexed segment: the edge it belongs to and the position of its first vertex in
-/// the network's vertex arrays (the segment joins that vertex and the next).
+/// One indexed segment: the edge it belongs to and its position along the edge
+/// (segment `i` joins the edge's vertices `i` and `i + 1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SegmentRef {
     pub edge: u32,
-    pub first_vertex: u32,
+    pub segment: u32,
 }
 
 /// A packed R-tree over segments, built once from all segments and never changed.
@@ -120,15 +118,17 @@ impl Ord for Entry {
 }
 
 impl SegmentIndex {
-    /// Builds the index over `segments`, whose ends are the projected vertices
-    /// `xy(first_vertex)` and `xy(first_vertex + 1)`.
-    pub fn build(segments: Vec<SegmentRef>, xy: impl Fn(u32) -> [f64; 2]) -> Self {
+    /// Builds the index over `segments`, whose projected ends `ends_xy` gives.
+    pub fn build(segments: Vec<SegmentRef>, ends_xy: impl Fn(SegmentRef) -> [[f64; 2]; 2]) -> Self {
         if segments.is_empty() {
             return Self::default();
         }
         // Boxes are recomputed from the vertices where needed rather than kept, which
         // keeps the build's peak memory low.
-        let seg_box = |s: &SegmentRef| segment_box(xy(s.first_vertex), xy(s.first_vertex + 1));
+        let seg_box = |s: &SegmentRef| {
+            let [a, b] = ends_xy(*s);
+            segment_box(a, b)
+        };
         let extent = segments
             .iter()
             .map(seg_box)
@@ -157,7 +157,7 @@ impl SegmentIndex {
         let ends: Vec<[f32; 4]> = items
             .iter()
             .map(|s| {
-                let (a, b) = (xy(s.first_vertex), xy(s.first_vertex + 1));
+                let [a, b] = ends_xy(*s);
                 [a[0] as f32, a[1] as f32, b[0] as f32, b[1] as f32]
             })
             .collect();
@@ -261,11 +261,6 @@ impl SegmentIndex {
     }
 }
 
-/// The projected position of vertex `v`.
-pub(crate) fn projected(projection: &LocalProjection, vertices: &[[f64; 2]], v: u32) -> [f64; 2] {
-    projection.to_xy(vertices[v as usize])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,11 +284,12 @@ mod tests {
             let segments: Vec<SegmentRef> = (0..n as u32)
                 .map(|i| SegmentRef {
                     edge: i,
-                    first_vertex: 2 * i,
+                    segment: 0,
                 })
                 .collect();
-            let xy = |v: u32| points[v as usize];
-            let index = SegmentIndex::build(segments, xy);
+            let ends =
+                |s: SegmentRef| [points[2 * s.edge as usize], points[2 * s.edge as usize + 1]];
+            let index = SegmentIndex::build(segments, ends);
             for _ in 0..20 {
                 let q = [
                     rng.random_range(-600.0..600.0),
@@ -320,7 +316,7 @@ mod tests {
 
     #[test]
     fn an_empty_index_visits_nothing() {
-        let index = SegmentIndex::build(Vec::new(), |_| [0.0, 0.0]);
+        let index = SegmentIndex::build(Vec::new(), |_| [[0.0, 0.0]; 2]);
         index.visit_nearest([0.0, 0.0], |_, _| panic!("no segment"));
     }
 

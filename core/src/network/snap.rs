@@ -52,7 +52,7 @@ impl WalkNetwork {
                     }
                 }
                 let edge = candidate.edge;
-                let segment = candidate.first_vertex - self.edge_geometry_start[edge as usize];
+                let segment = candidate.segment;
                 let snap = self.snap_to_segment(&local, lonlat, EdgeId(edge), segment as usize);
                 let better = match &best {
                     None => true,
@@ -78,8 +78,8 @@ impl WalkNetwork {
         edge: EdgeId,
         segment: usize,
     ) -> Snap {
-        let first = self.edge_vertex_range(edge).start + segment;
-        let (a, b) = (self.vertex_lonlat[first], self.vertex_lonlat[first + 1]);
+        let shape = self.edge_shape(edge);
+        let (a, b) = (shape.lonlat(segment), shape.lonlat(segment + 1));
         let (pa, pb) = (local.to_xy(a), local.to_xy(b));
         let (dx, dy) = (pb[0] - pa[0], pb[1] - pa[1]);
         let len2 = dx * dx + dy * dy;
@@ -89,7 +89,7 @@ impl WalkNetwork {
             0.0
         };
         let snapped = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
-        let (o0, o1) = (self.vertex_offset_m[first], self.vertex_offset_m[first + 1]);
+        let (o0, o1) = (shape.offset_m(segment), shape.offset_m(segment + 1));
         Snap {
             edge,
             offset_m: o0 + t * (o1 - o0),

@@ -159,18 +159,19 @@ impl WalkCosts {
             } else {
                 (to_offset_m, from_offset_m)
             };
+            let shape = network.edge_shape(edge);
             let range = network.edge_vertex_range(edge);
-            let offsets = &network.vertex_offset_m[range.clone()];
             let rate = if forward {
                 &rates.forward[range]
             } else {
                 &rates.backward[range]
             };
             let mut cost = 0.0;
-            for i in 0..offsets.len().saturating_sub(1) {
-                let overlap = hi.min(offsets[i + 1]) - lo.max(offsets[i]);
+            // The last vertex's rate slot is unused: it starts no segment.
+            for (i, &segment_rate) in rate[..rate.len() - 1].iter().enumerate() {
+                let overlap = hi.min(shape.offset_m(i + 1)) - lo.max(shape.offset_m(i));
                 if overlap > 0.0 {
-                    cost += overlap * rate[i];
+                    cost += overlap * segment_rate;
                 }
             }
             return cost;
@@ -215,14 +216,15 @@ impl WalkCosts {
                 f64::INFINITY
             };
         };
+        let shape = network.edge_shape(edge);
+        let offsets = |i: usize| shape.offset_m(i);
         let range = network.edge_vertex_range(edge);
-        let offsets = &network.vertex_offset_m[range.clone()];
         let rate = if after {
             &rates.backward[range]
         } else {
             &rates.forward[range]
         };
-        let segments = offsets.len().saturating_sub(1);
+        let segments = shape.vertex_count() - 1;
         let mut left = budget_m;
         let mut reached = 0.0;
         let mut visit = |i: usize, span: f64| -> bool {
@@ -244,16 +246,16 @@ impl WalkCosts {
         let mut whole = true;
         if after {
             for i in 0..segments {
-                let span = offsets[i + 1].min(length) - offsets[i].max(target_offset_m);
-                if offsets[i + 1] > target_offset_m && !visit(i, span) {
+                let span = offsets(i + 1).min(length) - offsets(i).max(target_offset_m);
+                if offsets(i + 1) > target_offset_m && !visit(i, span) {
                     whole = false;
                     break;
                 }
             }
         } else {
             for i in (0..segments).rev() {
-                let span = offsets[i + 1].min(target_offset_m) - offsets[i];
-                if offsets[i] < target_offset_m && !visit(i, span) {
+                let span = offsets(i + 1).min(target_offset_m) - offsets(i);
+                if offsets(i) < target_offset_m && !visit(i, span) {
                     whole = false;
                     break;
                 }

@@ -151,7 +151,7 @@ pub fn profile_costs(
     use_slope: bool,
 ) -> WalkCosts {
     let elevation = network.vertex_elevation_m.as_ref().filter(|_| use_slope);
-    let vertex_count = network.vertex_lonlat.len();
+    let vertex_count = network.vertex_slots();
     let mut seg_forward = vec![1.0; vertex_count];
     let mut seg_backward = vec![1.0; vertex_count];
     let mut forward_m = Vec::with_capacity(network.edge_count());
@@ -161,14 +161,14 @@ pub fn profile_costs(
         let line = lines.get(network.edge_source_line(edge));
         let length = network.edge_length_m(edge);
         let range = network.edge_vertex_range(edge);
-        let offsets = &network.vertex_offset_m[range.clone()];
+        let shape = network.edge_shape(edge);
         let closed = profile.avoid_steps
             && line.and_then(|l| l.tags.get("highway")).map(String::as_str) == Some("steps");
         let even_grade = tag_is_set(line, "bridge") || tag_is_set(line, "tunnel");
         let (mut fwd, mut bwd) = (0.0, 0.0);
-        for i in 0..offsets.len().saturating_sub(1) {
+        for i in 0..shape.vertex_count() - 1 {
             let v = range.start + i;
-            let seg_len = offsets[i + 1] - offsets[i];
+            let seg_len = shape.offset_m(i + 1) - shape.offset_m(i);
             let (rate_f, rate_b) = if closed {
                 (f64::INFINITY, f64::INFINITY)
             } else if let Some(z) = elevation {
