@@ -90,11 +90,15 @@ const UNREACHED: Label = Label {
 /// more empty buckets to step over.
 const BUCKET_WIDTH_M: f64 = 1.0;
 
-/// Bucket of a finite, non-negative cost. (Through `i64`: the conversion to `u64`
-/// takes several more instructions, and this runs twice per relaxation.)
-#[inline]
+/// Bucket of a non-negative cost: its width-multiple rounded to the nearest integer
+/// (below 2⁵² widths), read off the bits of `cost + 2⁵²`. Any mapping that never
+/// decreases with cost keeps the search exact, and the bits of non-negative floats
+/// never decrease with their value. A saturating float-to-integer conversion costs
+/// four times the instructions, and this runs up to three times per node.
+#[inline(always)]
 fn bucket_of(cost_m: f64) -> u64 {
-    (cost_m * (1.0 / BUCKET_WIDTH_M)) as i64 as u64
+    const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
+    (cost_m * (1.0 / BUCKET_WIDTH_M) + TWO_POW_52).to_bits() - TWO_POW_52.to_bits()
 }
 
 /// Networks smaller than this are searched in one part: splitting costs more in
@@ -176,6 +180,9 @@ impl Part<'_> {
         let arc_start = &network.arc_start[..];
         let search_arcs = &costs.search_arcs[..];
         let first = self.first_node;
+        // One comparison per arc skips both walks over the limit and closed arcs
+        // (infinite cost), also when the search is unbounded. (Costs are never NaN.)
+        let bound_m = limit_m.min(f64::MAX);
         while let Some((bucket, v)) = self.queue.pop() {
             let local = (v - first) as usize;
             let Label {
@@ -205,8 +212,7 @@ impl Part<'_> {
             for (arc, &search_arc) in arcs.clone().zip(&search_arcs[arcs]) {
                 let SearchArc { head, .. } = search_arc;
                 let next_cost = cost + search_arc.cost_m();
-                // Also skips closed arcs (infinite cost) when the search is unbounded.
-                if next_cost > limit_m || next_cost == f64::INFINITY {
+                if next_cost > bound_m {
                     continue;
                 }
                 let next_length = if TRACK_LENGTH {
