@@ -83,17 +83,7 @@ pub fn points_with_limits(
     })
 }
 
-/// Reads points from an OSM PBF by tag filter.
-pub fn osm_points(
-    label: &str,
-    raw: &[u8],
-    filter: &str,
-    population: &PopulationEstimate,
-) -> Result<PointLayer> {
-    osm_points_with_limits(label, raw, filter, population, &InputLimits::default())
-}
-
-/// [`osm_points`] with explicit input limits.
+/// Reads points from an OSM PBF by tag filter, within the input limits.
 pub fn osm_points_with_limits(
     label: &str,
     raw: &[u8],

@@ -184,3 +184,91 @@ fn plan_args_error(out: &str) -> String {
     assert!(!run.status.success());
     texts(&run).1
 }
+
+#[test]
+fn candidates_tagged_in_the_osm_file_match_the_same_filter_read_as_centers() {
+    const SCHOOLS: &str = "amenity=school|college|place_of_worship";
+    let dir = temp_dir();
+    let out = dir.path().join("plan").display().to_string();
+    let run = plan(
+        &out,
+        &["--model", "mclp", "--k", "1", "--candidates-osm", SCHOOLS],
+    );
+    let (_, stderr) = texts(&run);
+    assert!(run.status.success(), "{stderr}");
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan/plan.json")).unwrap())
+            .unwrap();
+    let candidates = &plan["candidates"];
+    assert!(
+        candidates["source"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("isle_of_man.osm.pbf [{SCHOOLS}]")),
+        "{candidates}"
+    );
+
+    // The same filter read as the centers of a coverage run (a separate reading path)
+    // finds the same features and skips the same ones.
+    let roads = data("isle_of_man.osm.pbf").display().to_string();
+    let coverage_out = dir.path().join("coverage").display().to_string();
+    let run = lifecircle(&[
+        "coverage",
+        "--roads",
+        &roads,
+        "--centers-osm",
+        SCHOOLS,
+        "--demand-osm",
+        "building",
+        "--out",
+        &coverage_out,
+        "--quiet",
+    ]);
+    let (_, stderr) = texts(&run);
+    assert!(run.status.success(), "{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("coverage/summary.json")).unwrap(),
+    )
+    .unwrap();
+    let centers = &summary["inputs"]["centers"];
+    assert!(candidates["count"].as_u64().unwrap() > 10, "{candidates}");
+    assert_eq!(candidates["count"], centers["features_used"]);
+    assert_eq!(candidates["skipped_total"], centers["skipped_total"]);
+    assert_eq!(candidates["skipped"], centers["skipped"]);
+}
+
+#[test]
+fn candidates_osm_without_a_pbf_is_a_clear_error() {
+    let dir = temp_dir();
+    let roads = write(
+        dir.path(),
+        "roads.geojson",
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"highway":"footway"},
+           "geometry":{"type":"LineString","coordinates":[[0,0],[0.001,0]]}}]}"#,
+    );
+    let centers = write(dir.path(), "centers.csv", b"lon,lat\n0,0\n");
+    let out = dir.path().join("out").display().to_string();
+    let run = lifecircle(&[
+        "plan",
+        "--roads",
+        &roads,
+        "--centers",
+        &centers,
+        "--demand",
+        &centers,
+        "--candidates-osm",
+        "amenity=school",
+        "--model",
+        "mclp",
+        "--k",
+        "1",
+        "--out",
+        &out,
+    ]);
+    let (_, stderr) = texts(&run);
+    assert!(!run.status.success());
+    assert!(
+        stderr.contains("--candidates-osm read an OSM PBF") && stderr.contains("roads.geojson"),
+        "{stderr}"
+    );
+}

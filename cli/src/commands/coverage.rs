@@ -28,6 +28,15 @@ pub fn run(args: CoverageArgs) -> Result<()> {
 }
 
 pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
+    read_inputs_and_osm_points(args, None).map(|(inputs, _)| inputs)
+}
+
+/// [`read_inputs`], plus one more point layer taken from the OSM file by tag filter
+/// (`plan --candidates-osm`), decoded in the same pass as the other layers of that file.
+pub fn read_inputs_and_osm_points(
+    args: &InputArgs,
+    extra_osm_filter: Option<&str>,
+) -> Result<(Inputs, Option<Layer<PointLayer>>)> {
     let limits = load::input_limits(args.max_input_mb, args.max_features)?;
     let roads_label = args.roads.display().to_string();
     let roads_bytes = load::read_file_with_limits(&args.roads, &limits)?;
@@ -49,6 +58,7 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
         (None, Some(filter)) => Some((filter.as_str(), population)),
         _ => None,
     })
+    .chain(extra_osm_filter.map(|filter| (filter, PopulationEstimate::One)))
     .collect();
     // Layers of the same PBF are read in one decoding pass.
     let roads_in_osm = roads_are_pbf && osm_path.as_ref() == Some(&args.roads);
@@ -69,15 +79,21 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
         None => load::roads_with_limits(&roads_label, &roads_bytes, &limits)?,
     };
 
-    let osm_bytes = match (
-        &osm_path,
-        args.centers_osm.is_some() || args.demand_osm.is_some(),
-    ) {
+    let osm_flags: Vec<&str> = [
+        (args.centers_osm.is_some(), "--centers-osm"),
+        (args.demand_osm.is_some(), "--demand-osm"),
+        (extra_osm_filter.is_some(), "--candidates-osm"),
+    ]
+    .into_iter()
+    .filter_map(|(used, flag)| used.then_some(flag))
+    .collect();
+    let osm_bytes = match (&osm_path, !osm_flags.is_empty()) {
         (Some(path), true) if path == &args.roads => Some(roads_bytes),
         (Some(path), true) => Some(load::read_file_with_limits(path, &limits)?),
         (None, true) => bail!(
-            "--centers-osm / --demand-osm read an OSM PBF: give one with --osm FILE \
-             (the roads file {roads_label} is not a PBF)"
+            "{} read an OSM PBF: give one with --osm FILE (the roads file {roads_label} \
+             is not a PBF)",
+            osm_flags.join(" / ")
         ),
         _ => None,
     };
@@ -175,10 +191,27 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs> {
         }
         None => None,
     };
-    Ok(Inputs {
+    let extra = match extra_osm_filter {
+        Some(filter) => {
+            let layer = match shared_points.as_mut().and_then(Iterator::next) {
+                Some(layer) => layer,
+                None => load::osm_points_with_limits(
+                    &osm_label,
+                    osm_bytes.as_deref().expect("checked above"),
+                    filter,
+                    &PopulationEstimate::One,
+                    &limits,
+                )?,
+            };
+            Some(Layer::new(layer, format!("{osm_label} [{filter}]")))
+        }
+        None => None,
+    };
+    let inputs = Inputs {
         roads: Layer::new(roads, roads_label),
         centers,
         demand,
         units,
-    })
+    };
+    Ok((inputs, extra))
 }

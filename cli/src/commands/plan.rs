@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Context, Result};
 use lifecircle::input::PointFeature;
-use lifecircle::input::{PointLayer, PopulationEstimate, RoadLayer, UnitLayer};
+use lifecircle::input::{PointLayer, RoadLayer, SkipCounts, UnitLayer};
 use lifecircle::output::round_to;
 use lifecircle::{
     candidates_from_points, compute_coverage, generate_candidates, plan_matrix,
@@ -11,7 +11,7 @@ use lifecircle::{
 };
 use serde_json::json;
 
-use super::coverage::read_inputs;
+use super::coverage::read_inputs_and_osm_points;
 use super::model::{check_slope_data, InputCrs, Model};
 use super::pipeline::{self, Inputs, Layer};
 use crate::args::PlanArgs;
@@ -82,28 +82,24 @@ fn clone_inputs(i: &Inputs, centers: Vec<PointFeature>) -> Inputs {
     }
 }
 
-fn read_candidates(args: &PlanArgs, network: &WalkNetwork) -> Result<(Vec<Candidate>, String)> {
+/// Candidate sites and where they came from: a points file, the OSM layer read with the
+/// other inputs (`--candidates-osm`), or network nodes on a grid. Also the features of
+/// the candidate layer that were skipped, by reason.
+fn read_candidates(
+    args: &PlanArgs,
+    network: &WalkNetwork,
+    osm_layer: Option<Layer<PointLayer>>,
+) -> Result<(Vec<Candidate>, String, SkipCounts)> {
     if let Some(path) = &args.candidates {
         let label = path.display().to_string();
         let layer = load::points(&label, &load::read_file(path)?, &Default::default())?;
-        return Ok((candidates_from_points(&layer.points), label));
+        return Ok((candidates_from_points(&layer.points), label, layer.skipped));
     }
-    if let Some(filter) = &args.candidates_osm {
-        let path = args
-            .inputs
-            .osm
-            .clone()
-            .unwrap_or_else(|| args.inputs.roads.clone());
-        let label = path.display().to_string();
-        let layer = load::osm_points(
-            &label,
-            &load::read_file(&path)?,
-            filter,
-            &PopulationEstimate::One,
-        )?;
+    if let Some(layer) = osm_layer {
         return Ok((
-            candidates_from_points(&layer.points),
-            format!("{label} [{filter}]"),
+            candidates_from_points(&layer.data.points),
+            layer.source,
+            layer.data.skipped,
         ));
     }
     let spacing_m = args.candidate_spacing_m.unwrap_or(400.0);
@@ -126,7 +122,11 @@ fn read_candidates(args: &PlanArgs, network: &WalkNetwork) -> Result<(Vec<Candid
             boundary,
         },
     )?;
-    Ok((candidates, format!("network nodes {spacing_m} m apart")))
+    Ok((
+        candidates,
+        format!("network nodes {spacing_m} m apart"),
+        SkipCounts::default(),
+    ))
 }
 
 fn point_geometry(output_crs: Crs, lonlat: [f64; 2]) -> serde_json::Value {
@@ -138,7 +138,10 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let plan = plan_params(&args)?;
     let mut stages = Stages::new(args.quiet);
     let walk_model = Model::from_args(&args.walk)?;
-    let mut inputs = stages.run("reading inputs", || read_inputs(&args.inputs))?;
+    // Candidates tagged in the OSM file are decoded in the same pass as the other layers.
+    let (mut inputs, osm_candidates) = stages.run("reading inputs", || {
+        read_inputs_and_osm_points(&args.inputs, args.candidates_osm.as_deref())
+    })?;
     // Coordinates are converted and heights sampled once, here; the before/after runs
     // below then see WGS84 inputs that already carry their heights.
     walk_model.prepare_inputs(&mut inputs);
@@ -164,8 +167,10 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let base = stages.run("computing walks", || {
         compute_coverage(&network, &costs, centers, demand, &coverage_params)
     })?;
-    let (candidates, candidate_source) =
-        stages.run("reading candidates", || read_candidates(&args, &network))?;
+    let (candidates, candidate_source, candidates_skipped) = stages
+        .run("reading candidates", || {
+            read_candidates(&args, &network, osm_candidates)
+        })?;
     if candidates.is_empty() {
         bail!("{candidate_source}: no candidate site found");
     }
@@ -207,6 +212,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
             "min_component_nodes": params.network.min_component_nodes,
         },
         "candidates": {"source": candidate_source, "count": candidates.len(),
+            "skipped_total": candidates_skipped.total(), "skipped": candidates_skipped,
             "snapped": gains.iter().filter(|g| g.snapped).count(),
             "useful": outcome.useful_candidates},
         "demand_groups": outcome.demand_groups,
