@@ -106,6 +106,26 @@ impl CoverageModel {
         reported(self.session.load_roads(name, bytes))
     }
 
+    /// Loads roads and, by tag filter, centers and residents from one OSM PBF, decoding
+    /// it once: the same layers, reports and errors as `loadRoads`, `loadCenters` and
+    /// `loadDemand` on that file; nothing changes unless every layer loads.
+    #[wasm_bindgen(js_name = loadOsm, unchecked_return_type = "OsmLoadReport")]
+    pub fn load_osm(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        centers_filter: Option<String>,
+        demand_filter: Option<String>,
+    ) -> Result<JsValue, JsError> {
+        let report = self.session.load_osm(
+            name,
+            bytes,
+            centers_filter.as_deref(),
+            demand_filter.as_deref(),
+        );
+        to_js(&report.map_err(js_error)?)
+    }
+
     /// Loads service centers: GeoJSON or CSV points, or an OSM PBF with a tag filter.
     #[wasm_bindgen(js_name = loadCenters, unchecked_return_type = "LoadReport")]
     pub fn load_centers(

@@ -3,9 +3,9 @@
 //! tested natively; `bindings.rs` only converts in and out.
 
 use lifecircle::input::{
-    read_points_auto, read_points_osm_auto, read_roads_auto, read_units_auto, CsvOptions,
-    InputLimits, PointFeature, PointLayer, PointOptions, PopulationEstimate, RoadLayer, SkipCounts,
-    TagFilter, UnitLayer,
+    read_osm_layers_auto, read_points_auto, read_points_osm_auto, read_roads_auto, read_units_auto,
+    CsvOptions, InputLimits, OsmPointQuery, PointFeature, PointLayer, PointOptions,
+    PopulationEstimate, RoadLayer, SkipCounts, TagFilter, UnitLayer,
 };
 use lifecircle::{
     candidates_from_points, compute_coverage, compute_tier_coverage, generate_candidates,
@@ -30,6 +30,18 @@ pub struct LoadReport {
     pub skipped_total: usize,
     /// Features skipped by reason.
     pub skipped: SkipCounts,
+}
+
+/// What [`Session::load_osm`] read from one OSM PBF: a report per layer.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OsmLoadReport {
+    /// The roads.
+    pub roads: LoadReport,
+    /// The centers, when a centers filter was given.
+    pub centers: Option<LoadReport>,
+    /// The residents, when a demand filter was given.
+    pub demand: Option<LoadReport>,
 }
 
 impl LoadReport {
@@ -186,7 +198,7 @@ fn read_points(
     osm_filter: Option<&str>,
     limits: &InputLimits,
 ) -> Result<(PointLayer, String)> {
-    match osm_filter.filter(|f| !f.trim().is_empty()) {
+    match given(osm_filter) {
         Some(filter) => {
             let tags = TagFilter::parse(filter)?;
             let layer = read_points_osm_auto(name, bytes, &tags, &PopulationEstimate::One, limits)?;
@@ -203,6 +215,37 @@ fn read_points(
             name.to_string(),
         )),
     }
+}
+
+/// A tag filter that was given (an empty one means none, as in `read_points`).
+fn given(filter: Option<&str>) -> Option<&str> {
+    filter.filter(|f| !f.trim().is_empty())
+}
+
+/// The roads with their network built.
+fn roads_with_network(name: &str, layer: RoadLayer) -> Result<Roads> {
+    let network =
+        WalkNetwork::from_roads(&layer.lines, &NetworkParams::default()).map_err(|e| {
+            Error::Empty {
+                layer: name.into(),
+                reason: format!("cannot build a walking network: {e}"),
+            }
+        })?;
+    Ok(Roads { layer, network })
+}
+
+/// A centers layer must hold at least one center.
+fn check_centers(layer: &PointLayer, source: &str) -> Result<()> {
+    if layer.points.is_empty() {
+        return Err(Error::Empty {
+            layer: source.to_string(),
+            reason: format!(
+                "no service center found ({} features skipped)",
+                layer.skipped.total()
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn not_loaded(layer: &str, what: &str) -> Error {
@@ -265,19 +308,62 @@ impl Session {
     /// Reads roads (GeoJSON lines or OSM PBF, gzip or not) and builds the network.
     pub fn load_roads(&mut self, name: &str, bytes: &[u8]) -> Result<LoadReport> {
         let layer = read_roads_auto(name, bytes, &self.limits)?;
-        let network =
-            WalkNetwork::from_roads(&layer.lines, &NetworkParams::default()).map_err(|e| {
-                Error::Empty {
-                    layer: name.into(),
-                    reason: format!("cannot build a walking network: {e}"),
-                }
-            })?;
-        let report = LoadReport::new(name.into(), layer.lines.len(), &layer.skipped);
-        self.roads = Some(Roads { layer, network });
+        let roads = roads_with_network(name, layer)?;
+        Ok(self.install_roads(name, roads))
+    }
+
+    fn install_roads(&mut self, name: &str, roads: Roads) -> LoadReport {
+        let report = LoadReport::new(name.into(), roads.layer.lines.len(), &roads.layer.skipped);
+        self.roads = Some(roads);
         self.costs = None;
         self.scratch = None;
         self.scenario = None;
-        Ok(report)
+        report
+    }
+
+    /// Reads roads and, by tag filter, centers and residents from one OSM PBF (gzip or
+    /// not), decoding it once: the same layers, reports and errors as
+    /// [`Session::load_roads`], [`Session::load_centers`] and [`Session::load_demand`] on
+    /// the same file. Nothing changes unless every layer loads.
+    pub fn load_osm(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        centers_filter: Option<&str>,
+        demand_filter: Option<&str>,
+    ) -> Result<OsmLoadReport> {
+        let (centers_filter, demand_filter) = (given(centers_filter), given(demand_filter));
+        let queries = [centers_filter, demand_filter]
+            .into_iter()
+            .flatten()
+            .map(|filter| {
+                Ok(OsmPointQuery {
+                    layer: name.to_string(),
+                    filter: TagFilter::parse(filter)?,
+                    population: PopulationEstimate::One,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let layers = read_osm_layers_auto(bytes, Some(name), &queries, &self.limits)?;
+        let roads_layer = layers.roads.expect("the roads were asked for");
+        let mut points = layers.points.into_iter();
+        let mut point_layer = |filter: Option<&str>| {
+            filter.map(|f| {
+                let layer = points.next().expect("one layer per query");
+                (layer, format!("{name} [{f}]"))
+            })
+        };
+        let centers = point_layer(centers_filter);
+        let demand = point_layer(demand_filter);
+        let roads = roads_with_network(name, roads_layer)?;
+        if let Some((layer, source)) = &centers {
+            check_centers(layer, source)?;
+        }
+        Ok(OsmLoadReport {
+            roads: self.install_roads(name, roads),
+            centers: centers.map(|(layer, source)| self.install_centers(layer, source)),
+            demand: demand.map(|(layer, source)| self.install_demand(layer, source)),
+        })
     }
 
     /// Reads the service centers; replaces the scenario's centers.
@@ -288,15 +374,11 @@ impl Session {
         osm_filter: Option<&str>,
     ) -> Result<LoadReport> {
         let (layer, source) = read_points(name, bytes, osm_filter, &self.limits)?;
-        if layer.points.is_empty() {
-            return Err(Error::Empty {
-                layer: source,
-                reason: format!(
-                    "no service center found ({} features skipped)",
-                    layer.skipped.total()
-                ),
-            });
-        }
+        check_centers(&layer, &source)?;
+        Ok(self.install_centers(layer, source))
+    }
+
+    fn install_centers(&mut self, layer: PointLayer, source: String) -> LoadReport {
         let report = LoadReport::new(source.clone(), layer.points.len(), &layer.skipped);
         let mut used = std::collections::BTreeSet::new();
         self.centers = layer
@@ -320,7 +402,7 @@ impl Session {
         self.centers_source = Some(source);
         self.sites_added = 0;
         self.scenario = None;
-        Ok(report)
+        report
     }
 
     /// Reads the residents (demand points). A file with none is a valid layer (coverage
@@ -332,10 +414,14 @@ impl Session {
         osm_filter: Option<&str>,
     ) -> Result<LoadReport> {
         let (layer, source) = read_points(name, bytes, osm_filter, &self.limits)?;
+        Ok(self.install_demand(layer, source))
+    }
+
+    fn install_demand(&mut self, layer: PointLayer, source: String) -> LoadReport {
         let report = LoadReport::new(source, layer.points.len(), &layer.skipped);
         self.demand = Some(layer);
         self.scenario = None;
-        Ok(report)
+        report
     }
 
     /// Reads candidate sites for ranking and optimizing.

@@ -16,6 +16,13 @@ export interface LoadReport {
   skipped: Record<string, number>;
 }
 
+/** What `loadOsm` read: one report per layer (`null` for a layer without a filter). */
+export interface OsmLoadReport {
+  roads: LoadReport;
+  centers: LoadReport | null;
+  demand: LoadReport | null;
+}
+
 export interface ParamsInput {
   thresholdMin?: number;
   speedKmh?: number;

@@ -42,6 +42,24 @@ test("load reports count what was used and skipped", () => {
   assert.equal(centers.source, `monaco.osm.pbf [${CENTERS}]`);
 });
 
+test("loadOsm reads the three layers in one pass, as the separate loads do", () => {
+  const separate = new CoverageModel();
+  const roads = separate.loadRoads("monaco.osm.pbf", MONACO);
+  const centers = separate.loadCenters("monaco.osm.pbf", MONACO, CENTERS);
+  const demand = separate.loadDemand("monaco.osm.pbf", MONACO, "building");
+  const onePass = new CoverageModel();
+  const report = onePass.loadOsm("monaco.osm.pbf", MONACO, CENTERS, "building");
+  assert.deepEqual(report, { roads, centers, demand });
+  assert.deepEqual(onePass.coverage().summary, separate.coverage().summary);
+  // Without filters: only the roads, the point layers are reported as null.
+  assert.deepEqual(onePass.loadOsm("monaco.osm.pbf", MONACO), { roads, centers: null, demand: null });
+  assert.throws(
+    () => onePass.loadOsm("monaco.osm.pbf", MONACO, "amenity=no_such_thing"),
+    (e) => e instanceof Error && /monaco\.osm\.pbf \[amenity=no_such_thing\]: .*no service center found/.test(e.message),
+  );
+  assert.deepEqual(onePass.coverage().summary, separate.coverage().summary);
+});
+
 test("coverage equals the CLI's golden Monaco outputs", () => {
   const view = monaco().coverage();
   const summary = golden("summary.json");

@@ -161,18 +161,30 @@ export class App {
    */
   private async loadRoads(name: string, label: string, bytes: Uint8Array, derive: Role[] | "derived"): Promise<void> {
     const pbf = isPbf(name);
-    const report = await this.engine.load("roads", name, { bytes });
-    this.sources.roads = { name, label, pbf, derived: false };
-    this.reports.roads = { label, report };
-    this.scenario.clear();
-    this.clearPlan();
-    if (pbf) {
-      for (const role of ["centers", "demand"] as Role[]) {
+    if (!pbf) {
+      const report = await this.engine.load("roads", name, { bytes });
+      this.sources.roads = { name, label, pbf, derived: false };
+      this.reports.roads = { label, report };
+    } else {
+      // The roads and the derived point layers come from one decoding pass.
+      const wanted = (role: Role) => {
         const current = this.sources[role];
-        const wanted = derive === "derived" ? !current || current.derived : derive.includes(role);
-        if (wanted) await this.derivePoints(role);
+        return derive === "derived" ? !current || current.derived : derive.includes(role);
+      };
+      const filters = { centers: wanted("centers") ? this.filterFor("centers") : undefined, demand: wanted("demand") ? this.filterFor("demand") : undefined };
+      const report = await this.engine.loadOsm(name, bytes, filters.centers, filters.demand);
+      this.sources.roads = { name, label, pbf, derived: false };
+      this.reports.roads = { label, report: report.roads };
+      for (const role of ["centers", "demand"] as const) {
+        const roleReport = report[role];
+        const filter = filters[role];
+        if (!roleReport || filter === undefined) continue;
+        this.sources[role] = { name, label: `${label} [${filter}]`, pbf: true, derived: true };
+        this.reports[role] = { label: `${label} [${filter}]`, report: roleReport };
       }
     }
+    this.scenario.clear();
+    this.clearPlan();
     this.renderSources();
   }
 
@@ -183,14 +195,6 @@ export class App {
       if (parsed) return `${parsed.key}=${parsed.values.filter((v) => this.services!.includes(v)).join("|")}`;
     }
     return this.centersFilter;
-  }
-
-  private async derivePoints(role: Role): Promise<void> {
-    const roads = this.sources.roads!;
-    const filter = this.filterFor(role);
-    const report = await this.engine.load(role, roads.name, { reuse: roads.name }, filter);
-    this.sources[role] = { name: roads.name, label: `${roads.label} [${filter}]`, pbf: true, derived: true };
-    this.reports[role] = { label: `${roads.label} [${filter}]`, report };
   }
 
   private async loadPoints(role: Role, name: string, bytes: Uint8Array): Promise<void> {

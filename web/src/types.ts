@@ -10,6 +10,7 @@ export type {
   HistogramBin,
   LoadReport,
   NetworkStats,
+  OsmLoadReport,
   PlanView,
   Profile,
   SiteChange,

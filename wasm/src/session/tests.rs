@@ -241,3 +241,71 @@ fn closing_every_center_is_refused_with_a_reason() {
     let e = s.remove_center("nope").unwrap_err();
     assert!(e.to_string().contains("`nope`"), "{e}");
 }
+
+#[test]
+fn one_osm_pass_gives_the_layers_and_reports_of_separate_loads() {
+    let mut separate = Session::new();
+    let roads = separate.load_roads(MONACO_NAME, MONACO).unwrap();
+    let centers = separate
+        .load_centers(MONACO_NAME, MONACO, Some(CENTERS))
+        .unwrap();
+    let demand = separate
+        .load_demand(MONACO_NAME, MONACO, Some("building"))
+        .unwrap();
+
+    let mut one_pass = Session::new();
+    let report = one_pass
+        .load_osm(MONACO_NAME, MONACO, Some(CENTERS), Some("building"))
+        .unwrap();
+    // Compared in the JSON form the viewer sees.
+    let json = |r: &LoadReport| serde_json::to_value(r).unwrap();
+    assert_eq!(json(&report.roads), json(&roads));
+    assert_eq!(json(&report.centers.unwrap()), json(&centers));
+    assert_eq!(json(&report.demand.unwrap()), json(&demand));
+    assert_eq!(view(&mut one_pass), view(&mut separate));
+
+    // Without filters only the roads change; the other layers stay as they were.
+    let report = one_pass
+        .load_osm(MONACO_NAME, MONACO, None, Some(" "))
+        .unwrap();
+    assert!(report.centers.is_none() && report.demand.is_none());
+    assert_eq!(json(&report.roads), json(&roads));
+    assert_eq!(view(&mut one_pass), view(&mut separate));
+}
+
+#[test]
+fn a_failed_osm_load_changes_nothing() {
+    let mut s = monaco();
+    let before = view(&mut s);
+    // No center matches: refused, as `load_centers` refuses it, with the roads untouched.
+    let error = s
+        .load_osm(
+            MONACO_NAME,
+            MONACO,
+            Some("amenity=no_such_thing"),
+            Some("building"),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("monaco.osm.pbf [amenity=no_such_thing]")
+            && error.contains("no service center found"),
+        "{error}"
+    );
+    let error = s
+        .load_osm(MONACO_NAME, MONACO, Some("amenity="), None)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("amenity="), "{error}");
+    let error = s
+        .load_osm(
+            "roads.geojson",
+            br#"{"type":"FeatureCollection","features":[]}"#,
+            None,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(error.starts_with("roads.geojson"), "{error}");
+    assert_eq!(view(&mut s), before);
+}

@@ -7,6 +7,7 @@ import type {
   CenterInfo,
   CoverageView,
   LoadReport,
+  OsmLoadReport,
   Params,
   PlanView,
   Role,
@@ -84,6 +85,14 @@ export class Engine {
       return this.call<LoadReport>({ op: "load", role, name, bytes: source.bytes, filter }, undefined, [source.bytes.buffer]);
     }
     return this.call<LoadReport>({ op: "load", role, name, reuse: source.reuse, filter });
+  }
+  /** Roads and, by tag filter, centers and demand from one OSM extract, decoded once (bytes transferred and kept for later filters). */
+  loadOsm(name: string, bytes: Uint8Array, centersFilter?: string, demandFilter?: string) {
+    return this.call<OsmLoadReport>(
+      { op: "loadOsm", name, bytes, centersFilter, demandFilter },
+      undefined,
+      [bytes.buffer],
+    );
   }
   setParams(params: Params) {
     return this.call<void>({ op: "setParams", params });

@@ -45,6 +45,10 @@ async function handle(msg: Envelope): Promise<unknown> {
       }
       throw new Error(`unknown role`);
     }
+    case "loadOsm": {
+      kept.set(msg.name, msg.bytes);
+      return need().loadOsm(msg.name, msg.bytes, msg.centersFilter || undefined, msg.demandFilter || undefined);
+    }
     case "setParams":
       return need().setParams(msg.params);
     case "coverage":

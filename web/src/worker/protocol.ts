@@ -6,6 +6,7 @@ import type { Params, Role } from "../types";
 export type Request =
   | { op: "init" }
   | { op: "load"; role: Role | "candidates"; name: string; bytes?: Uint8Array; reuse?: string; filter?: string }
+  | { op: "loadOsm"; name: string; bytes: Uint8Array; centersFilter?: string; demandFilter?: string }
   | { op: "setParams"; params: Params }
   | { op: "coverage" }
   | { op: "evaluateCandidate"; lon: number; lat: number }
