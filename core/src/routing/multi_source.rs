@@ -25,8 +25,8 @@ pub struct Seed {
 /// bounded search (a what-if around one candidate) costs only what it touches.
 ///
 /// Complexity: O(V' + E' + C / w) for the V' nodes and E' arcs within the bound, C the
-/// largest cost reached and w the queue's bucket width (1 m), plus a logarithmic
-/// factor for arcs and seeds more than 2 km of cost ahead.
+/// largest cost reached and w the queue's bucket width (16 m), plus a logarithmic
+/// factor for arcs and seeds more than 32 km of cost ahead.
 ///
 /// ```
 /// use lifecircle::{input::RoadLine, MultiSourceSearch, NetworkParams, NodeId, Seed, WalkCosts, WalkNetwork};
@@ -87,8 +87,10 @@ const UNREACHED: Label = Label {
 
 /// Queue buckets are this many metres of cost wide. Narrower buckets settle fewer
 /// nodes twice (only arcs shorter than a bucket can improve a settled node) but leave
-/// more empty buckets to step over.
-const BUCKET_WIDTH_M: f64 = 1.0;
+/// more empty buckets to step over and spread the queue's writes over more memory.
+/// On the 100k-node synthetic city 16 m took 2–6 % fewer instructions and cache misses
+/// than 1 m or 4 m (no more re-settled nodes than it saves); 64 m no fewer still.
+const BUCKET_WIDTH_M: f64 = 16.0;
 
 /// Bucket of a non-negative cost: its width-multiple rounded to the nearest integer
 /// (below 2⁵² widths), read off the bits of `cost + 2⁵²`. Any mapping that never
