@@ -91,9 +91,7 @@ impl SnappedCenters {
     pub fn snap(network: &WalkNetwork, centers: &[PointFeature], max_snap_m: f64) -> Self {
         let mut out = SnappedCenters::default();
         for (i, center) in centers.iter().enumerate() {
-            let snap = network
-                .snap([center.lon, center.lat])
-                .filter(|s| s.access_m <= max_snap_m);
+            let snap = network.snap_within([center.lon, center.lat], max_snap_m);
             if let Some(s) = &snap {
                 out.on_edge
                     .entry(s.edge.0)
@@ -241,9 +239,7 @@ pub fn compute_coverage(
     let demand_results = demand
         .iter()
         .map(|point| {
-            let snap = network
-                .snap([point.lon, point.lat])
-                .filter(|s| s.access_m <= params.max_snap_m);
+            let snap = network.snap_within([point.lon, point.lat], params.max_snap_m);
             let Some(snap) = snap else {
                 return DemandResult {
                     status: DemandStatus::TooFarFromNetwork,

@@ -1,7 +1,7 @@
 //! A static packed R-tree over the network's segments (Hilbert-sorted, fixed fan-out),
 //! with best-first nearest-segment search.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 /// Children per tree node.
@@ -84,36 +84,31 @@ pub(crate) fn segment_distance_2(a: [f64; 2], b: [f64; 2], q: [f64; 2]) -> f64 {
     dx * dx + dy * dy
 }
 
-/// A search queue entry: a tree node or a segment, by squared distance.
-#[derive(Debug, Clone, Copy)]
+/// A search queue entry: a tree node or a segment, by squared distance. The max-heap
+/// pops the greatest: the nearest first (the bits of a non-negative float order as
+/// its value, and compare in one instruction), then on equal distance segments before
+/// nodes, then lower indexes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Entry {
-    distance_2: f64,
-    /// Tree level of a node, or `u32::MAX` for a segment (segments sort first on ties).
+    distance_2_bits: Reverse<u64>,
+    /// Tree level of a node, or `u32::MAX` for a segment.
     level: u32,
     /// Node index within its level, or segment position in `items`.
-    index: u32,
+    index: Reverse<u32>,
 }
 
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+impl Entry {
+    fn new(distance_2: f64, level: u32, index: usize) -> Self {
+        debug_assert!(distance_2 >= 0.0);
+        Entry {
+            distance_2_bits: Reverse(distance_2.to_bits()),
+            level,
+            index: Reverse(index as u32),
+        }
     }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Entry {
-    /// Reversed, so the max-heap pops the nearest first; on equal distance segments
-    /// come before nodes, then lower indexes first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .distance_2
-            .total_cmp(&self.distance_2)
-            .then(self.level.cmp(&other.level))
-            .then(other.index.cmp(&self.index))
+
+    fn distance_2(&self) -> f64 {
+        f64::from_bits(self.distance_2_bits.0)
     }
 }
 
@@ -209,29 +204,43 @@ impl SegmentIndex {
 
     /// Calls `visit(segment, lower_m)` for segments in order of increasing `lower_m`, a
     /// lower bound (within a few millimetres) of the segment's exact distance from
-    /// `query`, until `visit` returns `false` or none is left. Every segment not yet
-    /// visited is at least `lower_m` away.
-    pub fn visit_nearest(&self, query: [f64; 2], mut visit: impl FnMut(SegmentRef, f64) -> bool) {
+    /// `query`, until `visit` returns `None` or none is left. Every segment not yet
+    /// visited is at least `lower_m` away. `visit` returns `Some(max_m)` to go on with
+    /// only the segments whose lower bound is at most `max_m`: farther tree nodes are
+    /// then never queued, which keeps the queue short.
+    pub fn visit_nearest(
+        &self,
+        query: [f64; 2],
+        mut visit: impl FnMut(SegmentRef, f64) -> Option<f64>,
+    ) {
         let levels = self.level_start.len().saturating_sub(1);
         if levels == 0 || self.items.is_empty() {
             return;
         }
         let mut heap = BinaryHeap::with_capacity(64);
+        // Squared distance beyond which nothing is queued or visited.
+        let mut limit_2 = f64::INFINITY;
         let top = levels - 1;
-        heap.push(Entry {
-            distance_2: box_distance_2(&self.boxes[self.level_start[top]], query),
-            level: top as u32,
-            index: 0,
-        });
+        heap.push(Entry::new(
+            box_distance_2(&self.boxes[self.level_start[top]], query),
+            top as u32,
+            0,
+        ));
         while let Some(entry) = heap.pop() {
+            let entry_distance_2 = entry.distance_2();
+            if entry_distance_2 > limit_2 {
+                return; // everything left is farther still
+            }
             if entry.level == u32::MAX {
-                let lower_m = entry.distance_2.sqrt();
-                if !visit(self.items[entry.index as usize], lower_m) {
-                    return;
+                let lower_m = entry_distance_2.sqrt();
+                match visit(self.items[entry.index.0 as usize], lower_m) {
+                    // (A hair over the square: `lower_m` is a rounded square root.)
+                    Some(max_m) => limit_2 = limit_2.min(max_m * max_m * (1.0 + 1e-12)),
+                    None => return,
                 }
                 continue;
             }
-            let first = entry.index as usize * FAN_OUT;
+            let first = entry.index.0 as usize * FAN_OUT;
             if entry.level == 0 {
                 let end = (first + FAN_OUT).min(self.items.len());
                 for (i, e) in self.ends[first..end].iter().enumerate() {
@@ -239,22 +248,20 @@ impl SegmentIndex {
                     let b = [f64::from(e[2]), f64::from(e[3])];
                     let lower = (segment_distance_2(a, b, query).sqrt() - self.slack_m).max(0.0);
                     // Never below the box that holds it, so keys come out in order.
-                    heap.push(Entry {
-                        distance_2: (lower * lower).max(entry.distance_2),
-                        level: u32::MAX,
-                        index: (first + i) as u32,
-                    });
+                    let distance_2 = (lower * lower).max(entry_distance_2);
+                    if distance_2 <= limit_2 {
+                        heap.push(Entry::new(distance_2, u32::MAX, first + i));
+                    }
                 }
             } else {
                 let child = entry.level as usize - 1;
                 let (start, end) = (self.level_start[child], self.level_start[child + 1]);
                 let last = (first + FAN_OUT).min(end - start);
                 for i in first..last {
-                    heap.push(Entry {
-                        distance_2: box_distance_2(&self.boxes[start + i], query),
-                        level: child as u32,
-                        index: i as u32,
-                    });
+                    let distance_2 = box_distance_2(&self.boxes[start + i], query);
+                    if distance_2 <= limit_2 {
+                        heap.push(Entry::new(distance_2, child as u32, i));
+                    }
                 }
             }
         }
@@ -298,18 +305,27 @@ mod tests {
                 let mut seen = Vec::new();
                 index.visit_nearest(q, |s, d| {
                     seen.push((s.edge, d));
-                    true
+                    Some(f64::INFINITY)
                 });
                 assert_eq!(seen.len(), n);
                 assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1));
                 let mut edges: Vec<u32> = seen.iter().map(|s| s.0).collect();
                 edges.sort_unstable();
                 assert_eq!(edges, (0..n as u32).collect::<Vec<_>>());
-                for (e, lower) in seen {
+                for &(e, lower) in &seen {
                     let i = e as usize;
                     let exact = segment_distance_2(points[2 * i], points[2 * i + 1], q).sqrt();
                     assert!(lower <= exact && exact - lower < 1e-3, "{lower} {exact}");
                 }
+                // A limit set by the visitor: exactly the segments within it, in order.
+                let limit = seen[seen.len() / 2].1;
+                let mut limited = Vec::new();
+                index.visit_nearest(q, |s, d| {
+                    limited.push((s.edge, d));
+                    Some(limit)
+                });
+                let within: Vec<_> = seen.iter().copied().filter(|s| s.1 <= limit).collect();
+                assert_eq!(limited, within);
             }
         }
     }
@@ -317,7 +333,7 @@ mod tests {
     #[test]
     fn an_empty_index_visits_nothing() {
         let index = SegmentIndex::build(Vec::new(), |_| [[0.0, 0.0]; 2]);
-        index.visit_nearest([0.0, 0.0], |_, _| panic!("no segment"));
+        index.visit_nearest([0.0, 0.0], |_, _| -> Option<f64> { panic!("no segment") });
     }
 
     #[test]

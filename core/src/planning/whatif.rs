@@ -369,8 +369,7 @@ impl<'a> Planner<'a> {
 
     pub(crate) fn snap_site(&self, lonlat: [f64; 2]) -> Option<SiteSnap> {
         self.network
-            .snap(lonlat)
-            .filter(|s| s.access_m <= self.result.params.max_snap_m)
+            .snap_within(lonlat, self.result.params.max_snap_m)
             .map(|snap| SiteSnap { snap })
     }
 
