@@ -177,6 +177,18 @@ pub fn read_inputs_and_osm_points(
         &population,
         "give residents with --demand FILE or --demand-osm FILTER",
     )?;
+    // The extra layer is always by filter; it comes last out of the shared pass.
+    let extra = extra_osm_filter
+        .map(|filter| {
+            point_layer(
+                &None,
+                &Some(filter.to_string()),
+                &center_options,
+                &PopulationEstimate::One,
+                "",
+            )
+        })
+        .transpose()?;
     let units = match &args.units {
         Some(path) => {
             let label = path.display().to_string();
@@ -188,22 +200,6 @@ pub fn read_inputs_and_osm_points(
                 )?,
                 label,
             ))
-        }
-        None => None,
-    };
-    let extra = match extra_osm_filter {
-        Some(filter) => {
-            let layer = match shared_points.as_mut().and_then(Iterator::next) {
-                Some(layer) => layer,
-                None => load::osm_points_with_limits(
-                    &osm_label,
-                    osm_bytes.as_deref().expect("checked above"),
-                    filter,
-                    &PopulationEstimate::One,
-                    &limits,
-                )?,
-            };
-            Some(Layer::new(layer, format!("{osm_label} [{filter}]")))
         }
         None => None,
     };
