@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use lifecircle::input::{PointFeature, RoadLine};
 use lifecircle::{
-    compute_coverage, compute_tier_coverage, haversine_m, profile_costs, CoverageParams,
-    NetworkParams, ServiceConfig, WalkCosts, WalkNetwork, WalkProfile,
+    closed_edges, compute_coverage, compute_tier_coverage, haversine_m, profile_costs,
+    tobler_factor, CoverageParams, NetworkParams, ServiceConfig, WalkCosts, WalkNetwork,
+    WalkProfile,
 };
 
 /// Searches add whole edges at `f32` precision (a relative 6e-8), so walks of a few
@@ -83,7 +84,7 @@ fn uphill_and_downhill_differ_as_tobler_predicts() {
         "footway",
     )];
     let net = network(&roads);
-    let costs = profile_costs(&net, &roads, &WalkProfile::adult(4.8), true);
+    let costs = profile_costs(&net, &WalkProfile::adult(4.8), true);
     let (bottom, top) = ([0.0, 0.0], [0.002, 0.0]);
     let length = 2.0 * seg;
     // Resident at the bottom, center at the top: uphill.
@@ -117,7 +118,7 @@ fn gentle_descent_is_fastest() {
         "path",
     )];
     let net = network(&roads);
-    let costs = profile_costs(&net, &roads, &WalkProfile::adult(4.8), true);
+    let costs = profile_costs(&net, &WalkProfile::adult(4.8), true);
     let (down, _) = walk_min(&roads, &costs, &net, [0.001, 0.0], [0.0, 0.0], 4.8);
     assert!((down.unwrap() - seg * (-0.175f64).exp() / 80.0).abs() < MINUTES_TOLERANCE);
 }
@@ -134,7 +135,7 @@ fn partial_edges_are_costed_per_segment() {
         "footway",
     )];
     let net = network(&roads);
-    let costs = profile_costs(&net, &roads, &WalkProfile::adult(4.8), true);
+    let costs = profile_costs(&net, &WalkProfile::adult(4.8), true);
     let (t, _) = walk_min(&roads, &costs, &net, [0.002, 0.0], [0.0005, 0.0], 4.8);
     let expected = (seg / 2.0 + seg * 0.35f64.exp()) / 80.0;
     assert!((t.unwrap() - expected).abs() < 1e-6, "{t:?} vs {expected}");
@@ -157,20 +158,78 @@ fn wheelchair_profile_routes_around_steps() {
     let detour =
         2.0 * haversine_m([0.0, 0.0], [0.0, 0.001]) + haversine_m([0.0, 0.001], [0.002, 0.001]);
     let (c, r) = ([0.002, 0.0], [0.0, 0.0]);
-    let adult = profile_costs(&net, &roads, &WalkProfile::adult(4.8), false);
+    let adult = profile_costs(&net, &WalkProfile::adult(4.8), false);
     let (t, m) = walk_min(&roads, &adult, &net, c, r, 4.8);
     assert!(
         (m.unwrap() - direct).abs() < 1e-4
             && (t.unwrap() - direct / 80.0).abs() < MINUTES_TOLERANCE
     );
-    let chair = profile_costs(&net, &roads, &WalkProfile::wheelchair(4.8), false);
+    let chair = profile_costs(&net, &WalkProfile::wheelchair(4.8), false);
     let (t, m) = walk_min(&roads, &chair, &net, c, r, 4.8);
     assert!((m.unwrap() - detour).abs() < 1e-4, "{m:?}");
     assert!((t.unwrap() - detour / 80.0).abs() < MINUTES_TOLERANCE);
     // Older people take the steps, at 3.3 km/h (55 m/min).
-    let older = profile_costs(&net, &roads, &WalkProfile::older(), false);
+    let older = profile_costs(&net, &WalkProfile::older(), false);
     let (t, _) = walk_min(&roads, &older, &net, c, r, 3.3);
     assert!((t.unwrap() - direct / 55.0).abs() < MINUTES_TOLERANCE);
+}
+
+/// The road tags the profiles read (steps, bridges and tunnels) are taken in when
+/// the network is built: costs come out right after the lines are released, as the
+/// CLI and the viewer do. A bridge takes one even grade between its ends, whatever
+/// the ground below it does; `bridge=no` follows the ground.
+#[test]
+fn profiles_read_road_tags_when_the_network_is_built() {
+    let tagged = |highway: &str, tags: &[(&str, &str)]| {
+        let mut line = road(
+            &[[0.0, 0.0], [0.0005, 0.0], [0.001, 0.0]],
+            Some(&[4.0, -6.0, 9.0]),
+            highway,
+        );
+        for (k, v) in tags {
+            line.tags.insert((*k).into(), (*v).into());
+        }
+        line
+    };
+    let released_network = |line: RoadLine| {
+        let mut layer = lifecircle::input::RoadLayer {
+            lines: vec![line],
+            skipped: Default::default(),
+        };
+        let net = network(&layer.lines);
+        layer.release_after_build();
+        assert!(layer.lines[0].coords.is_empty() && layer.lines[0].tags.is_empty());
+        net
+    };
+    let edge = lifecircle::EdgeId(0);
+    let length = 2.0 * haversine_m([0.0, 0.0], [0.0005, 0.0]);
+    let even = length * tobler_factor(5.0 / length);
+    let adult = WalkProfile::adult(4.8);
+    for (tags, even_grade) in [
+        (&[("bridge", "yes")][..], true),
+        (&[("tunnel", "culvert"), ("name", "Low Road")][..], true),
+        (&[("bridge", "no")][..], false),
+        (&[][..], false),
+    ] {
+        let net = released_network(tagged("footway", tags));
+        let cost = profile_costs(&net, &adult, true).forward_m(edge);
+        assert_eq!(
+            (cost - even).abs() < 1e-9,
+            even_grade,
+            "{tags:?}: {cost} vs {even}"
+        );
+    }
+    let steps = released_network(tagged("steps", &[]));
+    for (profile, closed) in [(adult, (0, 0)), (WalkProfile::wheelchair(4.8), (1, 0))] {
+        let costs = profile_costs(&steps, &profile, false);
+        assert_eq!(
+            closed_edges(&steps, &profile, &costs),
+            closed,
+            "{}",
+            profile.name
+        );
+        assert_eq!(costs.forward_m(edge).is_infinite(), closed.0 == 1);
+    }
 }
 
 /// A 10 % ramp is steeper than the 1:12 the wheelchair profile accepts: closed, so the
@@ -185,7 +244,7 @@ fn wheelchair_profile_closes_slopes_steeper_than_one_in_twelve() {
             "footway",
         )];
         let net = network(&roads);
-        let chair = profile_costs(&net, &roads, &WalkProfile::wheelchair(4.8), true);
+        let chair = profile_costs(&net, &WalkProfile::wheelchair(4.8), true);
         let (t, _) = walk_min(&roads, &chair, &net, [0.001, 0.0], [0.0, 0.0], 4.8);
         assert_eq!(t.is_some(), open, "grade {grade}");
     }

@@ -148,8 +148,12 @@ pub struct CenterInfo {
 }
 
 struct Roads {
+    /// The lines as loaded, released once the network is built (see
+    /// [`RoadLayer::release_after_build`]).
     layer: RoadLayer,
     network: WalkNetwork,
+    /// `[west, south, east, north]` of the lines as loaded.
+    bounds: [f64; 4],
 }
 
 /// Costs for one profile and speed.
@@ -223,7 +227,7 @@ fn given(filter: Option<&str>) -> Option<&str> {
 }
 
 /// The roads with their network built.
-fn roads_with_network(name: &str, layer: RoadLayer) -> Result<Roads> {
+fn roads_with_network(name: &str, mut layer: RoadLayer) -> Result<Roads> {
     let network =
         WalkNetwork::from_roads(&layer.lines, &NetworkParams::default()).map_err(|e| {
             Error::Empty {
@@ -231,7 +235,13 @@ fn roads_with_network(name: &str, layer: RoadLayer) -> Result<Roads> {
                 reason: format!("cannot build a walking network: {e}"),
             }
         })?;
-    Ok(Roads { layer, network })
+    let bounds = view::line_bounds(&layer.lines);
+    layer.release_after_build();
+    Ok(Roads {
+        layer,
+        network,
+        bounds,
+    })
 }
 
 /// A centers layer must hold at least one center.
@@ -521,7 +531,7 @@ impl Session {
             return Ok(());
         }
         let profile = WalkProfile::by_name(&self.profile, self.params.speed_kmh)?;
-        let costs = profile_costs(&roads.network, &roads.layer.lines, &profile, false);
+        let costs = profile_costs(&roads.network, &profile, false);
         self.costs = Some(ProfileCosts {
             key,
             costs,
@@ -600,7 +610,7 @@ impl Session {
         Ok(view::coverage_view(
             &view::ViewInputs {
                 network: &roads.network,
-                lines: &roads.layer.lines,
+                bounds: roads.bounds,
                 costs,
                 scenario,
                 centers: &self.centers,

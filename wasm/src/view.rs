@@ -25,8 +25,8 @@ fn ratio(part: f64, total: f64) -> f64 {
     }
 }
 
-/// `[west, south, east, north]` of the road vertices.
-fn bounds(lines: &[RoadLine]) -> [f64; 4] {
+/// `[west, south, east, north]` of the road vertices (zeros when there are none).
+pub(crate) fn line_bounds(lines: &[RoadLine]) -> [f64; 4] {
     let mut b = [
         f64::INFINITY,
         f64::INFINITY,
@@ -93,8 +93,8 @@ fn centers_geojson(centers: &[Center], scenario: &Scenario, served: &[(f64, usiz
 pub struct ViewInputs<'a> {
     /// The walking network.
     pub network: &'a WalkNetwork,
-    /// Its road lines (for the bounds).
-    pub lines: &'a [RoadLine],
+    /// `[west, south, east, north]` of its road lines.
+    pub bounds: [f64; 4],
     /// The costs of the profile in force.
     pub costs: &'a WalkCosts,
     /// The scenario's result.
@@ -115,7 +115,7 @@ pub struct ViewInputs<'a> {
 pub fn coverage_view(inputs: &ViewInputs<'_>, with_service_areas: bool) -> String {
     let &ViewInputs {
         network,
-        lines,
+        bounds,
         costs,
         scenario,
         centers,
@@ -155,7 +155,7 @@ pub fn coverage_view(inputs: &ViewInputs<'_>, with_service_areas: bool) -> Strin
         "gapPopulation": gaps.iter().map(|g| g.population).sum::<f64>(),
         "largestGap": gap_rows.first(),
         "gaps": gap_rows,
-        "bounds": bounds(lines),
+        "bounds": bounds,
         "thresholdMin": result.params.threshold_min,
         "speedKmh": result.params.speed_kmh,
         "tiers": tiers,

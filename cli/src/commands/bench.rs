@@ -315,7 +315,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
     build.items_per_run = network.node_count() as f64;
     check_slope_data(&model, &network, &inputs.roads.source)?;
     let profile = model.profile(params.coverage.speed_kmh)?;
-    let costs = model.costs(&network, lines, &profile);
+    let costs = model.costs(&network, &profile);
 
     say(quiet, "computing full coverage");
     let mut coverage = StageTimes::new("full coverage", demand.len() as f64, "residents");

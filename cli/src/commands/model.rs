@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use lifecircle::input::{maybe_gunzip, parse_hgt_name, Dem, HgtTile, PointFeature, RoadLine};
+use lifecircle::input::{maybe_gunzip, parse_hgt_name, Dem, HgtTile, PointFeature};
 use lifecircle::output::round_to;
 use lifecircle::{
     closed_edges, compare_coverage, compute_coverage, compute_tier_coverage, points_to_wgs84,
@@ -181,14 +181,9 @@ impl Model {
         prepared
     }
 
-    /// Walking costs of `profile` on `network` (built from `lines`).
-    pub fn costs(
-        &self,
-        network: &WalkNetwork,
-        lines: &[RoadLine],
-        profile: &WalkProfile,
-    ) -> WalkCosts {
-        profile_costs(network, lines, profile, self.slope)
+    /// Walking costs of `profile` on `network`.
+    pub fn costs(&self, network: &WalkNetwork, profile: &WalkProfile) -> WalkCosts {
+        profile_costs(network, profile, self.slope)
     }
 
     /// The extra results: every built-in profile side by side, flat against slope for
@@ -198,7 +193,6 @@ impl Model {
     pub fn analyse(
         &self,
         network: &WalkNetwork,
-        lines: &[RoadLine],
         base: &CoverageParams,
         costs: &WalkCosts,
         result: &CoverageResult,
@@ -213,13 +207,13 @@ impl Model {
         // Profiles side by side.
         let mut first: Option<CoverageResult> = None;
         for profile in WalkProfile::builtin(base.speed_kmh) {
-            let p_costs = self.costs(network, lines, &profile);
+            let p_costs = self.costs(network, &profile);
             let p_params = CoverageParams {
                 speed_kmh: profile.speed_kmh,
                 ..base.clone()
             };
             let r = compute_coverage(network, &p_costs, centers, demand, &p_params)?;
-            let (steps, steep) = closed_edges(network, lines, &profile, &p_costs);
+            let (steps, steep) = closed_edges(network, &profile, &p_costs);
             let total: f64 = demand.iter().map(|d| d.population).sum();
             let covered: f64 = demand
                 .iter()
@@ -262,7 +256,7 @@ impl Model {
 
         // Flat against slope, for the main profile.
         if self.slope {
-            let flat_costs = profile_costs(network, lines, &main, false);
+            let flat_costs = profile_costs(network, &main, false);
             let flat = compute_coverage(network, &flat_costs, centers, demand, &params)?;
             analysis.flat_walk_min = Some(flat.demand.iter().map(|d| d.walk_min).collect());
             analysis.slope = Some(compare_coverage(

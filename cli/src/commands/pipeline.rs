@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use lifecircle::input::{PointLayer, RoadLayer, RoadLine, SkipCounts, UnitLayer};
+use lifecircle::input::{PointLayer, RoadLayer, SkipCounts, UnitLayer};
 use lifecircle::output::{
     demand_geojson_with, gaps_geojson, markdown_report, network_geojson, service_areas_geojson,
     units_geojson, GapRow, ReportContext,
@@ -71,17 +71,6 @@ fn input_json(role_source: &str, used: usize, skipped: &SkipCounts) -> serde_jso
     })
 }
 
-/// Frees the road lines' vertices, heights and node ids once the network is built: the
-/// network holds its own copy, and later stages read only the lines' tags, by index
-/// (`WalkNetwork::edge_source_line`).
-fn release_line_geometry(lines: &mut [RoadLine]) {
-    for line in lines {
-        line.coords = Vec::new();
-        line.elevations_m = None;
-        line.osm_node_ids = None;
-    }
-}
-
 /// Runs network build, coverage and writes every output into `out`.
 pub fn run(
     mut inputs: Inputs,
@@ -101,10 +90,10 @@ pub fn run(
         })
         .with_context(|| format!("{}: cannot build a walking network", inputs.roads.source))?;
     super::model::check_slope_data(model, &network, &inputs.roads.source)?;
-    release_line_geometry(&mut inputs.roads.data.lines);
+    inputs.roads.data.release_after_build();
     let roads = &inputs.roads;
     let profile = model.profile(params.coverage.speed_kmh)?;
-    let costs = model.costs(&network, &roads.data.lines, &profile);
+    let costs = model.costs(&network, &profile);
     let centers = &inputs.centers.data.points;
     let demand = &inputs.demand.data.points;
     if centers.is_empty() {
@@ -120,7 +109,6 @@ pub fn run(
     let analysis = stages.run("profiles, slope and services", || {
         model.analyse(
             &network,
-            &roads.data.lines,
             &params.coverage,
             &costs,
             &result,

@@ -155,7 +155,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
         .with_context(|| format!("{}: cannot build a walking network", inputs.roads.source))?;
     check_slope_data(&walk_model, &network, &inputs.roads.source)?;
     let profile = walk_model.profile(params.coverage.speed_kmh)?;
-    let costs = walk_model.costs(&network, &inputs.roads.data.lines, &profile);
+    let costs = walk_model.costs(&network, &profile);
     let output_crs = walk_model.output_crs;
     params.model = Model {
         input_crs: InputCrs::default(),

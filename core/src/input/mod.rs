@@ -88,6 +88,23 @@ pub struct RoadLayer {
     pub skipped: SkipCounts,
 }
 
+impl RoadLayer {
+    /// Frees what nothing reads once the network is built: every line's vertices,
+    /// heights, node ids and tags. The network keeps its own geometry and what the
+    /// walking profiles read of the tags. The lines keep their count, order and source
+    /// index, by which edges find their feature
+    /// ([`crate::WalkNetwork::edge_source_line`]).
+    pub fn release_after_build(&mut self) {
+        for line in &mut self.lines {
+            line.coords = Vec::new();
+            line.elevations_m = None;
+            line.osm_node_ids = None;
+            line.tags = BTreeMap::new();
+        }
+        self.lines.shrink_to_fit();
+    }
+}
+
 /// A point feature: a service center, a resident (demand point) or a candidate site.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PointFeature {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::components::label_components;
-use super::graph::{EdgeId, WalkNetwork};
+use super::graph::{EdgeId, EdgeTraits, WalkNetwork};
 use super::segment_index::{SegmentIndex, SegmentRef};
 use crate::geodesy::{haversine_m, LocalProjection};
 use crate::input::RoadLine;
@@ -195,7 +195,11 @@ impl WalkNetwork {
             b.discard_open_edge();
         }
         drop((place_of, uses, node_of_place));
-        Ok(b.finish(params))
+        let mut network = b.finish(params);
+        network.edge_traits = (network.edge_line.iter())
+            .map(|&line| EdgeTraits::of_line(&lines[line as usize]))
+            .collect();
+        Ok(network)
     }
 }
 
@@ -415,6 +419,7 @@ impl Builder {
             interior_offset_m: self.interior_offset_m,
             vertex_elevation_m: self.elevation.then_some(self.vertex_elevation_m),
             edge_line: self.edge_line,
+            edge_traits: Vec::new(),
             arc_start,
             arc_edge,
             arc_forward,

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::segment_index::SegmentIndex;
 use crate::geodesy::LocalProjection;
+use crate::input::RoadLine;
 
 /// A network node (a line end or a vertex shared by two or more lines).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -78,6 +79,9 @@ pub struct WalkNetwork {
     pub(crate) vertex_elevation_m: Option<Vec<f64>>,
     /// Position, in the slice given to `from_roads`, of the line each edge came from.
     pub(crate) edge_line: Vec<u32>,
+    /// What the walking profiles read of each edge's line, so the lines (and their
+    /// tags) can be dropped once the network is built.
+    pub(crate) edge_traits: Vec<EdgeTraits>,
     /// `arc_start[v]..arc_start[v + 1]` are the arcs leaving node `v`.
     /// (Arc heads live with the costs, in `WalkCosts`, which every search reads.)
     pub(crate) arc_start: Vec<u32>,
@@ -88,6 +92,44 @@ pub struct WalkNetwork {
     pub(crate) component_nodes: Vec<u32>,
     pub(crate) min_component_nodes: usize,
     pub(crate) segment_index: SegmentIndex,
+}
+
+/// What the walking profiles read of a road line's tags, one byte per edge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct EdgeTraits(u8);
+
+impl EdgeTraits {
+    const STEPS: u8 = 1;
+    const EVEN_GRADE: u8 = 2;
+
+    /// The traits of the edges of `line`: `highway=steps` is steps; a line tagged
+    /// `bridge` or `tunnel` (any value but `no`) takes one even grade.
+    pub(crate) fn of_line(line: &RoadLine) -> Self {
+        let tag_is_set = |key: &str| {
+            line.tags
+                .get(key)
+                .is_some_and(|v| !v.is_empty() && v != "no")
+        };
+        let mut bits = 0;
+        if line.tags.get("highway").is_some_and(|h| h == "steps") {
+            bits |= Self::STEPS;
+        }
+        if tag_is_set("bridge") || tag_is_set("tunnel") {
+            bits |= Self::EVEN_GRADE;
+        }
+        Self(bits)
+    }
+
+    /// Steps, which profiles that avoid them close.
+    pub(crate) fn is_steps(self) -> bool {
+        self.0 & Self::STEPS != 0
+    }
+
+    /// A bridge or tunnel: its height follows its deck, not the ground a DEM gives, so
+    /// it takes one even grade between its edge's end heights.
+    pub(crate) fn takes_even_grade(self) -> bool {
+        self.0 & Self::EVEN_GRADE != 0
+    }
 }
 
 impl WalkNetwork {
@@ -122,6 +164,11 @@ impl WalkNetwork {
     /// Geometry of an edge as `[lon, lat]` vertices, from its first to its second node.
     pub fn edge_geometry(&self, edge: EdgeId) -> Vec<[f64; 2]> {
         self.edge_shape(edge).lonlats().collect()
+    }
+
+    /// What the walking profiles read of the edge's road line.
+    pub(crate) fn edge_traits(&self, edge: EdgeId) -> EdgeTraits {
+        self.edge_traits[edge.index()]
     }
 
     /// Position, in the slice given to [`WalkNetwork::from_roads`], of the road line this
@@ -221,6 +268,7 @@ impl WalkNetwork {
             + bytes(&self.interior_offset_m)
             + self.vertex_elevation_m.as_ref().map_or(0, bytes)
             + bytes(&self.edge_line)
+            + bytes(&self.edge_traits)
             + bytes(&self.arc_start)
             + bytes(&self.arc_edge)
             + bytes(&self.arc_forward)

@@ -5,7 +5,6 @@ use serde::Serialize;
 
 use super::costs::{SegmentRates, WalkCosts};
 use super::slope::tobler_factor;
-use crate::input::RoadLine;
 use crate::network::{EdgeId, WalkNetwork};
 use crate::{Error, Result};
 
@@ -112,16 +111,11 @@ impl WalkProfile {
     }
 }
 
-fn tag_is_set(line: Option<&RoadLine>, key: &str) -> bool {
-    line.and_then(|l| l.tags.get(key))
-        .is_some_and(|v| !v.is_empty() && v != "no")
-}
-
 /// Directional walking costs of `network` for `profile`, in flat-equivalent metres at
 /// the profile speed.
 ///
-/// `lines` must be the slice the network was built from (edge tags are looked up there).
-/// Steps are closed when the profile avoids them. With `use_slope` and elevation on the
+/// The road tags these costs depend on were read when the network was built from its
+/// lines, so the lines need not be kept. Steps (`highway=steps`) are closed when the profile avoids them. With `use_slope` and elevation on the
 /// network, each geometry segment of length `L` and height change `Δz` in the walking
 /// direction costs `L · tobler_factor(Δz / L)` ([`crate::tobler_factor`]); a segment
 /// with an unknown height at either end counts as flat; lines tagged `bridge` or
@@ -139,17 +133,12 @@ fn tag_is_set(line: Option<&RoadLine>, key: &str) -> bool {
 ///     source_index: 0 };
 /// let roads = [line];
 /// let network = WalkNetwork::from_roads(&roads, &NetworkParams { min_component_nodes: 1 }).unwrap();
-/// let costs = profile_costs(&network, &roads, &WalkProfile::adult(4.8), true);
+/// let costs = profile_costs(&network, &WalkProfile::adult(4.8), true);
 /// let up = costs.forward_m(EdgeId(0)) / network.edge_length_m(EdgeId(0));
 /// assert!((up - 0.35f64.exp()).abs() < 1e-3);       // 1.419: uphill is slower
 /// assert!((costs.backward_m(EdgeId(0)) / network.edge_length_m(EdgeId(0)) - 1.0).abs() < 1e-3);
 /// ```
-pub fn profile_costs(
-    network: &WalkNetwork,
-    lines: &[RoadLine],
-    profile: &WalkProfile,
-    use_slope: bool,
-) -> WalkCosts {
+pub fn profile_costs(network: &WalkNetwork, profile: &WalkProfile, use_slope: bool) -> WalkCosts {
     let elevation = network.vertex_elevation_m.as_ref().filter(|_| use_slope);
     let vertex_count = network.vertex_slots();
     let mut seg_forward = vec![1.0; vertex_count];
@@ -158,13 +147,12 @@ pub fn profile_costs(
     let mut backward_m = Vec::with_capacity(network.edge_count());
     for e in 0..network.edge_count() {
         let edge = EdgeId(e as u32);
-        let line = lines.get(network.edge_source_line(edge));
+        let traits = network.edge_traits(edge);
         let length = network.edge_length_m(edge);
         let range = network.edge_vertex_range(edge);
         let shape = network.edge_shape(edge);
-        let closed = profile.avoid_steps
-            && line.and_then(|l| l.tags.get("highway")).map(String::as_str) == Some("steps");
-        let even_grade = tag_is_set(line, "bridge") || tag_is_set(line, "tunnel");
+        let closed = profile.avoid_steps && traits.is_steps();
+        let even_grade = traits.takes_even_grade();
         let (mut fwd, mut bwd) = (0.0, 0.0);
         for i in 0..shape.vertex_count() - 1 {
             let v = range.start + i;
@@ -216,17 +204,13 @@ pub fn profile_costs(
 /// How many edges `profile` closes on `network`: `(steps, too_steep)`.
 pub fn closed_edges(
     network: &WalkNetwork,
-    lines: &[RoadLine],
     profile: &WalkProfile,
     costs: &WalkCosts,
 ) -> (usize, usize) {
     let (mut steps, mut steep) = (0, 0);
     for e in 0..network.edge_count() {
         let edge = EdgeId(e as u32);
-        let is_steps = lines
-            .get(network.edge_source_line(edge))
-            .and_then(|l| l.tags.get("highway"))
-            .is_some_and(|h| h == "steps");
+        let is_steps = network.edge_traits(edge).is_steps();
         if profile.avoid_steps && is_steps {
             steps += 1;
         } else if costs.forward_m(edge).is_infinite() {
