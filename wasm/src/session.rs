@@ -147,10 +147,8 @@ pub struct CenterInfo {
     pub removed: bool,
 }
 
+/// The loaded roads: their network (the lines themselves are not kept).
 struct Roads {
-    /// The lines as loaded, released once the network is built (see
-    /// [`RoadLayer::release_after_build`]).
-    layer: RoadLayer,
     network: WalkNetwork,
     /// `[west, south, east, north]` of the lines as loaded.
     bounds: [f64; 4],
@@ -226,8 +224,8 @@ fn given(filter: Option<&str>) -> Option<&str> {
     filter.filter(|f| !f.trim().is_empty())
 }
 
-/// The roads with their network built.
-fn roads_with_network(name: &str, mut layer: RoadLayer) -> Result<Roads> {
+/// The roads with their network built, and their load report.
+fn roads_with_network(name: &str, layer: RoadLayer) -> Result<(Roads, LoadReport)> {
     let network =
         WalkNetwork::from_roads(&layer.lines, &NetworkParams::default()).map_err(|e| {
             Error::Empty {
@@ -235,13 +233,12 @@ fn roads_with_network(name: &str, mut layer: RoadLayer) -> Result<Roads> {
                 reason: format!("cannot build a walking network: {e}"),
             }
         })?;
-    let bounds = view::line_bounds(&layer.lines);
-    layer.release_after_build();
-    Ok(Roads {
-        layer,
+    let roads = Roads {
         network,
-        bounds,
-    })
+        bounds: view::line_bounds(&layer.lines),
+    };
+    let report = LoadReport::new(name.into(), layer.lines.len(), &layer.skipped);
+    Ok((roads, report))
 }
 
 /// A centers layer must hold at least one center.
@@ -318,12 +315,11 @@ impl Session {
     /// Reads roads (GeoJSON lines or OSM PBF, gzip or not) and builds the network.
     pub fn load_roads(&mut self, name: &str, bytes: &[u8]) -> Result<LoadReport> {
         let layer = read_roads_auto(name, bytes, &self.limits)?;
-        let roads = roads_with_network(name, layer)?;
-        Ok(self.install_roads(name, roads))
+        let (roads, report) = roads_with_network(name, layer)?;
+        Ok(self.install_roads(roads, report))
     }
 
-    fn install_roads(&mut self, name: &str, roads: Roads) -> LoadReport {
-        let report = LoadReport::new(name.into(), roads.layer.lines.len(), &roads.layer.skipped);
+    fn install_roads(&mut self, roads: Roads, report: LoadReport) -> LoadReport {
         self.roads = Some(roads);
         self.costs = None;
         self.scratch = None;
@@ -365,12 +361,12 @@ impl Session {
         };
         let centers = point_layer(centers_filter);
         let demand = point_layer(demand_filter);
-        let roads = roads_with_network(name, roads_layer)?;
+        let (roads, roads_report) = roads_with_network(name, roads_layer)?;
         if let Some((layer, source)) = &centers {
             check_centers(layer, source)?;
         }
         Ok(OsmLoadReport {
-            roads: self.install_roads(name, roads),
+            roads: self.install_roads(roads, roads_report),
             centers: centers.map(|(layer, source)| self.install_centers(layer, source)),
             demand: demand.map(|(layer, source)| self.install_demand(layer, source)),
         })

@@ -196,7 +196,9 @@ impl WalkNetwork {
         }
         drop((place_of, uses, node_of_place));
         let mut network = b.finish(params);
-        network.edge_traits = (network.edge_line.iter())
+        network.edge_traits = network
+            .edge_line
+            .iter()
             .map(|&line| EdgeTraits::of_line(&lines[line as usize]))
             .collect();
         Ok(network)

@@ -115,13 +115,14 @@ impl WalkProfile {
 /// the profile speed.
 ///
 /// The road tags these costs depend on were read when the network was built from its
-/// lines, so the lines need not be kept. Steps (`highway=steps`) are closed when the profile avoids them. With `use_slope` and elevation on the
-/// network, each geometry segment of length `L` and height change `Δz` in the walking
-/// direction costs `L · tobler_factor(Δz / L)` ([`crate::tobler_factor`]); a segment
-/// with an unknown height at either end counts as flat; lines tagged `bridge` or
-/// `tunnel` take one even grade between their edge's end heights (a DEM gives the
-/// ground, not the deck); and segments steeper than the profile's `max_slope` are
-/// closed both ways. Without `use_slope` every edge costs its length (or is closed).
+/// lines, so the lines need not be kept. Steps (`highway=steps`) are closed when the
+/// profile avoids them. With `use_slope` and elevation on the network, each geometry
+/// segment of length `L` and height change `Δz` in the walking direction costs
+/// `L · tobler_factor(Δz / L)` ([`crate::tobler_factor`]); a segment with an unknown
+/// height at either end counts as flat; lines tagged `bridge` or `tunnel` take one even
+/// grade between their edge's end heights (a DEM gives the ground, not the deck); and
+/// segments steeper than the profile's `max_slope` are closed both ways. Without
+/// `use_slope` every edge costs its length (or is closed).
 ///
 /// Complexity: O(V) for V geometry vertices.
 ///
