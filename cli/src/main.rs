@@ -1,4 +1,5 @@
 //! `lifecircle`: walking-distance coverage of service centers from the command line.
+#![forbid(unsafe_code)]
 
 mod args;
 mod commands;

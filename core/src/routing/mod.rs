@@ -3,6 +3,7 @@
 mod bucket_queue;
 mod costs;
 mod multi_source;
+mod prefetch;
 mod profiles;
 mod slope;
 
