@@ -22,7 +22,8 @@ const RING_BUCKETS: usize = 1 << 11;
 /// may be pushed below the bucket being drained (checked in debug builds).
 #[derive(Debug, Clone)]
 pub(crate) struct BucketQueue {
-    ring: Vec<Vec<u32>>,
+    /// A fixed-size array, so that indexing by `bucket % RING_BUCKETS` needs no bounds check.
+    ring: Box<[Vec<u32>; RING_BUCKETS]>,
     /// The bucket being drained: every queued entry is in this bucket or a later one.
     current: u64,
     in_ring: usize,
@@ -32,7 +33,7 @@ pub(crate) struct BucketQueue {
 impl Default for BucketQueue {
     fn default() -> Self {
         Self {
-            ring: vec![Vec::new(); RING_BUCKETS],
+            ring: Box::new(std::array::from_fn(|_| Vec::new())),
             current: 0,
             in_ring: 0,
             beyond_ring: BinaryHeap::new(),
@@ -101,7 +102,7 @@ impl BucketQueue {
     /// Removes every entry and starts again at bucket 0, keeping the allocations.
     pub(crate) fn clear(&mut self) {
         if self.in_ring > 0 {
-            for bucket in &mut self.ring {
+            for bucket in self.ring.iter_mut() {
                 bucket.clear();
             }
         }
