@@ -195,13 +195,12 @@ impl WalkNetwork {
             b.discard_open_edge();
         }
         drop((place_of, uses, node_of_place));
-        let mut network = b.finish(params);
-        network.edge_traits = network
+        let edge_traits = b
             .edge_line
             .iter()
             .map(|&line| EdgeTraits::of_line(&lines[line as usize]))
             .collect();
-        Ok(network)
+        Ok(b.finish(params, edge_traits))
     }
 }
 
@@ -360,7 +359,7 @@ impl Builder {
         }
     }
 
-    fn finish(mut self, params: &NetworkParams) -> WalkNetwork {
+    fn finish(mut self, params: &NetworkParams, edge_traits: Vec<EdgeTraits>) -> WalkNetwork {
         self.edge_geometry_start
             .push(self.interior_lonlat.len() as u32);
         // Moved into its shared form now, while the copy is the largest thing alive,
@@ -421,7 +420,7 @@ impl Builder {
             interior_offset_m: self.interior_offset_m,
             vertex_elevation_m: self.elevation.then_some(self.vertex_elevation_m),
             edge_line: self.edge_line,
-            edge_traits: Vec::new(),
+            edge_traits,
             arc_start,
             arc_edge,
             arc_forward,
