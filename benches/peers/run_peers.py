@@ -73,7 +73,7 @@ def _read_exact(path: Path, size: int | None = None) -> bytes:
     return data
 
 
-def _min_per_pair(src: np.ndarray, dst: np.ndarray, w: np.ndarray):
+def min_per_pair(src: np.ndarray, dst: np.ndarray, w: np.ndarray):
     """Drops self-loops and keeps the shortest of parallel (undirected) edges."""
     keep = src != dst
     src, dst, w = src[keep], dst[keep], w[keep]
@@ -85,13 +85,12 @@ def _min_per_pair(src: np.ndarray, dst: np.ndarray, w: np.ndarray):
     return lo[first], hi[first], w[first]
 
 
-def load_case(path: Path) -> Case:
-    """Reads and validates a case directory (see FORMAT.md)."""
-    meta = json.loads((path / "meta.json").read_text())
-    if meta.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"{path}: format_version {meta.get('format_version')}, expected 1")
-
+def read_graph(path: Path) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray]:
+    """`graph.bin` of a case directory: node count, edge count, and the raw edges
+    (`from`, `to`, `length_m`), validated."""
     graph = (path / "graph.bin").read_bytes()
+    if len(graph) < 8:
+        raise ValueError(f"{path}/graph.bin: {len(graph)} bytes, too short for a header")
     n, e = (int(x) for x in np.frombuffer(graph, dtype="<u4", count=2))
     if len(graph) != 8 + 16 * e:
         raise ValueError(f"{path}/graph.bin: {len(graph)} bytes, expected {8 + 16 * e}")
@@ -102,6 +101,16 @@ def load_case(path: Path) -> Case:
         raise ValueError(f"{path}/graph.bin: node id out of range")
     if np.any(~np.isfinite(w)) or np.any(w < 0):
         raise ValueError(f"{path}/graph.bin: lengths must be finite and non-negative")
+    return n, e, src, dst, w
+
+
+def load_case(path: Path) -> Case:
+    """Reads and validates a case directory (see FORMAT.md)."""
+    meta = json.loads((path / "meta.json").read_text())
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{path}: format_version {meta.get('format_version')}, expected 1")
+
+    n, e, src, dst, w = read_graph(path)
 
     sources = (path / "sources.bin").read_bytes()
     (s,) = np.frombuffer(sources, dtype="<u4", count=1)
@@ -128,7 +137,7 @@ def load_case(path: Path) -> Case:
     expected = np.frombuffer(expected_raw, dtype="<f8", count=n, offset=4).copy()
 
     super_source = np.full(len(seed_nodes), n, dtype=np.int64)
-    lo, hi, w = _min_per_pair(
+    lo, hi, w = min_per_pair(
         np.concatenate([src, super_source]),
         np.concatenate([dst, seed_nodes]),
         np.concatenate([w, seed_costs]),
@@ -191,14 +200,20 @@ class PeerResult:
 def _csr(case: Case, with_super_source: bool):
     """Upper-triangular CSR built without summing duplicates or dropping explicit zeros
     (zero-cost seeds are zero-weight edges)."""
-    import scipy.sparse as sp
-
     src, dst, w = case.src, case.dst, case.weight
     size = case.node_count + 1
     if not with_super_source:
         keep = dst != case.super_source  # super-source edges have hi == N
         src, dst, w = src[keep], dst[keep], w[keep]
         size = case.node_count
+    return csr_from_edges(size, src, dst, w)
+
+
+def csr_from_edges(size: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
+    """Upper-triangular CSR of cleaned undirected edges (`src < dst`), for
+    `dijkstra(directed=False)`."""
+    import scipy.sparse as sp
+
     order = np.lexsort((dst, src))
     src, dst, w = src[order], dst[order], w[order]
     indptr = np.zeros(size + 1, dtype=np.int64)
@@ -288,7 +303,7 @@ def _pandana_radius(case: Case) -> float:
 
 
 @contextlib.contextmanager
-def _quiet_stdout():
+def quiet_stdout():
     """pandana's C++ core prints progress on file descriptor 1; hide it."""
     sys.stdout.flush()
     saved = os.dup(1)
@@ -310,7 +325,7 @@ def _pandana_prepare(case: Case):
     # POI, at the super-source's coordinates, snaps exactly onto it.
     nodes = pd.DataFrame({"x": np.arange(n, dtype=np.float64), "y": np.zeros(n)})
     weights = pd.DataFrame({"length_m": case.weight})
-    with _quiet_stdout():
+    with quiet_stdout():
         net = pandana.Network(
             nodes["x"],
             nodes["y"],
@@ -326,7 +341,7 @@ def _pandana_query(case: Case, net):
     import pandas as pd
 
     radius = _pandana_radius(case)
-    with _quiet_stdout():
+    with quiet_stdout():
         net.set_pois(
             category="seeds",
             maxdist=radius,
@@ -343,7 +358,7 @@ def _pandana_to_array(case: Case, frame) -> np.ndarray:
     return d
 
 
-def _version(package: str) -> str | None:
+def package_version(package: str) -> str | None:
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
@@ -435,7 +450,7 @@ IMPORTS = {
 def run_peer(
     case: Case, peer: Peer, to_array, reps: int, max_nodes: dict[str, int], skip: set[str]
 ) -> PeerResult:
-    result = PeerResult(case.name, peer.name, _version(peer.package), "skipped", note=peer.note)
+    result = PeerResult(case.name, peer.name, package_version(peer.package), "skipped", note=peer.note)
     if peer.package in skip:
         result.message = "skipped on request (--skip)"
         return result

@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod peer_case;
 mod synthetic;
 
 pub use synthetic::{

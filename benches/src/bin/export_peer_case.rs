@@ -11,13 +11,14 @@
 //! source, and its median time over `--reps` runs goes into `meta.json`.
 
 use std::fs;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{ensure, Context, Result};
 use clap::Parser;
 use lifecircle::{MultiSourceSearch, NetworkParams, NodeId, Seed, WalkCosts, WalkNetwork};
+use lifecircle_benches::peer_case::{median, write_file, write_graph};
 use lifecircle_benches::{build_city, SyntheticCityParams};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -52,27 +53,6 @@ struct Args {
     /// Output directory (created if missing).
     #[arg(long)]
     out: PathBuf,
-}
-
-fn median_ms(mut runs_ms: Vec<f64>) -> f64 {
-    runs_ms.sort_by(f64::total_cmp);
-    let n = runs_ms.len();
-    if n % 2 == 1 {
-        runs_ms[n / 2]
-    } else {
-        (runs_ms[n / 2 - 1] + runs_ms[n / 2]) / 2.0
-    }
-}
-
-fn write_file(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<fs::File>) -> std::io::Result<()>,
-) -> Result<()> {
-    let file = fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut out = BufWriter::new(file);
-    write(&mut out)
-        .and_then(|()| out.flush())
-        .with_context(|| format!("writing {}", path.display()))
 }
 
 fn main() -> Result<()> {
@@ -124,7 +104,7 @@ fn main() -> Result<()> {
             start.elapsed().as_secs_f64() * 1e3
         })
         .collect();
-    let ours_ms = median_ms(runs_ms.clone());
+    let ours_ms = median(runs_ms.clone());
     let reached = search.reached().count();
 
     // The same query split over threads: timed the same way, and it must give the
@@ -138,7 +118,7 @@ fn main() -> Result<()> {
             start.elapsed().as_secs_f64() * 1e3
         })
         .collect();
-    let parallel_ms = median_ms(parallel_runs_ms.clone());
+    let parallel_ms = median(parallel_runs_ms.clone());
     for v in (0..n as u32).map(NodeId) {
         ensure!(
             parallel.cost_m(v) == search.cost_m(v) && parallel.source(v) == search.source(v),
@@ -149,22 +129,7 @@ fn main() -> Result<()> {
 
     fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let edge_count = network.edge_count();
-    write_file(&args.out.join("graph.bin"), |w| {
-        w.write_all(&(n as u32).to_le_bytes())?;
-        w.write_all(&(edge_count as u32).to_le_bytes())?;
-        for (a, _, _) in network.edges() {
-            w.write_all(&a.0.to_le_bytes())?;
-        }
-        for (_, b, _) in network.edges() {
-            w.write_all(&b.0.to_le_bytes())?;
-        }
-        // The lengths as the search adds them (`f32` precision), so that every tool
-        // solves exactly the same problem.
-        for (_, _, length_m) in network.edges() {
-            w.write_all(&f64::from(length_m as f32).to_le_bytes())?;
-        }
-        Ok(())
-    })?;
+    write_graph(&args.out.join("graph.bin"), &network)?;
     write_file(&args.out.join("sources.bin"), |w| {
         w.write_all(&(seeds.len() as u32).to_le_bytes())?;
         for s in &seeds {

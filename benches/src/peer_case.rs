@@ -1,0 +1,67 @@
+//! Writing peer comparison cases: the shared pieces of the exchange format in
+//! `benches/peers/FORMAT.md`.
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use lifecircle::WalkNetwork;
+
+/// Median of `values` (the mean of the middle two for an even count); `NaN` when empty.
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Creates `path` and fills it through a buffered writer, naming the file in any error.
+pub fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<fs::File>) -> std::io::Result<()>,
+) -> Result<()> {
+    let file = fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// Writes `graph.bin`: node and edge counts, each edge's two nodes, and its length as
+/// the search adds it (`f32` precision), so every tool solves exactly the same problem.
+pub fn write_graph(path: &Path, network: &WalkNetwork) -> Result<()> {
+    let node_count =
+        u32::try_from(network.node_count()).context("too many nodes for the format")?;
+    let edge_count =
+        u32::try_from(network.edge_count()).context("too many edges for the format")?;
+    write_file(path, |w| {
+        w.write_all(&node_count.to_le_bytes())?;
+        w.write_all(&edge_count.to_le_bytes())?;
+        for (a, _, _) in network.edges() {
+            w.write_all(&a.0.to_le_bytes())?;
+        }
+        for (_, b, _) in network.edges() {
+            w.write_all(&b.0.to_le_bytes())?;
+        }
+        for (_, _, length_m) in network.edges() {
+            w.write_all(&f64::from(length_m as f32).to_le_bytes())?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_empty_counts() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(Vec::new()).is_nan());
+    }
+}
