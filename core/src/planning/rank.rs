@@ -131,12 +131,18 @@ pub(crate) fn site_lists(
     limit_m: f64,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Vec<Option<Vec<(u32, f64)>>> {
-    map_with_progress(
+    let order = network_order(
         planner,
-        sites,
-        |scratch, _, site| {
+        sites.iter().map(|site| match site {
+            SearchSite::Improving(s) | SearchSite::Plain(s) => s.as_ref(),
+        }),
+    );
+    let searched = map_with_progress(
+        planner,
+        &order,
+        |scratch, _, &i| {
             let mut out = Vec::new();
-            match site {
+            match &sites[i as usize] {
                 SearchSite::Improving(s) => {
                     planner.improvements(scratch, s.as_ref()?, limit_m, &mut out)
                 }
@@ -146,7 +152,33 @@ pub(crate) fn site_lists(
             Some(out)
         },
         progress,
-    )
+    );
+    let mut lists = vec![None; sites.len()];
+    for (&i, list) in order.iter().zip(searched) {
+        lists[i as usize] = list;
+    }
+    lists
+}
+
+/// Indices of `snaps` in the order to search them: by the first node of the snapped
+/// edge (off-network sites last). Nodes are numbered along a Hilbert curve, so
+/// consecutive searches, and each thread's run of them, read neighbouring memory: on a
+/// 100k-node city, ranking 10k random candidates took half the time it took in input
+/// order. Results do not depend on the order.
+fn network_order<'s>(
+    planner: &Planner<'_>,
+    snaps: impl Iterator<Item = Option<&'s SiteSnap>>,
+) -> Vec<u32> {
+    let network = planner.network;
+    let mut keyed: Vec<(u32, u32)> = snaps
+        .enumerate()
+        .map(|(i, snap)| {
+            let node = snap.map_or(u32::MAX, |s| network.edge_nodes(s.snap.edge).0 .0);
+            (node, i as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Every candidate's marginal gain over the current centers, in candidate order, with
@@ -170,9 +202,13 @@ pub fn rank_candidates(
     let limit_m = improve_limit_min.map_or(f64::INFINITY, |m| m * planner.metres_per_min);
     let t = planner.threshold_cost_m;
     let pool = ScratchPool::new(planner);
-    let work = |scratch: &mut PlanScratch, i: usize, c: &Candidate| {
+    let snaps: Vec<Option<SiteSnap>> =
+        map_with_scratch(&pool, candidates, 0, &|_, _, c| planner.snap_site(c.lonlat));
+    // Searched in network order, then put back in candidate order.
+    let search_order = network_order(planner, snaps.iter().map(Option::as_ref));
+    let work = |scratch: &mut PlanScratch, _: usize, &i: &u32| {
         let mut gain = CandidateGain {
-            candidate: CandidateId(i as u32),
+            candidate: CandidateId(i),
             rank: 0,
             snapped: false,
             covered_population_gain: 0.0,
@@ -180,13 +216,13 @@ pub fn rank_candidates(
             shorter_walk_population: 0.0,
             walk_minutes_saved: 0.0,
         };
-        let Some(site) = planner.snap_site(c.lonlat) else {
+        let Some(site) = &snaps[i as usize] else {
             return gain;
         };
         gain.snapped = true;
         let mut out = std::mem::take(&mut scratch.changes);
         out.clear();
-        planner.improvements(scratch, &site, limit_m, &mut out);
+        planner.improvements(scratch, site, limit_m, &mut out);
         // Sum in resident order, so the figures do not depend on the search's order.
         out.sort_unstable_by_key(|e| e.0);
         for &(r, cost) in &out {
@@ -204,7 +240,8 @@ pub fn rank_candidates(
         scratch.changes = out;
         gain
     };
-    let mut gains: Vec<CandidateGain> = map_with_scratch(&pool, candidates, 0, &work);
+    let mut gains: Vec<CandidateGain> = map_with_scratch(&pool, &search_order, 0, &work);
+    gains.sort_unstable_by_key(|g| g.candidate.0);
     let mut order: Vec<usize> = (0..gains.len()).collect();
     order.sort_by(|&a, &b| {
         let (ga, gb) = (&gains[a], &gains[b]);

@@ -15,6 +15,24 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+/// Queue buckets are this many metres of cost wide. Narrower buckets settle fewer
+/// nodes twice (only arcs shorter than a bucket can improve a settled node) but leave
+/// more empty buckets to step over and spread the queue's writes over more memory.
+/// On the 100k-node synthetic city 16 m took 2–6 % fewer instructions and cache misses
+/// than 1 m or 4 m (no more re-settled nodes than it saves); 64 m no fewer still.
+const BUCKET_WIDTH_M: f64 = 16.0;
+
+/// Bucket of a non-negative cost: its width-multiple rounded to the nearest integer
+/// (below 2⁵² widths), read off the bits of `cost + 2⁵²`. Any mapping that never
+/// decreases with cost keeps the search exact, and the bits of non-negative floats
+/// never decrease with their value. A saturating float-to-integer conversion costs
+/// four times the instructions, and this runs up to three times per node.
+#[inline(always)]
+pub(crate) fn bucket_of(cost_m: f64) -> u64 {
+    const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
+    (cost_m * (1.0 / BUCKET_WIDTH_M) + TWO_POW_52).to_bits() - TWO_POW_52.to_bits()
+}
+
 /// Buckets in the ring (a power of two).
 const RING_BUCKETS: usize = 1 << 11;
 

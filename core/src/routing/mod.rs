@@ -7,6 +7,7 @@ mod prefetch;
 mod profiles;
 mod slope;
 
+pub(crate) use bucket_queue::{bucket_of, BucketQueue};
 pub(crate) use costs::SearchArc;
 pub use costs::WalkCosts;
 pub(crate) use multi_source::search_threads;
