@@ -27,8 +27,6 @@ import argparse
 import importlib
 import json
 import math
-import os
-import platform
 import statistics
 import sys
 import time
@@ -40,10 +38,17 @@ import numpy as np
 
 from run_peers import (
     csr_from_edges,
+    fmt,
+    igraph_graph,
     min_per_pair,
+    networkx_graph,
     package_version,
+    pandana_network,
+    print_aligned,
     quiet_stdout,
     read_graph,
+    skip_reason,
+    write_report,
 )
 
 FORMAT_VERSION = 1
@@ -229,14 +234,7 @@ def _scipy_whatif(case: RankingCase, graph, unc: Uncovered, k: int) -> float:
 
 
 def _networkx_prepare(case: RankingCase):
-    import networkx as nx
-
-    g = nx.Graph()
-    g.add_nodes_from(range(case.node_count))
-    g.add_weighted_edges_from(
-        zip(case.src.tolist(), case.dst.tolist(), case.weight.tolist()), weight="weight"
-    )
-    return g
+    return networkx_graph(case.node_count, case.src, case.dst, case.weight)
 
 
 def _networkx_setup(case: RankingCase, g) -> dict[int, float]:
@@ -270,13 +268,7 @@ IGRAPH_BATCH = 64
 
 
 def _igraph_prepare(case: RankingCase):
-    import igraph as ig
-
-    g = ig.Graph(
-        n=case.node_count, edges=np.column_stack([case.src, case.dst]).tolist(), directed=False
-    )
-    g.es["weight"] = case.weight.tolist()
-    return g
+    return igraph_graph(case.node_count, case.src, case.dst, case.weight)
 
 
 def _igraph_setup(case: RankingCase, g) -> Uncovered:
@@ -306,19 +298,7 @@ def _igraph_whatif(case: RankingCase, g, unc: Uncovered, k: int) -> float:
 
 
 def _pandana_prepare(case: RankingCase):
-    import pandas as pd
-    import pandana
-
-    n = case.node_count
-    with quiet_stdout():
-        return pandana.Network(
-            pd.Series(np.arange(n, dtype=np.float64)),
-            pd.Series(np.zeros(n)),
-            pd.Series(case.src),
-            pd.Series(case.dst),
-            pd.DataFrame({"length_m": case.weight}),
-            twoway=True,
-        )
+    return pandana_network(case.node_count, case.src, case.dst, case.weight)
 
 
 def _pandana_setup(case: RankingCase, net) -> Uncovered:
@@ -420,15 +400,9 @@ def run_peer(
     max_nodes: dict[str, int], skip: set[str],
 ) -> RankResult:
     result = RankResult(case.name, peer.name, package_version(peer.package), "skipped", note=peer.note)
-    if peer.package in skip:
-        result.message = "skipped on request (--skip)"
-        return result
-    if result.version is None:
-        result.message = f"{peer.package} is not installed"
-        return result
-    limit = max_nodes.get(peer.package)
-    if limit is not None and case.node_count > limit:
-        result.message = f"graph has {case.node_count} nodes, over --max-nodes-{peer.package} {limit}"
+    reason = skip_reason(peer.package, result.version, case.node_count, max_nodes, skip)
+    if reason:
+        result.message = reason
         return result
     meta = case.meta
     try:
@@ -534,10 +508,6 @@ def ours_result(case: RankingCase) -> RankResult:
     )
 
 
-def _fmt(x: float | None, digits: int = 2) -> str:
-    return "-" if x is None else f"{x:,.{digits}f}"
-
-
 def _ratio(x: float | None) -> str:
     return "-" if x is None else f"{x:,.1f}x"
 
@@ -555,24 +525,12 @@ def print_table(results: list[RankResult], cases: list[RankingCase]) -> None:
             check = r.status.upper()
         rows.append(
             [
-                r.case, r.tool, _fmt(r.setup_ms, 1), _fmt(r.rank_ms, 1), _ratio(r.rank_vs_ours),
-                _ratio(r.rank_vs_ours_single), _fmt(r.whatif_median_ms, 3),
+                r.case, r.tool, fmt(r.setup_ms, 1), fmt(r.rank_ms, 1), _ratio(r.rank_vs_ours),
+                _ratio(r.rank_vs_ours_single), fmt(r.whatif_median_ms, 3),
                 _ratio(r.whatif_vs_ours), check,
             ]
         )
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    right = {2, 3, 4, 5, 6, 7}
-
-    def line(cells):
-        return "  ".join(
-            str(c).rjust(w) if i in right else str(c).ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths))
-        )
-
-    print(line(header))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
+    print_aligned(header, rows, right={2, 3, 4, 5, 6, 7})
     notes = [f"  {r.case} / {r.tool}: {r.message or r.note}" for r in results if r.message or r.note]
     if notes:
         print("\nnotes:")
@@ -635,20 +593,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print_table(results, cases)
     out = args.json or (args.cases[0] / "rank_peers.json")
-    report = {
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "reps": args.reps,
-        "cases": [
-            {k: v for k, v in c.meta.items() if not k.endswith("_runs_ms") and not k.endswith("_runs_us")}
-            | {"path": str(c.path)}
-            for c in cases
-        ],
-        "results": [r.__dict__ for r in results],
-    }
-    out.write_text(json.dumps(report, indent=2, allow_nan=True) + "\n")
-    print(f"\nresults written to {out}")
+    write_report(out, args.reps, [c.meta | {"path": str(c.path)} for c in cases], results)
     return 1 if any(r.status in ("mismatch", "error") for r in results) else 0
 
 

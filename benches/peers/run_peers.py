@@ -239,15 +239,19 @@ def _scipy_min_only_query(case: Case, graph) -> np.ndarray:
 # --- NetworkX ---------------------------------------------------------------------------
 
 
-def _networkx_prepare(case: Case):
+def networkx_graph(node_count: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
+    """An undirected NetworkX graph of nodes `0 .. node_count-1` with edge attribute
+    `weight`."""
     import networkx as nx
 
     g = nx.Graph()
-    g.add_nodes_from(range(case.node_count + 1))
-    g.add_weighted_edges_from(
-        zip(case.src.tolist(), case.dst.tolist(), case.weight.tolist()), weight="weight"
-    )
+    g.add_nodes_from(range(node_count))
+    g.add_weighted_edges_from(zip(src.tolist(), dst.tolist(), w.tolist()), weight="weight")
     return g
+
+
+def _networkx_prepare(case: Case):
+    return networkx_graph(case.node_count + 1, case.src, case.dst, case.weight)
 
 
 def _networkx_query(case: Case, g) -> dict:
@@ -271,13 +275,17 @@ def _networkx_to_array(case: Case, lengths: dict) -> np.ndarray:
 # --- igraph -----------------------------------------------------------------------------
 
 
-def _igraph_prepare(case: Case):
+def igraph_graph(node_count: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
+    """An undirected igraph graph with edge attribute `weight`."""
     import igraph as ig
 
-    edges = np.column_stack([case.src, case.dst]).tolist()
-    g = ig.Graph(n=case.node_count + 1, edges=edges, directed=False)
-    g.es["weight"] = case.weight.tolist()
+    g = ig.Graph(n=node_count, edges=np.column_stack([src, dst]).tolist(), directed=False)
+    g.es["weight"] = w.tolist()
     return g
+
+
+def _igraph_prepare(case: Case):
+    return igraph_graph(case.node_count + 1, case.src, case.dst, case.weight)
 
 
 def _igraph_query(case: Case, g) -> list:
@@ -316,25 +324,26 @@ def quiet_stdout():
         os.close(saved)
 
 
-def _pandana_prepare(case: Case):
+def pandana_network(node_count: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray):
+    """A two-way pandana network (its contraction hierarchy is built here). pandana
+    snaps POIs to nodes by coordinates only, so node i sits at (i, 0): a POI placed at a
+    node's coordinates snaps exactly onto it."""
     import pandas as pd
     import pandana
 
-    n = case.node_count + 1
-    # pandana snaps POIs to nodes by coordinates only; place node i at (i, 0) so the one
-    # POI, at the super-source's coordinates, snaps exactly onto it.
-    nodes = pd.DataFrame({"x": np.arange(n, dtype=np.float64), "y": np.zeros(n)})
-    weights = pd.DataFrame({"length_m": case.weight})
     with quiet_stdout():
-        net = pandana.Network(
-            nodes["x"],
-            nodes["y"],
-            pd.Series(case.src),
-            pd.Series(case.dst),
-            weights,
+        return pandana.Network(
+            pd.Series(np.arange(node_count, dtype=np.float64)),
+            pd.Series(np.zeros(node_count)),
+            pd.Series(src),
+            pd.Series(dst),
+            pd.DataFrame({"length_m": w}),
             twoway=True,
         )
-    return net
+
+
+def _pandana_prepare(case: Case):
+    return pandana_network(case.node_count + 1, case.src, case.dst, case.weight)
 
 
 def _pandana_query(case: Case, net):
@@ -447,23 +456,28 @@ IMPORTS = {
 }
 
 
+def skip_reason(
+    package: str, version: str | None, node_count: int, max_nodes: dict[str, int], skip: set[str]
+) -> str | None:
+    """Why a peer does not run on a graph of `node_count` nodes, if it does not."""
+    if package in skip:
+        return "skipped on request (--skip)"
+    if version is None:
+        return f"{package} is not installed"
+    limit = max_nodes.get(package)
+    if limit is not None and node_count > limit:
+        return f"graph has {node_count} nodes, over --max-nodes-{package} {limit}"
+    return None
+
+
 def run_peer(
     case: Case, peer: Peer, to_array, reps: int, max_nodes: dict[str, int], skip: set[str]
 ) -> PeerResult:
     result = PeerResult(case.name, peer.name, package_version(peer.package), "skipped", note=peer.note)
-    if peer.package in skip:
-        result.message = "skipped on request (--skip)"
-        return result
-    if result.version is None:
-        result.message = f"{peer.package} is not installed"
-        return result
-    reason = peer.applies(case)
+    reason = skip_reason(peer.package, result.version, case.node_count, max_nodes, skip)
+    reason = reason or peer.applies(case)
     if reason:
         result.message = reason
-        return result
-    limit = max_nodes.get(peer.package)
-    if limit is not None and case.node_count > limit:
-        result.message = f"graph has {case.node_count} nodes, over --max-nodes-{peer.package} {limit}"
         return result
     try:
         for module in IMPORTS.get(peer.package, [peer.package]):
@@ -542,8 +556,47 @@ def ours_results(case: Case) -> list[PeerResult]:
     return rows
 
 
-def _fmt(x: float | None, digits: int = 2) -> str:
+def fmt(x: float | None, digits: int = 2) -> str:
+    """A figure with thousands separators, or "-" when missing."""
     return "-" if x is None else f"{x:,.{digits}f}"
+
+
+def print_aligned(header: list[str], rows: list[list[Any]], right: set[int]) -> None:
+    """Prints a table with columns padded to their widest cell (`right`: the
+    right-aligned column indices)."""
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+
+    def line(cells):
+        return "  ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths))
+        )
+
+    print(line(header))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(line(row))
+
+
+def write_report(
+    out: Path, reps: int, cases: list[dict[str, Any]], results: list[Any], **extra: Any
+) -> None:
+    """Writes the machine, the cases' metadata (per-run timings left out) and every
+    result as JSON."""
+    report = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "reps": reps,
+        **extra,
+        "cases": [
+            {k: v for k, v in meta.items() if not k.endswith(("_runs_ms", "_runs_us"))}
+            for meta in cases
+        ],
+        "results": [r.__dict__ for r in results],
+    }
+    out.write_text(json.dumps(report, indent=2, allow_nan=True) + "\n")
+    print(f"\nresults written to {out}")
 
 
 def print_table(results: list[PeerResult], cases: list[Case]) -> None:
@@ -564,23 +617,11 @@ def print_table(results: list[PeerResult], cases: list[Case]) -> None:
             check, diff, ratio, ratio_parallel = r.status.upper(), "-", "-", "-"
         rows.append(
             [
-                r.case, r.tool, _fmt(r.prepare_ms, 1), _fmt(r.median_ms), ratio, ratio_parallel,
+                r.case, r.tool, fmt(r.prepare_ms, 1), fmt(r.median_ms), ratio, ratio_parallel,
                 check, diff,
             ]
         )
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    right = {2, 3, 4, 5, 7}
-
-    def line(cells):
-        return "  ".join(
-            str(c).rjust(w) if i in right else str(c).ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths))
-        )
-
-    print(line(header))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
+    print_aligned(header, rows, right={2, 3, 4, 5, 7})
     notes = [f"  {r.case} / {r.tool}: {r.message}" for r in results if r.message]
     if notes:
         print("\nnotes:")
@@ -647,21 +688,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print_table(results, cases)
     out = args.json or (args.cases[0] / "peers.json")
-    report = {
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "reps": args.reps,
-        "rtol": RTOL,
-        "cases": [
-            {k: v for k, v in c.meta.items() if k not in ("ours_runs_ms", "ours_parallel_runs_ms")}
-            | {"path": str(c.path)}
-            for c in cases
-        ],
-        "results": [r.__dict__ for r in results],
-    }
-    out.write_text(json.dumps(report, indent=2, allow_nan=True) + "\n")
-    print(f"\nresults written to {out}")
+    write_report(
+        out, args.reps, [c.meta | {"path": str(c.path)} for c in cases], results, rtol=RTOL
+    )
     return 1 if any(r.status in ("mismatch", "error") for r in results) else 0
 
 

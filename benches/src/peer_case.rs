@@ -5,8 +5,42 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result};
-use lifecircle::WalkNetwork;
+use std::time::Instant;
+
+use anyhow::{ensure, Context, Result};
+use lifecircle::{NetworkParams, WalkNetwork};
+
+use crate::{build_city, SyntheticCityParams};
+
+/// A synthetic city's walking network, with how long it took to make.
+pub struct TimedNetwork {
+    /// The network, node ids within `u32` as the case formats need.
+    pub network: WalkNetwork,
+    /// Generating the city's road lines, milliseconds.
+    pub generate_ms: f64,
+    /// `WalkNetwork::from_roads` on them, milliseconds.
+    pub build_ms: f64,
+}
+
+/// Generates the synthetic city of `target_nodes` nodes and `seed` and builds its
+/// network; the road lines are dropped once it is built.
+pub fn synthetic_network(target_nodes: usize, seed: u64) -> Result<TimedNetwork> {
+    let start = Instant::now();
+    let city = build_city(&SyntheticCityParams::new(target_nodes, seed));
+    let generate_ms = start.elapsed().as_secs_f64() * 1e3;
+    let start = Instant::now();
+    let network = WalkNetwork::from_roads(&city.lines, &NetworkParams::default())?;
+    let build_ms = start.elapsed().as_secs_f64() * 1e3;
+    ensure!(
+        u32::try_from(network.node_count()).is_ok(),
+        "too many nodes for the format"
+    );
+    Ok(TimedNetwork {
+        network,
+        generate_ms,
+        build_ms,
+    })
+}
 
 /// Median of `values` (the mean of the middle two for an even count); `NaN` when empty.
 pub fn median(mut values: Vec<f64>) -> f64 {

@@ -17,9 +17,10 @@ use std::time::Instant;
 
 use anyhow::{ensure, Context, Result};
 use clap::Parser;
-use lifecircle::{MultiSourceSearch, NetworkParams, NodeId, Seed, WalkCosts, WalkNetwork};
-use lifecircle_benches::peer_case::{median, write_file, write_graph};
-use lifecircle_benches::{build_city, SyntheticCityParams};
+use lifecircle::{MultiSourceSearch, NodeId, Seed, WalkCosts};
+use lifecircle_benches::peer_case::{
+    median, synthetic_network, write_file, write_graph, TimedNetwork,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -65,17 +66,12 @@ fn main() -> Result<()> {
     );
     let limit_m = args.limit_m.unwrap_or(f64::INFINITY);
 
-    let city_params = SyntheticCityParams::new(args.nodes, args.seed);
-    let start = Instant::now();
-    let city = build_city(&city_params);
-    let generate_ms = start.elapsed().as_secs_f64() * 1e3;
-
-    let start = Instant::now();
-    let network = WalkNetwork::from_roads(&city.lines, &NetworkParams::default())?;
-    let build_ms = start.elapsed().as_secs_f64() * 1e3;
-    drop(city);
+    let TimedNetwork {
+        network,
+        generate_ms,
+        build_ms,
+    } = synthetic_network(args.nodes, args.seed)?;
     let n = network.node_count();
-    ensure!(u32::try_from(n).is_ok(), "too many nodes for the format");
 
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed ^ 0x5eed_5eed);
     let seeds: Vec<Seed> = (0..args.sources)

@@ -21,11 +21,12 @@ use anyhow::{ensure, Context, Result};
 use clap::Parser;
 use lifecircle::input::PointFeature;
 use lifecircle::{
-    candidates_from_points, compute_coverage, rank_candidates, CoverageParams, NetworkParams,
-    NodeId, PlanScratch, Planner, WalkCosts, WalkNetwork,
+    candidates_from_points, compute_coverage, rank_candidates, CoverageParams, NodeId, PlanScratch,
+    Planner, WalkCosts, WalkNetwork,
 };
-use lifecircle_benches::peer_case::{median, write_file, write_graph};
-use lifecircle_benches::{build_city, SyntheticCityParams};
+use lifecircle_benches::peer_case::{
+    median, synthetic_network, write_file, write_graph, TimedNetwork,
+};
 use rand::seq::index::sample;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -99,13 +100,10 @@ fn main() -> Result<()> {
         "--nodes-per-center and --nodes-per-resident must be at least 1"
     );
 
-    let city = build_city(&SyntheticCityParams::new(args.nodes, args.seed));
-    let start = Instant::now();
-    let network = WalkNetwork::from_roads(&city.lines, &NetworkParams::default())?;
-    let build_ms = start.elapsed().as_secs_f64() * 1e3;
-    drop(city);
+    let TimedNetwork {
+        network, build_ms, ..
+    } = synthetic_network(args.nodes, args.seed)?;
     let n = network.node_count();
-    ensure!(u32::try_from(n).is_ok(), "too many nodes for the format");
     ensure!(
         args.candidates >= 1 && args.candidates <= n,
         "--candidates must be between 1 and the node count ({n})"
