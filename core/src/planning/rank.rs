@@ -190,7 +190,8 @@ fn network_order<'s>(
 /// a city with centers it touches a small neighbourhood. `improve_limit_min` caps the
 /// search (walk minutes from the candidate) — `Some(threshold)` is enough for coverage
 /// gains; `None` makes the walk figures exact too. Runs on all cores with the
-/// `parallel` feature.
+/// `parallel` feature. Candidates may come in any order: they are searched in the
+/// network's own (spatial) order, which keeps each search's memory close to the last.
 ///
 /// Complexity: O(Σ (V'ᵢ + E'ᵢ) log V'ᵢ + R'ᵢ) over candidates, each term the part of the
 /// network candidate i improves.
