@@ -53,6 +53,18 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
+/// Milliseconds `work` takes, per run, over `reps` runs after one untimed warm-up run.
+pub fn time_runs_ms(reps: usize, mut work: impl FnMut()) -> Vec<f64> {
+    work();
+    (0..reps)
+        .map(|_| {
+            let start = Instant::now();
+            work();
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect()
+}
+
 /// Creates `path` and fills it through a buffered writer, naming the file in any error.
 pub fn write_file(
     path: &Path,

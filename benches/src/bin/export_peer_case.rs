@@ -13,13 +13,12 @@
 use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use anyhow::{ensure, Context, Result};
 use clap::Parser;
 use lifecircle::{MultiSourceSearch, NodeId, Seed, WalkCosts};
 use lifecircle_benches::peer_case::{
-    median, synthetic_network, write_file, write_graph, TimedNetwork,
+    median, synthetic_network, time_runs_ms, write_file, write_graph, TimedNetwork,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -92,28 +91,16 @@ fn main() -> Result<()> {
 
     let costs = WalkCosts::flat(&network);
     let mut search = MultiSourceSearch::new(&network);
-    search.run(&network, &costs, &seeds, limit_m); // warm-up
-    let runs_ms: Vec<f64> = (0..args.reps)
-        .map(|_| {
-            let start = Instant::now();
-            search.run(&network, &costs, &seeds, limit_m);
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
+    let runs_ms = time_runs_ms(args.reps, || search.run(&network, &costs, &seeds, limit_m));
     let ours_ms = median(runs_ms.clone());
     let reached = search.reached().count();
 
     // The same query split over threads: timed the same way, and it must give the
     // same distance (and source) at every node.
     let mut parallel = MultiSourceSearch::new(&network);
-    parallel.run_parallel(&network, &costs, &seeds, limit_m, args.threads); // warm-up
-    let parallel_runs_ms: Vec<f64> = (0..args.reps)
-        .map(|_| {
-            let start = Instant::now();
-            parallel.run_parallel(&network, &costs, &seeds, limit_m, args.threads);
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
+    let parallel_runs_ms = time_runs_ms(args.reps, || {
+        parallel.run_parallel(&network, &costs, &seeds, limit_m, args.threads)
+    });
     let parallel_ms = median(parallel_runs_ms.clone());
     for v in (0..n as u32).map(NodeId) {
         ensure!(

@@ -25,7 +25,7 @@ use lifecircle::{
     Planner, WalkCosts, WalkNetwork,
 };
 use lifecircle_benches::peer_case::{
-    median, synthetic_network, write_file, write_graph, TimedNetwork,
+    median, synthetic_network, time_runs_ms, write_file, write_graph, TimedNetwork,
 };
 use rand::seq::index::sample;
 use rand::{Rng, SeedableRng};
@@ -77,18 +77,6 @@ fn point_on(network: &WalkNetwork, node: u32, id: String, population: f64) -> Po
         properties: serde_json::Map::new(),
         source_index: 0,
     }
-}
-
-/// Milliseconds `work` takes, per run, over `reps` runs after one warm-up.
-fn time_runs_ms(reps: usize, mut work: impl FnMut()) -> Vec<f64> {
-    work();
-    (0..reps)
-        .map(|_| {
-            let start = Instant::now();
-            work();
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect()
 }
 
 fn main() -> Result<()> {
