@@ -315,7 +315,12 @@ impl MultiSourceSearch {
         threads: usize,
     ) {
         let part_count = threads.min(network.node_count() / MIN_NODES_PER_PART);
-        in_thread_pool(|| self.run_in_parts(network, costs, seeds, limit_m, part_count));
+        if part_count < 2 {
+            // On the calling thread, whose cache may hold the network already.
+            self.run(network, costs, seeds, limit_m);
+        } else {
+            in_thread_pool(|| self.run_in_parts(network, costs, seeds, limit_m, part_count));
+        }
     }
 
     /// [`MultiSourceSearch::run_parallel`] with a given number of parts.
