@@ -3,7 +3,10 @@
 #
 #   bash benches/peers/run.sh                 # default sizes: 10000 100000 1000000
 #   SIZES="10000 50000" REPS=3 bash benches/peers/run.sh
+#   MIN_TIME_MS=0 bash benches/peers/run.sh   # exactly REPS timed runs per tool
 #
+# Every tool times at least REPS runs of a search, and more until they add up to
+# MIN_TIME_MS (default 1000).
 # Cases go to $OUT (default target dir/peer-cases); results to $OUT/peers.json.
 # Then the planning workload (rank every candidate, one what-if at a time) on
 # $RANK_SIZES (default 10000 100000): one candidate per 10 nodes, at most 10,000;
@@ -20,6 +23,7 @@ out="${OUT:-$target/peer-cases}"
 sizes="${SIZES:-10000 100000 1000000}"
 rank_sizes="${RANK_SIZES-10000 100000}"
 reps="${REPS:-5}"
+min_time_ms="${MIN_TIME_MS:-1000}"
 sources="${SOURCES:-50}"
 
 bash "$here/setup.sh"
@@ -31,13 +35,14 @@ export_ranking="$target/release/export_ranking_case"
 cases=()
 for n in $sizes; do
   "$export_case" --nodes "$n" --sources "$sources" --reps "$((reps + 4))" \
-    --out "$out/n$n-costs"
+    --min-time-ms "$min_time_ms" --out "$out/n$n-costs"
   "$export_case" --nodes "$n" --sources "$sources" --reps "$((reps + 4))" \
-    --max-initial-cost-m 0 --limit-m 1200 --out "$out/n$n-zero-1200m"
+    --min-time-ms "$min_time_ms" --max-initial-cost-m 0 --limit-m 1200 --out "$out/n$n-zero-1200m"
   cases+=("$out/n$n-costs" "$out/n$n-zero-1200m")
 done
 
-"$here/.venv/bin/python" "$here/run_peers.py" --reps "$reps" --json "$out/peers.json" "${cases[@]}"
+"$here/.venv/bin/python" "$here/run_peers.py" --reps "$reps" \
+  --min-time-ms "$min_time_ms" --json "$out/peers.json" "${cases[@]}"
 
 rank_cases=()
 for n in $rank_sizes; do

@@ -471,8 +471,16 @@ def skip_reason(
 
 
 def run_peer(
-    case: Case, peer: Peer, to_array, reps: int, max_nodes: dict[str, int], skip: set[str]
+    case: Case,
+    peer: Peer,
+    to_array,
+    reps: int,
+    min_time_ms: float,
+    max_nodes: dict[str, int],
+    skip: set[str],
 ) -> PeerResult:
+    """Times `peer` on `case` (at least `reps` runs after a warm-up, and more until they
+    add up to `min_time_ms`) and checks its answer against lifecircle's."""
     result = PeerResult(case.name, peer.name, package_version(peer.package), "skipped", note=peer.note)
     reason = skip_reason(peer.package, result.version, case.node_count, max_nodes, skip)
     reason = reason or peer.applies(case)
@@ -488,7 +496,7 @@ def run_peer(
         raw = peer.query(case, state)  # warm-up run, also the checked answer
         got = to_array(case, raw)
         del raw
-        for _ in range(reps):
+        while len(result.runs_ms) < reps or sum(result.runs_ms) < min_time_ms:
             start = time.perf_counter()
             raw = peer.query(case, state)
             result.runs_ms.append((time.perf_counter() - start) * 1e3)
@@ -641,6 +649,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cases", nargs="+", type=Path, help="case directories (FORMAT.md)")
     parser.add_argument("--reps", type=int, default=5, help="timed runs per peer (median)")
     parser.add_argument(
+        "--min-time-ms",
+        type=float,
+        default=0.0,
+        help="more timed runs until they add up to this (as export_peer_case --min-time-ms)",
+    )
+    parser.add_argument(
         "--max-nodes-networkx",
         type=int,
         default=300_000,
@@ -666,6 +680,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.reps < 1:
         parser.error("--reps must be at least 1")
+    if not (math.isfinite(args.min_time_ms) and args.min_time_ms >= 0):
+        parser.error("--min-time-ms must be a number of milliseconds, 0 or more")
 
     results: list[PeerResult] = []
     cases = []
@@ -681,6 +697,7 @@ def main(argv: list[str] | None = None) -> int:
                     peer,
                     to_array,
                     args.reps,
+                    args.min_time_ms,
                     {"networkx": args.max_nodes_networkx, "pandana": args.max_nodes_pandana},
                     set(args.skip),
                 )
@@ -689,7 +706,12 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results, cases)
     out = args.json or (args.cases[0] / "peers.json")
     write_report(
-        out, args.reps, [c.meta | {"path": str(c.path)} for c in cases], results, rtol=RTOL
+        out,
+        args.reps,
+        [c.meta | {"path": str(c.path)} for c in cases],
+        results,
+        rtol=RTOL,
+        min_time_ms=args.min_time_ms,
     )
     return 1 if any(r.status in ("mismatch", "error") for r in results) else 0
 

@@ -53,16 +53,22 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
-/// Milliseconds `work` takes, per run, over `reps` runs after one untimed warm-up run.
-pub fn time_runs_ms(reps: usize, mut work: impl FnMut()) -> Vec<f64> {
+/// Milliseconds `work` takes, per run, after one untimed warm-up run: at least
+/// `min_runs` runs, and more until they add up to `min_total_ms`. A query of a fraction
+/// of a millisecond then gets hundreds of samples, so that a few slow runs on a shared
+/// machine do not move its median.
+pub fn time_runs_ms(min_runs: usize, min_total_ms: f64, mut work: impl FnMut()) -> Vec<f64> {
     work();
-    (0..reps)
-        .map(|_| {
-            let start = Instant::now();
-            work();
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect()
+    let mut runs_ms = Vec::with_capacity(min_runs);
+    let mut total_ms = 0.0;
+    while runs_ms.len() < min_runs || total_ms < min_total_ms {
+        let start = Instant::now();
+        work();
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        runs_ms.push(ms);
+        total_ms += ms;
+    }
+    runs_ms
 }
 
 /// Creates `path` and fills it through a buffered writer, naming the file in any error.
@@ -109,5 +115,21 @@ mod tests {
         assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 2.5);
         assert!(median(Vec::new()).is_nan());
+    }
+
+    /// Exactly `min_runs` timed runs (plus the warm-up) without a time budget; with one,
+    /// runs until they add up to it, and not one more.
+    #[test]
+    fn timed_runs_reach_the_run_count_and_the_time_budget() {
+        let mut calls = 0;
+        assert_eq!(time_runs_ms(3, 0.0, || calls += 1).len(), 3);
+        assert_eq!(calls, 4);
+        let sleep = || std::thread::sleep(std::time::Duration::from_millis(2));
+        let runs = time_runs_ms(1, 10.0, sleep);
+        let total: f64 = runs.iter().sum();
+        assert!(total >= 10.0, "{runs:?}");
+        // Every run sleeps at least 2 ms, so five reach the budget.
+        assert!(runs.len() <= 5, "{runs:?}");
+        assert!(total - runs.last().unwrap() < 10.0, "{runs:?}");
     }
 }

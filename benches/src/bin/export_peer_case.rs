@@ -44,9 +44,12 @@ struct Args {
     /// Search bound in metres: nodes farther than this are unreached. Default: none.
     #[arg(long)]
     limit_m: Option<f64>,
-    /// Timed repetitions of our search (after one warm-up run).
+    /// Timed repetitions of our search (after one warm-up run): at least this many.
     #[arg(long, default_value_t = 9)]
     reps: usize,
+    /// ... and more until the timed runs add up to this many milliseconds.
+    #[arg(long, default_value_t = 0.0)]
+    min_time_ms: f64,
     /// Threads of the parallel search, timed besides the single-threaded one.
     #[arg(long, default_value_t = 2)]
     threads: usize,
@@ -58,6 +61,10 @@ struct Args {
 fn main() -> Result<()> {
     let args = Args::parse();
     ensure!(args.reps >= 1, "--reps must be at least 1");
+    ensure!(
+        args.min_time_ms.is_finite() && args.min_time_ms >= 0.0,
+        "--min-time-ms must be a number of milliseconds, 0 or more"
+    );
     ensure!(args.sources >= 1, "--sources must be at least 1");
     ensure!(
         args.max_initial_cost_m >= 0.0,
@@ -91,14 +98,16 @@ fn main() -> Result<()> {
 
     let costs = WalkCosts::flat(&network);
     let mut search = MultiSourceSearch::new(&network);
-    let runs_ms = time_runs_ms(args.reps, || search.run(&network, &costs, &seeds, limit_m));
+    let runs_ms = time_runs_ms(args.reps, args.min_time_ms, || {
+        search.run(&network, &costs, &seeds, limit_m)
+    });
     let ours_ms = median(runs_ms.clone());
     let reached = search.reached().count();
 
     // The same query split over threads: timed the same way, and it must give the
     // same distance (and source) at every node.
     let mut parallel = MultiSourceSearch::new(&network);
-    let parallel_runs_ms = time_runs_ms(args.reps, || {
+    let parallel_runs_ms = time_runs_ms(args.reps, args.min_time_ms, || {
         parallel.run_parallel(&network, &costs, &seeds, limit_m, args.threads)
     });
     let parallel_ms = median(parallel_runs_ms.clone());
@@ -158,6 +167,7 @@ fn main() -> Result<()> {
         "ours_parallel_ms": parallel_ms,
         "ours_parallel_runs_ms": parallel_runs_ms,
         "ours_generate_ms": generate_ms,
+        "ours_min_time_ms": args.min_time_ms,
         "ours_tool": format!("lifecircle {} MultiSourceSearch (flat costs)", env!("CARGO_PKG_VERSION")),
     });
     fs::write(
@@ -166,12 +176,13 @@ fn main() -> Result<()> {
     )?;
     println!(
         "{}: {n} nodes, {edge_count} edges, {} sources, {reached} reached; \
-         build {build_ms:.1} ms, search median {ours_ms:.2} ms ({} threads: {parallel_ms:.2} ms) \
-         over {} runs",
+         build {build_ms:.1} ms, search median {ours_ms:.2} ms over {} runs \
+         ({} threads: {parallel_ms:.2} ms over {} runs)",
         args.out.display(),
         seeds.len(),
+        runs_ms.len(),
         args.threads,
-        args.reps
+        parallel_runs_ms.len(),
     );
     Ok(())
 }

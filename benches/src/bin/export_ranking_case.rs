@@ -157,12 +157,12 @@ fn main() -> Result<()> {
         "a candidate on a node did not snap to the network"
     );
     let rank_runs_ms = pool(args.threads)?.install(|| {
-        time_runs_ms(args.reps, || {
+        time_runs_ms(args.reps, 0.0, || {
             std::hint::black_box(rank_candidates(&planner, &candidates, threshold));
         })
     });
     let rank_single_runs_ms = pool(1)?.install(|| {
-        time_runs_ms(args.reps, || {
+        time_runs_ms(args.reps, 0.0, || {
             std::hint::black_box(rank_candidates(&planner, &candidates, threshold));
         })
     });
