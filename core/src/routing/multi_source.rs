@@ -445,7 +445,8 @@ pub(crate) fn search_threads() -> usize {
 /// round's parallel settling is a join between the pool's threads. Called from outside
 /// the pool, every round would otherwise hand its work in from outside and put the
 /// calling thread to sleep until it is done: one sleep and wake-up per round instead
-/// of one per search, which cost 10–15 % of a two-thread search of the 100k-node city.
+/// of one per search, which cost about a fifth of a two-thread search of the 100k-node
+/// city (`benches/README.md`).
 fn in_thread_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     #[cfg(feature = "parallel")]
     {
