@@ -624,6 +624,71 @@ mod tests {
         }
     }
 
+    /// The public parallel entry on a network large enough to be split (two parts of
+    /// over 20,000 nodes, searched through the thread pool): the single search's labels,
+    /// also when the scratch is reused for a bounded search.
+    #[test]
+    fn run_parallel_on_a_network_large_enough_to_split_equals_one_search() {
+        let side = 240;
+        let step = 0.0009;
+        let roads: Vec<_> = (0..side)
+            .flat_map(|i| {
+                let along = |j: usize| j as f64 * step;
+                // Rows and columns of vertices, every one a node where the lines cross;
+                // a slight bend in every other row makes walks differ in cost.
+                let bend = if i % 2 == 0 { 0.0 } else { step * 0.3 };
+                [
+                    line(
+                        &(0..side)
+                            .map(|j| [along(j), along(i) + if j % 3 == 0 { bend } else { 0.0 }])
+                            .collect::<Vec<_>>(),
+                    ),
+                    line(&(0..side).map(|j| [along(i), along(j)]).collect::<Vec<_>>()),
+                ]
+            })
+            .collect();
+        let network = WalkNetwork::from_roads(&roads, &NetworkParams::default()).unwrap();
+        let n = network.node_count() as u32;
+        assert!(
+            n as usize >= 2 * MIN_NODES_PER_PART,
+            "{n} nodes: too few to split"
+        );
+        let costs = WalkCosts::flat(&network);
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let seeds: Vec<Seed> = (0..40)
+            .map(|s| {
+                let cost_m = rng.random_range(0.0..100.0);
+                Seed {
+                    node: NodeId(rng.random_range(0..n)),
+                    cost_m,
+                    length_m: cost_m,
+                    source: s,
+                }
+            })
+            .collect();
+        let mut one = MultiSourceSearch::new(&network);
+        let mut parallel = MultiSourceSearch::new(&network);
+        for limit in [f64::INFINITY, 600.0] {
+            one.run(&network, &costs, &seeds, limit);
+            parallel.run_parallel(&network, &costs, &seeds, limit, 2);
+            let mut reached = 0;
+            for v in (0..n).map(NodeId) {
+                assert_eq!(
+                    parallel.cost_m(v),
+                    one.cost_m(v),
+                    "limit {limit}, node {v:?}"
+                );
+                assert_eq!(
+                    parallel.source(v),
+                    one.source(v),
+                    "limit {limit}, node {v:?}"
+                );
+                reached += usize::from(one.cost_m(v).is_some());
+            }
+            assert_eq!(parallel.reached().count(), reached, "limit {limit}");
+        }
+    }
+
     #[test]
     fn multi_source_equals_minimum_of_single_source_dijkstra() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
