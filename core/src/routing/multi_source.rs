@@ -634,8 +634,8 @@ mod tests {
         let roads: Vec<_> = (0..side)
             .flat_map(|i| {
                 let along = |j: usize| j as f64 * step;
-                // Rows and columns of vertices, every one a node where the lines cross;
-                // a slight bend in every other row makes walks differ in cost.
+                // Rows and columns crossing at nodes; in every other row every third
+                // vertex is bent off its column, so walks differ in cost.
                 let bend = if i % 2 == 0 { 0.0 } else { step * 0.3 };
                 [
                     line(
