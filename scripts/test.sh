@@ -11,6 +11,15 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 step "formatting"
 cargo fmt --all -- --check
 
+step "structure (import circles, rust-version, file sizes)"
+python3 scripts/check_structure.py
+
+step "every declared dependency used"
+if ! command -v cargo-machete >/dev/null 2>&1; then
+  cargo install cargo-machete --locked --version 0.9.2 --quiet
+fi
+cargo machete --with-metadata
+
 step "lints"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 

@@ -6,10 +6,11 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lifecircle::{
-    candidates_from_points, compute_coverage, rank_candidates, CoverageParams, NetworkParams,
-    Planner, WalkCosts, WalkNetwork,
-};
+use lifecircle::coverage::compute_coverage;
+use lifecircle::network::{NetworkParams, WalkNetwork};
+use lifecircle::planning::{candidates_from_points, rank_candidates, Planner};
+use lifecircle::routing::WalkCosts;
+use lifecircle::CoverageParams;
 use lifecircle_benches::{build_city, generate_points, PointKind, SyntheticCityParams};
 
 fn planning(c: &mut Criterion) {
@@ -33,16 +34,16 @@ fn planning(c: &mut Criterion) {
         candidates.len(),
         residents.len(),
         centers.len(),
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     );
     let mut group = c.benchmark_group("planning");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(8));
     group.bench_function("rank_10k_candidates_100k_nodes_coverage", |b| {
-        b.iter(|| rank_candidates(&planner, &candidates, Some(params.threshold_min)))
+        b.iter(|| rank_candidates(&planner, &candidates, Some(params.threshold_min)));
     });
     group.bench_function("rank_10k_candidates_100k_nodes_exact_walks", |b| {
-        b.iter(|| rank_candidates(&planner, &candidates, None))
+        b.iter(|| rank_candidates(&planner, &candidates, None));
     });
     group.finish();
 }

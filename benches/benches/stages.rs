@@ -10,17 +10,18 @@
 //! 500 nodes) and residents (one per two nodes) inside their bounding box.
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use lifecircle::input::{
-    maybe_gunzip, read_points_osm_pbf, read_roads_geojson, read_roads_osm_pbf, PointFeature,
-    PopulationEstimate, RoadLine, TagFilter,
-};
+use lifecircle::features::{PointFeature, RoadLine};
+use lifecircle::input::{PopulationEstimate, TagFilter};
+use lifecircle::network::{NetworkParams, WalkNetwork};
+use lifecircle::planning::{generate_candidates, CandidateGrid, Method};
+use lifecircle::routing::{MultiSourceSearch, Seed, WalkCosts};
+use lifecircle::study::{InputReport, StudyParts};
 use lifecircle::{
-    compute_coverage, generate_candidates, plan_sites, rank_candidates, CandidateGrid,
-    CoverageParams, MultiSourceSearch, NetworkParams, PlanParams, PlanScratch, Planner, Seed,
-    WalkCosts, WalkNetwork,
+    read_points, read_roads, CoverageParams, Layer, PlanParams, ReadOptions, Study, StudyParams,
 };
 use lifecircle_benches::{build_city, generate_points, LonLatBox, PointKind, SyntheticCityParams};
 
@@ -46,16 +47,10 @@ enum Source {
     GeoJsonGz,
 }
 
-fn parse_roads(name: &str, source: &Source, raw: &[u8]) -> Vec<RoadLine> {
-    match source {
-        Source::Pbf => read_roads_osm_pbf(name, raw).unwrap().lines,
-        Source::GeoJsonGz => {
-            let text = maybe_gunzip(name, raw).unwrap();
-            read_roads_geojson(name, std::str::from_utf8(&text).unwrap())
-                .unwrap()
-                .lines
-        }
-    }
+fn parse_roads(name: &str, raw: &[u8]) -> Vec<RoadLine> {
+    read_roads(name, raw, &ReadOptions::default())
+        .unwrap()
+        .lines
 }
 
 fn points(
@@ -76,14 +71,9 @@ fn points(
         Source::GeoJsonGz => generated(),
         Source::Pbf => {
             let read = |filter: &str| {
-                read_points_osm_pbf(
-                    name,
-                    raw,
-                    &TagFilter::parse(filter).unwrap(),
-                    &PopulationEstimate::One,
-                )
-                .unwrap()
-                .points
+                let options = ReadOptions::default()
+                    .osm(TagFilter::parse(filter).unwrap(), PopulationEstimate::One);
+                read_points(name, raw, &options).unwrap().points
             };
             let (centers, residents) = (read(CENTERS), read("building"));
             let (gen_centers, gen_residents) = generated();
@@ -122,12 +112,11 @@ fn seeds(network: &WalkNetwork, centers: &[PointFeature]) -> Vec<Seed> {
 fn query_stages(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     id: &str,
-    network: &WalkNetwork,
-    centers: &[PointFeature],
-    residents: &[PointFeature],
+    network: &Arc<WalkNetwork>,
+    centers: Vec<PointFeature>,
+    residents: Vec<PointFeature>,
 ) {
-    let costs = WalkCosts::flat(network);
-    let params = CoverageParams::default();
+    let costs = Arc::new(WalkCosts::flat(network));
     group.throughput(Throughput::Elements(residents.len() as u64));
     group.bench_function(BenchmarkId::new("snap_residents", id), |b| {
         b.iter(|| {
@@ -135,47 +124,60 @@ fn query_stages(
                 .iter()
                 .filter_map(|p| network.snap([p.lon, p.lat]))
                 .count()
-        })
+        });
     });
-    let seeds = seeds(network, centers);
+    let seeds = seeds(network, &centers);
     let mut search = MultiSourceSearch::new(network);
     group.throughput(Throughput::Elements(network.node_count() as u64));
     group.bench_function(BenchmarkId::new("multi_source_search", id), |b| {
-        b.iter(|| search.run(network, &costs, &seeds, f64::INFINITY))
+        b.iter(|| search.run(network, &costs, &seeds, f64::INFINITY));
     });
+    let threshold_m = CoverageParams::default().threshold_cost_m(costs.metres_per_min());
     group.bench_function(BenchmarkId::new("multi_source_search_10min", id), |b| {
-        b.iter(|| search.run(network, &costs, &seeds, params.threshold_cost_m()))
-    });
-    group.throughput(Throughput::Elements(residents.len() as u64));
-    group.bench_function(BenchmarkId::new("full_coverage", id), |b| {
-        b.iter(|| compute_coverage(network, &costs, centers, residents, &params).unwrap())
+        b.iter(|| search.run(network, &costs, &seeds, threshold_m));
     });
 
-    let result = compute_coverage(network, &costs, centers, residents, &params).unwrap();
-    let planner = Planner::new(network, &costs, &result, residents).unwrap();
+    // Everything from the full coverage on goes through the study, as the tools run it.
+    let parts = StudyParts {
+        network: Arc::clone(network),
+        roads: InputReport::new("roads", 0, &Default::default()),
+        costs: Some(costs),
+        centers: Layer::new(centers.into(), "centers"),
+        demand: Arc::new(Layer::new(residents.into(), "residents")),
+        units: None,
+        prepared: Default::default(),
+    };
+    let params = StudyParams::default();
+    group.throughput(Throughput::Elements(parts.demand.data.points.len() as u64));
+    group.bench_function(BenchmarkId::new("full_coverage", id), |b| {
+        b.iter(|| Study::from_parts(parts.clone(), params.clone()).unwrap());
+    });
+
+    let study = Study::from_parts(parts, params.clone()).unwrap();
+    study.plan_index();
     let candidates = generate_candidates(network, &CandidateGrid::default()).unwrap();
     // What-if sites: candidate positions, a different one each iteration.
     let sites: Vec<[f64; 2]> = candidates.iter().map(|c| c.lonlat).take(64).collect();
-    let mut scratch = PlanScratch::new(network);
+    let mut scratch = study.scratch();
     let mut next = 0;
     group.throughput(Throughput::Elements(1));
     group.bench_function(BenchmarkId::new("whatif_add_site", id), |b| {
         b.iter(|| {
             next = (next + 1) % sites.len();
-            planner.add_site(&mut scratch, sites[next]).unwrap()
-        })
+            study.what_if_add(&mut scratch, sites[next]).unwrap()
+        });
     });
     group.throughput(Throughput::Elements(candidates.len() as u64));
     group.bench_function(BenchmarkId::new("rank_candidates", id), |b| {
-        b.iter(|| rank_candidates(&planner, &candidates, Some(params.threshold_min)))
+        b.iter(|| study.rank(&candidates, Some(params.coverage.threshold_min)));
     });
     let greedy = PlanParams {
         k: 10,
-        swap: false,
+        method: Method::Greedy,
         ..PlanParams::default()
     };
     group.bench_function(BenchmarkId::new("greedy_10_sites", id), |b| {
-        b.iter(|| plan_sites(&planner, &candidates, &greedy).unwrap())
+        b.iter(|| study.plan(&candidates, &greedy, &mut |_| {}).unwrap());
     });
 }
 
@@ -196,14 +198,14 @@ fn real_networks(c: &mut Criterion) {
         let mut group = c.benchmark_group("real");
         group.throughput(Throughput::Bytes(raw.len() as u64));
         group.bench_function(BenchmarkId::new("parse_roads", id), |b| {
-            b.iter(|| parse_roads(file, &source, black_box(&raw)))
+            b.iter(|| parse_roads(file, black_box(&raw)));
         });
-        let lines = parse_roads(file, &source, &raw);
+        let lines = parse_roads(file, &raw);
         group.throughput(Throughput::Elements(lines.len() as u64));
         group.bench_function(BenchmarkId::new("build_network", id), |b| {
-            b.iter(|| WalkNetwork::from_roads(black_box(&lines), &NetworkParams::default()))
+            b.iter(|| WalkNetwork::from_roads(black_box(&lines), &NetworkParams::default()));
         });
-        let network = WalkNetwork::from_roads(&lines, &NetworkParams::default()).unwrap();
+        let network = Arc::new(WalkNetwork::from_roads(&lines, &NetworkParams::default()).unwrap());
         let (centers, residents) = points(file, &source, &raw, &lines, network.node_count());
         eprintln!(
             "{id}: {} nodes, {} edges, {} centers, {} residents",
@@ -212,7 +214,7 @@ fn real_networks(c: &mut Criterion) {
             centers.len(),
             residents.len()
         );
-        query_stages(&mut group, id, &network, &centers, &residents);
+        query_stages(&mut group, id, &network, centers, residents);
         group.finish();
     }
 }
@@ -225,12 +227,13 @@ fn synthetic_cities(c: &mut Criterion) {
         let id = nodes.to_string();
         group.throughput(Throughput::Elements(nodes as u64));
         group.bench_function(BenchmarkId::new("build_network", &id), |b| {
-            b.iter(|| WalkNetwork::from_roads(&city.lines, &NetworkParams::default()).unwrap())
+            b.iter(|| WalkNetwork::from_roads(&city.lines, &NetworkParams::default()).unwrap());
         });
-        let network = WalkNetwork::from_roads(&city.lines, &NetworkParams::default()).unwrap();
+        let network =
+            Arc::new(WalkNetwork::from_roads(&city.lines, &NetworkParams::default()).unwrap());
         let centers = generate_points(&city.extent, 50, 2, PointKind::Centers);
         let residents = generate_points(&city.extent, nodes / 5, 3, PointKind::Residents);
-        query_stages(&mut group, &id, &network, &centers, &residents);
+        query_stages(&mut group, &id, &network, centers, residents);
     }
     group.finish();
 }

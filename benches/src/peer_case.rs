@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{ensure, Context, Result};
-use lifecircle::{NetworkParams, WalkNetwork};
+use lifecircle::network::{NetworkParams, WalkNetwork};
 
 use crate::{build_city, SyntheticCityParams};
 

@@ -28,7 +28,7 @@
 use std::collections::BTreeMap;
 use std::f64::consts::{PI, TAU};
 
-use lifecircle::input::{PointFeature, RoadLine};
+use lifecircle::features::{PointFeature, RoadLine};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -994,9 +994,11 @@ mod tests {
     #[test]
     fn graph_size_matches_lifecircle_network() {
         let lines = generate_city(&small(8));
-        let network =
-            lifecircle::WalkNetwork::from_roads(&lines, &lifecircle::NetworkParams::default())
-                .expect("a synthetic city is a valid network");
+        let network = lifecircle::network::WalkNetwork::from_roads(
+            &lines,
+            &lifecircle::network::NetworkParams::default(),
+        )
+        .expect("a synthetic city is a valid network");
         let size = graph_size(&lines);
         assert_eq!(size.nodes, network.node_count());
         assert_eq!(size.edges, network.edge_count());

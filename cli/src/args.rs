@@ -3,13 +3,16 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use lifecircle::{DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES};
+use lifecircle::coverage::{
+    DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES, DEFAULT_SPEED_KMH,
+    DEFAULT_THRESHOLD_MIN,
+};
 
 /// Walking-distance coverage of service centers over real footpath networks
 /// (the 10-minute service circle).
 #[derive(Debug, Parser)]
 #[command(name = "lifecircle", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -17,23 +20,33 @@ pub struct Cli {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Benchmark coverage queries (parse, build, coverage, what-ifs, ranking) on your
     /// data or the bundled sample: latency percentiles and throughput per stage.
-    Bench(Box<crate::commands::bench::BenchArgs>),
+    // A negative number is a value to check (`--minutes -5`), not an unknown flag.
+    #[command(allow_negative_numbers = true)]
+    Bench(Box<BenchArgs>),
     /// Compute who is within a walk of a service center, with gaps and service areas.
+    // A negative number is a value to check (`--minutes -5`), not an unknown flag.
+    #[command(allow_negative_numbers = true)]
     Coverage(Box<CoverageArgs>),
     /// Run the whole pipeline on the bundled Isle of Man sample.
+    // A negative number is a value to check (`--minutes -5`), not an unknown flag.
+    #[command(allow_negative_numbers = true)]
     Demo(DemoArgs),
     /// Choose new sites: max coverage (mclp), set cover (lscp) or p-median.
+    // A negative number is a value to check (`--minutes -5`), not an unknown flag.
+    #[command(allow_negative_numbers = true)]
     Plan(Box<PlanArgs>),
     /// Serve the browser viewer on 127.0.0.1, opened on your own data.
-    Serve(crate::commands::serve::ServeArgs),
+    // A negative number is a value to check (`--minutes -5`), not an unknown flag.
+    #[command(allow_negative_numbers = true)]
+    Serve(ServeArgs),
 }
 
 /// Inputs and parameters of a coverage run.
 #[derive(Debug, Args)]
-pub struct CoverageArgs {
+pub(crate) struct CoverageArgs {
     #[command(flatten)]
     pub inputs: InputArgs,
     #[command(flatten)]
@@ -50,18 +63,26 @@ pub struct CoverageArgs {
 
 /// Where the data comes from.
 #[derive(Debug, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// Roads: GeoJSON lines (OSM tags in properties) or an OSM PBF (.osm.pbf); .gz accepted.
     #[arg(long, value_name = "FILE")]
     pub roads: PathBuf,
+    #[command(flatten)]
+    pub layers: LayerArgs,
+}
+
+/// The layers besides the roads, and how they are read (shared by every command that
+/// reads inputs).
+#[derive(Debug, Args)]
+pub(crate) struct LayerArgs {
     /// Service centers: GeoJSON points/polygons or CSV with lon/lat columns.
-    #[arg(long, value_name = "FILE", required_unless_present = "centers_osm")]
+    #[arg(long, value_name = "FILE")]
     pub centers: Option<PathBuf>,
     /// Take centers from an OSM PBF by tag filter, e.g. `amenity=community_centre|library`.
     #[arg(long, value_name = "FILTER", conflicts_with = "centers")]
     pub centers_osm: Option<String>,
     /// Residents (demand): GeoJSON points/polygons or CSV; `population` property (missing: 1).
-    #[arg(long, value_name = "FILE", required_unless_present = "demand_osm")]
+    #[arg(long, value_name = "FILE")]
     pub demand: Option<PathBuf>,
     /// Take residents from an OSM PBF by tag filter, e.g. `building` (one point per building).
     #[arg(long, value_name = "FILTER", conflicts_with = "demand")]
@@ -94,12 +115,12 @@ pub struct InputArgs {
 
 /// Coverage parameters (design defaults).
 #[derive(Debug, Args)]
-pub struct ParamArgs {
+pub(crate) struct ParamArgs {
     /// Walking threshold in minutes.
-    #[arg(long, default_value_t = 10.0, value_name = "MIN")]
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD_MIN, value_name = "MIN")]
     pub minutes: f64,
     /// Walking speed on flat ground, km/h.
-    #[arg(long, default_value_t = 4.8, value_name = "KMH")]
+    #[arg(long, default_value_t = DEFAULT_SPEED_KMH, value_name = "KMH")]
     pub speed_kmh: f64,
     /// Points farther than this from the network are unreachable, metres.
     #[arg(long, default_value_t = DEFAULT_MAX_SNAP_M, value_name = "M")]
@@ -115,7 +136,7 @@ pub struct ParamArgs {
 /// Tiers and services, slope, walking profile and coordinate systems (shared by every
 /// command that computes coverage).
 #[derive(Debug, Clone, Args)]
-pub struct ModelArgs {
+pub(crate) struct ModelArgs {
     /// Tiers and service catalogue: a TOML or JSON file, or `preset:gb50180`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<String>,
@@ -151,12 +172,12 @@ pub struct ModelArgs {
 
 /// Options of the demo.
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Folder to write the outputs into.
     #[arg(long, default_value = "lifecircle-demo", value_name = "DIR")]
     pub out: PathBuf,
     /// Walking threshold in minutes.
-    #[arg(long, default_value_t = 10.0, value_name = "MIN")]
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD_MIN, value_name = "MIN")]
     pub minutes: f64,
     /// Print nothing but errors.
     #[arg(long, short)]
@@ -165,7 +186,7 @@ pub struct DemoArgs {
 
 /// Options of `plan`.
 #[derive(Debug, Args)]
-pub struct PlanArgs {
+pub(crate) struct PlanArgs {
     /// The model: `mclp` (k sites covering the most), `lscp` (fewest sites reaching a
     /// target ratio) or `pmedian` (k sites minimising the mean walk).
     #[arg(long, value_name = "MODEL")]
@@ -195,7 +216,8 @@ pub struct PlanArgs {
     /// Solve the integer program exactly (pure-Rust MIP solver) instead of greedy + swap.
     #[arg(long)]
     pub exact: bool,
-    /// Skip the swap improvement of the greedy answer.
+    /// Skip the swap improvement of the greedy answer (method `greedy`; ignored with
+    /// `--exact`).
     #[arg(long)]
     pub no_swap: bool,
     /// Let the plan close existing centers: mclp and pmedian may move centers (at most
@@ -203,11 +225,15 @@ pub struct PlanArgs {
     #[arg(long)]
     pub allow_closing: bool,
     /// With --allow-closing: most existing centers that may close (default: any).
-    #[arg(long, value_name = "N", requires = "allow_closing")]
+    #[arg(long, value_name = "N")]
     pub max_closed: Option<usize>,
     /// Time limit of the exact solver, seconds.
     #[arg(long, default_value_t = 120.0, value_name = "S")]
     pub time_limit_s: f64,
+    /// Largest integer program the exact solver takes, in variables (sites plus
+    /// resident groups); larger instances are refused with a message.
+    #[arg(long, default_value_t = lifecircle::planning::DEFAULT_EXACT_MAX_VARIABLES, value_name = "N")]
+    pub exact_max_variables: usize,
     /// Also write `matrix.json`, the candidate/demand-group matrix the model solves.
     #[arg(long)]
     pub export_matrix: bool,
@@ -223,4 +249,74 @@ pub struct PlanArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Options of `bench`.
+#[derive(Debug, Args)]
+pub(crate) struct BenchArgs {
+    /// Roads: GeoJSON lines or an OSM PBF (.gz accepted). Without inputs the bundled
+    /// Isle of Man extract is used (as in `demo`).
+    #[arg(long, value_name = "FILE")]
+    pub roads: Option<PathBuf>,
+    #[command(flatten)]
+    pub layers: LayerArgs,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Times parse, network build, full coverage, planner setup and candidate ranking
+    /// are each run.
+    #[arg(long, default_value_t = 5, value_name = "R")]
+    pub repeat: usize,
+    /// Number of what-if queries (a new site at a random point inside the network's
+    /// bounds that snaps to it).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub whatifs: usize,
+    /// Candidates for ranking: network nodes at least this far apart.
+    #[arg(long, default_value_t = 400.0, value_name = "M")]
+    pub candidate_spacing_m: f64,
+    /// Seed of the random what-if sites (same seed, same workload).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub seed: u64,
+    /// Also write the figures as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Print nothing but errors (the JSON file is still written).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `lifecircle serve`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The built viewer (`npm run build` in `web/` writes `web/dist`).
+    #[arg(long, value_name = "DIR", default_value = "web/dist")]
+    pub viewer: PathBuf,
+    /// Roads to open the viewer with: GeoJSON or OSM PBF (.gz accepted).
+    #[arg(long, value_name = "FILE")]
+    pub roads: Option<PathBuf>,
+    /// Service centers: GeoJSON or CSV, or with `--centers-osm` an OSM PBF (default: the roads PBF).
+    #[arg(long, value_name = "FILE")]
+    pub centers: Option<PathBuf>,
+    /// Take centers from the OSM PBF by this tag filter, e.g. `amenity=community_centre|library`.
+    #[arg(long, value_name = "FILTER")]
+    pub centers_osm: Option<String>,
+    /// Residents: GeoJSON or CSV, or with `--demand-osm` an OSM PBF (default: the roads PBF).
+    #[arg(long, value_name = "FILE")]
+    pub demand: Option<PathBuf>,
+    /// Take residents from the OSM PBF by this tag filter, e.g. `building`.
+    #[arg(long, value_name = "FILTER")]
+    pub demand_osm: Option<String>,
+    /// Walk-time threshold the viewer opens with, minutes.
+    #[arg(long, value_name = "MIN")]
+    pub minutes: Option<f64>,
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 8017)]
+    pub port: u16,
+    /// Open the viewer in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Stop after this many requests (for scripted use and tests).
+    #[arg(long, value_name = "N", hide = true)]
+    pub max_requests: Option<usize>,
 }

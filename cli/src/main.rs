@@ -16,7 +16,11 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // Messages quote ids and file contents: show control characters as escapes.
+            eprintln!(
+                "error: {}",
+                lifecircle::output::terminal_text(&format!("{error:#}"))
+            );
             ExitCode::from(2)
         }
     }

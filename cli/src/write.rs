@@ -1,51 +1,356 @@
-//! Writing output files and the terminal summary.
+//! Writing: a study's output files, all or nothing, and the terminal summary.
+//!
+//! A run writes into a hidden staging folder beside `--out` and, once every file is
+//! written and flushed to disk, swaps it in for the output folder with two renames. An
+//! interrupted or failed run leaves the output folder as it was (the previous run's
+//! complete set, or nothing); a completed run leaves exactly its own files. Nothing is
+//! ever written through an existing path, so a symlink in the output folder is
+//! replaced, never followed, and an input can never be overwritten: a run whose inputs
+//! lie inside the output folder is refused before anything is read.
 
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use anyhow::{Context, Result};
-use lifecircle::{CoverageParams, CoverageSummary, NetworkStats};
+use anyhow::{bail, Context, Result};
+use lifecircle::coverage::CoverageSummary;
+use lifecircle::crs::Crs;
+use lifecircle::output::{
+    terminal_text, write_geojson, DemandLayer, FeatureSource, GapsLayer, NetworkLayer,
+    ServiceAreasLayer, UnitsLayer,
+};
+use lifecircle::Study;
+use serde::Serialize;
 
-/// The output folder.
-pub struct OutputDir {
+use crate::progress::Stages;
+
+/// Every name a run may write into its output folder. A folder holding anything else
+/// is not an output folder of ours, and is not replaced.
+const OUTPUT_NAMES: &[&str] = &[
+    "summary.json",
+    "report.md",
+    "demand.geojson",
+    "gaps.geojson",
+    "network.geojson",
+    "service_areas.geojson",
+    "units.geojson",
+    "timings.json",
+    "plan.json",
+    "plan.geojson",
+    "candidates.geojson",
+    "matrix.json",
+    "before",
+    "after",
+];
+
+/// Test hook: with `LIFECIRCLE_FAULT_AFTER_BYTES=N` the process aborts once N bytes of
+/// output have been written (an interruption at a chosen point); with
+/// `LIFECIRCLE_FAULT_IN_COMMIT=1` it aborts halfway through the swap. Used by the
+/// all-or-nothing tests; unset, it costs one atomic add per buffer flush.
+static WRITTEN_BYTES: AtomicU64 = AtomicU64::new(0);
+
+fn fault_after_bytes() -> Option<u64> {
+    std::env::var("LIFECIRCLE_FAULT_AFTER_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+}
+
+/// Counts the bytes written through it, for the fault hook.
+struct Counted<W> {
+    inner: W,
+    limit: Option<u64>,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        let total = WRITTEN_BYTES.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if self.limit.is_some_and(|limit| total >= limit) {
+            eprintln!("lifecircle: fault injected after {total} bytes of output");
+            std::process::abort();
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A folder outputs are written into (the staging folder or one inside it).
+pub(crate) struct Folder {
     path: PathBuf,
 }
 
-impl OutputDir {
-    /// Creates the folder (and parents) if missing.
-    pub fn create(path: &Path) -> Result<Self> {
-        std::fs::create_dir_all(path)
-            .with_context(|| format!("{}: cannot create output folder", path.display()))?;
-        Ok(Self {
-            path: path.to_path_buf(),
-        })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes a text file into the folder.
-    pub fn write(&self, name: &str, content: &str) -> Result<()> {
+impl Folder {
+    /// Writes a file into the folder with `fill`, buffered and flushed to disk.
+    fn write_with(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
         let path = self.path.join(name);
-        std::fs::write(&path, content)
-            .with_context(|| format!("{}: cannot write file", path.display()))
+        let fail = || format!("{}: cannot write file", path.display());
+        let file = File::create_new(&path).with_context(fail)?;
+        let mut out = BufWriter::with_capacity(
+            1 << 20,
+            Counted {
+                inner: file,
+                limit: fault_after_bytes(),
+            },
+        );
+        fill(&mut out).with_context(fail)?;
+        let counted = out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)
+            .with_context(fail)?;
+        counted.inner.sync_all().with_context(fail)
+    }
+
+    /// Writes a text file.
+    pub(crate) fn write(&self, name: &str, content: &str) -> Result<()> {
+        self.write_with(name, |w| w.write_all(content.as_bytes()))
     }
 
     /// Writes pretty-printed JSON with a final newline.
-    pub fn write_json(&self, name: &str, value: &serde_json::Value) -> Result<()> {
+    pub(crate) fn write_json(&self, name: &str, value: &impl Serialize) -> Result<()> {
         let mut text = serde_json::to_string_pretty(value).context("serialising JSON")?;
         text.push('\n');
         self.write(name, &text)
     }
+
+    /// Writes a GeoJSON layer in `crs`.
+    pub(crate) fn write_geojson<L: FeatureSource + ?Sized>(
+        &self,
+        name: &str,
+        layer: &L,
+        crs: Crs,
+    ) -> Result<()> {
+        self.write_with(name, |w| write_geojson(w, layer, crs))
+    }
+
+    /// A folder inside this one (`before/`, `after/`).
+    pub(crate) fn child(&self, name: &str) -> Result<Folder> {
+        let path = self.path.join(name);
+        std::fs::create_dir(&path)
+            .with_context(|| format!("{}: cannot create folder", path.display()))?;
+        Ok(Folder { path })
+    }
 }
 
-fn thousands(x: f64) -> String {
+/// An output folder being written: a staging folder beside it, swapped in by
+/// [`OutputDir::commit`] and removed if the run stops before.
+pub(crate) struct OutputDir {
+    target: PathBuf,
+    staging: Folder,
+    committed: bool,
+}
+
+/// `parent/.NAME.lifecircle-KIND-PID`: beside the target, on the same file system (so
+/// the swap is two renames), hidden, and named after the process that made it.
+fn sibling(target: &Path, kind: &str, pid: u32) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!(".{name}.lifecircle-{kind}-{pid}"))
+}
+
+/// Leftovers of runs that were killed: their staging and old folders, when the process
+/// that made them is gone (checked on Linux; elsewhere they are left alone).
+fn remove_leftovers(target: &Path) {
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.lifecircle-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    }) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+        let gone = cfg!(target_os = "linux")
+            && pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+        if gone {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+impl OutputDir {
+    /// Starts writing the outputs of a run that reads `inputs` into `target`.
+    ///
+    /// Refuses a target that is a file, an existing folder holding anything but a
+    /// run's outputs, and a target that contains one of the inputs.
+    pub(crate) fn begin(target: &Path, inputs: &[PathBuf]) -> Result<Self> {
+        let shown = target.display();
+        if let Ok(meta) = std::fs::symlink_metadata(target) {
+            if meta.file_type().is_symlink() {
+                bail!(
+                    "--out {shown}: is a symbolic link; give the folder itself (outputs \
+                     replace the folder, and a link would be replaced, not followed)"
+                );
+            }
+            if !meta.is_dir() {
+                bail!("--out {shown}: is a file, not a folder");
+            }
+            let real = target
+                .canonicalize()
+                .with_context(|| format!("--out {shown}: cannot read folder"))?;
+            for input in inputs {
+                if let Ok(input_real) = input.canonicalize() {
+                    if input_real.starts_with(&real) {
+                        bail!(
+                            "{}: this input is inside the output folder {shown}, which the \
+                             run replaces; write the outputs to another folder (--out)",
+                            input.display()
+                        );
+                    }
+                }
+            }
+            let mut foreign = Vec::new();
+            for entry in std::fs::read_dir(target)
+                .with_context(|| format!("--out {shown}: cannot read folder"))?
+            {
+                let name = entry?.file_name().to_string_lossy().into_owned();
+                if !OUTPUT_NAMES.contains(&name.as_str()) {
+                    foreign.push(name);
+                }
+            }
+            if !foreign.is_empty() {
+                foreign.sort();
+                bail!(
+                    "--out {shown}: the folder holds files that are not lifecircle outputs \
+                     ({}); the run replaces the whole folder, so give an empty or new folder",
+                    foreign.join(", ")
+                );
+            }
+        }
+        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("{}: cannot create folder", parent.display()))?;
+        }
+        remove_leftovers(target);
+        let staging = sibling(target, "staging", std::process::id());
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir(&staging)
+            .with_context(|| format!("{shown}: cannot create the output folder beside it"))?;
+        Ok(Self {
+            target: target.to_path_buf(),
+            staging: Folder { path: staging },
+            committed: false,
+        })
+    }
+
+    /// The folder to write into until the commit.
+    pub(crate) fn folder(&self) -> &Folder {
+        &self.staging
+    }
+
+    /// Swaps the written outputs in for the output folder.
+    pub(crate) fn commit(mut self) -> Result<PathBuf> {
+        let shown = self.target.display().to_string();
+        let fail = || format!("--out {shown}: cannot put the outputs in place");
+        if let Ok(dir) = File::open(&self.staging.path) {
+            let _ = dir.sync_all();
+        }
+        let old = sibling(&self.target, "old", std::process::id());
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old).with_context(fail)?;
+        }
+        if std::env::var_os("LIFECIRCLE_FAULT_IN_COMMIT").is_some() {
+            eprintln!("lifecircle: fault injected in the commit");
+            std::process::abort();
+        }
+        if let Err(e) = std::fs::rename(&self.staging.path, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(e).with_context(fail);
+        }
+        self.committed = true;
+        if had_old {
+            std::fs::remove_dir_all(&old).with_context(|| {
+                format!(
+                    "{}: the previous outputs, moved aside, cannot be removed",
+                    old.display()
+                )
+            })?;
+        }
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging.path);
+        }
+    }
+}
+
+/// Computes a study's derived results and writes every coverage output into `folder`:
+/// `summary.json`, `demand.geojson`, `gaps.geojson`, `network.geojson`,
+/// `service_areas.geojson`, `units.geojson` (with units), `report.md`, `timings.json`.
+pub(crate) fn write_coverage(
+    folder: &Folder,
+    study: &Study,
+    title: &str,
+    stages: &mut Stages,
+) -> Result<CoverageSummary> {
+    let analysis = stages.run("profiles, slope and services", || study.analysis())?;
+    let summary = stages.run("summarising", || study.summary());
+    let gaps = stages.run("finding gaps", || study.gaps());
+    let reach = stages.run("splitting the network at the threshold", || study.reach());
+    let areas = stages.run("tracing service areas", || study.service_areas());
+    let crs = study.params().output_crs;
+    stages.run("writing outputs", || -> Result<()> {
+        folder.write_json(
+            "summary.json",
+            &study.coverage_report(&summary, &gaps, &areas, &analysis),
+        )?;
+        let demand = DemandLayer {
+            details: analysis.resident_details(),
+            ..DemandLayer::new(study.demand(), study.centers(), study.result())
+        };
+        folder.write_geojson("demand.geojson", &demand, crs)?;
+        folder.write_geojson("gaps.geojson", &GapsLayer { gaps: &gaps, crs }, crs)?;
+        folder.write_geojson("network.geojson", &NetworkLayer { pieces: &reach }, crs)?;
+        folder.write_geojson(
+            "service_areas.geojson",
+            &ServiceAreasLayer { areas: &areas },
+            crs,
+        )?;
+        if study.inputs().units.is_some() {
+            let units = UnitsLayer {
+                units: study.units(),
+                summaries: &summary.per_unit,
+            };
+            folder.write_geojson("units.geojson", &units, crs)?;
+        }
+        folder.write(
+            "report.md",
+            &study.markdown_report(title, &summary, &gaps, &analysis),
+        )
+    })?;
+    folder.write_json("timings.json", &stages.timings())?;
+    Ok(summary)
+}
+
+pub(crate) fn thousands(x: f64) -> String {
     let n = x.round() as i64;
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -57,14 +362,44 @@ fn thousands(x: f64) -> String {
     }
 }
 
+/// Prints what reading the inputs left out or defaulted, by layer and reason, so nothing
+/// changes the figures unseen (the same counts are in `summary.json` `inputs`).
+pub(crate) fn print_input_notes(study: &Study) {
+    for (role, report) in study.inputs().rows() {
+        for (reason, count) in &report.skipped.0 {
+            if reason.starts_with("defaulted:") {
+                println!(
+                    "Note: {role} ({}): {} features {}",
+                    terminal_text(&report.source),
+                    thousands(*count as f64),
+                    reason.trim_start_matches("defaulted:").trim()
+                );
+            }
+        }
+        if report.skipped_total > 0 {
+            println!(
+                "Note: {role} ({}): {} features skipped (by reason in summary.json)",
+                terminal_text(&report.source),
+                thousands(report.skipped_total as f64)
+            );
+        }
+    }
+    if let Some((with, without)) = study.prepared().dem_vertices {
+        if without > 0 {
+            println!(
+                "Warning: {} of {} road vertices got no height from the elevation tiles \
+                 (their segments count as flat)",
+                thousands(without as f64),
+                thousands((with + without) as f64)
+            );
+        }
+    }
+}
+
 /// Prints the headline figures.
-pub fn print_summary(
-    s: &CoverageSummary,
-    network: &NetworkStats,
-    params: &CoverageParams,
-    out: &Path,
-    elapsed: Duration,
-) {
+pub(crate) fn print_summary(study: &Study, s: &CoverageSummary, out: &Path, stages: &Stages) {
+    print_input_notes(study);
+    let network = study.network().stats();
     println!(
         "Network: {} nodes, {} edges, {:.1} km ({} island nodes left out)",
         thousands(network.nodes as f64),
@@ -78,8 +413,8 @@ pub fn print_summary(
     );
     println!(
         "Coverage within {} min at {} km/h: {:.1} % ({} of {} population)",
-        params.threshold_min,
-        params.speed_kmh,
+        study.params().coverage.threshold_min,
+        study.costs().speed_kmh(),
         s.coverage_ratio * 100.0,
         thousands(s.covered_population),
         thousands(s.total_population)
@@ -104,6 +439,6 @@ pub fn print_summary(
     println!(
         "Outputs in {} ({:.2} s)",
         out.display(),
-        elapsed.as_secs_f64()
+        stages.total().as_secs_f64()
     );
 }

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{data, lifecircle, temp_dir, texts};
-use lifecircle::input::{
-    read_points_osm_pbf, read_roads_osm_pbf, PointFeature, PopulationEstimate, RoadLine, TagFilter,
-};
+use lifecircle::features::{PointFeature, RoadLine};
+use lifecircle::input::{PopulationEstimate, TagFilter};
+use lifecircle::{read_points, read_roads, ReadOptions};
 use serde_json::{json, Value};
 
 const CENTERS: &str = "amenity=community_centre|social_centre|library|townhall|social_facility";
@@ -129,12 +129,16 @@ fn summary(dir: &Path) -> Value {
 #[test]
 fn shuffled_feature_order_changes_no_resident_result() {
     let pbf = std::fs::read(data("monaco.osm.pbf")).unwrap();
-    let roads = read_roads_osm_pbf("monaco", &pbf).unwrap().lines;
-    let one = PopulationEstimate::One;
-    let centers = read_points_osm_pbf("monaco", &pbf, &TagFilter::parse(CENTERS).unwrap(), &one)
+    let roads = read_roads("monaco", &pbf, &ReadOptions::default())
+        .unwrap()
+        .lines;
+    let by_tag = |filter: &str| {
+        ReadOptions::default().osm(TagFilter::parse(filter).unwrap(), PopulationEstimate::One)
+    };
+    let centers = read_points("monaco", &pbf, &by_tag(CENTERS))
         .unwrap()
         .points;
-    let demand = read_points_osm_pbf("monaco", &pbf, &TagFilter::parse("building").unwrap(), &one)
+    let demand = read_points("monaco", &pbf, &by_tag("building"))
         .unwrap()
         .points;
     assert!(roads.len() > 1000 && centers.len() >= 5 && demand.len() > 1000);

@@ -48,7 +48,7 @@ fn run(dir: &std::path::Path, centers_file: &str, extra: &[&str]) -> std::proces
 fn slope_profiles_tiers_and_gcj02_reach_the_outputs() {
     let dir = temp_dir();
     // The center at the top of the 10 % climb, given in GCJ-02.
-    let gcj = lifecircle::wgs84_to_gcj02([114.302, 30.590]);
+    let gcj = lifecircle::crs::wgs84_to_gcj02([114.302, 30.590]);
     let c = write(dir.path(), "centers.geojson", centers(gcj).as_bytes());
     let config = write(dir.path(), "tiers.toml", CONFIG.as_bytes());
     let out = run(
@@ -90,7 +90,7 @@ fn slope_profiles_tiers_and_gcj02_reach_the_outputs() {
     );
     // Output in GCJ-02: the resident is written back shifted.
     let written = demand["features"][0]["geometry"]["coordinates"].clone();
-    let expect = lifecircle::wgs84_to_gcj02([114.300, 30.590]);
+    let expect = lifecircle::crs::wgs84_to_gcj02([114.300, 30.590]);
     assert!(
         (written[0].as_f64().unwrap() - expect[0]).abs() < 2e-7,
         "{written}"

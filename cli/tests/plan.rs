@@ -1,4 +1,4 @@
-//! `lifecircle plan` end to end on the bundled Isle of Man extract.
+//! `lifecircle plan` end to end on the bundled Isle of Man and Monaco extracts.
 
 mod common;
 
@@ -76,7 +76,7 @@ fn mclp_on_the_isle_of_man_writes_the_plan_and_before_after_coverage() {
 #[test]
 fn bad_plan_input_gets_a_clear_error() {
     let dir = temp_dir();
-    let out = dir.path().display().to_string();
+    let out = dir.path().join("out").display().to_string();
     let cases: [(&[&str], &str); 4] = [
         (&["--model", "mclp", "--k", "0"], "`k`"),
         (&["--model", "lscp", "--target", "1.5"], "target_ratio"),
@@ -271,4 +271,100 @@ fn candidates_osm_without_a_pbf_is_a_clear_error() {
         stderr.contains("--candidates-osm read an OSM PBF") && stderr.contains("roads.geojson"),
         "{stderr}"
     );
+}
+
+/// `lifecircle plan` on Monaco with candidates 300 m apart; returns the run and
+/// `plan.json`.
+fn plan_monaco(dir: &std::path::Path, extra: &[&str]) -> (std::process::Output, serde_json::Value) {
+    let roads = data("monaco.osm.pbf").display().to_string();
+    let out = dir.display().to_string();
+    let mut args = vec![
+        "plan",
+        "--roads",
+        &roads,
+        "--centers-osm",
+        "amenity=library|post_office|townhall|community_centre|social_facility",
+        "--demand-osm",
+        "building",
+        "--candidate-spacing-m",
+        "300",
+        "--out",
+        &out,
+    ];
+    args.extend_from_slice(extra);
+    let run = lifecircle(&args);
+    assert!(run.status.success(), "{extra:?}: {}", texts(&run).1);
+    let plan =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    (run, plan)
+}
+
+#[test]
+fn plan_capacity_after_figures_are_the_capacitated_assignment() {
+    let dir = temp_dir();
+    let (_, plan) = plan_monaco(
+        dir.path(),
+        &["--model", "mclp", "--k", "2", "--capacity", "20", "--quiet"],
+    );
+    let f = |k: &str| plan[k].as_f64().unwrap();
+    let gains: f64 = plan["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["gain"].as_f64().unwrap())
+        .sum();
+    assert!(gains <= 40.0 + 1e-9, "{plan}");
+    // Before + what the sites are assigned, each up to 20: not the walking coverage.
+    let capacitated = f("covered_population_before") + gains;
+    assert!(
+        (f("covered_population_after") - capacitated).abs() < 1e-9,
+        "{plan}"
+    );
+    assert!((f("coverage_ratio_after") - capacitated / f("total_population")).abs() < 1e-12);
+    assert!((f("objective") - gains).abs() < 1e-9);
+    // The after/ folder is a coverage run of the plan: walking distance, no capacity,
+    // and the note says so.
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("after/summary.json")).unwrap(),
+    )
+    .unwrap();
+    let walking = summary["coverage"]["covered_population"].as_f64().unwrap();
+    assert!(walking > capacitated, "{walking} vs {capacitated}");
+    let notes = plan["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| {
+            let n = n.as_str().unwrap();
+            n.contains("up to its capacity of 20")
+                && n.contains("after/")
+                && n.contains(&format!("({walking:.0})"))
+        }),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn plan_capacity_exact_with_an_unreachable_target_exits_0_not_reached() {
+    // 99 % is within walking reach of the candidates (99.46 %), not with 2 per site.
+    let args = ["--model", "lscp", "--target", "0.99", "--capacity", "2"];
+    for exact in [false, true] {
+        let dir = temp_dir();
+        let mut extra = args.to_vec();
+        if exact {
+            extra.push("--exact");
+        }
+        let (run, plan) = plan_monaco(dir.path(), &extra);
+        assert_eq!(plan["target_reached"], false, "exact {exact}: {plan}");
+        let reach = plan["max_reachable_ratio"].as_f64().unwrap();
+        let after = plan["coverage_ratio_after"].as_f64().unwrap();
+        assert!(reach < 0.99 && after <= reach + 1e-12, "{plan}");
+        assert!(after > plan["coverage_ratio_before"].as_f64().unwrap());
+        let note = plan["notes"][0].as_str().unwrap();
+        assert!(
+            note.contains("99.0 % is unreachable with a capacity of 2")
+                && note.contains(&format!("{:.2} % at most", reach * 100.0)),
+            "{note}"
+        );
+        assert!(texts(&run).0.contains("is unreachable"));
+        assert_eq!(plan["method"], if exact { "exact" } else { "greedy" });
+    }
 }

@@ -15,13 +15,25 @@
 //! the district center, centers 1–7 the sub-district centers, the rest cycle through
 //! neighbourhood, business-district and park centers.
 
-use std::io::Write;
-
-use lifecircle::input::{maybe_gunzip, read_roads_geojson};
-use lifecircle::output::FeatureCollectionWriter;
-use lifecircle::{haversine_m, Crs};
+use lifecircle::crs::Crs;
+use lifecircle::geodesy::haversine_m;
+use lifecircle::output::{write_geojson, PointsLayer};
+use lifecircle::{read_roads, ReadOptions};
 use rand::{Rng, SeedableRng};
-use serde_json::{json, Map};
+use serde::Serialize;
+
+#[derive(Clone, Serialize)]
+struct Resident {
+    id: String,
+    population: u32,
+}
+
+#[derive(Clone, Serialize)]
+struct Center {
+    id: String,
+    tier: &'static str,
+    services: &'static [&'static str],
+}
 
 const DISTRICT: &[&str] = &[
     "petition_reception",
@@ -115,8 +127,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let [roads_path, out_dir] = <[String; 2]>::try_from(positional)
         .map_err(|_| "usage: sample_inputs ROADS OUT_DIR [options]")?;
     let raw = std::fs::read(&roads_path)?;
-    let bytes = maybe_gunzip(&roads_path, &raw)?;
-    let roads = read_roads_geojson(&roads_path, std::str::from_utf8(&bytes)?)?;
+    let roads = read_roads(&roads_path, &raw, &ReadOptions::default())?;
     let streets: Vec<(&[[f64; 2]], f64)> = roads
         .lines
         .iter()
@@ -128,44 +139,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     std::fs::create_dir_all(&out_dir)?;
 
-    let mut demand = FeatureCollectionWriter::new();
+    let mut demand = PointsLayer { points: Vec::new() };
     for (coords, len) in &streets {
         let mut d = spacing_m / 2.0;
         while d < *len {
-            let mut p = Map::new();
-            p.insert("id".into(), json!(format!("r{}", demand.len())));
-            p.insert("population".into(), json!(1));
-            let q = along(coords, d);
-            let r = |x: f64| (x * 1e7).round() / 1e7;
-            demand.push(
-                json!({"type": "Point", "coordinates": [r(q[0]), r(q[1])]}),
-                p,
-            );
+            let id = format!("r{}", demand.points.len());
+            demand
+                .points
+                .push((along(coords, d), Resident { id, population: 1 }));
             d += spacing_m;
         }
     }
-    let residents = demand.len();
-    std::fs::File::create(format!("{out_dir}/demand.geojson"))?
-        .write_all(demand.finish().as_bytes())?;
+    let residents = demand.points.len();
+    let mut file =
+        std::io::BufWriter::new(std::fs::File::create(format!("{out_dir}/demand.geojson"))?);
+    write_geojson(&mut file, &demand, Crs::Wgs84)?;
 
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let mut centers = FeatureCollectionWriter::new();
+    let mut centers = PointsLayer { points: Vec::new() };
     for i in 0..centers_n {
         let (coords, len) = streets[rng.random_range(0..streets.len())];
-        let q = crs.from_wgs84(along(coords, rng.random_range(0.0..=1.0) * len));
+        let at = along(coords, rng.random_range(0.0..=1.0) * len);
         let (tier, services) = role(i);
-        let mut p = Map::new();
-        p.insert("id".into(), json!(format!("{tier}-{i}")));
-        p.insert("tier".into(), json!(tier));
-        p.insert("services".into(), json!(services));
-        let r = |x: f64| (x * 1e7).round() / 1e7;
-        centers.push(
-            json!({"type": "Point", "coordinates": [r(q[0]), r(q[1])]}),
-            p,
-        );
+        let id = format!("{tier}-{i}");
+        centers.points.push((at, Center { id, tier, services }));
     }
-    std::fs::File::create(format!("{out_dir}/centers.geojson"))?
-        .write_all(centers.finish().as_bytes())?;
+    let mut file =
+        std::io::BufWriter::new(std::fs::File::create(format!("{out_dir}/centers.geojson"))?);
+    write_geojson(&mut file, &centers, crs)?;
     eprintln!(
         "{residents} residents along {} streets, {centers_n} centers in {crs}, in {out_dir}",
         streets.len()

@@ -54,7 +54,7 @@ impl Crs {
     /// [`Error::InvalidParameter`] for any other name.
     ///
     /// ```
-    /// use lifecircle::Crs;
+    /// use lifecircle::crs::Crs;
     /// assert_eq!(Crs::parse("GCJ-02").unwrap(), Crs::Gcj02);
     /// assert!(Crs::parse("utm50").is_err());
     /// ```
@@ -110,8 +110,8 @@ impl std::fmt::Display for Crs {
 /// 0.8293–55.8271° N), where GCJ-02 and BD-09 leave coordinates unshifted.
 ///
 /// ```
-/// assert!(lifecircle::out_of_china([11.97, 57.70]));   // Gothenburg
-/// assert!(!lifecircle::out_of_china([114.30, 30.59])); // Wuhan
+/// assert!(lifecircle::crs::out_of_china([11.97, 57.70]));   // Gothenburg
+/// assert!(!lifecircle::crs::out_of_china([114.30, 30.59])); // Wuhan
 /// ```
 pub fn out_of_china(lonlat: [f64; 2]) -> bool {
     let [lon, lat] = lonlat;
@@ -140,7 +140,7 @@ fn offset_lon(x: f64, y: f64) -> f64 {
 ///
 /// ```
 /// // Reference pair from the test suite of the `coordtransform` npm package.
-/// let [lon, lat] = lifecircle::wgs84_to_gcj02([116.404, 39.915]);
+/// let [lon, lat] = lifecircle::crs::wgs84_to_gcj02([116.404, 39.915]);
 /// assert!((lon - 116.41024449916938).abs() < 1e-9 && (lat - 39.91640428150164).abs() < 1e-9);
 /// ```
 pub fn wgs84_to_gcj02(lonlat: [f64; 2]) -> [f64; 2] {
@@ -213,7 +213,7 @@ pub fn bd09_to_wgs84(lonlat: [f64; 2]) -> [f64; 2] {
 }
 
 /// Converts points from `from` to WGS84 in place.
-pub fn points_to_wgs84(points: &mut [crate::input::PointFeature], from: Crs) {
+pub fn points_to_wgs84(points: &mut [crate::features::PointFeature], from: Crs) {
     if from == Crs::Wgs84 {
         return;
     }
@@ -224,7 +224,7 @@ pub fn points_to_wgs84(points: &mut [crate::input::PointFeature], from: Crs) {
 
 /// Converts road lines from `from` to WGS84 in place (shared vertices stay shared: the
 /// same input coordinate always gives the same output).
-pub fn roads_to_wgs84(lines: &mut [crate::input::RoadLine], from: Crs) {
+pub fn roads_to_wgs84(lines: &mut [crate::features::RoadLine], from: Crs) {
     if from == Crs::Wgs84 {
         return;
     }
@@ -236,7 +236,7 @@ pub fn roads_to_wgs84(lines: &mut [crate::input::RoadLine], from: Crs) {
 }
 
 /// Converts reporting units from `from` to WGS84 in place.
-pub fn units_to_wgs84(units: &mut [crate::input::ReportingUnit], from: Crs) {
+pub fn units_to_wgs84(units: &mut [crate::features::ReportingUnit], from: Crs) {
     use geo::MapCoordsInPlace;
     if from == Crs::Wgs84 {
         return;
@@ -246,62 +246,6 @@ pub fn units_to_wgs84(units: &mut [crate::input::ReportingUnit], from: Crs) {
             let [x, y] = from.to_wgs84([c.x, c.y]);
             geo::Coord { x, y }
         });
-    }
-}
-
-/// Converts every coordinate of a GeoJSON text written by [`crate::output`] (or any
-/// GeoJSON FeatureCollection) from WGS84 to `to`, rounding to 1e-7°. Layout follows
-/// [`crate::output::FeatureCollectionWriter`]: one feature per line.
-///
-/// # Errors
-/// [`Error::Parse`] when `text` is not a GeoJSON FeatureCollection.
-pub fn reproject_feature_collection(layer: &str, text: &str, to: Crs) -> Result<String> {
-    if to == Crs::Wgs84 {
-        return Ok(text.to_string());
-    }
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Parse {
-        layer: layer.into(),
-        reason: e.to_string(),
-    })?;
-    let features = value
-        .get("features")
-        .and_then(|f| f.as_array())
-        .ok_or_else(|| Error::Parse {
-            layer: layer.into(),
-            reason: "not a GeoJSON FeatureCollection".into(),
-        })?;
-    let mut writer = crate::output::FeatureCollectionWriter::new();
-    for feature in features {
-        let mut geometry = feature.get("geometry").cloned().unwrap_or_default();
-        if let Some(coords) = geometry.get_mut("coordinates") {
-            map_positions(coords, &|p| to.from_wgs84(p));
-        }
-        let properties = feature
-            .get("properties")
-            .and_then(|p| p.as_object())
-            .cloned()
-            .unwrap_or_default();
-        writer.push(geometry, properties);
-    }
-    Ok(writer.finish())
-}
-
-/// Applies `f` to every `[lon, lat]` position in nested GeoJSON coordinate arrays.
-fn map_positions(value: &mut serde_json::Value, f: &dyn Fn([f64; 2]) -> [f64; 2]) {
-    let Some(items) = value.as_array_mut() else {
-        return;
-    };
-    if let (Some(lon), Some(lat)) = (
-        items.first().and_then(|v| v.as_f64()),
-        items.get(1).and_then(|v| v.as_f64()),
-    ) {
-        let [x, y] = f([lon, lat]);
-        items[0] = serde_json::json!(crate::output::round_to(x, 7));
-        items[1] = serde_json::json!(crate::output::round_to(y, 7));
-        return;
-    }
-    for item in items {
-        map_positions(item, f);
     }
 }
 
@@ -408,14 +352,12 @@ mod tests {
     }
 
     #[test]
-    fn feature_collections_are_reprojected() {
-        let text = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[116.404,39.915]},\"properties\":{\"id\":\"a\"}}\n]}\n";
-        let out = reproject_feature_collection("x", text, Crs::Gcj02).unwrap();
-        assert!(out.contains("[116.4102445,39.9164043]"), "{out}");
-        assert!(out.contains("\"id\":\"a\""));
+    fn output_positions_are_converted_from_rounded_wgs84() {
+        let p = crate::output::output_position(Crs::Gcj02, [116.404, 39.915]);
+        assert_eq!(p, [116.4102445, 39.9164043]);
         assert_eq!(
-            reproject_feature_collection("x", text, Crs::Wgs84).unwrap(),
-            text
+            crate::output::output_position(Crs::Wgs84, [116.40400004, 39.915]),
+            [116.404, 39.915]
         );
     }
 }

@@ -1,12 +1,12 @@
 //! Distances on the sphere and the local metric projection used inside the engine.
 
-/// Mean Earth radius in metres used for every distance (design §3).
+/// Mean Earth radius in metres used for every distance (`docs/coverage-contract.md`).
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// Great-circle distance in metres between two WGS84 `[lon, lat]` points (haversine).
 ///
 /// ```
-/// let d = lifecircle::haversine_m([0.0, 0.0], [0.0, 1.0]);
+/// let d = lifecircle::geodesy::haversine_m([0.0, 0.0], [0.0, 1.0]);
 /// assert!((d - 111_195.08).abs() < 0.01);
 /// ```
 pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {

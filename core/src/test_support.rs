@@ -1,9 +1,9 @@
 //! Tiny hand-made fixtures shared by the unit tests.
 
-use crate::input::{PointFeature, RoadLine};
+use crate::features::{PointFeature, RoadLine};
 
 /// A road line through `[lon, lat]` vertices.
-pub fn line(coords: &[[f64; 2]]) -> RoadLine {
+pub(crate) fn line(coords: &[[f64; 2]]) -> RoadLine {
     RoadLine {
         coords: coords.to_vec(),
         elevations_m: None,
@@ -14,7 +14,7 @@ pub fn line(coords: &[[f64; 2]]) -> RoadLine {
 }
 
 /// A point with population.
-pub fn point(id: &str, lon: f64, lat: f64, population: f64) -> PointFeature {
+pub(crate) fn point(id: &str, lon: f64, lat: f64, population: f64) -> PointFeature {
     PointFeature {
         id: id.into(),
         lon,
@@ -26,11 +26,11 @@ pub fn point(id: &str, lon: f64, lat: f64, population: f64) -> PointFeature {
 }
 
 /// Grid spacing of [`grid`] in degrees (about 111.2 m near the equator).
-pub const STEP: f64 = 0.001;
+pub(crate) const STEP: f64 = 0.001;
 
 /// A 3 × 3 grid of streets near (0, 0): rows and columns through `STEP` multiples,
 /// 9 nodes and 12 edges.
-pub fn grid() -> Vec<RoadLine> {
+pub(crate) fn grid() -> Vec<RoadLine> {
     let mut lines = Vec::new();
     for j in 0..3 {
         let y = j as f64 * STEP;

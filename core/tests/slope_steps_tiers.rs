@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use lifecircle::input::{PointFeature, RoadLine};
-use lifecircle::{
-    closed_edges, compute_coverage, compute_tier_coverage, haversine_m, profile_costs,
-    tobler_factor, CoverageParams, NetworkParams, ServiceConfig, WalkCosts, WalkNetwork,
-    WalkProfile,
-};
+use lifecircle::coverage::{compute_coverage, compute_tier_coverage, ServiceConfig};
+use lifecircle::features::{PointFeature, RoadLine};
+use lifecircle::geodesy::haversine_m;
+use lifecircle::network::{NetworkParams, WalkNetwork};
+use lifecircle::routing::{closed_edges, profile_costs, tobler_factor, WalkCosts, WalkProfile};
+use lifecircle::CoverageParams;
 
 /// Searches add whole edges at `f32` precision (a relative 6e-8), so walks of a few
 /// hundred metres agree with the exact figures to well under 0.1 mm (1e-6 min).
@@ -18,7 +18,7 @@ fn road(coords: &[[f64; 2]], z: Option<&[f64]>, highway: &str) -> RoadLine {
     tags.insert("highway".to_string(), highway.to_string());
     RoadLine {
         coords: coords.to_vec(),
-        elevations_m: z.map(|z| z.to_vec()),
+        elevations_m: z.map(<[f64]>::to_vec),
         osm_node_ids: None,
         tags,
         source_index: 0,
@@ -54,14 +54,12 @@ fn walk_min(
     resident: [f64; 2],
     speed_kmh: f64,
 ) -> (Option<f64>, Option<f64>) {
-    let params = CoverageParams {
-        speed_kmh,
-        ..Default::default()
-    };
+    let params = CoverageParams::default();
     let _ = roads;
+    let costs = costs.clone().with_speed_kmh(speed_kmh);
     let r = compute_coverage(
         net,
-        costs,
+        &costs,
         &[point("c", center, serde_json::Value::Null)],
         &[point("r", resident, serde_json::Value::Null)],
         &params,
@@ -192,7 +190,7 @@ fn profiles_read_road_tags_when_the_network_is_built() {
         line
     };
     let released_network = |line: RoadLine| {
-        let mut layer = lifecircle::input::RoadLayer {
+        let mut layer = lifecircle::features::RoadLayer {
             lines: vec![line],
             skipped: Default::default(),
         };
@@ -201,7 +199,7 @@ fn profiles_read_road_tags_when_the_network_is_built() {
         assert!(layer.lines[0].coords.is_empty() && layer.lines[0].tags.is_empty());
         net
     };
-    let edge = lifecircle::EdgeId(0);
+    let edge = lifecircle::network::EdgeId(0);
     let length = 2.0 * haversine_m([0.0, 0.0], [0.0005, 0.0]);
     let even = length * tobler_factor(5.0 / length);
     let adult = WalkProfile::adult(4.8);
@@ -314,9 +312,9 @@ fn higher_tier_does_not_cover_a_lower_tier_service() {
     .unwrap();
     let legal = &t.services[0];
     let reading = &t.services[1];
-    assert!(legal.covered[0] && legal.nearest_center[0] == Some(0));
+    assert!(legal.covered[0] && legal.nearest_center[0] == Some(lifecircle::CenterId(0)));
     assert!(!reading.covered[0]);
-    assert_eq!(reading.nearest_center[0], Some(1));
+    assert_eq!(reading.nearest_center[0], Some(lifecircle::CenterId(1)));
     assert!(
         (reading.walk_min[0].unwrap() - haversine_m([0.0, 0.0], [0.01, 0.0]) / 80.0).abs()
             < MINUTES_TOLERANCE
@@ -329,7 +327,10 @@ fn higher_tier_does_not_cover_a_lower_tier_service() {
 
     let t = compute_tier_coverage(&net, &costs, &centers, &demand, &params, &tier_config(true))
         .unwrap();
-    assert!(t.services[1].covered[0] && t.services[1].nearest_center[0] == Some(0));
+    assert!(
+        t.services[1].covered[0]
+            && t.services[1].nearest_center[0] == Some(lifecircle::CenterId(0))
+    );
     assert!(t.tiers[1].covered[0] && t.complete[0]);
     assert_eq!(t.complete_ratio, 1.0);
 }

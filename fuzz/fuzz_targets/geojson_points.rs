@@ -2,7 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lifecircle::input::{read_points_geojson_with_limits, InputLimits, PointOptions};
+use lifecircle::input::{InputFormat, InputLimits};
+use lifecircle::{read_points, ReadOptions};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
@@ -15,14 +16,14 @@ fuzz_target!(|data: &[u8]| {
         max_bytes: 1 << 20,
         max_features: 10_000,
     };
-    let options = PointOptions {
+    let options = ReadOptions {
         // Coarse spacings only: the grid is capped at a million points per polygon, which
         // is correct but slow for a fuzzer.
         spread_spacing_m: (mode & 1 == 1).then_some(2_000.0 + f64::from(mode) * 1_000.0),
-        allow_missing_population: mode & 2 == 0,
-        ..PointOptions::default()
+        population_field: (mode & 2 == 2).then(|| "pop".to_string()),
+        ..ReadOptions::with_limits(limits).format(InputFormat::GeoJson)
     };
-    if let Ok(layer) = read_points_geojson_with_limits("fuzz.geojson", text, &options, &limits) {
+    if let Ok(layer) = read_points("fuzz.geojson", text.as_bytes(), &options) {
         let mut ids = std::collections::HashSet::new();
         for p in &layer.points {
             assert!((-180.0..=180.0).contains(&p.lon) && (-90.0..=90.0).contains(&p.lat));

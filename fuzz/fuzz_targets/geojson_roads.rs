@@ -2,8 +2,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lifecircle::input::{read_roads_geojson_with_limits, InputLimits};
-use lifecircle::{NetworkParams, WalkNetwork};
+use lifecircle::input::{InputFormat, InputLimits};
+use lifecircle::network::{NetworkParams, WalkNetwork};
+use lifecircle::{read_roads, ReadOptions};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -13,7 +14,8 @@ fuzz_target!(|data: &[u8]| {
         max_bytes: 1 << 20,
         max_features: 10_000,
     };
-    if let Ok(roads) = read_roads_geojson_with_limits("fuzz.geojson", text, &limits) {
+    let options = ReadOptions::with_limits(limits).format(InputFormat::GeoJson);
+    if let Ok(roads) = read_roads("fuzz.geojson", text.as_bytes(), &options) {
         for line in &roads.lines {
             assert!(line.coords.len() >= 2);
             assert!(line

@@ -2,7 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lifecircle::input::{read_units_geojson_with_limits, InputLimits};
+use lifecircle::input::{InputFormat, InputLimits};
+use lifecircle::{read_units, ReadOptions};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -12,5 +13,6 @@ fuzz_target!(|data: &[u8]| {
         max_bytes: 1 << 20,
         max_features: 10_000,
     };
-    let _ = read_units_geojson_with_limits("fuzz.geojson", text, &limits);
+    let options = ReadOptions::with_limits(limits).format(InputFormat::GeoJson);
+    let _ = read_units("fuzz.geojson", text.as_bytes(), &options);
 });

@@ -4,11 +4,9 @@
 use std::sync::Once;
 
 use libfuzzer_sys::fuzz_target;
-use lifecircle::input::{
-    read_points_osm_pbf_with_limits, read_roads_osm_pbf_with_limits, InputLimits,
-    PopulationEstimate, TagFilter,
-};
-use lifecircle::{NetworkParams, WalkNetwork};
+use lifecircle::input::{InputFormat, InputLimits, PopulationEstimate, TagFilter};
+use lifecircle::network::{NetworkParams, WalkNetwork};
+use lifecircle::{read_points, read_roads, ReadOptions};
 
 /// The readers catch panics inside the third-party PBF decoder (e.g. its unchecked
 /// coordinate arithmetic overflowing on corrupt blocks) and report them as parse errors.
@@ -33,7 +31,8 @@ fuzz_target!(|data: &[u8]| {
         max_bytes: 4 << 20,
         max_features: 100_000,
     };
-    if let Ok(roads) = read_roads_osm_pbf_with_limits("fuzz.osm.pbf", data, &limits) {
+    let options = ReadOptions::with_limits(limits).format(InputFormat::OsmPbf);
+    if let Ok(roads) = read_roads("fuzz.osm.pbf", data, &options) {
         let _ = WalkNetwork::from_roads(
             &roads.lines,
             &NetworkParams {
@@ -51,9 +50,7 @@ fuzz_target!(|data: &[u8]| {
             m2_per_person: 30.0,
         },
     };
-    if let Ok(layer) =
-        read_points_osm_pbf_with_limits("fuzz.osm.pbf", data, &filter, &population, &limits)
-    {
+    if let Ok(layer) = read_points("fuzz.osm.pbf", data, &options.osm(filter, population)) {
         for p in &layer.points {
             assert!((-180.0..=180.0).contains(&p.lon) && (-90.0..=90.0).contains(&p.lat));
             assert!(p.population.is_finite() && p.population >= 0.0);

@@ -6,12 +6,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lifecircle::input::{PointFeature, RoadLine};
-use lifecircle::output::{demand_geojson, gaps_geojson, network_geojson, service_areas_geojson};
-use lifecircle::{
-    compute_coverage, find_gaps, network_reach, service_areas, summarize, CoverageParams,
-    DemandStatus, NetworkParams, WalkCosts, WalkNetwork,
-};
+use lifecircle::coverage::DemandStatus;
+use lifecircle::crs::Crs;
+use lifecircle::features::{PointFeature, RoadLine};
+use lifecircle::output::{geojson_string, DemandLayer, GapsLayer, NetworkLayer, ServiceAreasLayer};
+use lifecircle::{Layer, Layers, Study, StudyParams};
 
 const ORIGINS: [[f64; 2]; 5] = [
     [0.0, 0.0],
@@ -45,14 +44,7 @@ impl Bytes<'_> {
 }
 
 fn point(id: String, [lon, lat]: [f64; 2], population: f64) -> PointFeature {
-    PointFeature {
-        id,
-        lon,
-        lat,
-        population,
-        properties: Default::default(),
-        source_index: 0,
-    }
+    PointFeature::new(id, lon, lat).with_population(population)
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -64,13 +56,7 @@ fuzz_target!(|data: &[u8]| {
     for k in 0..usize::from(b.next() % 12) + 1 {
         let vertices = usize::from(b.next() % 6) + 2;
         let coords = (0..vertices).map(|_| b.position(origin, step)).collect();
-        roads.push(RoadLine {
-            coords,
-            elevations_m: None,
-            osm_node_ids: None,
-            tags: Default::default(),
-            source_index: k,
-        });
+        roads.push(RoadLine::new(coords).with_source_index(k));
     }
     let centers: Vec<PointFeature> = (0..usize::from(b.next() % 4) + 1)
         .map(|k| point(format!("c{k}"), b.position(origin, step), 1.0))
@@ -81,21 +67,22 @@ fuzz_target!(|data: &[u8]| {
             point(format!("r{k}"), at, f64::from(b.next()) / 4.0)
         })
         .collect();
-    let params = CoverageParams {
-        threshold_min: f64::from(b.next() % 30) + 0.5,
-        max_snap_m: f64::from(b.next()) * 5.0,
-        ..CoverageParams::default()
+    let mut params = StudyParams::default();
+    params.coverage.threshold_min = f64::from(b.next() % 30) + 0.5;
+    params.coverage.max_snap_m = f64::from(b.next()) * 5.0;
+    params.network.min_component_nodes = usize::from(b.next() % 4) + 1;
+    let threshold = params.coverage.threshold_min;
+    let residents = demand.len();
+    let layers = Layers {
+        roads: Layer::new(roads.into(), "roads"),
+        centers: Layer::new(centers.into(), "centers"),
+        demand: Layer::new(demand.into(), "residents"),
+        units: None,
     };
-    let network_params = NetworkParams {
-        min_component_nodes: usize::from(b.next() % 4) + 1,
-    };
-
-    let Ok(network) = WalkNetwork::from_roads(&roads, &network_params) else {
+    let Ok(study) = Study::new(layers, params) else {
         return;
     };
-    let costs = WalkCosts::flat(&network);
-    let result = compute_coverage(&network, &costs, &centers, &demand, &params).unwrap();
-    let summary = summarize(&result, &centers, &demand, &[]);
+    let summary = study.summary();
 
     // Conservation and the meaning of `covered`.
     assert_eq!(
@@ -103,18 +90,23 @@ fuzz_target!(|data: &[u8]| {
             + summary.residents_uncovered_reachable
             + summary.residents_too_far_from_network
             + summary.residents_no_path,
-        demand.len()
+        residents
     );
-    for d in &result.demand {
+    for d in &study.result().demand {
         assert_eq!(d.walk_min.is_some(), d.status == DemandStatus::Ok);
         if let (Some(walk_m), Some(walk_min)) = (d.walk_m, d.walk_min) {
             assert!(walk_m >= 0.0 && walk_m.is_finite());
             assert!(walk_min >= 0.0 && walk_min.is_finite());
-            let t = params.threshold_min;
             if d.covered {
-                assert!(walk_min <= t * (1.0 + 1e-9), "{walk_min} > {t}");
+                assert!(
+                    walk_min <= threshold * (1.0 + 1e-9),
+                    "{walk_min} > {threshold}"
+                );
             } else {
-                assert!(walk_min >= t * (1.0 - 1e-9), "{walk_min} < {t}");
+                assert!(
+                    walk_min >= threshold * (1.0 - 1e-9),
+                    "{walk_min} < {threshold}"
+                );
             }
         } else {
             assert!(!d.covered);
@@ -122,11 +114,23 @@ fuzz_target!(|data: &[u8]| {
     }
     assert!(summary.coverage_ratio.is_finite());
 
-    let gaps = find_gaps(&network, &result, &demand);
-    let reach = network_reach(&network, &costs, &result);
-    let areas = service_areas(&network, &costs, &result, &centers, &demand);
-    let _ = demand_geojson(&demand, &centers, &result);
-    let _ = gaps_geojson(&gaps);
-    let _ = network_geojson(&reach);
-    let _ = service_areas_geojson(&areas);
+    let gaps = study.gaps();
+    let reach = study.reach();
+    let areas = study.service_areas();
+    let demand_layer = DemandLayer::new(study.demand(), study.centers(), study.result());
+    for text in [
+        geojson_string(&demand_layer, Crs::Wgs84),
+        geojson_string(
+            &GapsLayer {
+                gaps: &gaps,
+                crs: Crs::Wgs84,
+            },
+            Crs::Wgs84,
+        ),
+        geojson_string(&NetworkLayer { pieces: &reach }, Crs::Wgs84),
+        geojson_string(&ServiceAreasLayer { areas: &areas }, Crs::Wgs84),
+    ] {
+        assert!(text.starts_with("{\"type\":\"FeatureCollection\",\"features\":[\n"));
+        assert!(text.ends_with("\n]}\n"));
+    }
 });

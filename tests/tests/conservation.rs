@@ -8,13 +8,13 @@
 mod common;
 
 use common::data;
-use lifecircle::input::{
-    read_points_osm_pbf, read_roads_osm_pbf, PopulationEstimate, SkipCounts, TagFilter,
-};
-use lifecircle::{
-    compute_coverage, summarize, CoverageParams, DemandStatus, NetworkParams, WalkCosts,
-    WalkNetwork,
-};
+use lifecircle::coverage::{compute_coverage, summarize, DemandStatus};
+use lifecircle::features::SkipCounts;
+use lifecircle::input::{PopulationEstimate, TagFilter};
+use lifecircle::network::{NetworkParams, WalkNetwork};
+use lifecircle::routing::WalkCosts;
+use lifecircle::CoverageParams;
+use lifecircle::{read_points, read_roads, ReadOptions};
 use osmpbf::{Element, ElementReader};
 
 const CENTERS: &str = "amenity=community_centre|social_centre|library|townhall|social_facility";
@@ -60,21 +60,12 @@ fn close(a: f64, b: f64) -> bool {
 
 fn check(name: &str, population: PopulationEstimate) {
     let pbf = data(name);
-    let roads = read_roads_osm_pbf(name, &pbf).unwrap();
-    let centers = read_points_osm_pbf(
-        name,
-        &pbf,
-        &TagFilter::parse(CENTERS).unwrap(),
-        &PopulationEstimate::One,
-    )
-    .unwrap();
-    let demand = read_points_osm_pbf(
-        name,
-        &pbf,
-        &TagFilter::parse("building").unwrap(),
-        &population,
-    )
-    .unwrap();
+    let roads = read_roads(name, &pbf, &ReadOptions::default()).unwrap();
+    let by_tag = |filter: &str, population: &PopulationEstimate| {
+        ReadOptions::default().osm(TagFilter::parse(filter).unwrap(), population.clone())
+    };
+    let centers = read_points(name, &pbf, &by_tag(CENTERS, &PopulationEstimate::One)).unwrap();
+    let demand = read_points(name, &pbf, &by_tag("building", &population)).unwrap();
 
     // Every building read, or counted as skipped with a reason.
     let buildings = count_buildings(&pbf);

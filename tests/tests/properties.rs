@@ -8,11 +8,12 @@
 mod common;
 
 use common::{line, point, shuffle, STEP};
-use lifecircle::input::{PointFeature, RoadLine};
-use lifecircle::{
-    compute_coverage, CoverageParams, CoverageResult, DemandStatus, MultiSourceSearch,
-    NetworkParams, NodeId, PlanScratch, Planner, Seed, WalkCosts, WalkNetwork,
-};
+use lifecircle::coverage::{compute_coverage, CoverageResult, DemandStatus};
+use lifecircle::features::{PointFeature, RoadLine};
+use lifecircle::network::{NetworkParams, NodeId, WalkNetwork};
+use lifecircle::planning::{PlanScratch, Planner};
+use lifecircle::routing::{MultiSourceSearch, Seed, WalkCosts};
+use lifecircle::CoverageParams;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -167,7 +168,7 @@ proptest! {
                 Some(w) => {
                     prop_assert!(close(w, best), "resident {r}: {w} vs {best}");
                     let nearest = d.nearest_center.unwrap();
-                    prop_assert!(close(per_center[nearest].unwrap(), w));
+                    prop_assert!(close(per_center[nearest.index()].unwrap(), w));
                 }
                 None => prop_assert!(best.is_infinite(), "resident {r}: none vs {best}"),
             }
@@ -274,7 +275,7 @@ proptest! {
                 (Some(a), Some(b)) => prop_assert!((a - b).abs() < 1e-9, "{}: {} vs {}", d.id, a, b),
                 (a, b) => prop_assert_eq!(a, b),
             }
-            let id_of = |c: Option<usize>, list: &[PointFeature]| c.map(|c| list[c].id.clone());
+            let id_of = |c: Option<lifecircle::CenterId>, list: &[PointFeature]| c.map(|c| list[c.index()].id.clone());
             prop_assert_eq!(
                 id_of(x.nearest_center, &s.centers),
                 id_of(y.nearest_center, &centers),

@@ -21,7 +21,7 @@ pub fn version() -> String {
 /// A panic is a bug, but it must still reach the page as an `Error` with a message
 /// rather than an opaque `unreachable` trap.
 #[wasm_bindgen(start)]
-pub fn start() {
+pub(crate) fn start() {
     std::panic::set_hook(Box::new(|info| {
         wasm_bindgen::throw_str(&format!("lifecircle internal error: {info}"));
     }));
@@ -205,7 +205,7 @@ impl CoverageModel {
     /// The parameters in force.
     #[wasm_bindgen(unchecked_return_type = "Params")]
     pub fn params(&self) -> Result<JsValue, JsError> {
-        to_js(&self.session.params_json())
+        to_js(&self.session.params_view())
     }
 
     /// Full coverage of the current scenario: summary, gaps and GeoJSON layers.

@@ -13,6 +13,8 @@ export interface LoadReport {
   source: string;
   featuresUsed: number;
   skippedTotal: number;
+  /** Features kept with a note: an id renamed, a population defaulted to 1. */
+  notedTotal: number;
   skipped: Record<string, number>;
 }
 

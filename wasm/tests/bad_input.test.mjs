@@ -76,7 +76,10 @@ test("row 7: duplicate ids are renamed and counted", () => {
   const m = new CoverageModel();
   const report = m.loadCenters("c.geojson", bytes(fc(point(24.94, 60.17, { id: "a" }), point(24.945, 60.17, { id: "a" }))));
   assert.equal(report.featuresUsed, 2);
+  // Kept with a note (centers stand for places: no population is noted as defaulted).
   assert.deepEqual(report.skipped, { "renamed: duplicate id (#n suffix added)": 1 });
+  assert.equal(report.skippedTotal, 0);
+  assert.equal(report.notedTotal, 1);
   assert.deepEqual(m.centers().map((c) => c.id), ["a", "a#2"]);
 });
 
@@ -126,7 +129,11 @@ test("row 12: empty polygons are counted", () => {
   const m = new CoverageModel();
   const report = m.loadDemand("d.geojson", bytes(fc(point(24.94, 60.17), feature({ type: "Polygon", coordinates: [] }))));
   assert.equal(report.featuresUsed, 1);
-  assert.deepEqual(report.skipped, { "empty polygon": 1 });
+  assert.deepEqual(report.skipped, {
+    "defaulted: no `population` value (counted 1)": 1,
+    "empty polygon": 1,
+  });
+  assert.equal(report.skippedTotal, 1);
 });
 
 test("row 13: a network with no walkable edge", () => {

@@ -16,7 +16,8 @@ use std::path::PathBuf;
 
 use anyhow::{ensure, Context, Result};
 use clap::Parser;
-use lifecircle::{MultiSourceSearch, NodeId, Seed, WalkCosts};
+use lifecircle::network::NodeId;
+use lifecircle::routing::{MultiSourceSearch, Seed, WalkCosts};
 use lifecircle_benches::peer_case::{
     median, synthetic_network, time_runs_ms, write_file, write_graph, TimedNetwork,
 };
@@ -99,7 +100,7 @@ fn main() -> Result<()> {
     let costs = WalkCosts::flat(&network);
     let mut search = MultiSourceSearch::new(&network);
     let runs_ms = time_runs_ms(args.reps, args.min_time_ms, || {
-        search.run(&network, &costs, &seeds, limit_m)
+        search.run(&network, &costs, &seeds, limit_m);
     });
     let ours_ms = median(runs_ms.clone());
     let reached = search.reached().count();
@@ -108,7 +109,7 @@ fn main() -> Result<()> {
     // same distance (and source) at every node.
     let mut parallel = MultiSourceSearch::new(&network);
     let parallel_runs_ms = time_runs_ms(args.reps, args.min_time_ms, || {
-        parallel.run_parallel(&network, &costs, &seeds, limit_m, args.threads)
+        parallel.run_parallel(&network, &costs, &seeds, limit_m, args.threads);
     });
     let parallel_ms = median(parallel_runs_ms.clone());
     for v in (0..n as u32).map(NodeId) {

@@ -19,11 +19,12 @@ use std::time::Instant;
 
 use anyhow::{ensure, Context, Result};
 use clap::Parser;
-use lifecircle::input::PointFeature;
-use lifecircle::{
-    candidates_from_points, compute_coverage, rank_candidates, CoverageParams, NodeId, PlanScratch,
-    Planner, WalkCosts, WalkNetwork,
-};
+use lifecircle::coverage::compute_coverage;
+use lifecircle::features::PointFeature;
+use lifecircle::network::{NodeId, WalkNetwork};
+use lifecircle::planning::{candidates_from_points, rank_candidates, PlanScratch, Planner};
+use lifecircle::routing::WalkCosts;
+use lifecircle::CoverageParams;
 use lifecircle_benches::peer_case::{
     median, synthetic_network, time_runs_ms, write_file, write_graph, TimedNetwork,
 };
@@ -237,7 +238,7 @@ fn main() -> Result<()> {
         "center_count": center_nodes.len(),
         "resident_count": resident_nodes.len(),
         "candidate_count": candidate_nodes.len(),
-        "threshold_m": params.threshold_cost_m(),
+        "threshold_m": result.threshold_cost_m(),
         "total_population": planner.total_population(),
         "uncovered_population": uncovered_population,
         "whatif_count": whatif_us.len(),

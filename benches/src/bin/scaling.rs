@@ -9,7 +9,10 @@
 
 use std::time::Instant;
 
-use lifecircle::{compute_coverage, CoverageParams, NetworkParams, WalkCosts, WalkNetwork};
+use lifecircle::coverage::compute_coverage;
+use lifecircle::network::{NetworkParams, WalkNetwork};
+use lifecircle::routing::WalkCosts;
+use lifecircle::CoverageParams;
 use lifecircle_benches::{build_city, generate_points, PointKind, SyntheticCityParams};
 
 /// `VmHWM` and `VmRSS` of this process, MiB.

@@ -1,95 +1,18 @@
 //! `lifecircle bench`: a standard, seeded workload of coverage queries with latency
 //! percentiles and throughput per stage.
 
-use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use clap::Args;
-use lifecircle::{
-    compute_coverage, generate_candidates, rank_candidates, CandidateGrid, NodeId, PlanScratch,
-    Planner, WalkNetwork,
-};
+use lifecircle::network::{NodeId, WalkNetwork};
+use lifecircle::planning::{generate_candidates, CandidateGrid, PlanIndex};
+use lifecircle::study::{build_network, InputCrs, InputReport};
+use lifecircle::{Study, StudyParams};
 use serde_json::{json, Value};
 
-use super::coverage::read_inputs;
-use super::demo::{read_sample, ISLE_OF_MAN_PBF};
-use super::model::{check_slope_data, Model};
-use super::pipeline::{self, Inputs};
-use crate::args::{InputArgs, ModelArgs, ParamArgs};
-
-/// Options of `bench`.
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// Roads: GeoJSON lines or an OSM PBF (.gz accepted). Without inputs the bundled
-    /// Isle of Man extract is used (as in `demo`).
-    #[arg(long, value_name = "FILE")]
-    pub roads: Option<PathBuf>,
-    /// Service centers: GeoJSON points/polygons or CSV with lon/lat columns.
-    #[arg(long, value_name = "FILE", requires = "roads")]
-    pub centers: Option<PathBuf>,
-    /// Take centers from an OSM PBF by tag filter, e.g. `amenity=community_centre|library`.
-    #[arg(
-        long,
-        value_name = "FILTER",
-        conflicts_with = "centers",
-        requires = "roads"
-    )]
-    pub centers_osm: Option<String>,
-    /// Residents (demand): GeoJSON points/polygons or CSV; `population` property (missing: 1).
-    #[arg(long, value_name = "FILE", requires = "roads")]
-    pub demand: Option<PathBuf>,
-    /// Take residents from an OSM PBF by tag filter, e.g. `building`.
-    #[arg(
-        long,
-        value_name = "FILTER",
-        conflicts_with = "demand",
-        requires = "roads"
-    )]
-    pub demand_osm: Option<String>,
-    /// The OSM PBF that `--centers-osm` / `--demand-osm` read (default: `--roads` if it is a PBF).
-    #[arg(long, value_name = "FILE", requires = "roads")]
-    pub osm: Option<PathBuf>,
-    /// Property (or CSV column) holding the population of a demand point or polygon.
-    #[arg(long, default_value = "population", value_name = "NAME")]
-    pub population_field: String,
-    /// Spread each demand polygon's population evenly over grid points this far apart.
-    #[arg(long, value_name = "METRES")]
-    pub demand_spread_m: Option<f64>,
-    /// Population of an OSM building: `one`, `tag:KEY`, or `area:M2_PER_PERSON`.
-    #[arg(long, default_value = "one", value_name = "RULE")]
-    pub building_population: String,
-    /// Largest input accepted, in MiB. Default: 2048.
-    #[arg(long, value_name = "MB")]
-    pub max_input_mb: Option<u64>,
-    /// Most features one input may hold. Default: 50,000,000.
-    #[arg(long, value_name = "N")]
-    pub max_features: Option<usize>,
-    #[command(flatten)]
-    pub params: ParamArgs,
-    #[command(flatten)]
-    pub model: ModelArgs,
-    /// Times parse, network build, full coverage, planner setup and candidate ranking
-    /// are each run.
-    #[arg(long, default_value_t = 5, value_name = "R")]
-    pub repeat: usize,
-    /// Number of what-if queries (a new site at a random point inside the network's
-    /// bounds that snaps to it).
-    #[arg(long, default_value_t = 1000, value_name = "N")]
-    pub whatifs: usize,
-    /// Candidates for ranking: network nodes at least this far apart.
-    #[arg(long, default_value_t = 400.0, value_name = "M")]
-    pub candidate_spacing_m: f64,
-    /// Seed of the random what-if sites (same seed, same workload).
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    pub seed: u64,
-    /// Also write the figures as JSON to this file.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Print nothing but errors (the JSON file is still written).
-    #[arg(long, short)]
-    pub quiet: bool,
-}
+use crate::args::BenchArgs;
+use crate::load::{self, Inputs};
 
 /// Latency samples of one stage and what one run processes.
 struct StageTimes {
@@ -182,40 +105,23 @@ impl SplitMix64 {
 }
 
 /// Where the inputs come from: the user's files, or the bundled sample.
-fn read_workload_inputs(args: &BenchArgs) -> Result<(Inputs, u64)> {
+fn read_workload_inputs(args: &BenchArgs) -> Result<Inputs> {
     let Some(roads) = &args.roads else {
-        return Ok((read_sample()?, ISLE_OF_MAN_PBF.len() as u64));
+        let l = &args.layers;
+        let given = [
+            (l.centers.is_some(), "--centers"),
+            (l.centers_osm.is_some(), "--centers-osm"),
+            (l.demand.is_some(), "--demand"),
+            (l.demand_osm.is_some(), "--demand-osm"),
+            (l.osm.is_some(), "--osm"),
+            (l.units.is_some(), "--units"),
+        ];
+        if let Some((_, flag)) = given.iter().find(|(given, _)| *given) {
+            bail!("{flag} needs --roads (without --roads the bundled sample is used)");
+        }
+        return load::read_sample();
     };
-    let input_args = InputArgs {
-        roads: roads.clone(),
-        centers: args.centers.clone(),
-        centers_osm: args.centers_osm.clone(),
-        demand: args.demand.clone(),
-        demand_osm: args.demand_osm.clone(),
-        osm: args.osm.clone(),
-        units: None,
-        population_field: args.population_field.clone(),
-        demand_spread_m: args.demand_spread_m,
-        building_population: args.building_population.clone(),
-        max_input_mb: args.max_input_mb,
-        max_features: args.max_features,
-    };
-    let inputs = read_inputs(&input_args)?;
-    // Each file counted once, however many layers read it.
-    let mut files: Vec<&PathBuf> = [&args.centers, &args.demand, &args.osm]
-        .into_iter()
-        .flatten()
-        .collect();
-    files.push(roads);
-    files.sort();
-    files.dedup();
-    let mut bytes = 0;
-    for f in files {
-        bytes += std::fs::metadata(f)
-            .with_context(|| format!("{}: cannot read file", f.display()))?
-            .len();
-    }
-    Ok((inputs, bytes))
+    load::read_inputs(roads, &args.layers, None)
 }
 
 /// `[min_lon, min_lat, max_lon, max_lat]` of the nodes points may snap near.
@@ -256,7 +162,7 @@ fn machine_json() -> Value {
         .ok()
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok());
     json!({
-        "cores": std::thread::available_parallelism().map_or(1, |n| n.get()),
+        "cores": std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         "os": std::env::consts::OS,
         "arch": std::env::consts::ARCH,
         "cpu": cpu,
@@ -270,7 +176,7 @@ fn say(quiet: bool, text: &str) {
     }
 }
 
-pub fn run(args: BenchArgs) -> Result<()> {
+pub(super) fn run(args: BenchArgs) -> Result<()> {
     if args.repeat == 0 {
         bail!("--repeat must be at least 1");
     }
@@ -278,10 +184,8 @@ pub fn run(args: BenchArgs) -> Result<()> {
         bail!("--candidate-spacing-m must be a positive number of metres");
     }
     let quiet = args.quiet;
-    let model = Model::from_args(&args.model)?;
-    let params = pipeline::params_from_args(&args.params);
-    params.coverage.validate()?;
-    let coverage_params = model.coverage_params(&params.coverage)?;
+    let params = load::study_params(&args.params, &args.model)?;
+    params.validate()?;
 
     say(quiet, "parsing inputs");
     let mut parse = StageTimes::new("parse", 0.0, "MB");
@@ -291,15 +195,18 @@ pub fn run(args: BenchArgs) -> Result<()> {
         drop(parsed.take());
         parsed = Some(parse.time(|| read_workload_inputs(&args))?);
     }
-    let (mut inputs, input_bytes) = parsed.expect("repeat >= 1");
-    parse.items_per_run = input_bytes as f64 / 1e6;
-    model.prepare_inputs(&mut inputs);
-    let lines = &inputs.roads.data.lines;
-    let centers = &inputs.centers.data.points;
-    let demand = &inputs.demand.data.points;
-    if centers.is_empty() {
-        bail!("{}: no service center found", inputs.centers.source);
-    }
+    let inputs = parsed.expect("repeat >= 1");
+    parse.items_per_run = inputs.bytes_read as f64 / 1e6;
+    let mut layers = inputs.layers;
+    // The study converts and samples heights itself; the network stage below times the
+    // build alone, on inputs prepared the same way.
+    let build_params = StudyParams {
+        slope: params.uses_slope(),
+        elevation: None,
+        input_crs: InputCrs::default(),
+        ..params.clone()
+    };
+    lifecircle::study::prepare_layers(&mut layers, &params);
 
     say(quiet, "building the walk network");
     let mut build = StageTimes::new("build network", 0.0, "nodes");
@@ -307,40 +214,51 @@ pub fn run(args: BenchArgs) -> Result<()> {
     for _ in 0..args.repeat {
         // The previous network is dropped outside the timed part.
         drop(built.take());
-        built = Some(build.time(|| WalkNetwork::from_roads(lines, &params.network)));
+        built = Some(build.time(|| build_network(&layers.roads, &build_params.network)));
     }
-    let network = built
-        .expect("repeat >= 1")
-        .with_context(|| format!("{}: cannot build a walking network", inputs.roads.source))?;
+    let network = Arc::new(built.expect("repeat >= 1")?);
     build.items_per_run = network.node_count() as f64;
-    check_slope_data(&model, &network, &inputs.roads.source)?;
-    let profile = model.profile(params.coverage.speed_kmh)?;
-    let costs = model.costs(&network, &profile);
+    let roads_report = InputReport::new(
+        &layers.roads.source,
+        layers.roads.data.lines.len(),
+        &layers.roads.data.skipped,
+    );
+    layers.roads.data.release_after_build();
 
     say(quiet, "computing full coverage");
-    let mut coverage = StageTimes::new("full coverage", demand.len() as f64, "residents");
-    let mut result = None;
+    let residents = layers.demand.data.points.len();
+    let mut coverage = StageTimes::new("full coverage", residents as f64, "residents");
+    let mut study = None;
     for _ in 0..args.repeat {
-        drop(result.take());
-        result = Some(
-            coverage
-                .time(|| compute_coverage(&network, &costs, centers, demand, &coverage_params))?,
-        );
+        drop(study.take());
+        let scenario = layers.clone();
+        let network = Arc::clone(&network);
+        let report = roads_report.clone();
+        let params = build_params.clone();
+        study = Some(coverage.time(|| Study::on_network(network, report, scenario, params))?);
     }
-    let result = result.expect("repeat >= 1");
+    let study = study.expect("repeat >= 1");
 
-    let mut setup = StageTimes::new("planner setup", demand.len() as f64, "residents");
-    let mut planner = None;
+    let mut setup = StageTimes::new("planner setup", residents as f64, "residents");
     for _ in 0..args.repeat {
-        planner = Some(setup.time(|| Planner::new(&network, &costs, &result, demand))?);
+        let index = setup.time(|| {
+            PlanIndex::new(
+                study.network(),
+                study.costs(),
+                study.result(),
+                study.demand(),
+            )
+        })?;
+        drop(index);
     }
-    let planner = planner.expect("repeat >= 1");
+    // The study's own index, built once and kept, serves the queries below.
+    study.plan_index();
 
     say(quiet, "running what-if queries");
-    let bounds = network_bounds(&network);
+    let bounds = network_bounds(study.network());
     let mut rng = SplitMix64(args.seed);
     let mut whatif = StageTimes::new("what-if (add site)", 1.0, "queries");
-    let mut scratch = PlanScratch::new(&network);
+    let mut scratch = study.scratch();
     let max_attempts = args.whatifs.saturating_mul(100).saturating_add(1000);
     let (mut attempts, mut off_network, mut newly_covered) = (0usize, 0usize, 0.0);
     while whatif.samples.len() < args.whatifs && attempts < max_attempts {
@@ -350,7 +268,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
             bounds[1] + rng.next_f64() * (bounds[3] - bounds[1]),
         ];
         let start = Instant::now();
-        let change = planner.add_site(&mut scratch, lonlat);
+        let change = study.what_if_add(&mut scratch, lonlat);
         let elapsed = start.elapsed();
         match change {
             Ok(change) => {
@@ -363,7 +281,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
 
     say(quiet, "ranking candidates");
     let candidates = generate_candidates(
-        &network,
+        study.network(),
         &CandidateGrid {
             spacing_m: args.candidate_spacing_m,
             boundary: None,
@@ -372,29 +290,30 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let mut rank = StageTimes::new("rank candidates", candidates.len() as f64, "candidates");
     let mut snapped_candidates = 0;
     for _ in 0..args.repeat {
-        let gains = rank.time(|| rank_candidates(&planner, &candidates, None));
+        let gains = rank.time(|| study.rank(&candidates, None));
         snapped_candidates = gains.iter().filter(|g| g.snapped).count();
     }
 
+    let planner = study.planner();
     let stages = [parse, build, coverage, setup, whatif, rank];
     let report = json!({
         "tool": {"name": "lifecircle", "version": env!("CARGO_PKG_VERSION")},
         "machine": machine_json(),
         "workload": {
-            "roads": inputs.roads.source,
-            "centers_source": inputs.centers.source,
-            "demand_source": inputs.demand.source,
-            "input_bytes": input_bytes,
+            "roads": study.inputs().roads.source,
+            "centers_source": study.inputs().centers.source,
+            "demand_source": study.inputs().demand.source,
+            "input_bytes": inputs.bytes_read,
             "seed": args.seed,
             "repeat": args.repeat,
-            "threshold_min": coverage_params.threshold_min,
-            "speed_kmh": coverage_params.speed_kmh,
-            "profile": model.profile,
-            "slope": model.slope,
-            "nodes": network.node_count(),
-            "edges": network.edge_count(),
-            "centers": centers.len(),
-            "residents": demand.len(),
+            "threshold_min": params.coverage.threshold_min,
+            "speed_kmh": study.costs().speed_kmh(),
+            "profile": params.profile,
+            "slope": params.uses_slope(),
+            "nodes": study.network().node_count(),
+            "edges": study.network().edge_count(),
+            "centers": study.centers().len(),
+            "residents": residents,
             "covered_population": planner.covered_population(),
             "total_population": planner.total_population(),
             "whatifs_requested": args.whatifs,

@@ -1,19 +1,17 @@
-//! Subcommands.
+//! Subcommands: each reads its inputs (`load`), runs a study, and writes (`write`).
 
-pub mod bench;
+mod bench;
 mod coverage;
 mod demo;
-mod model;
-mod pipeline;
 mod plan;
-pub mod serve;
+mod serve;
 
 use anyhow::Result;
 
 use crate::args::{Cli, Command};
 
 /// Runs the chosen subcommand.
-pub fn run(cli: Cli) -> Result<()> {
+pub(crate) fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Bench(args) => bench::run(*args),
         Command::Coverage(args) => coverage::run(*args),

@@ -1,32 +1,49 @@
-//! `lifecircle plan`: choose new sites (MCLP, LSCP, p-median) and write the plan.
+//! `lifecircle plan`: choose new sites (MCLP, LSCP, p-median) and write the plan, with
+//! the coverage before and after it.
 
 use anyhow::{bail, Context, Result};
-use lifecircle::input::PointFeature;
-use lifecircle::input::{PointLayer, RoadLayer, SkipCounts, UnitLayer};
-use lifecircle::output::round_to;
-use lifecircle::{
-    candidates_from_points, compute_coverage, generate_candidates, plan_matrix,
-    plan_sites_with_progress, rank_candidates, Candidate, CandidateGrid, Crs, PlanModel,
-    PlanParams, PlanProgress, PlanStage, Planner, WalkNetwork,
+use lifecircle::features::SkipCounts;
+use lifecircle::output::terminal_text;
+use lifecircle::planning::{
+    candidates_from_points, generate_candidates, plan_matrix, Candidate, CandidateGrid, Method,
+    PlanModel, PlanOutcome, PlanProgress, PlanStage,
 };
-use serde_json::json;
+use lifecircle::{Layer, PlanParams, Study};
 
-use super::coverage::read_inputs_and_osm_points;
-use super::model::{check_slope_data, InputCrs, Model};
-use super::pipeline::{self, Inputs, Layer};
 use crate::args::PlanArgs;
 use crate::load;
 use crate::progress::Stages;
-use crate::write::OutputDir;
+use crate::write::{write_coverage, OutputDir};
+
+/// `--exact` solves exactly (and has no swap step, so it wins over `--no-swap`);
+/// otherwise `--no-swap` keeps the greedy answer as it is.
+fn method(args: &PlanArgs) -> Method {
+    if args.exact {
+        Method::Exact
+    } else if args.no_swap {
+        Method::Greedy
+    } else {
+        Method::GreedySwap
+    }
+}
 
 fn plan_params(args: &PlanArgs) -> Result<PlanParams> {
     let model = PlanModel::parse(&args.model)?;
+    if args.max_closed.is_some() && !args.allow_closing {
+        bail!("--max-closed N limits how many centers may close: it needs --allow-closing");
+    }
+    if !(args.time_limit_s.is_finite() && args.time_limit_s > 0.0 && args.time_limit_s <= 1e6) {
+        bail!(
+            "--time-limit-s {}: expected a positive number of seconds, at most 1000000",
+            args.time_limit_s
+        );
+    }
     let mut p = PlanParams {
         model,
         capacity: args.capacity,
-        exact: args.exact,
-        swap: !args.no_swap,
+        method: method(args),
         exact_time_limit_s: Some(args.time_limit_s),
+        exact_max_variables: args.exact_max_variables,
         allow_closing: args.allow_closing,
         max_closed: args.max_closed,
         ..PlanParams::default()
@@ -41,7 +58,10 @@ fn plan_params(args: &PlanArgs) -> Result<PlanParams> {
             }
         }
         PlanModel::SetCover => {
-            p.target_ratio = args.target.unwrap_or(1.0);
+            p.target_ratio = args.target.with_context(|| {
+                "--model lscp needs --target RATIO: the coverage to reach, e.g. 0.95 (1 for \
+                 everyone the candidates can reach)"
+            })?;
             if args.k.is_some() {
                 bail!(
                     "--k is for mclp and pmedian; lscp finds the number of sites (give --target)"
@@ -53,47 +73,21 @@ fn plan_params(args: &PlanArgs) -> Result<PlanParams> {
     Ok(p)
 }
 
-fn clone_inputs(i: &Inputs, centers: Vec<PointFeature>) -> Inputs {
-    Inputs {
-        roads: Layer::new(
-            RoadLayer {
-                lines: i.roads.data.lines.clone(),
-                skipped: i.roads.data.skipped.clone(),
-            },
-            i.roads.source.clone(),
-        ),
-        centers: Layer::new(
-            PointLayer {
-                points: centers,
-                skipped: i.centers.data.skipped.clone(),
-            },
-            i.centers.source.clone(),
-        ),
-        demand: Layer::new(i.demand.data.clone(), i.demand.source.clone()),
-        units: i.units.as_ref().map(|u| {
-            Layer::new(
-                UnitLayer {
-                    units: u.data.units.clone(),
-                    skipped: u.data.skipped.clone(),
-                },
-                u.source.clone(),
-            )
-        }),
-    }
-}
-
 /// Candidate sites and where they came from: a points file, the OSM layer read with the
 /// other inputs (`--candidates-osm`), or network nodes on a grid. Also the features of
 /// the candidate layer that were skipped, by reason.
 fn read_candidates(
     args: &PlanArgs,
-    network: &WalkNetwork,
-    osm_layer: Option<Layer<PointLayer>>,
+    study: &Study,
+    osm_layer: Option<Layer<lifecircle::features::PointLayer>>,
 ) -> Result<(Vec<Candidate>, String, SkipCounts)> {
     if let Some(path) = &args.candidates {
-        let label = path.display().to_string();
-        let layer = load::points(&label, &load::read_file(path)?, &Default::default())?;
-        return Ok((candidates_from_points(&layer.points), label, layer.skipped));
+        let layer = load::read_candidates_file(path)?;
+        return Ok((
+            candidates_from_points(&layer.data.points),
+            layer.source,
+            layer.data.skipped,
+        ));
     }
     if let Some(layer) = osm_layer {
         return Ok((
@@ -102,21 +96,27 @@ fn read_candidates(
             layer.data.skipped,
         ));
     }
-    let spacing_m = args.candidate_spacing_m.unwrap_or(400.0);
+    let spacing_m = args
+        .candidate_spacing_m
+        .unwrap_or(CandidateGrid::default().spacing_m);
     let boundary = match &args.boundary {
         Some(path) => {
-            let label = path.display().to_string();
-            let units = load::units(&label, &load::read_file(path)?)?;
-            let polygons: Vec<_> = units.units.into_iter().flat_map(|u| u.geometry.0).collect();
+            let units = load::read_units_file(path, &Default::default())?;
+            let polygons: Vec<_> = units
+                .data
+                .units
+                .into_iter()
+                .flat_map(|u| u.geometry.0)
+                .collect();
             if polygons.is_empty() {
-                bail!("{label}: no boundary polygon found");
+                bail!("{}: no boundary polygon found", units.source);
             }
             Some(geo::MultiPolygon::new(polygons))
         }
         None => None,
     };
     let candidates = generate_candidates(
-        network,
+        study.network(),
         &CandidateGrid {
             spacing_m,
             boundary,
@@ -129,57 +129,41 @@ fn read_candidates(
     ))
 }
 
-fn point_geometry(output_crs: Crs, lonlat: [f64; 2]) -> serde_json::Value {
-    let lonlat = output_crs.from_wgs84(lonlat);
-    json!({"type": "Point", "coordinates": [round_to(lonlat[0], 7), round_to(lonlat[1], 7)]})
-}
-
-pub fn run(args: PlanArgs) -> Result<()> {
+pub(super) fn run(args: PlanArgs) -> Result<()> {
     let plan = plan_params(&args)?;
     let mut stages = Stages::new(args.quiet);
-    let walk_model = Model::from_args(&args.walk)?;
+    let mut named = load::named_files(Some(&args.inputs.roads), &args.inputs.layers, &args.walk);
+    named.extend(
+        [&args.candidates, &args.boundary]
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
+    let out_dir = OutputDir::begin(&args.out, &named)?;
+    let out = out_dir.folder();
+    let params = load::study_params(&args.params, &args.walk)?;
     // Candidates tagged in the OSM file are decoded in the same pass as the other layers.
-    let (mut inputs, osm_candidates) = stages.run("reading inputs", || {
-        read_inputs_and_osm_points(&args.inputs, args.candidates_osm.as_deref())
+    let inputs = stages.run("reading inputs", || {
+        load::read_inputs(
+            &args.inputs.roads,
+            &args.inputs.layers,
+            args.candidates_osm.as_deref(),
+        )
     })?;
-    // Coordinates are converted and heights sampled once, here; the before/after runs
-    // below then see WGS84 inputs that already carry their heights.
-    walk_model.prepare_inputs(&mut inputs);
-    let mut params = pipeline::params_from_args(&args.params);
-    params.coverage.validate()?;
-    let coverage_params = walk_model.coverage_params(&params.coverage)?;
-    let network = stages
-        .run("building walk network", || {
-            WalkNetwork::from_roads(&inputs.roads.data.lines, &params.network)
-        })
-        .with_context(|| format!("{}: cannot build a walking network", inputs.roads.source))?;
-    check_slope_data(&walk_model, &network, &inputs.roads.source)?;
-    let profile = walk_model.profile(params.coverage.speed_kmh)?;
-    let costs = walk_model.costs(&network, &profile);
-    let output_crs = walk_model.output_crs;
-    params.model = Model {
-        input_crs: InputCrs::default(),
-        dem: None,
-        ..walk_model
-    };
-    let centers = &inputs.centers.data.points;
-    let demand = &inputs.demand.data.points;
-    let base = stages.run("computing walks", || {
-        compute_coverage(&network, &costs, centers, demand, &coverage_params)
+    let study = Study::new_observed(inputs.layers, params, &mut |stage| {
+        stages.lap(stage.as_str());
     })?;
+    stages.end_lap();
     let (candidates, candidate_source, candidates_skipped) = stages
         .run("reading candidates", || {
-            read_candidates(&args, &network, osm_candidates)
+            read_candidates(&args, &study, inputs.extra)
         })?;
     if candidates.is_empty() {
         bail!("{candidate_source}: no candidate site found");
     }
-    let planner = Planner::new(&network, &costs, &base, demand)?;
-    let gains = stages.run("ranking candidates", || {
-        rank_candidates(&planner, &candidates, None)
-    });
+    let gains = stages.run("ranking candidates", || study.rank(&candidates, None));
     let outcome = stages.run_with_progress("optimizing sites", |report| {
-        plan_sites_with_progress(&planner, &candidates, &plan, &mut |p: PlanProgress| {
+        study.plan(&candidates, &plan, &mut |p: PlanProgress| {
             let stage = match p.stage {
                 PlanStage::Candidates => "searching candidates",
                 PlanStage::Greedy => "greedy picks",
@@ -190,157 +174,78 @@ pub fn run(args: PlanArgs) -> Result<()> {
         })
     })?;
 
-    let out_dir = OutputDir::create(&args.out)?;
     if args.export_matrix {
-        let matrix = plan_matrix(&planner, &candidates, &plan);
-        out_dir.write_json("matrix.json", &serde_json::to_value(&matrix)?)?;
+        out.write_json(
+            "matrix.json",
+            &plan_matrix(&study.planner(), &candidates, &plan),
+        )?;
     }
-    let plan_json = json!({
-        "tool": {"name": "lifecircle", "version": env!("CARGO_PKG_VERSION")},
-        "parameters": {
-            "model": plan.model.as_str(),
-            "k": (plan.model != PlanModel::SetCover).then_some(plan.k),
-            "target_ratio": (plan.model == PlanModel::SetCover).then_some(plan.target_ratio),
-            "capacity": plan.capacity,
-            "allow_closing": plan.allow_closing,
-            "max_closed": plan.max_closed,
-            "exact": plan.exact,
-            "swap": plan.swap,
-            "threshold_min": params.coverage.threshold_min,
-            "speed_kmh": params.coverage.speed_kmh,
-            "max_snap_m": params.coverage.max_snap_m,
-            "min_component_nodes": params.network.min_component_nodes,
-        },
-        "candidates": {"source": candidate_source, "count": candidates.len(),
-            "skipped_total": candidates_skipped.total(), "skipped": candidates_skipped,
-            "snapped": gains.iter().filter(|g| g.snapped).count(),
-            "useful": outcome.useful_candidates},
-        "demand_groups": outcome.demand_groups,
-        "method": outcome.method,
-        "sites": outcome.sites.iter().map(|s| json!({
-            "rank": s.rank, "id": s.id, "candidate": s.candidate.0,
-            "lonlat": [round_to(s.lonlat[0], 7), round_to(s.lonlat[1], 7)],
-            "gain": s.gain,
-        })).collect::<Vec<_>>(),
-        "closed": outcome.closed.iter().map(|c| {
-            let p = &centers[c.center.0 as usize];
-            json!({
-                "center": c.center.0, "id": p.id,
-                "lonlat": [round_to(p.lon, 7), round_to(p.lat, 7)],
-                "served_population": c.served_population,
-                "covered_population_lost": c.covered_population_lost,
-                "walk_minutes_added": c.walk_minutes_added.map(|m| round_to(m, 3)),
-            })
-        }).collect::<Vec<_>>(),
-        "total_population": outcome.total_population,
-        "covered_population_before": outcome.covered_population_before,
-        "covered_population_after": outcome.covered_population_after,
-        "coverage_ratio_before": outcome.coverage_ratio_before,
-        "coverage_ratio_after": outcome.coverage_ratio_after,
-        "mean_walk_before_min": outcome.mean_walk_before_min,
-        "mean_walk_after_min": outcome.mean_walk_after_min,
-        "objective": outcome.objective,
-        "bound": outcome.bound,
-        "bound_kind": outcome.bound_kind,
-        "gap": outcome.gap,
-        "relative_gap": outcome.relative_gap,
-        "target_reached": outcome.target_reached,
-        "max_reachable_ratio": outcome.max_reachable_ratio,
-        "notes": outcome.notes,
-    });
-    out_dir.write_json("plan.json", &plan_json)?;
-    let sites_fc = json!({"type": "FeatureCollection", "features": outcome.sites.iter().map(|s| json!({
-        "type": "Feature", "geometry": point_geometry(output_crs, s.lonlat),
-        "properties": {"rank": s.rank, "id": s.id, "gain": s.gain},
-    })).collect::<Vec<_>>()});
-    out_dir.write("plan.geojson", &serde_json::to_string(&sites_fc)?)?;
-    let cand_fc = json!({"type": "FeatureCollection", "features": candidates.iter().zip(&gains).map(|(c, g)| json!({
-        "type": "Feature", "geometry": point_geometry(output_crs, c.lonlat),
-        "properties": {
-            "id": c.id, "rank": g.rank, "snapped": g.snapped,
-            "gain": g.covered_population_gain,
-            "newly_covered_residents": g.newly_covered_residents,
-            "shorter_walk_population": g.shorter_walk_population,
-            "walk_minutes_saved": round_to(g.walk_minutes_saved, 3),
-        },
-    })).collect::<Vec<_>>()});
-    out_dir.write("candidates.geojson", &serde_json::to_string(&cand_fc)?)?;
+    let report = study.plan_report(
+        &plan,
+        &outcome,
+        (&candidate_source, candidates.len(), &candidates_skipped),
+        &gains,
+    );
+    out.write_json("plan.json", &report)?;
+    let crs = study.params().output_crs;
+    out.write_geojson("plan.geojson", &Study::sites_layer(&outcome), crs)?;
+    out.write_geojson(
+        "candidates.geojson",
+        &Study::candidates_layer(&candidates, &gains),
+        crs,
+    )?;
 
-    // Before/after coverage in the same formats as `coverage` (closed centers left out).
-    let closed: std::collections::HashSet<usize> =
-        outcome.closed.iter().map(|c| c.center.0 as usize).collect();
-    let mut after_centers: Vec<PointFeature> = centers
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !closed.contains(i))
-        .map(|(_, c)| c.clone())
-        .collect();
-    for s in &outcome.sites {
-        let mut p = PointFeature {
-            id: format!("new-{}-{}", s.rank, s.id),
-            lon: s.lonlat[0],
-            lat: s.lonlat[1],
-            population: 1.0,
-            properties: Default::default(),
-            source_index: centers.len() + s.rank - 1,
-        };
-        p.properties.insert("planned_rank".into(), json!(s.rank));
-        after_centers.push(p);
-    }
-    for (dir, set, title) in [
-        (
-            "before",
-            centers.clone(),
-            "Walking coverage before the plan",
-        ),
-        (
-            "after",
-            after_centers,
-            "Walking coverage with the planned sites",
-        ),
+    // Before and after the plan, in the same formats as `coverage` (closed centers left
+    // out after).
+    let after = study.with_plan(&outcome)?;
+    for (dir, scenario, title) in [
+        ("before", &study, "Walking coverage before the plan"),
+        ("after", &after, "Walking coverage with the planned sites"),
     ] {
         let mut sub = Stages::new(true);
-        let inputs = clone_inputs(&inputs, set);
-        let path = args.out.join(dir);
+        let folder = out.child(dir)?;
         stages.run(&format!("writing {dir} coverage"), || {
-            pipeline::run(inputs, &params, &path, title, &mut sub, true)
+            write_coverage(&folder, scenario, title, &mut sub)
         })?;
     }
-    out_dir.write_json("timings.json", &stages.to_json())?;
+    out.write_json("timings.json", &stages.timings())?;
+    let path = out_dir.commit()?;
     if !args.quiet {
         print_table(&outcome, &candidate_source, candidates.len());
         println!(
             "Outputs in {} ({:.2} s)",
-            out_dir.path().display(),
+            path.display(),
             stages.total().as_secs_f64()
         );
     }
     Ok(())
 }
 
-fn print_table(o: &lifecircle::PlanOutcome, source: &str, n: usize) {
+fn print_table(o: &PlanOutcome, source: &str, n: usize) {
     println!(
         "Plan: {} ({}), {} candidates from {}",
         o.model.as_str(),
         o.method,
         n,
-        source
+        terminal_text(source)
     );
-    if o.model == PlanModel::PMedian {
-        println!(
-            "{:>4}  {:<24} {:>11} {:>10}  {:>14}",
-            "rank", "site", "lon", "lat", "minutes saved"
-        );
+    let gain = if o.model == PlanModel::PMedian {
+        "minutes saved"
     } else {
-        println!(
-            "{:>4}  {:<24} {:>11} {:>10}  {:>14}",
-            "rank", "site", "lon", "lat", "newly covered"
-        );
-    }
+        "newly covered"
+    };
+    println!(
+        "{:>4}  {:<24} {:>11} {:>10}  {:>14}",
+        "rank", "site", "lon", "lat", gain
+    );
     for s in &o.sites {
         println!(
             "{:>4}  {:<24} {:>11.6} {:>10.6}  {:>14.1}",
-            s.rank, s.id, s.lonlat[0], s.lonlat[1], s.gain
+            s.rank,
+            terminal_text(&s.id),
+            s.lonlat[0],
+            s.lonlat[1],
+            s.gain
         );
     }
     println!(

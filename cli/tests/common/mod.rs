@@ -6,17 +6,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The repository root.
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// A bundled data file.
-pub fn data(name: &str) -> PathBuf {
+pub(crate) fn data(name: &str) -> PathBuf {
     repo_root().join("data").join(name)
 }
 
 /// Runs `lifecircle` with arguments.
-pub fn lifecircle(args: &[&str]) -> Output {
+pub(crate) fn lifecircle(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lifecircle"))
         .args(args)
         .output()
@@ -24,7 +24,7 @@ pub fn lifecircle(args: &[&str]) -> Output {
 }
 
 /// Stdout and stderr as text.
-pub fn texts(out: &Output) -> (String, String) {
+pub(crate) fn texts(out: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -32,13 +32,51 @@ pub fn texts(out: &Output) -> (String, String) {
 }
 
 /// A fresh temporary folder.
-pub fn temp_dir() -> tempfile::TempDir {
+pub(crate) fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary folder")
 }
 
 /// Writes `content` to `dir/name` and returns the path as a string.
-pub fn write(dir: &Path, name: &str, content: &[u8]) -> String {
+pub(crate) fn write(dir: &Path, name: &str, content: &[u8]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, content).expect("write fixture");
     path.display().to_string()
+}
+
+/// A 12 × 12 street grid about 110 m apart near (0°, 0°), two centers, 300 residents and
+/// two units: a run takes a fraction of a second and writes every coverage output.
+pub(crate) fn city(dir: &Path) -> (String, String, String, String) {
+    let step = 0.001;
+    let mut lines = Vec::new();
+    for i in 0..12 {
+        let at = f64::from(i) * step;
+        lines.push(format!(
+            r#"{{"type":"Feature","properties":{{"highway":"footway"}},"geometry":{{"type":"LineString","coordinates":[[0,{at}],[{},{at}]]}}}}"#,
+            11.0 * step
+        ));
+        lines.push(format!(
+            r#"{{"type":"Feature","properties":{{"highway":"footway"}},"geometry":{{"type":"LineString","coordinates":[[{at},0],[{at},{}]]}}}}"#,
+            11.0 * step
+        ));
+    }
+    let roads = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        lines.join(",")
+    );
+    let centers = "id,lon,lat\nc1,0.001,0.001\nc2,0.009,0.0095\n".to_string();
+    let mut demand = String::from("id,lon,lat,population\n");
+    for k in 0..300 {
+        let (x, y) = (f64::from(k % 20) * 0.00055, f64::from(k / 20) * 0.00073);
+        demand.push_str(&format!("r{k},{x:.6},{y:.6},{}\n", 1 + k % 4));
+    }
+    let units = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"west","name":"West"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[0.0055,0],[0.0055,0.011],[0,0.011],[0,0]]]}},
+{"type":"Feature","properties":{"id":"east","name":"East"},"geometry":{"type":"Polygon","coordinates":[[[0.0055,0],[0.011,0],[0.011,0.011],[0.0055,0.011],[0.0055,0]]]}}
+]}"#;
+    (
+        write(dir, "roads.geojson", roads.as_bytes()),
+        write(dir, "centers.csv", centers.as_bytes()),
+        write(dir, "demand.csv", demand.as_bytes()),
+        write(dir, "units.geojson", units.as_bytes()),
+    )
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::compute::CoverageResult;
-use crate::input::PointFeature;
+use crate::features::PointFeature;
 
 /// How one center's service changes between two runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -100,16 +100,16 @@ pub fn compare_coverage(
         if a.covered {
             c.baseline_covered_population += pop;
             if let Some(k) = a.nearest_center {
-                c.per_center[k].baseline_served_population += pop;
+                c.per_center[k.index()].baseline_served_population += pop;
                 if !b.covered {
-                    c.per_center[k].lost_population += pop;
+                    c.per_center[k.index()].lost_population += pop;
                 }
             }
         }
         if b.covered {
             c.variant_covered_population += pop;
             if let Some(k) = b.nearest_center {
-                c.per_center[k].variant_served_population += pop;
+                c.per_center[k.index()].variant_served_population += pop;
             }
         }
         if a.covered && !b.covered {

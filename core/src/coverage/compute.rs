@@ -1,11 +1,11 @@
-//! Per-resident walks to the nearest center (design §3 "Walk distance", "Covered").
+//! Per-resident walks to the nearest center (`docs/coverage-contract.md`, "Walk distance", "Covered").
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::params::CoverageParams;
-use crate::input::PointFeature;
+use crate::features::{CenterId, PointFeature};
 use crate::network::{EdgeId, NodeId, Snap, WalkNetwork};
 use crate::routing::{search_threads, MultiSourceSearch, Seed, WalkCosts};
 use crate::{Error, Result};
@@ -44,8 +44,8 @@ pub struct DemandResult {
     pub walk_m: Option<f64>,
     /// Walk time to the nearest center in minutes.
     pub walk_min: Option<f64>,
-    /// Index (into the centers given) of the nearest center by walk time.
-    pub nearest_center: Option<usize>,
+    /// The nearest center by walk time.
+    pub nearest_center: Option<CenterId>,
     /// Walk time within the threshold.
     pub covered: bool,
 }
@@ -88,7 +88,7 @@ pub(crate) struct SnappedCenters {
 }
 
 impl SnappedCenters {
-    pub fn snap(network: &WalkNetwork, centers: &[PointFeature], max_snap_m: f64) -> Self {
+    pub(crate) fn snap(network: &WalkNetwork, centers: &[PointFeature], max_snap_m: f64) -> Self {
         let mut out = SnappedCenters::default();
         for (i, center) in centers.iter().enumerate() {
             let snap = network.snap_within([center.lon, center.lat], max_snap_m);
@@ -111,7 +111,7 @@ impl SnappedCenters {
     }
 
     /// Search seeds: each center reaches both ends of its edge (walker walks node -> center).
-    pub fn seeds(&self, network: &WalkNetwork, costs: &WalkCosts) -> Vec<Seed> {
+    pub(crate) fn seeds(&self, network: &WalkNetwork, costs: &WalkCosts) -> Vec<Seed> {
         let mut seeds = Vec::new();
         for (i, r) in self.results.iter().enumerate() {
             if let Some(s) = &r.snap {
@@ -186,6 +186,8 @@ pub(crate) fn walk_from_position(
 pub struct CoverageResult {
     /// Parameters used.
     pub params: CoverageParams,
+    /// Walking speed on flat ground of the costs used, km/h.
+    pub speed_kmh: f64,
     /// One entry per center given, in input order.
     pub centers: Vec<CenterResult>,
     /// One entry per demand point given, in input order.
@@ -197,9 +199,17 @@ pub struct CoverageResult {
 impl CoverageResult {
     /// Walk time in minutes from a network node to its nearest center, if any.
     pub fn node_walk_min(&self, node: NodeId) -> Option<f64> {
-        self.search
-            .cost_m(node)
-            .map(|c| c / self.params.metres_per_min())
+        self.search.cost_m(node).map(|c| c / self.metres_per_min())
+    }
+
+    /// The walking speed in metres per minute.
+    pub fn metres_per_min(&self) -> f64 {
+        self.speed_kmh * 1000.0 / 60.0
+    }
+
+    /// The threshold as a flat-equivalent walking cost in metres.
+    pub fn threshold_cost_m(&self) -> f64 {
+        self.params.threshold_cost_m(self.metres_per_min())
     }
 }
 
@@ -213,8 +223,8 @@ impl CoverageResult {
 /// Complexity: O((V + E) log V + (C + D) log E) for C centers and D residents.
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] for parameters out of range; [`Error::Empty`] when no
-/// center is given.
+/// [`Error::InvalidParameter`] for parameters (or the costs' speed) out of range;
+/// [`Error::Empty`] when no center is given.
 pub fn compute_coverage(
     network: &WalkNetwork,
     costs: &WalkCosts,
@@ -223,6 +233,13 @@ pub fn compute_coverage(
     params: &CoverageParams,
 ) -> Result<CoverageResult> {
     params.validate()?;
+    let speed_kmh = costs.speed_kmh();
+    if !(speed_kmh.is_finite() && speed_kmh > 0.0) {
+        return Err(Error::InvalidParameter {
+            name: "speed_kmh".into(),
+            reason: format!("must be a positive number, got {speed_kmh}"),
+        });
+    }
     if centers.is_empty() {
         return Err(Error::Empty {
             layer: "centers".into(),
@@ -234,8 +251,8 @@ pub fn compute_coverage(
     let mut search = MultiSourceSearch::new(network);
     search.run_parallel(network, costs, &seeds, f64::INFINITY, search_threads());
 
-    let metres_per_min = params.metres_per_min();
-    let threshold_cost = params.threshold_cost_m();
+    let metres_per_min = costs.metres_per_min();
+    let threshold_cost = params.threshold_cost_m(metres_per_min);
     let demand_results = demand
         .iter()
         .map(|point| {
@@ -273,7 +290,7 @@ pub fn compute_coverage(
                         snap: Some(snap),
                         walk_m: Some(walk.length_m + snap.access_m),
                         walk_min: Some(cost / metres_per_min),
-                        nearest_center: Some(walk.center as usize),
+                        nearest_center: Some(CenterId(walk.center)),
                         covered: cost <= threshold_cost,
                     }
                 }
@@ -283,6 +300,7 @@ pub fn compute_coverage(
 
     Ok(CoverageResult {
         params: params.clone(),
+        speed_kmh,
         centers: snapped_centers.results.clone(),
         demand: demand_results,
         snapped_centers,
@@ -298,7 +316,7 @@ mod tests {
     use crate::test_support::{grid, line, point, STEP};
 
     fn run(
-        roads: &[crate::input::RoadLine],
+        roads: &[crate::features::RoadLine],
         min_component_nodes: usize,
         centers: &[PointFeature],
         demand: &[PointFeature],
@@ -342,7 +360,7 @@ mod tests {
         );
         assert!(close(corner.walk_min.unwrap(), 4.0 * edge / 80.0));
         assert!(!corner.covered);
-        assert_eq!(corner.nearest_center, Some(0));
+        assert_eq!(corner.nearest_center, Some(CenterId(0)));
         // Off-street: access 0.1 step up to the top street, then 2 steps up + 1.5 across.
         let off = &r.demand[1];
         let access = haversine_m([1.5 * STEP, 2.1 * STEP], [1.5 * STEP, 2.0 * STEP]);

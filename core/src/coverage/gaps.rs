@@ -7,7 +7,7 @@ use geo::algorithm::buffer::{Buffer, BufferStyle, LineCap, LineJoin};
 use geo::{Area, ConvexHull, Coord, LineString, MapCoords, MultiPoint, Polygon};
 
 use super::compute::{CoverageResult, DemandStatus};
-use crate::input::PointFeature;
+use crate::features::PointFeature;
 use crate::network::WalkNetwork;
 
 /// Vertices of a full circle in gap outlines (a lone resident is a 16-gon; hull corners
@@ -190,8 +190,10 @@ fn hull_outline(points: &[[f64; 2]], r: f64) -> Polygon<f64> {
 /// cells), plus O(m log m) per gap of m residents for its hull and buffer.
 ///
 /// ```
-/// use lifecircle::{compute_coverage, find_gaps, input::{PointFeature, RoadLine},
-///     CoverageParams, NetworkParams, WalkCosts, WalkNetwork};
+/// use lifecircle::{features::{PointFeature, RoadLine}, CoverageParams};
+/// use lifecircle::coverage::{compute_coverage, find_gaps};
+/// use lifecircle::network::{NetworkParams, WalkNetwork};
+/// use lifecircle::routing::WalkCosts;
 /// let line = RoadLine { coords: vec![[0.0, 0.0], [0.01, 0.0]], elevations_m: None,
 ///     osm_node_ids: None, tags: Default::default(), source_index: 0 };
 /// let network = WalkNetwork::from_roads(&[line], &NetworkParams { min_component_nodes: 1 }).unwrap();
@@ -300,9 +302,12 @@ pub fn find_gaps(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::RoadLine;
+    use crate::coverage::compute_coverage;
+    use crate::features::RoadLine;
+    use crate::network::NetworkParams;
+    use crate::routing::WalkCosts;
     use crate::test_support::line;
-    use crate::{compute_coverage, CoverageParams, NetworkParams, WalkCosts};
+    use crate::CoverageParams;
     use geo::{Contains, Point};
 
     const DEG: f64 = 0.001;
@@ -337,7 +342,6 @@ mod tests {
             threshold_min: 150.0 / 80.0,
             max_snap_m: 50.0,
             gap_link_m: 100.0,
-            ..Default::default()
         };
         let result =
             compute_coverage(&network, &costs, &[point(0.0, 0.0, 1.0)], demand, &params).unwrap();

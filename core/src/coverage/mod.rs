@@ -15,7 +15,7 @@ pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, 
 pub use gaps::{find_gaps, GapArea};
 pub use params::{
     CoverageParams, DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES,
-    DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN,
+    DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN, MAX_SNAP_LIMIT_M, MAX_THRESHOLD_MIN,
 };
 pub use reach::{network_reach, ReachPiece};
 pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};

@@ -1,4 +1,4 @@
-//! Coverage parameters with their named defaults (design §3).
+//! Coverage parameters with their named defaults (`docs/coverage-contract.md`).
 
 use serde::Serialize;
 
@@ -15,13 +15,22 @@ pub const DEFAULT_MIN_COMPONENT_NODES: usize = 20;
 /// Default distance under which uncovered residents join the same gap area, metres.
 pub const DEFAULT_GAP_LINK_M: f64 = 150.0;
 
-/// Parameters of a coverage computation.
+/// Longest walking threshold accepted, minutes: three hours (14.4 km at the adult
+/// speed), well past any walking life circle. Above it a run's service areas and
+/// network reach would grow toward every center reaching the whole network, minutes of
+/// work that answer nothing a walking study asks.
+pub const MAX_THRESHOLD_MIN: f64 = 180.0;
+
+/// Longest snapping distance accepted, metres (beyond it a "walk" is mostly a straight
+/// line through whatever lies between a point and the network).
+pub const MAX_SNAP_LIMIT_M: f64 = 10_000.0;
+
+/// Parameters of a coverage computation. The walking speed is not among them: it comes
+/// with the costs ([`crate::routing::WalkCosts::speed_kmh`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoverageParams {
     /// A resident is covered when the walk takes at most this many minutes.
     pub threshold_min: f64,
-    /// Walking speed on flat ground, km/h.
-    pub speed_kmh: f64,
     /// Points farther than this from the network (straight line) are unreachable.
     pub max_snap_m: f64,
     /// Uncovered residents closer than this (straight line) share a gap area.
@@ -32,7 +41,6 @@ impl Default for CoverageParams {
     fn default() -> Self {
         Self {
             threshold_min: DEFAULT_THRESHOLD_MIN,
-            speed_kmh: DEFAULT_SPEED_KMH,
             max_snap_m: DEFAULT_MAX_SNAP_M,
             gap_link_m: DEFAULT_GAP_LINK_M,
         }
@@ -40,14 +48,10 @@ impl Default for CoverageParams {
 }
 
 impl CoverageParams {
-    /// Walking speed in metres per minute.
-    pub fn metres_per_min(&self) -> f64 {
-        self.speed_kmh * 1000.0 / 60.0
-    }
-
-    /// The threshold as a flat-equivalent walking cost in metres.
-    pub fn threshold_cost_m(&self) -> f64 {
-        self.threshold_min * self.metres_per_min()
+    /// The threshold as a flat-equivalent walking cost in metres, for a walker of
+    /// `metres_per_min` on flat ground ([`crate::routing::WalkCosts::metres_per_min`]).
+    pub fn threshold_cost_m(&self, metres_per_min: f64) -> f64 {
+        self.threshold_min * metres_per_min
     }
 
     /// Checks every parameter is in range.
@@ -66,11 +70,29 @@ impl CoverageParams {
             }
         };
         positive("threshold_min", self.threshold_min)?;
-        positive("speed_kmh", self.speed_kmh)?;
+        if self.threshold_min > MAX_THRESHOLD_MIN {
+            return Err(Error::InvalidParameter {
+                name: "threshold_min".into(),
+                reason: format!(
+                    "{} minutes is more than the longest walk accepted ({MAX_THRESHOLD_MIN} \
+                     minutes)",
+                    self.threshold_min
+                ),
+            });
+        }
         if !(self.max_snap_m.is_finite() && self.max_snap_m >= 0.0) {
             return Err(Error::InvalidParameter {
                 name: "max_snap_m".into(),
                 reason: format!("must be zero or a positive number, got {}", self.max_snap_m),
+            });
+        }
+        if self.max_snap_m > MAX_SNAP_LIMIT_M {
+            return Err(Error::InvalidParameter {
+                name: "max_snap_m".into(),
+                reason: format!(
+                    "{} m is more than the farthest snap accepted ({MAX_SNAP_LIMIT_M} m)",
+                    self.max_snap_m
+                ),
             });
         }
         positive("gap_link_m", self.gap_link_m)?;

@@ -92,7 +92,7 @@ pub(crate) fn reached_intervals(
 /// (`result.params.threshold_min`).
 ///
 /// The walk time from a point on an edge is the one residents get
-/// ([`crate::CoverageResult`]'s walk field, without the access leg): the best of leaving
+/// ([`crate::coverage::CoverageResult`]'s walk field, without the access leg): the best of leaving
 /// by either end node or walking to a center on the same edge. Along an edge it is
 /// piecewise linear, so the crossings are solved in closed form (with directional costs
 /// each direction has its own rate, `forward_m / length` or `backward_m / length`).
@@ -106,8 +106,10 @@ pub(crate) fn reached_intervals(
 /// Complexity: O(E + C log C) for E edges and C centers (plus the output geometry).
 ///
 /// ```
-/// use lifecircle::{compute_coverage, input::{PointFeature, RoadLine}, network_reach,
-///     CoverageParams, NetworkParams, WalkCosts, WalkNetwork};
+/// use lifecircle::{features::{PointFeature, RoadLine}, CoverageParams};
+/// use lifecircle::coverage::{compute_coverage, network_reach};
+/// use lifecircle::network::{NetworkParams, WalkNetwork};
+/// use lifecircle::routing::WalkCosts;
 /// let line = RoadLine { coords: vec![[0.0, 0.0], [0.002, 0.0]], elevations_m: None,
 ///     osm_node_ids: None, tags: Default::default(), source_index: 0 };
 /// let network = WalkNetwork::from_roads(&[line], &NetworkParams { min_component_nodes: 1 }).unwrap();
@@ -127,8 +129,8 @@ pub fn network_reach(
     costs: &WalkCosts,
     result: &CoverageResult,
 ) -> Vec<ReachPiece> {
-    let limit_m = result.params.threshold_cost_m();
-    let metres_per_min = result.params.metres_per_min();
+    let limit_m = result.threshold_cost_m();
+    let metres_per_min = result.metres_per_min();
     let minutes_at = |edge: EdgeId, offset_m: f64| {
         walk_from_position(
             network,
@@ -207,9 +209,12 @@ fn node_cost(result: &CoverageResult, node: NodeId) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{PointFeature, RoadLine};
+    use crate::coverage::compute_coverage;
+    use crate::features::{PointFeature, RoadLine};
+    use crate::geodesy::haversine_m;
+    use crate::network::NetworkParams;
     use crate::test_support::line;
-    use crate::{compute_coverage, haversine_m, CoverageParams, NetworkParams};
+    use crate::CoverageParams;
 
     const DEG: f64 = 0.001;
 

@@ -9,7 +9,7 @@ use geo::{
 
 use super::compute::CoverageResult;
 use super::reach::reached_intervals;
-use crate::input::PointFeature;
+use crate::features::PointFeature;
 use crate::network::{EdgeId, WalkNetwork};
 use crate::routing::{MultiSourceSearch, Seed, WalkCosts};
 
@@ -46,7 +46,7 @@ pub struct ServiceArea {
     /// Residents (demand points) counted in `reachable_population`.
     pub reachable_residents: usize,
     /// Population for which this center is the nearest and within the threshold (the
-    /// exclusive figure of [`crate::CenterSummary::served_population`]).
+    /// exclusive figure of [`crate::coverage::CenterSummary::served_population`]).
     pub served_population: f64,
     /// The reached footpaths buffered by [`SERVICE_AREA_BUFFER_M`], `[lon, lat]`.
     /// Empty when the center's own access leg already exceeds the threshold.
@@ -62,10 +62,10 @@ type OnEdge = (u32, f64, f64, usize);
 /// center alone (so areas overlap where centers compete). Every edge touching a reached
 /// node, plus the center's own edge, is cut exactly where the walk cost reaches the
 /// threshold, from either end and from the center itself (the same closed-form cut as
-/// [`crate::network_reach`]). The reached pieces are buffered by
+/// [`crate::coverage::network_reach`]). The reached pieces are buffered by
 /// [`SERVICE_AREA_BUFFER_M`] in the local projection, simplified by 1 m and returned in
 /// lon/lat. `reachable_population` counts each resident whose walk (access leg
-/// included, as in [`crate::compute_coverage`]) to this center is within the threshold.
+/// included, as in [`crate::coverage::compute_coverage`]) to this center is within the threshold.
 ///
 /// `costs` must be the costs `result` was computed with, and `centers` and `demand` the
 /// inputs of that run. Centers too far from the network get no area; output is in
@@ -76,8 +76,10 @@ type OnEdge = (u32, f64, f64, usize);
 /// edges and the S' reached segments buffered (overlay work, in practice, thanks to tiling).
 ///
 /// ```
-/// use lifecircle::{compute_coverage, input::{PointFeature, RoadLine}, service_areas,
-///     CoverageParams, NetworkParams, WalkCosts, WalkNetwork};
+/// use lifecircle::{features::{PointFeature, RoadLine}, CoverageParams};
+/// use lifecircle::coverage::{compute_coverage, service_areas};
+/// use lifecircle::network::{NetworkParams, WalkNetwork};
+/// use lifecircle::routing::WalkCosts;
 /// let line = RoadLine { coords: vec![[0.0, 0.0], [0.004, 0.0]], elevations_m: None,
 ///     osm_node_ids: None, tags: Default::default(), source_index: 0 };
 /// let network = WalkNetwork::from_roads(&[line], &NetworkParams { min_component_nodes: 1 }).unwrap();
@@ -99,7 +101,7 @@ pub fn service_areas(
     centers: &[PointFeature],
     demand: &[PointFeature],
 ) -> Vec<ServiceArea> {
-    let limit_m = result.params.threshold_cost_m();
+    let limit_m = result.threshold_cost_m();
     let projection = network.projection();
 
     let mut seeds_by_center: Vec<Vec<Seed>> = vec![Vec::new(); result.centers.len()];
@@ -109,7 +111,7 @@ pub fn service_areas(
     let mut served = vec![0.0; result.centers.len()];
     for (point, r) in demand.iter().zip(&result.demand) {
         if let (true, Some(c)) = (r.covered, r.nearest_center) {
-            served[c] += point.population;
+            served[c.index()] += point.population;
         }
     }
     let mut residents: Vec<OnEdge> = result
@@ -131,9 +133,7 @@ pub fn service_areas(
 
         edges.clear();
         for v in search.reached() {
-            let arcs =
-                network.arc_start[v.index()] as usize..network.arc_start[v.index() + 1] as usize;
-            edges.extend_from_slice(&network.arc_edge[arcs]);
+            edges.extend_from_slice(&network.arc_edges()[network.arcs(v.0)]);
         }
         edges.push(snap.edge.0);
         edges.sort_unstable();
@@ -298,9 +298,11 @@ fn to_xy_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::RoadLine;
+    use crate::coverage::{compute_coverage, summarize};
+    use crate::features::RoadLine;
+    use crate::network::NetworkParams;
     use crate::test_support::line;
-    use crate::{compute_coverage, summarize, CoverageParams, NetworkParams};
+    use crate::CoverageParams;
     use geo::{Contains, Point};
 
     const DEG: f64 = 0.001;
@@ -336,7 +338,7 @@ mod tests {
 
     /// `metres` east of the origin along the equator, `[lon, lat]`.
     fn east(metres: f64, north: f64) -> Point<f64> {
-        let deg = 180.0 / (std::f64::consts::PI * crate::EARTH_RADIUS_M);
+        let deg = 180.0 / (std::f64::consts::PI * crate::geodesy::EARTH_RADIUS_M);
         Point::new(metres * deg, north * deg)
     }
 
@@ -366,7 +368,7 @@ mod tests {
             "{} vs {expected}",
             area.area_m2
         );
-        let mid = 2.5 * DEG / (180.0 / (std::f64::consts::PI * crate::EARTH_RADIUS_M));
+        let mid = 2.5 * DEG / (180.0 / (std::f64::consts::PI * crate::geodesy::EARTH_RADIUS_M));
         // Inside: on the reached road and a little beside it.
         for (dx, dy) in [(0.0, 0.0), (140.0, 0.0), (-140.0, 10.0), (100.0, -20.0)] {
             assert!(

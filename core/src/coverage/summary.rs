@@ -5,10 +5,10 @@ use rstar::{RTree, RTreeObject, AABB};
 use serde::Serialize;
 
 use super::compute::{CoverageResult, DemandStatus};
-use crate::input::{PointFeature, ReportingUnit};
+use crate::features::{PointFeature, ReportingUnit};
 
 /// Upper bounds (minutes, inclusive) of the walk-time histogram bins; the last bin is open.
-pub const HISTOGRAM_BOUNDS_MIN: [f64; 5] = [5.0, 10.0, 15.0, 20.0, 30.0];
+pub(super) const HISTOGRAM_BOUNDS_MIN: [f64; 5] = [5.0, 10.0, 15.0, 20.0, 30.0];
 
 /// One bar of the walk-time histogram.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -118,7 +118,7 @@ impl RTreeObject for UnitBox {
 
 /// For each resident, the indexes of the reporting units containing it (a resident in
 /// overlapping units counts in each).
-pub fn assign_units(demand: &[PointFeature], units: &[ReportingUnit]) -> Vec<Vec<usize>> {
+pub(super) fn assign_units(demand: &[PointFeature], units: &[ReportingUnit]) -> Vec<Vec<usize>> {
     let boxes: Vec<UnitBox> = units
         .iter()
         .enumerate()
@@ -259,10 +259,10 @@ pub fn summarize(
                     s.residents_uncovered_reachable += 1;
                 }
                 if let Some(c) = r.nearest_center {
-                    per_center[c].nearest_population += pop;
+                    per_center[c.index()].nearest_population += pop;
                     if r.covered {
-                        per_center[c].served_population += pop;
-                        per_center[c].served_residents += 1;
+                        per_center[c.index()].served_population += pop;
+                        per_center[c.index()].served_residents += 1;
                     }
                 }
             }

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use super::compute::{compute_coverage, CoverageResult, DemandStatus};
 use super::gaps::find_gaps;
 use super::params::CoverageParams;
-use crate::input::PointFeature;
+use crate::features::{CenterId, PointFeature};
 use crate::network::WalkNetwork;
 use crate::routing::WalkCosts;
 use crate::{Error, Result};
@@ -114,13 +114,13 @@ impl ServiceConfig {
     /// an unknown tier.
     ///
     /// ```
-    /// let c = lifecircle::ServiceConfig::parse("x.toml", r#"
+    /// let c = lifecircle::coverage::ServiceConfig::parse("x.toml", r#"
     ///     [[tiers]]
     ///     id = "t"
     ///     threshold_min = 5
     /// "#).unwrap();
     /// assert_eq!(c.tiers[0].threshold_min, 5.0);
-    /// let err = lifecircle::ServiceConfig::parse("x.toml", "[[tiers]]\nid = \"t\"\nthreshold_min = 0\n");
+    /// let err = lifecircle::coverage::ServiceConfig::parse("x.toml", "[[tiers]]\nid = \"t\"\nthreshold_min = 0\n");
     /// assert!(err.unwrap_err().to_string().contains("threshold_min of tier `t` must be a positive number"));
     /// ```
     pub fn parse(layer: &str, text: &str) -> Result<ServiceConfig> {
@@ -275,63 +275,7 @@ impl ServiceConfig {
 }
 
 /// The `gb50180` preset as TOML.
-pub const GB50180_TOML: &str = r#"name = "GB 50180-2018 life circles"
-
-[[tiers]]
-id = "15min"
-name = "15-minute life circle"
-threshold_min = 15
-
-[[tiers]]
-id = "10min"
-name = "10-minute life circle"
-threshold_min = 10
-
-[[tiers]]
-id = "5min"
-name = "5-minute life circle"
-threshold_min = 5
-
-[[services]]
-id = "junior_middle_school"
-name = "Junior middle school"
-tier = "15min"
-
-[[services]]
-id = "community_health_center"
-name = "Community health service center"
-tier = "15min"
-
-[[services]]
-id = "culture_center"
-name = "Cultural activity center"
-tier = "15min"
-
-[[services]]
-id = "primary_school"
-name = "Primary school"
-tier = "10min"
-
-[[services]]
-id = "fresh_market"
-name = "Fresh food market"
-tier = "10min"
-
-[[services]]
-id = "community_service_station"
-name = "Community service station"
-tier = "5min"
-
-[[services]]
-id = "kindergarten"
-name = "Kindergarten"
-tier = "5min"
-
-[[services]]
-id = "elderly_day_care"
-name = "Day care for older people"
-tier = "5min"
-"#;
+pub const GB50180_TOML: &str = include_str!("../../../config/gb50180.toml");
 
 /// What each center is: its tier and services, as indexes into the config.
 #[derive(Debug, Clone, PartialEq)]
@@ -445,7 +389,7 @@ pub struct RequirementCoverage {
     pub walk_min: Vec<Option<f64>>,
     /// Per resident: index (into all centers) of that center.
     #[serde(skip)]
-    pub nearest_center: Vec<Option<usize>>,
+    pub nearest_center: Vec<Option<CenterId>>,
     /// Per resident: within the threshold.
     #[serde(skip)]
     pub covered: Vec<bool>,
@@ -528,7 +472,7 @@ fn requirement(
     for (i, (r, d)) in result.demand.iter().zip(demand).enumerate() {
         if r.status == DemandStatus::Ok {
             out.walk_min[i] = r.walk_min;
-            out.nearest_center[i] = r.nearest_center.map(|c| eligible[c]);
+            out.nearest_center[i] = r.nearest_center.map(|c| CenterId::at(eligible[c.index()]));
         }
         if r.covered {
             out.covered[i] = true;

@@ -12,7 +12,16 @@ use crate::{Error, Result};
 const LON_NAMES: [&str; 5] = ["lon", "lng", "long", "longitude", "x"];
 const LAT_NAMES: [&str; 3] = ["lat", "latitude", "y"];
 const ID_NAMES: [&str; 1] = ["id"];
-const POPULATION_NAMES: [&str; 2] = ["population", "pop"];
+/// Population columns recognised without `--population-field`: English and Chinese
+/// headers (人口 population, 常住人口 resident population, 居住人口 living population).
+const POPULATION_NAMES: [&str; 6] = [
+    "population",
+    "pop",
+    "inhabitants",
+    "人口",
+    "常住人口",
+    "居住人口",
+];
 
 /// Which CSV columns hold what. `None` detects the column from its header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,8 +32,12 @@ pub struct CsvOptions {
     pub lat_column: Option<String>,
     /// Identifier column; detected from `id`. Without one the id is the data-row index.
     pub id_column: Option<String>,
-    /// Population column; detected from `population`, `pop`. Without one every row is 1.
+    /// Population column; detected from `population`, `pop` and the names in
+    /// `POPULATION_NAMES`. Without one every row is 1.
     pub population_column: Option<String>,
+    /// The rows are places (centers, candidate sites): no population is noted as
+    /// defaulted.
+    pub places: bool,
 }
 
 /// Finds a column: an explicit name (exact, then case-insensitive) or the first candidate.
@@ -86,6 +99,48 @@ fn optional_column(
     }
 }
 
+/// Physical line numbers of byte offsets, counted forward as records are read: the CSV
+/// reader's own line count skips blank lines and counts `\r\n` by records, so errors
+/// would name the wrong line of a file with blank lines or Windows line ends.
+struct LineNumbers<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineNumbers<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record the reader places at byte `offset` (offsets come
+    /// in increasing order). The reader's offset may point at the line end before the
+    /// record, and blank lines come before it: the record starts at the first byte
+    /// after them.
+    fn at(&mut self, offset: u64) -> u64 {
+        let mut offset = (offset as usize).min(self.text.len());
+        while self
+            .text
+            .get(offset)
+            .is_some_and(|b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
+        {
+            offset += 1;
+        }
+        if offset >= self.byte {
+            self.line += self.text[self.byte..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.byte = offset;
+        }
+        self.line
+    }
+}
+
 /// Guesses the delimiter from the header line: `,` unless only `;` or tabs appear.
 fn sniff_delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
@@ -108,7 +163,7 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// counts as 1 person; without an id column (or with an empty cell) the id is the zero-based
 /// data-row index. All columns except longitude and latitude are kept as string properties.
 /// Repeated ids are renamed `id#2`, `id#3`, ... and counted under a `renamed:` key as in
-/// [`read_points_geojson`](crate::input::read_points_geojson).
+/// the GeoJSON reader.
 ///
 /// # Errors
 /// [`Error::Parse`] when a required column is missing (listing the header found);
@@ -117,19 +172,20 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// [`Error::TooLarge`] past the default [`InputLimits`].
 ///
 /// ```
-/// use lifecircle::input::{read_points_csv, CsvOptions};
+/// use lifecircle::{read_points, ReadOptions};
 ///
 /// let text = "ID,Longitude,Latitude,Pop,kind\na,114.30,30.60,12,home\nb,114.31,30.61,,home\n";
-/// let layer = read_points_csv("homes.csv", text, &CsvOptions::default()).unwrap();
+/// let layer = read_points("homes.csv", text.as_bytes(), &ReadOptions::default()).unwrap();
 /// assert_eq!(layer.points[0].id, "a");
 /// assert_eq!(layer.points[0].population, 12.0);
 /// assert_eq!(layer.points[1].population, 1.0);
 /// assert_eq!(layer.points[1].properties["kind"], "home");
 ///
-/// let err = read_points_csv("homes.csv", "name,east,north\n", &CsvOptions::default()).unwrap_err();
+/// let err = read_points("homes.csv", b"name,east,north\n", &ReadOptions::default()).unwrap_err();
 /// assert!(err.to_string().contains("the header has: name, east, north"));
 /// ```
-pub fn read_points_csv(layer: &str, text: &str, options: &CsvOptions) -> Result<PointLayer> {
+#[cfg(test)]
+pub(crate) fn read_points_csv(layer: &str, text: &str, options: &CsvOptions) -> Result<PointLayer> {
     read_points_csv_with_limits(layer, text, options, &InputLimits::default())
 }
 
@@ -137,7 +193,7 @@ pub fn read_points_csv(layer: &str, text: &str, options: &CsvOptions) -> Result<
 ///
 /// # Errors
 /// As [`read_points_csv`].
-pub fn read_points_csv_with_limits(
+pub(crate) fn read_points_csv_with_limits(
     layer: &str,
     text: &str,
     options: &CsvOptions,
@@ -166,6 +222,7 @@ pub fn read_points_csv_with_limits(
 
     let mut out = PointLayer::default();
     let mut record = csv::StringRecord::new();
+    let mut lines = LineNumbers::new(text);
     for index in 0.. {
         let row_error = |line: u64, reason: String| Error::Feature {
             layer: layer.to_string(),
@@ -176,11 +233,11 @@ pub fn read_points_csv_with_limits(
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 return Err(row_error(line, format!("cannot be read: {e}")));
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         if record.len() < headers.len() {
             return Err(row_error(
                 line,
@@ -203,7 +260,21 @@ pub fn read_points_csv_with_limits(
         let (lon_deg, lat_deg) = (number(lon)?, number(lat)?);
         check_lon_lat(lon_deg, lat_deg).map_err(|e| row_error(line, e))?;
         let population = match population.map(|column| (column, &record[column])) {
-            None | Some((_, "")) => 1.0,
+            None => {
+                if !options.places {
+                    out.skipped
+                        .add("defaulted: no population column (counted 1)", 1);
+                }
+                1.0
+            }
+            Some((_, "")) if options.places => 1.0,
+            Some((column, "")) => {
+                out.skipped.add(
+                    format!("defaulted: empty `{}` cell (counted 1)", &headers[column]),
+                    1,
+                );
+                1.0
+            }
             Some((column, cell)) => parse_population(&Value::String(cell.to_string()))
                 .map_err(|e| row_error(line, format!("column `{}`: {e}", &headers[column])))?,
         };
@@ -269,6 +340,7 @@ mod tests {
             lat_column: Some("n".into()),
             id_column: Some("code".into()),
             population_column: Some("residents".into()),
+            places: false,
         };
         let text = "code,e,N,residents\nq1,10,20,7.5\n";
         let layer = read_points_csv("p.csv", text, &options).unwrap();
@@ -350,7 +422,11 @@ mod tests {
     fn duplicate_ids_and_limits() {
         let layer = read("id,lon,lat\nx,1,2\nx,1,2\n").unwrap();
         assert_eq!(layer.points[1].id, "x#2");
-        assert_eq!(layer.skipped.total(), 1);
+        assert_eq!(
+            layer.skipped.0["renamed: duplicate id (#n suffix added)"],
+            1
+        );
+        assert_eq!(layer.skipped.dropped(), 0);
         let limits = InputLimits {
             max_features: 1,
             ..InputLimits::default()

@@ -10,7 +10,7 @@
 //! their weights renormalised; when all four corners are voids the height is unknown
 //! (NaN), and walking costs treat a segment with an unknown end as flat.
 
-use crate::input::RoadLine;
+use crate::features::RoadLine;
 use crate::{Error, Result};
 
 /// The value SRTM uses for "no data".

@@ -42,7 +42,8 @@ pub(crate) fn parse_population(value: &serde_json::Value) -> Result<f64, String>
         Some(p) if p > MAX_POPULATION => Err(format!(
             "population {p:e} is more than the largest accepted ({MAX_POPULATION:e})"
         )),
-        Some(p) if p.is_finite() && p >= 0.0 => Ok(p),
+        // `-0` is zero: adding 0.0 turns -0.0 into 0.0, so no output ever says `-0`.
+        Some(p) if p.is_finite() && p >= 0.0 => Ok(p + 0.0),
         Some(p) => Err(format!(
             "population {p} is not a finite non-negative number"
         )),
@@ -116,7 +117,7 @@ mod tests {
 
     #[test]
     fn duplicate_ids_get_suffixes() {
-        use crate::input::PointFeature;
+        use crate::features::PointFeature;
         let point = |id: &str| PointFeature {
             id: id.to_string(),
             lon: 0.0,

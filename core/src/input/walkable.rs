@@ -1,4 +1,4 @@
-//! The walkability rule of design §3: which road lines a pedestrian may use.
+//! The walkability rule of the coverage contract (`docs/coverage-contract.md`): which road lines a pedestrian may use.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +14,7 @@ const NOT_WALKABLE_HIGHWAYS: [&str; 7] = [
     "bus_guideway",
 ];
 
-/// Decides whether a line with these tags is walkable (design §3 "Walkable").
+/// Decides whether a line with these tags is walkable (`docs/coverage-contract.md`, "Walkable").
 ///
 /// A line is walkable when all of these hold:
 /// - its `highway` value is none of motorway, motorway_link, construction, proposed,

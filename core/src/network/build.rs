@@ -1,12 +1,12 @@
-//! Building the walk graph from road lines (design §3 node rule).
+//! Building the walk graph from road lines (the node rule of `docs/coverage-contract.md`).
 
 use serde::Serialize;
 
 use super::components::label_components;
 use super::graph::{EdgeId, EdgeTraits, WalkNetwork};
 use super::segment_index::{SegmentIndex, SegmentRef};
+use crate::features::RoadLine;
 use crate::geodesy::{haversine_m, LocalProjection};
-use crate::input::RoadLine;
 use crate::{Error, Result};
 
 /// Parameters of network construction.
@@ -121,6 +121,27 @@ impl WalkNetwork {
                 reason: "no walkable road line with two or more vertices".into(),
             });
         }
+        // A segment jumping more than half the globe in longitude crosses the 180°
+        // meridian: drawn as given it would run the long way round (through 0°), and the
+        // local projection cannot hold both sides. Refuse it, naming the line.
+        for (_, line) in &usable {
+            if let Some(w) = line
+                .coords
+                .windows(2)
+                .find(|w| (w[1][0] - w[0][0]).abs() > 180.0)
+            {
+                return Err(Error::Feature {
+                    layer: "roads".into(),
+                    index: line.source_index,
+                    reason: format!(
+                        "the line crosses the 180° meridian (longitude {} to {}); split it at \
+                         the meridian, or shift the longitudes of data on both sides to one \
+                         range",
+                        w[0][0], w[1][0]
+                    ),
+                });
+            }
+        }
         if u32::try_from(lines.iter().map(|l| l.coords.len()).sum::<usize>()).is_err() {
             return Err(Error::TooLarge {
                 layer: "roads".into(),
@@ -205,10 +226,10 @@ impl WalkNetwork {
 }
 
 /// Cells per side of the grid the Hilbert order is computed on (2^16).
-pub(super) const HILBERT_SIDE: u32 = 1 << 16;
+const HILBERT_SIDE: u32 = 1 << 16;
 
 /// Position of cell `(x, y)` along a Hilbert curve filling a `HILBERT_SIDE`² grid.
-pub(super) fn hilbert_index(mut x: u32, mut y: u32) -> u64 {
+fn hilbert_index(mut x: u32, mut y: u32) -> u64 {
     let mut d: u64 = 0;
     let mut s = HILBERT_SIDE / 2;
     while s > 0 {

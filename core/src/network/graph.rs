@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::segment_index::SegmentIndex;
+use crate::features::RoadLine;
 use crate::geodesy::LocalProjection;
-use crate::input::RoadLine;
 
 /// A network node (a line end or a vertex shared by two or more lines).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -58,40 +58,40 @@ pub struct NetworkStats {
 /// contiguous memory.
 #[derive(Debug, Clone)]
 pub struct WalkNetwork {
-    pub(crate) projection: LocalProjection,
-    pub(crate) node_lonlat: Vec<[f64; 2]>,
-    pub(crate) edge_from: Vec<u32>,
-    pub(crate) edge_to: Vec<u32>,
+    pub(super) projection: LocalProjection,
+    pub(super) node_lonlat: Vec<[f64; 2]>,
+    pub(super) edge_from: Vec<u32>,
+    pub(super) edge_to: Vec<u32>,
     /// Shared (not copied) with flat walking costs, where every cost is the length.
-    pub(crate) edge_length_m: std::sync::Arc<[f64]>,
+    pub(super) edge_length_m: std::sync::Arc<[f64]>,
     /// `edge_geometry_start[e]..edge_geometry_start[e + 1]` indexes `interior_lonlat`.
-    pub(crate) edge_geometry_start: Vec<u32>,
+    pub(super) edge_geometry_start: Vec<u32>,
     /// The vertices strictly between an edge's two nodes. The end vertices are the
     /// nodes themselves (`node_lonlat`), kept once rather than once per edge: on street
     /// grids most edges are straight, and this halves the geometry.
-    pub(crate) interior_lonlat: Vec<[f64; 2]>,
+    pub(super) interior_lonlat: Vec<[f64; 2]>,
     /// Cumulative haversine length from the edge start to each interior vertex (the
     /// first node is at 0, the second at the edge length).
-    pub(crate) interior_offset_m: Vec<f64>,
+    pub(super) interior_offset_m: Vec<f64>,
     /// Elevation for each vertex of each edge, end vertices included (NaN where
     /// unknown), indexed by [`WalkNetwork::edge_vertex_range`]: lines meeting at a node
     /// may disagree on its elevation.
-    pub(crate) vertex_elevation_m: Option<Vec<f64>>,
+    pub(super) vertex_elevation_m: Option<Vec<f64>>,
     /// Position, in the slice given to `from_roads`, of the line each edge came from.
-    pub(crate) edge_line: Vec<u32>,
+    pub(super) edge_line: Vec<u32>,
     /// What the walking profiles read of each edge's line, so the lines (and their
     /// tags) can be dropped once the network is built.
-    pub(crate) edge_traits: Vec<EdgeTraits>,
+    pub(super) edge_traits: Vec<EdgeTraits>,
     /// `arc_start[v]..arc_start[v + 1]` are the arcs leaving node `v`.
     /// (Arc heads live with the costs, in `WalkCosts`, which every search reads.)
-    pub(crate) arc_start: Vec<u32>,
+    pub(super) arc_start: Vec<u32>,
     /// Edge of each arc; the arc runs along the edge when `edge_from == tail`.
-    pub(crate) arc_edge: Vec<u32>,
-    pub(crate) arc_forward: Vec<bool>,
-    pub(crate) node_component: Vec<u32>,
-    pub(crate) component_nodes: Vec<u32>,
-    pub(crate) min_component_nodes: usize,
-    pub(crate) segment_index: SegmentIndex,
+    pub(super) arc_edge: Vec<u32>,
+    pub(super) arc_forward: Vec<bool>,
+    pub(super) node_component: Vec<u32>,
+    pub(super) component_nodes: Vec<u32>,
+    pub(super) min_component_nodes: usize,
+    pub(super) segment_index: SegmentIndex,
 }
 
 /// What the walking profiles read of a road line's tags, one byte per edge.
@@ -242,8 +242,8 @@ impl WalkNetwork {
     /// reports; the input lines are not included.
     ///
     /// ```
-    /// use lifecircle::input::RoadLine;
-    /// use lifecircle::{NetworkParams, WalkNetwork};
+    /// use lifecircle::features::RoadLine;
+    /// use lifecircle::network::{NetworkParams, WalkNetwork};
     /// let line = RoadLine {
     ///     coords: vec![[10.0, 50.0], [10.001, 50.0]],
     ///     elevations_m: None,
@@ -280,6 +280,45 @@ impl WalkNetwork {
     /// The local metric projection the network uses.
     pub fn projection(&self) -> &LocalProjection {
         &self.projection
+    }
+
+    /// Arc table offsets: `arc_starts()[v]..arc_starts()[v + 1]` are the arcs leaving
+    /// node `v` (a slice, for the searches' inner loops).
+    #[inline]
+    pub(crate) fn arc_starts(&self) -> &[u32] {
+        &self.arc_start
+    }
+
+    /// The arcs leaving `node`, as arc indexes.
+    #[inline]
+    pub(crate) fn arcs(&self, node: u32) -> std::ops::Range<usize> {
+        self.arc_start[node as usize] as usize..self.arc_start[node as usize + 1] as usize
+    }
+
+    /// The edge of every arc, indexed like the arcs.
+    #[inline]
+    pub(crate) fn arc_edges(&self) -> &[u32] {
+        &self.arc_edge
+    }
+
+    /// Whether each arc runs along its edge (its tail is the edge's first node).
+    pub(crate) fn arc_forward(&self) -> &[bool] {
+        &self.arc_forward
+    }
+
+    /// First and second node of every edge.
+    pub(crate) fn edge_ends(&self) -> (&[u32], &[u32]) {
+        (&self.edge_from, &self.edge_to)
+    }
+
+    /// Every edge's length, shared with flat costs (where cost is length).
+    pub(crate) fn edge_lengths(&self) -> &std::sync::Arc<[f64]> {
+        &self.edge_length_m
+    }
+
+    /// Heights of every edge vertex ([`WalkNetwork::edge_vertex_range`]), when known.
+    pub(crate) fn vertex_elevations_m(&self) -> Option<&[f64]> {
+        self.vertex_elevation_m.as_deref()
     }
 
     /// Where an edge's vertices, end vertices included, sit in per-vertex arrays
@@ -358,12 +397,12 @@ pub(crate) struct EdgeShape<'a> {
 
 impl EdgeShape<'_> {
     /// Vertices, end vertices included (at least 2).
-    pub fn vertex_count(&self) -> usize {
+    pub(crate) fn vertex_count(&self) -> usize {
         self.interior.len() + 2
     }
 
     /// `[lon, lat]` of vertex `i`.
-    pub fn lonlat(&self, i: usize) -> [f64; 2] {
+    pub(crate) fn lonlat(&self, i: usize) -> [f64; 2] {
         match i {
             0 => self.first,
             i if i <= self.interior.len() => self.interior[i - 1],
@@ -372,7 +411,7 @@ impl EdgeShape<'_> {
     }
 
     /// Offset of vertex `i` along the edge, metres.
-    pub fn offset_m(&self, i: usize) -> f64 {
+    pub(crate) fn offset_m(&self, i: usize) -> f64 {
         match i {
             0 => 0.0,
             i if i <= self.interior.len() => self.interior_offset_m[i - 1],
@@ -381,14 +420,14 @@ impl EdgeShape<'_> {
     }
 
     /// Every vertex's `[lon, lat]`, in order.
-    pub fn lonlats(&self) -> impl Iterator<Item = [f64; 2]> + '_ {
+    pub(crate) fn lonlats(&self) -> impl Iterator<Item = [f64; 2]> + '_ {
         std::iter::once(self.first)
             .chain(self.interior.iter().copied())
             .chain(std::iter::once(self.last))
     }
 
     /// Every vertex's offset along the edge, in order.
-    pub fn offsets_m(&self) -> impl Iterator<Item = f64> + '_ {
+    pub(crate) fn offsets_m(&self) -> impl Iterator<Item = f64> + '_ {
         std::iter::once(0.0)
             .chain(self.interior_offset_m.iter().copied())
             .chain(std::iter::once(self.length_m))
@@ -396,7 +435,7 @@ impl EdgeShape<'_> {
 
     /// How many vertices have an offset of at most `offset_m` (offsets never decrease
     /// along an edge).
-    pub fn vertices_at_or_before(&self, offset_m: f64) -> usize {
+    pub(crate) fn vertices_at_or_before(&self, offset_m: f64) -> usize {
         usize::from(0.0 <= offset_m)
             + self.interior_offset_m.partition_point(|&o| o <= offset_m)
             + usize::from(self.length_m <= offset_m)
@@ -412,7 +451,7 @@ mod tests {
 
     /// A bent line crossed at its middle vertex by a second line: the first line gives
     /// two edges with one interior vertex each.
-    fn crossed_bend() -> (Vec<crate::input::RoadLine>, WalkNetwork) {
+    fn crossed_bend() -> (Vec<crate::features::RoadLine>, WalkNetwork) {
         let roads = vec![
             line(&[
                 [0.0, 0.0],

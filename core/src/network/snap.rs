@@ -35,7 +35,8 @@ impl WalkNetwork {
     /// distance instead of going on to the nearest road however far it is.
     ///
     /// ```
-    /// use lifecircle::{input::RoadLine, NetworkParams, WalkNetwork};
+    /// use lifecircle::features::RoadLine;
+    /// use lifecircle::network::{NetworkParams, WalkNetwork};
     /// let line = RoadLine {
     ///     coords: vec![[10.0, 50.0], [10.01, 50.0]],
     ///     elevations_m: None, osm_node_ids: None, tags: Default::default(), source_index: 0,

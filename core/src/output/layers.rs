@@ -1,148 +1,354 @@
-//! GeoJSON layers of a coverage run.
+//! The GeoJSON layers of a coverage run, as typed [`FeatureSource`]s.
+//!
+//! Numbers are rounded to fixed precision (metres 0.01, minutes 0.001, population 0.001)
+//! and properties keep a fixed order, so the same run always gives the same bytes.
 
-use serde_json::{json, Map, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 
-use super::feature_collection::{
-    line_geometry, multipolygon_geometry, point_geometry, position, round_to,
-    FeatureCollectionWriter,
+use super::geojson::{output_position, round_to, rounded, FeatureSource, Geometry, OrderedMap};
+use crate::coverage::{
+    CoverageResult, GapArea, ReachPiece, ServiceArea, TierCoverage, UnitSummary,
 };
-use crate::coverage::{CoverageResult, GapArea, ReachPiece, ServiceArea, UnitSummary};
-use crate::input::{PointFeature, ReportingUnit};
+use crate::crs::Crs;
+use crate::features::{PointFeature, ReportingUnit};
+
+/// Per-resident results beyond the walk to the nearest center, added to the
+/// properties of [`DemandLayer`] after the standard ones.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResidentDetails<'a> {
+    /// Walk on flat ground, minutes (`walk_min_flat`), when slope is on.
+    pub flat_walk_min: Option<&'a [Option<f64>]>,
+    /// Per walking profile, per resident: covered (`covered_by_profile`).
+    pub covered_by_profile: &'a [(String, Vec<bool>)],
+    /// Tiers and services (`complete`, `services_missing`, `walk_min_by_service`,
+    /// `covered_by_tier`).
+    pub tiers: Option<&'a TierCoverage>,
+}
 
 /// `demand.geojson`: one Point per resident with `id`, `population`, `walk_m` (null when
 /// there is no walk), `walk_min`, `nearest_center` (center id), `covered`, `status` and
-/// `access_m` (straight-line distance to the network; null when too far).
-pub fn demand_geojson(
-    demand: &[PointFeature],
-    centers: &[PointFeature],
-    result: &CoverageResult,
-) -> String {
-    demand_geojson_with(demand, centers, result, |_, _| {})
+/// `access_m` (straight-line distance to the network; null when too far), then the
+/// [`ResidentDetails`] given.
+#[derive(Debug, Clone, Copy)]
+pub struct DemandLayer<'a> {
+    /// The residents.
+    pub demand: &'a [PointFeature],
+    /// The centers the result was computed with (for their ids).
+    pub centers: &'a [PointFeature],
+    /// The result.
+    pub result: &'a CoverageResult,
+    /// Extra per-resident properties.
+    pub details: ResidentDetails<'a>,
 }
 
-/// [`demand_geojson`] with extra properties: `extra(i, properties)` may append to the
-/// properties of resident `i` (tiers, services, profiles, slope) after the standard ones.
-pub fn demand_geojson_with(
-    demand: &[PointFeature],
-    centers: &[PointFeature],
-    result: &CoverageResult,
-    mut extra: impl FnMut(usize, &mut Map<String, Value>),
-) -> String {
-    let mut w = FeatureCollectionWriter::new();
-    for (i, (point, r)) in demand.iter().zip(&result.demand).enumerate() {
-        let mut p = Map::new();
-        p.insert("id".into(), json!(point.id));
-        p.insert("population".into(), json!(point.population));
-        p.insert("walk_m".into(), opt(r.walk_m, 2));
-        p.insert("walk_min".into(), opt(r.walk_min, 3));
-        p.insert(
-            "nearest_center".into(),
-            r.nearest_center
-                .map_or(Value::Null, |c| json!(centers[c].id)),
-        );
-        p.insert("covered".into(), json!(r.covered));
-        p.insert("status".into(), json!(r.status.as_str()));
-        p.insert("access_m".into(), opt(r.snap.map(|s| s.access_m), 2));
-        extra(i, &mut p);
-        w.push(point_geometry([point.lon, point.lat]), p);
+impl<'a> DemandLayer<'a> {
+    /// The standard properties only.
+    pub fn new(
+        demand: &'a [PointFeature],
+        centers: &'a [PointFeature],
+        result: &'a CoverageResult,
+    ) -> Self {
+        Self {
+            demand,
+            centers,
+            result,
+            details: ResidentDetails::default(),
+        }
     }
-    w.finish()
 }
 
-pub(crate) fn opt(x: Option<f64>, decimals: i32) -> Value {
-    x.map_or(Value::Null, |v| json!(round_to(v, decimals)))
+/// The properties of one resident of a [`DemandLayer`].
+pub struct DemandProperties<'a> {
+    layer: &'a DemandLayer<'a>,
+    index: usize,
 }
 
-/// `gaps.geojson`: one Polygon per gap area, largest population first, with `rank`,
+impl Serialize for DemandProperties<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let layer = self.layer;
+        let i = self.index;
+        let point = &layer.demand[i];
+        let r = &layer.result.demand[i];
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &point.id)?;
+        map.serialize_entry("population", &point.population)?;
+        map.serialize_entry("walk_m", &rounded(r.walk_m, 2))?;
+        map.serialize_entry("walk_min", &rounded(r.walk_min, 3))?;
+        map.serialize_entry(
+            "nearest_center",
+            &r.nearest_center.map(|c| &layer.centers[c.index()].id),
+        )?;
+        map.serialize_entry("covered", &r.covered)?;
+        map.serialize_entry("status", r.status.as_str())?;
+        map.serialize_entry("access_m", &rounded(r.snap.map(|s| s.access_m), 2))?;
+        let details = &layer.details;
+        if let Some(flat) = details.flat_walk_min {
+            map.serialize_entry("walk_min_flat", &rounded(flat[i], 3))?;
+        }
+        if !details.covered_by_profile.is_empty() {
+            let by_profile = OrderedMap(
+                details
+                    .covered_by_profile
+                    .iter()
+                    .map(|(name, covered)| (name.as_str(), covered[i]))
+                    .collect(),
+            );
+            map.serialize_entry("covered_by_profile", &by_profile)?;
+        }
+        if let Some(t) = details.tiers {
+            map.serialize_entry("complete", &t.complete[i])?;
+            map.serialize_entry("services_missing", &t.missing_services(i))?;
+            let walks = OrderedMap(
+                t.services
+                    .iter()
+                    .map(|s| (s.id.as_str(), rounded(s.walk_min[i], 3)))
+                    .collect(),
+            );
+            map.serialize_entry("walk_min_by_service", &walks)?;
+            let tiers = OrderedMap(
+                t.tiers
+                    .iter()
+                    .map(|r| (r.id.as_str(), r.covered[i]))
+                    .collect(),
+            );
+            map.serialize_entry("covered_by_tier", &tiers)?;
+        }
+        map.end()
+    }
+}
+
+impl<'a> FeatureSource for DemandLayer<'a> {
+    type Properties<'p>
+        = DemandProperties<'p>
+    where
+        Self: 'p;
+
+    fn len(&self) -> usize {
+        self.demand.len()
+    }
+
+    fn feature(&self, i: usize) -> (Geometry<'_>, DemandProperties<'_>) {
+        let point = &self.demand[i];
+        (
+            Geometry::Point([point.lon, point.lat]),
+            DemandProperties {
+                layer: self,
+                index: i,
+            },
+        )
+    }
+}
+
+/// `gaps.geojson`: one polygon per gap area, largest population first, with `rank`,
 /// `population`, `residents`, `unreachable_population`, `mean_walk_min`, `max_walk_min`
-/// and `centroid` (`[lon, lat]`).
-pub fn gaps_geojson(gaps: &[GapArea]) -> String {
-    let mut w = FeatureCollectionWriter::new();
-    for g in gaps {
-        let mut p = Map::new();
-        p.insert("rank".into(), json!(g.rank));
-        p.insert("population".into(), json!(round_to(g.population, 3)));
-        p.insert("residents".into(), json!(g.residents));
-        p.insert(
-            "unreachable_population".into(),
-            json!(round_to(g.unreachable_population, 3)),
-        );
-        p.insert("mean_walk_min".into(), opt(g.mean_walk_min, 3));
-        p.insert("max_walk_min".into(), opt(g.max_walk_min, 3));
-        p.insert("centroid".into(), position(g.centroid_lonlat));
-        let polygon = geo::MultiPolygon(vec![g.polygon.clone()]);
-        w.push(multipolygon_geometry(&polygon), p);
+/// and `centroid` (`[lon, lat]` in the layer's coordinate system).
+#[derive(Debug, Clone, Copy)]
+pub struct GapsLayer<'a> {
+    /// The gaps, in rank order.
+    pub gaps: &'a [GapArea],
+    /// Coordinate system of the `centroid` property (that of the file).
+    pub crs: Crs,
+}
+
+/// The properties of one gap.
+#[derive(Debug, Clone, Serialize)]
+pub struct GapProperties {
+    rank: usize,
+    population: f64,
+    residents: usize,
+    unreachable_population: f64,
+    mean_walk_min: Option<f64>,
+    max_walk_min: Option<f64>,
+    centroid: [f64; 2],
+}
+
+impl FeatureSource for GapsLayer<'_> {
+    type Properties<'p>
+        = GapProperties
+    where
+        Self: 'p;
+
+    fn len(&self) -> usize {
+        self.gaps.len()
     }
-    w.finish()
+
+    fn feature(&self, i: usize) -> (Geometry<'_>, GapProperties) {
+        let g = &self.gaps[i];
+        (
+            Geometry::Polygon(&g.polygon),
+            GapProperties {
+                rank: g.rank,
+                population: round_to(g.population, 3),
+                residents: g.residents,
+                unreachable_population: round_to(g.unreachable_population, 3),
+                mean_walk_min: rounded(g.mean_walk_min, 3),
+                max_walk_min: rounded(g.max_walk_min, 3),
+                centroid: output_position(self.crs, g.centroid_lonlat),
+            },
+        )
+    }
 }
 
 /// `network.geojson`: every eligible edge split where the walk time crosses the
 /// threshold, as LineStrings with `edge`, `covered`, `walk_min_start`, `walk_min_end`
 /// (minutes to the nearest center at the piece's two ends; null where unreachable).
-pub fn network_geojson(pieces: &[ReachPiece]) -> String {
-    let mut w = FeatureCollectionWriter::new();
-    for piece in pieces {
-        let mut p = Map::new();
-        p.insert("edge".into(), json!(piece.edge.0));
-        p.insert("covered".into(), json!(piece.covered));
-        p.insert("walk_min_start".into(), opt(piece.walk_min_start, 3));
-        p.insert("walk_min_end".into(), opt(piece.walk_min_end, 3));
-        w.push(line_geometry(&piece.coords), p);
+#[derive(Debug, Clone, Copy)]
+pub struct NetworkLayer<'a> {
+    /// The pieces.
+    pub pieces: &'a [ReachPiece],
+}
+
+/// The properties of one network piece.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReachProperties {
+    edge: u32,
+    covered: bool,
+    walk_min_start: Option<f64>,
+    walk_min_end: Option<f64>,
+}
+
+impl FeatureSource for NetworkLayer<'_> {
+    type Properties<'p>
+        = ReachProperties
+    where
+        Self: 'p;
+
+    fn len(&self) -> usize {
+        self.pieces.len()
     }
-    w.finish()
+
+    fn feature(&self, i: usize) -> (Geometry<'_>, ReachProperties) {
+        let piece = &self.pieces[i];
+        (
+            Geometry::LineString(&piece.coords),
+            ReachProperties {
+                edge: piece.edge.0,
+                covered: piece.covered,
+                walk_min_start: rounded(piece.walk_min_start, 3),
+                walk_min_end: rounded(piece.walk_min_end, 3),
+            },
+        )
+    }
 }
 
 /// `service_areas.geojson`: per snapped center, the area reachable within the
 /// threshold, with `center`, `reached_length_m`, `reachable_population` (everyone who
-/// can walk to this center in time), `served_population` (those for whom it is also the
-/// nearest) and `area_m2`.
-pub fn service_areas_geojson(areas: &[ServiceArea]) -> String {
-    let mut w = FeatureCollectionWriter::new();
-    for a in areas {
-        let mut p = Map::new();
-        p.insert("center".into(), json!(a.center_id));
-        p.insert(
-            "reached_length_m".into(),
-            json!(round_to(a.reached_length_m, 2)),
-        );
-        p.insert(
-            "reachable_population".into(),
-            json!(round_to(a.reachable_population, 3)),
-        );
-        p.insert("reachable_residents".into(), json!(a.reachable_residents));
-        p.insert(
-            "served_population".into(),
-            json!(round_to(a.served_population, 3)),
-        );
-        p.insert("area_m2".into(), json!(round_to(a.area_m2, 1)));
-        w.push(multipolygon_geometry(&a.polygon), p);
+/// can walk to this center in time), `reachable_residents`, `served_population` (those
+/// for whom it is also the nearest) and `area_m2`.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceAreasLayer<'a> {
+    /// The areas.
+    pub areas: &'a [ServiceArea],
+}
+
+/// The properties of one service area.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceAreaProperties<'a> {
+    center: &'a str,
+    reached_length_m: f64,
+    reachable_population: f64,
+    reachable_residents: usize,
+    served_population: f64,
+    area_m2: f64,
+}
+
+impl FeatureSource for ServiceAreasLayer<'_> {
+    type Properties<'p>
+        = ServiceAreaProperties<'p>
+    where
+        Self: 'p;
+
+    fn len(&self) -> usize {
+        self.areas.len()
     }
-    w.finish()
+
+    fn feature(&self, i: usize) -> (Geometry<'_>, ServiceAreaProperties<'_>) {
+        let a = &self.areas[i];
+        (
+            Geometry::MultiPolygon(&a.polygon),
+            ServiceAreaProperties {
+                center: &a.center_id,
+                reached_length_m: round_to(a.reached_length_m, 2),
+                reachable_population: round_to(a.reachable_population, 3),
+                reachable_residents: a.reachable_residents,
+                served_population: round_to(a.served_population, 3),
+                area_m2: round_to(a.area_m2, 1),
+            },
+        )
+    }
 }
 
 /// `units.geojson`: the reporting units with their coverage figures.
-pub fn units_geojson(units: &[ReportingUnit], summaries: &[UnitSummary]) -> String {
-    let mut w = FeatureCollectionWriter::new();
-    for (unit, s) in units.iter().zip(summaries) {
-        let mut p = Map::new();
-        p.insert("id".into(), json!(unit.id));
-        p.insert("name".into(), json!(unit.name));
-        p.insert("residents".into(), json!(s.residents));
-        p.insert("population".into(), json!(round_to(s.population, 3)));
-        p.insert(
-            "covered_population".into(),
-            json!(round_to(s.covered_population, 3)),
-        );
-        p.insert(
-            "unreachable_population".into(),
-            json!(round_to(s.unreachable_population, 3)),
-        );
-        p.insert(
-            "coverage_ratio".into(),
-            json!(round_to(s.coverage_ratio, 6)),
-        );
-        p.insert("mean_walk_min".into(), opt(s.mean_walk_min, 3));
-        w.push(multipolygon_geometry(&unit.geometry), p);
+#[derive(Debug, Clone, Copy)]
+pub struct UnitsLayer<'a> {
+    /// The units.
+    pub units: &'a [ReportingUnit],
+    /// Their figures, in the same order.
+    pub summaries: &'a [UnitSummary],
+}
+
+/// The properties of one unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitProperties<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    residents: usize,
+    population: f64,
+    covered_population: f64,
+    unreachable_population: f64,
+    coverage_ratio: f64,
+    mean_walk_min: Option<f64>,
+}
+
+impl FeatureSource for UnitsLayer<'_> {
+    type Properties<'p>
+        = UnitProperties<'p>
+    where
+        Self: 'p;
+
+    fn len(&self) -> usize {
+        self.units.len().min(self.summaries.len())
     }
-    w.finish()
+
+    fn feature(&self, i: usize) -> (Geometry<'_>, UnitProperties<'_>) {
+        let (unit, s) = (&self.units[i], &self.summaries[i]);
+        (
+            Geometry::MultiPolygon(&unit.geometry),
+            UnitProperties {
+                id: &unit.id,
+                name: unit.name.as_deref(),
+                residents: s.residents,
+                population: round_to(s.population, 3),
+                covered_population: round_to(s.covered_population, 3),
+                unreachable_population: round_to(s.unreachable_population, 3),
+                coverage_ratio: round_to(s.coverage_ratio, 6),
+                mean_walk_min: rounded(s.mean_walk_min, 3),
+            },
+        )
+    }
+}
+
+/// Points with typed properties: `points[i]` at `[lon, lat]` (planned sites, ranked
+/// candidates, the viewer's centers).
+#[derive(Debug, Clone)]
+pub struct PointsLayer<P> {
+    /// Position and properties of each point.
+    pub points: Vec<([f64; 2], P)>,
+}
+
+impl<P: Serialize + Clone> FeatureSource for PointsLayer<P> {
+    type Properties<'p>
+        = &'p P
+    where
+        Self: 'p;
+
+    fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    fn feature(&self, i: usize) -> (Geometry<'_>, &P) {
+        let (lonlat, p) = &self.points[i];
+        (Geometry::Point(*lonlat), p)
+    }
 }

@@ -1,20 +1,28 @@
-//! Output stage: GeoJSON layers, the JSON summary and the Markdown report.
+//! Output stage: GeoJSON layers and the Markdown report.
 //!
-//! Writers return strings; the CLI decides where they go. Numbers are rounded to fixed
-//! precision (coordinates 1e-7°, metres 0.01, minutes 0.001) and objects keep a fixed key
-//! order, so the same input always gives the same bytes.
+//! Layers are typed ([`FeatureSource`]) and serialize straight into a writer in the
+//! output coordinate system; the report renders to a string. Numbers are rounded to
+//! fixed precision (coordinates 1e-7°, metres 0.01, minutes 0.001) and objects keep a
+//! fixed key order, so the same input always gives the same bytes. Nothing here touches
+//! files: callers choose where the bytes go.
 
-mod feature_collection;
+mod geojson;
 mod layers;
 mod model_report;
 mod report;
+mod text;
 
-pub use feature_collection::{round_to, FeatureCollectionWriter};
+pub use geojson::{
+    feature_collection, geojson_string, output_position, round_to, write_geojson,
+    FeatureCollection, FeatureSource, Geometry, OrderedMap,
+};
 pub use layers::{
-    demand_geojson, demand_geojson_with, gaps_geojson, network_geojson, service_areas_geojson,
-    units_geojson,
+    DemandLayer, DemandProperties, GapProperties, GapsLayer, NetworkLayer, PointsLayer,
+    ReachProperties, ResidentDetails, ServiceAreaProperties, ServiceAreasLayer, UnitProperties,
+    UnitsLayer,
 };
 pub use model_report::{
     profiles_markdown, slope_markdown, tiers_markdown, REPORT_SLOPE_CENTER_ROWS,
 };
 pub use report::{markdown_report, GapRow, ReportContext, REPORT_GAP_ROWS};
+pub use text::{markdown_cell, terminal_text};

@@ -4,6 +4,8 @@ use std::fmt::Write;
 
 use crate::coverage::{CoverageComparison, ProfileCoverage, TierCoverage};
 
+use super::text::markdown_cell;
+
 fn pct(x: f64) -> String {
     format!("{:.1} %", x * 100.0)
 }
@@ -90,7 +92,7 @@ walks get {} min longer on average.\n",
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
-                r.id,
+                markdown_cell(&r.id),
                 num(r.baseline_served_population),
                 num(r.variant_served_population),
                 num(r.change_population),
@@ -133,7 +135,7 @@ pub fn tiers_markdown(t: &TierCoverage) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
-            r.name,
+            markdown_cell(&r.name),
             num(r.threshold_min),
             r.centers,
             num(r.covered_population),
@@ -150,9 +152,9 @@ pub fn tiers_markdown(t: &TierCoverage) -> String {
             let _ = writeln!(
                 out,
                 "| {}{} | {} | {} | {} | {} | {} | {} | {} |",
-                r.name,
+                markdown_cell(&r.name),
                 if r.required { "" } else { " (optional)" },
-                r.tier.as_deref().unwrap_or("any"),
+                markdown_cell(r.tier.as_deref().unwrap_or("any")),
                 num(r.threshold_min),
                 r.centers,
                 num(r.covered_population),

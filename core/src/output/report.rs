@@ -5,6 +5,8 @@ use std::fmt::Write;
 use crate::coverage::{CoverageParams, CoverageSummary};
 use crate::network::NetworkStats;
 
+use super::text::markdown_cell;
+
 /// One row of the gaps table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GapRow {
@@ -33,6 +35,8 @@ pub struct ReportContext<'a> {
     pub network: &'a NetworkStats,
     /// Parameters used.
     pub params: &'a CoverageParams,
+    /// Walking speed on flat ground, km/h.
+    pub speed_kmh: f64,
     /// The summary.
     pub summary: &'a CoverageSummary,
     /// Largest gaps first; the report shows at most [`REPORT_GAP_ROWS`].
@@ -63,7 +67,7 @@ pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
     let s = ctx.summary;
     let p = ctx.params;
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", ctx.title);
+    let _ = writeln!(out, "# {}\n", markdown_cell(ctx.title));
     let _ = writeln!(
         out,
         "**{} of the population ({} of {}) lives within a {}-minute walk of a service center.**\n",
@@ -175,7 +179,7 @@ pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
         let _ = writeln!(
             out,
             "| {}{note} | {} | {} |",
-            c.id,
+            markdown_cell(&c.id),
             num(c.served_population),
             num(c.nearest_population)
         );
@@ -187,7 +191,7 @@ pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
             "| unit | population | covered | coverage | mean walk (min) |\n|---|---:|---:|---:|---:|"
         );
         for u in &s.per_unit {
-            let name = u.name.as_deref().unwrap_or(&u.id);
+            let name = markdown_cell(u.name.as_deref().unwrap_or(&u.id));
             let _ = writeln!(
                 out,
                 "| {name} | {} | {} | {} | {} |",
@@ -216,7 +220,7 @@ Walking speed {} km/h; threshold {} min; points farther than {} m from the netwo
         ctx.network.eligible_components,
         ctx.network.components,
         ctx.network.island_nodes,
-        num(p.speed_kmh),
+        num(ctx.speed_kmh),
         num(p.threshold_min),
         num(p.max_snap_m)
     );
@@ -226,7 +230,11 @@ Walking speed {} km/h; threshold {} min; points farther than {} m from the netwo
             "\n| input | source | used | skipped |\n|---|---|---:|---:|"
         );
         for (role, source, used, skipped) in &ctx.inputs {
-            let _ = writeln!(out, "| {role} | {source} | {used} | {skipped} |");
+            let _ = writeln!(
+                out,
+                "| {role} | {} | {used} | {skipped} |",
+                markdown_cell(source)
+            );
         }
     }
     out

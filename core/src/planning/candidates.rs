@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use geo::{Contains, MultiPolygon, Point};
 use serde::Serialize;
 
-use crate::input::PointFeature;
+use crate::features::PointFeature;
 use crate::network::{NodeId, WalkNetwork};
 use crate::{Error, Result};
 
@@ -136,7 +136,7 @@ mod tests {
         assert!(c.len() >= 4 && c.len() < 9, "{}", c.len());
         for (i, a) in c.iter().enumerate() {
             for b in &c[i + 1..] {
-                assert!(crate::haversine_m(a.lonlat, b.lonlat) >= 149.0);
+                assert!(crate::geodesy::haversine_m(a.lonlat, b.lonlat) >= 149.0);
             }
         }
         let all = generate_candidates(

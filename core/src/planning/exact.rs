@@ -6,7 +6,7 @@ use good_lp::{
     SolutionStatus, SolverModel, Variable, WithTimeLimit,
 };
 
-use super::optimize::Instance;
+use super::instance::Instance;
 use super::params::{PlanModel, PlanParams};
 use crate::{Error, Result};
 
@@ -18,12 +18,13 @@ pub(crate) struct ExactSolution {
     pub objective: f64,
     /// The LP bound when not proven optimal (`NAN` when unavailable).
     pub bound: f64,
+    /// Whether the solver proved it optimal.
     pub optimal: bool,
 }
 
 fn variable_count(inst: &Instance, params: &PlanParams) -> usize {
-    let per_entry = inst.savings || params.capacity.is_some();
-    inst.columns()
+    let per_entry = inst.savings() || params.capacity.is_some();
+    inst.column_count()
         + if per_entry {
             inst.nnz()
         } else {
@@ -36,6 +37,21 @@ struct Model {
     x: Vec<Variable>,
     objective: Expression,
     constraints: Vec<good_lp::Constraint>,
+    /// Coverage in the assignment form (capacities): the weight each column serves;
+    /// empty otherwise.
+    served_by: Vec<Expression>,
+}
+
+/// What the solver answered.
+struct Answer {
+    /// Value of each `x[j]`.
+    x: Vec<f64>,
+    /// The objective's value.
+    objective: f64,
+    /// Weight each column serves (see [`Model::served_by`]).
+    served_by: Vec<f64>,
+    /// Proven optimal.
+    optimal: bool,
 }
 
 /// Builds the program; `integer` false gives the LP relaxation.
@@ -51,7 +67,7 @@ fn build(
     integer: bool,
 ) -> Model {
     let mut vars = ProblemVariables::new();
-    let x: Vec<Variable> = (0..inst.columns())
+    let x: Vec<Variable> = (0..inst.column_count())
         .map(|_| {
             vars.add(if integer {
                 variable().binary()
@@ -63,17 +79,18 @@ fn build(
     let mut constraints = Vec::new();
     let mut objective = Expression::from(0.0);
     let mut served = Expression::from(0.0);
-    if inst.savings || params.capacity.is_some() {
+    let mut served_by = Vec::new();
+    if inst.savings() || params.capacity.is_some() {
         // Assignment form: z[g][j] share of group g served by candidate j.
         let mut per_group: Vec<Expression> = vec![Expression::from(0.0); inst.weight.len()];
-        let mut per_cand: Vec<Expression> = vec![Expression::from(0.0); inst.columns()];
+        let mut per_cand: Vec<Expression> = vec![Expression::from(0.0); inst.column_count()];
         for (j, list) in inst.entries.iter().enumerate() {
             for &(g, c) in list {
                 let z = vars.add(variable().min(0.0).max(1.0));
                 let w = inst.weight[g as usize];
                 per_group[g as usize] += z;
                 constraints.push(constraint!(z <= x[j]));
-                if inst.savings {
+                if inst.savings() {
                     objective += w * (inst.current_min[g as usize] - c) * z;
                 } else {
                     per_cand[j] += w * z;
@@ -82,7 +99,7 @@ fn build(
             }
         }
         for e in per_group {
-            if inst.savings && inst.closing {
+            if inst.savings() && inst.may_close() {
                 // Everyone who walks to a center today keeps a walk.
                 constraints.push(constraint!(e == 1.0));
             } else {
@@ -90,10 +107,13 @@ fn build(
             }
         }
         if let Some(cap) = params.capacity {
-            for (j, e) in per_cand.into_iter().enumerate() {
+            for (j, e) in per_cand.iter().enumerate() {
                 if !inst.is_existing(j) {
-                    constraints.push(constraint!(e <= cap * x[j]));
+                    constraints.push(constraint!(e.clone() <= cap * x[j]));
                 }
+            }
+            if !inst.savings() {
+                served_by = per_cand;
             }
         }
     } else {
@@ -110,7 +130,7 @@ fn build(
         }
     }
     let count: Expression = x.iter().copied().sum();
-    let existing = inst.existing.len();
+    let existing = inst.existing().len();
     if existing > 0 {
         let kept: Expression = x[..existing].iter().copied().sum();
         constraints.push(constraint!(
@@ -136,6 +156,7 @@ fn build(
         x,
         objective,
         constraints,
+        served_by,
     }
 }
 
@@ -143,12 +164,13 @@ fn solve_model(
     model: Model,
     params: &PlanParams,
     time_limit: Option<f64>,
-) -> std::result::Result<(Vec<f64>, f64, bool), ResolutionError> {
+) -> std::result::Result<Answer, ResolutionError> {
     let Model {
         vars,
         x,
         objective,
         constraints,
+        served_by,
     } = model;
     let minimise = params.model == PlanModel::SetCover;
     let unsolved = if minimise {
@@ -164,9 +186,12 @@ fn solve_model(
         problem.add_constraint(c);
     }
     let solution = problem.solve()?;
-    let values: Vec<f64> = x.iter().map(|&v| solution.value(v)).collect();
-    let optimal = matches!(solution.status(), SolutionStatus::Optimal);
-    Ok((values, solution.eval(&objective), optimal))
+    Ok(Answer {
+        x: x.iter().map(|&v| solution.value(v)).collect(),
+        objective: solution.eval(&objective),
+        served_by: served_by.iter().map(|e| solution.eval(e)).collect(),
+        optimal: matches!(solution.status(), SolutionStatus::Optimal),
+    })
 }
 
 /// The LP-relaxation bound (a total, as the solver's objective), when the instance is
@@ -177,22 +202,84 @@ pub(crate) fn lp_bound(
     need: f64,
     max_closed: usize,
 ) -> Option<f64> {
-    if inst.columns() == 0 || variable_count(inst, params) > params.exact_max_variables {
+    if inst.column_count() == 0 || variable_count(inst, params) > params.exact_max_variables {
         return None;
     }
     let model = build(inst, params, need, max_closed, false);
     solve_model(model, params, params.exact_time_limit_s)
         .ok()
-        .map(|(_, obj, _)| obj)
+        .map(|a| a.objective)
 }
 
-/// Solves the integer program.
+/// The maximal capacitated assignment of [`max_coverage`].
+pub(crate) struct MaxCoverage {
+    /// Population covered (the instance's units: with closing a total, else what the
+    /// new sites add to today's coverage).
+    pub covered: f64,
+    /// The columns that serve anyone in it, ascending.
+    pub used: Vec<usize>,
+}
+
+/// The most population the sites can cover with their capacities, with every column
+/// open, or only those in `open`: the maximal assignment (a transportation problem, so
+/// the LP relaxation is exact), when the instance is within the size limit and solves.
+/// Meant for capacities (without them every group in reach is covered).
+pub(crate) fn max_coverage(
+    inst: &Instance,
+    params: &PlanParams,
+    open: Option<&[usize]>,
+) -> Option<MaxCoverage> {
+    let all = PlanParams {
+        model: PlanModel::MaxCoverage,
+        k: inst.column_count(),
+        ..params.clone()
+    };
+    if inst.column_count() == 0 || variable_count(inst, &all) > all.exact_max_variables {
+        return None;
+    }
+    // Every existing center may close: `open` says which columns stay.
+    let mut model = build(inst, &all, 0.0, inst.existing().len(), false);
+    if let Some(open) = open {
+        for (j, &x) in model.x.iter().enumerate() {
+            if !open.contains(&j) {
+                model.constraints.push(constraint!(x <= 0.0));
+            }
+        }
+    }
+    let answer = solve_model(model, &all, all.exact_time_limit_s).ok()?;
+    let used = (0..answer.served_by.len())
+        .filter(|&j| answer.served_by[j] > 1e-9)
+        .collect();
+    Some(MaxCoverage {
+        // Rounded to 1e-6 population: the solver's own rounding, not people.
+        covered: (answer.objective * 1e6).round() / 1e6,
+        used,
+    })
+}
+
+/// The error of a program that should have had a solution and had none.
+pub(crate) fn infeasible() -> Error {
+    Error::InvalidParameter {
+        name: "exact".into(),
+        reason: format!(
+            "the integer program did not solve: {}",
+            ResolutionError::Infeasible
+        ),
+    }
+}
+
+/// Solves the integer program; `None` when it is infeasible (LSCP: the need is more
+/// than the sites can serve with their capacities).
+///
+/// # Errors
+/// [`Error::TooLarge`] over [`PlanParams::exact_max_variables`];
+/// [`Error::InvalidParameter`] (`exact`) when the solver fails otherwise.
 pub(crate) fn solve(
     inst: &Instance,
     params: &PlanParams,
     need: f64,
     max_closed: usize,
-) -> Result<ExactSolution> {
+) -> Result<Option<ExactSolution>> {
     let n = variable_count(inst, params);
     if n > params.exact_max_variables {
         return Err(Error::TooLarge {
@@ -200,37 +287,47 @@ pub(crate) fn solve(
             reason: format!(
                 "the exact model needs {n} variables ({} sites, {} resident groups), over the \
                  limit of {}: use the greedy mode (it reports a bound), fewer candidates \
-                 (a larger spacing) or raise the limit",
-                inst.columns(),
+                 (a larger spacing) or raise the limit (--exact-max-variables N)",
+                inst.column_count(),
                 inst.weight.len(),
                 params.exact_max_variables
             ),
         });
     }
-    if inst.columns() == 0 {
-        return Ok(ExactSolution {
+    if inst.column_count() == 0 {
+        return Ok(Some(ExactSolution {
             chosen: Vec::new(),
             objective: 0.0,
             bound: 0.0,
             optimal: true,
-        });
+        }));
     }
     let model = build(inst, params, need, max_closed, true);
-    let (values, objective, optimal) = solve_model(model, params, params.exact_time_limit_s)
-        .map_err(|e| Error::InvalidParameter {
-            name: "exact".into(),
-            reason: format!("the integer program did not solve: {e}"),
-        })?;
+    let Answer {
+        x: values,
+        objective,
+        optimal,
+        ..
+    } = match solve_model(model, params, params.exact_time_limit_s) {
+        Ok(answer) => answer,
+        Err(ResolutionError::Infeasible) => return Ok(None),
+        Err(e) => {
+            return Err(Error::InvalidParameter {
+                name: "exact".into(),
+                reason: format!("the integer program did not solve: {e}"),
+            })
+        }
+    };
     let chosen: Vec<usize> = (0..values.len()).filter(|&j| values[j] > 0.5).collect();
     let bound = if optimal {
         objective
     } else {
         lp_bound(inst, params, need, max_closed).unwrap_or(f64::NAN)
     };
-    Ok(ExactSolution {
+    Ok(Some(ExactSolution {
         chosen,
         objective,
         bound,
         optimal,
-    })
+    }))
 }

@@ -46,7 +46,59 @@ impl PlanModel {
     }
 }
 
-/// Parameters of a site optimization ([`crate::plan_sites`]).
+/// How a plan is solved.
+///
+/// Serialized (and written in `plan.json` → `method`) as `greedy`, `greedy+swap` or
+/// `exact`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum Method {
+    /// Lazy greedy (CELF) alone, with a reported bound.
+    #[serde(rename = "greedy")]
+    Greedy,
+    /// Lazy greedy improved by first-improvement swaps, with a reported bound (the
+    /// default). LSCP has no swap step and runs the greedy alone.
+    #[default]
+    #[serde(rename = "greedy+swap")]
+    GreedySwap,
+    /// The integer program, solved exactly (or to the time limit, with its bound).
+    #[serde(rename = "exact")]
+    Exact,
+}
+
+impl Method {
+    /// Name as written in outputs (`greedy`, `greedy+swap`, `exact`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Greedy => "greedy",
+            Method::GreedySwap => "greedy+swap",
+            Method::Exact => "exact",
+        }
+    }
+
+    /// Parses `greedy`, `greedy+swap` (also `greedy-swap`, `swap`) or `exact`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the accepted methods.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "greedy" => Ok(Method::Greedy),
+            "greedy+swap" | "greedy-swap" | "swap" => Ok(Method::GreedySwap),
+            "exact" => Ok(Method::Exact),
+            _ => Err(Error::InvalidParameter {
+                name: "method".into(),
+                reason: format!("unknown method `{name}`: expected greedy, greedy+swap or exact"),
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Parameters of a site optimization ([`crate::planning::plan_sites`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanParams {
     /// The model.
@@ -58,10 +110,10 @@ pub struct PlanParams {
     /// Most population one new site may serve (MCLP, LSCP); `None` for no limit.
     /// Existing centers keep serving whom they serve today.
     pub capacity: Option<f64>,
-    /// Solve the integer program exactly instead of the greedy heuristic.
-    pub exact: bool,
-    /// Improve the greedy answer by swapping sites in and out (heuristic mode).
-    pub swap: bool,
+    /// How to solve: the greedy heuristic with or without swaps, or the integer program.
+    /// With [`Self::allow_closing`], MCLP and p-median always swap in heuristic mode
+    /// (closures are the relocations the swap step finds).
+    pub method: Method,
     /// Exact mode refuses instances with more variables than this.
     pub exact_max_variables: usize,
     /// Stop the exact solver after this many seconds and report its best answer with
@@ -95,8 +147,7 @@ impl Default for PlanParams {
             k: 1,
             target_ratio: 1.0,
             capacity: None,
-            exact: false,
-            swap: true,
+            method: Method::default(),
             exact_max_variables: DEFAULT_EXACT_MAX_VARIABLES,
             exact_time_limit_s: None,
             improve_limit_min: None,

@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::candidates::{Candidate, CandidateId};
-use super::whatif::{PlanScratch, Planner, SiteSnap};
+use super::index::{Planner, SiteSnap};
+use super::scratch::PlanScratch;
 
 /// One candidate's marginal gain over the current centers (alone, not combined with
 /// other candidates).
@@ -33,7 +34,7 @@ pub(crate) struct ScratchPool<'p> {
 }
 
 impl<'p> ScratchPool<'p> {
-    pub fn new(planner: &'p Planner<'p>) -> Self {
+    pub(super) fn new(planner: &'p Planner<'p>) -> Self {
         Self {
             planner,
             free: std::sync::Mutex::new(Vec::new()),
@@ -144,7 +145,7 @@ pub(crate) fn site_lists(
             let mut out = Vec::new();
             match &sites[i as usize] {
                 SearchSite::Improving(s) => {
-                    planner.improvements(scratch, s.as_ref()?, limit_m, &mut out)
+                    planner.improvements(scratch, s.as_ref()?, limit_m, &mut out);
                 }
                 SearchSite::Plain(s) => planner.reach(scratch, s.as_ref()?, limit_m, &mut out),
             }
@@ -200,8 +201,8 @@ pub fn rank_candidates(
     candidates: &[Candidate],
     improve_limit_min: Option<f64>,
 ) -> Vec<CandidateGain> {
-    let limit_m = improve_limit_min.map_or(f64::INFINITY, |m| m * planner.metres_per_min);
-    let t = planner.threshold_cost_m;
+    let limit_m = improve_limit_min.map_or(f64::INFINITY, |m| m * planner.index.metres_per_min);
+    let t = planner.index.threshold_cost_m;
     let pool = ScratchPool::new(planner);
     let snaps: Vec<Option<SiteSnap>> =
         map_with_scratch(&pool, candidates, 0, &|_, _, c| planner.snap_site(c.lonlat));
@@ -227,7 +228,7 @@ pub fn rank_candidates(
         // Sum in resident order, so the figures do not depend on the search's order.
         out.sort_unstable_by_key(|e| e.0);
         for &(r, cost) in &out {
-            let res = &planner.residents[r as usize];
+            let res = &planner.index.residents[r as usize];
             if cost <= t && res.cost_m > t {
                 gain.covered_population_gain += res.population;
                 gain.newly_covered_residents += 1;
@@ -235,7 +236,7 @@ pub fn rank_candidates(
             gain.shorter_walk_population += res.population;
             if res.cost_m.is_finite() {
                 gain.walk_minutes_saved +=
-                    res.population * (res.cost_m - cost) / planner.metres_per_min;
+                    res.population * (res.cost_m - cost) / planner.index.metres_per_min;
             }
         }
         scratch.changes = out;

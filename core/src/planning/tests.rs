@@ -1,13 +1,19 @@
 //! Oracle tests: what-if against full recomputation, exact against brute force.
+//!
+//! Only tests: over the ~600 lines the other files of `planning/` keep to, as one
+//! oracle test per behaviour reads best in one place.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::*;
-use crate::input::{PointFeature, RoadLine};
+use crate::coverage::{compute_coverage, summarize};
+use crate::features::{CenterId, PointFeature, RoadLine};
 use crate::network::NetworkParams;
+use crate::network::WalkNetwork;
+use crate::routing::WalkCosts;
 use crate::test_support::{line, point};
-use crate::{compute_coverage, summarize, CoverageParams, WalkCosts, WalkNetwork};
+use crate::CoverageParams;
 
 /// A jittered `n × n` street grid of ~100 m blocks with a few diagonals.
 fn random_city(rng: &mut ChaCha8Rng, n: usize) -> Vec<RoadLine> {
@@ -74,10 +80,14 @@ fn case(seed: u64, grid_n: usize, centers: usize, residents: usize, minutes: f64
     .unwrap();
     // Slope-like directional costs so the direction of search matters.
     let forward: Vec<f64> = (0..network.edge_count())
-        .map(|e| network.edge_length_m(crate::EdgeId(e as u32)) * (1.0 + (e % 3) as f64 * 0.2))
+        .map(|e| {
+            network.edge_length_m(crate::network::EdgeId(e as u32)) * (1.0 + (e % 3) as f64 * 0.2)
+        })
         .collect();
     let backward: Vec<f64> = (0..network.edge_count())
-        .map(|e| network.edge_length_m(crate::EdgeId(e as u32)) * (1.0 + (e % 2) as f64 * 0.3))
+        .map(|e| {
+            network.edge_length_m(crate::network::EdgeId(e as u32)) * (1.0 + (e % 2) as f64 * 0.3)
+        })
         .collect();
     let costs = WalkCosts::from_edge_costs(&network, forward, backward);
     let extent = grid_n as f64 * 0.0009;
@@ -258,7 +268,7 @@ fn exact_equals_brute_force_and_greedy_stays_within_its_bound() {
             let brute = brute_force_mclp(&c, &candidates, k);
             let params = PlanParams {
                 k,
-                exact: true,
+                method: Method::Exact,
                 ..Default::default()
             };
             let exact = plan_sites(&planner, &candidates, &params).unwrap();
@@ -322,7 +332,7 @@ fn pmedian_exact_matches_brute_force_and_greedy_bound_holds() {
         &PlanParams {
             model: PlanModel::PMedian,
             k: 2,
-            exact: true,
+            method: Method::Exact,
             ..Default::default()
         },
     )
@@ -369,14 +379,14 @@ fn set_cover_reaches_its_target_or_says_why() {
         assert!(full.notes[0].contains("unreachable"), "{:?}", full.notes);
     }
     let target = (full.coverage_ratio_before + max) / 2.0;
-    for exact in [false, true] {
+    for method in [Method::GreedySwap, Method::Exact] {
         let p = plan_sites(
             &planner,
             &candidates,
             &PlanParams {
                 model: PlanModel::SetCover,
                 target_ratio: target,
-                exact,
+                method,
                 ..Default::default()
             },
         )
@@ -398,14 +408,14 @@ fn capacities_are_respected() {
     let (c, candidates) = small_setup(2);
     let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
     let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
-    for exact in [false, true] {
+    for method in [Method::GreedySwap, Method::Exact] {
         let p = plan_sites(
             &planner,
             &candidates,
             &PlanParams {
                 k: 3,
                 capacity: Some(10.0),
-                exact,
+                method,
                 ..Default::default()
             },
         )
@@ -530,7 +540,7 @@ fn mclp_with_closing_exact_equals_brute_force() {
                 .fold(0.0f64, f64::max);
             let params = PlanParams {
                 k,
-                exact: true,
+                method: Method::Exact,
                 allow_closing: true,
                 max_closed,
                 ..Default::default()
@@ -552,7 +562,7 @@ fn mclp_with_closing_exact_equals_brute_force() {
                 &planner,
                 &candidates,
                 &PlanParams {
-                    exact: false,
+                    method: Method::GreedySwap,
                     ..params
                 },
             )
@@ -571,7 +581,7 @@ fn mclp_with_closing_exact_equals_brute_force() {
                 &candidates,
                 &PlanParams {
                     k,
-                    exact: true,
+                    method: Method::Exact,
                     ..Default::default()
                 },
             )
@@ -613,7 +623,7 @@ fn pmedian_with_closing_exact_equals_brute_force() {
     let params = PlanParams {
         model: PlanModel::PMedian,
         k,
-        exact: true,
+        method: Method::Exact,
         allow_closing: true,
         ..Default::default()
     };
@@ -627,7 +637,7 @@ fn pmedian_with_closing_exact_equals_brute_force() {
         &planner,
         &candidates,
         &PlanParams {
-            exact: false,
+            method: Method::GreedySwap,
             ..params
         },
     )
@@ -650,7 +660,7 @@ fn set_cover_with_closing_uses_fewer_sites() {
             compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
         let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
         let target = planner.covered_population() / planner.total_population();
-        let lscp = |allow_closing: bool, exact: bool| {
+        let lscp = |allow_closing: bool, method: Method| {
             plan_sites(
                 &planner,
                 &candidates,
@@ -658,22 +668,19 @@ fn set_cover_with_closing_uses_fewer_sites() {
                     model: PlanModel::SetCover,
                     target_ratio: target,
                     allow_closing,
-                    exact,
+                    method,
                     ..Default::default()
                 },
             )
             .unwrap()
         };
-        let without = lscp(false, true);
+        let without = lscp(false, Method::Exact);
         assert_eq!(without.objective, 0.0, "today's coverage needs no new site");
-        for exact in [false, true] {
-            let with = lscp(true, exact);
+        for method in [Method::GreedySwap, Method::Exact] {
+            let with = lscp(true, method);
             assert_eq!(with.target_reached, Some(true), "{with:?}");
             // The doubled center is redundant: at least one center closes.
-            assert!(
-                with.objective < e as f64,
-                "seed {seed} exact {exact}: {with:?}"
-            );
+            assert!(with.objective < e as f64, "seed {seed} {method}: {with:?}");
             assert_eq!(
                 with.objective as usize,
                 e - with.closed.len() + with.sites.len()
@@ -691,7 +698,11 @@ fn set_cover_with_closing_uses_fewer_sites() {
             .map(Vec::len)
             .min()
             .unwrap();
-        assert_eq!(lscp(true, true).objective, fewest as f64, "seed {seed}");
+        assert_eq!(
+            lscp(true, Method::Exact).objective,
+            fewest as f64,
+            "seed {seed}"
+        );
     }
 }
 
@@ -700,10 +711,10 @@ fn progress_is_reported_and_changes_nothing() {
     let (c, candidates) = small_setup(4);
     let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
     let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
-    for exact in [false, true] {
+    for method in [Method::GreedySwap, Method::Exact] {
         let params = PlanParams {
             k: 2,
-            exact,
+            method,
             ..Default::default()
         };
         let mut seen = Vec::new();
@@ -718,7 +729,7 @@ fn progress_is_reported_and_changes_nothing() {
         );
         assert_eq!(seen[0].stage, PlanStage::Candidates);
         assert!(seen.iter().all(|p| p.done <= p.total));
-        if exact {
+        if method == Method::Exact {
             assert_eq!(last(PlanStage::Exact).unwrap().done, 1);
         } else {
             assert_eq!(last(PlanStage::Greedy).unwrap().done, 2);
@@ -750,4 +761,175 @@ fn closing_parameters_are_checked() {
         .unwrap_err()
         .to_string()
         .contains("improve_limit_min"));
+}
+
+#[test]
+fn method_names_are_the_output_strings_and_say_what_ran() {
+    for (m, s) in [
+        (Method::Greedy, "greedy"),
+        (Method::GreedySwap, "greedy+swap"),
+        (Method::Exact, "exact"),
+    ] {
+        assert_eq!(serde_json::to_string(&m).unwrap(), format!("\"{s}\""));
+        assert_eq!(Method::parse(s).unwrap(), m);
+        assert_eq!(m.as_str(), s);
+    }
+    assert_eq!(Method::default(), Method::GreedySwap);
+    assert!(Method::parse("fast")
+        .unwrap_err()
+        .to_string()
+        .contains("unknown method"));
+    // What ran: closing always swaps; LSCP never does.
+    let (c, candidates) = closing_setup(0, 2);
+    let base = compute_coverage(&c.network, &c.costs, &c.centers, &c.demand, &c.params).unwrap();
+    let planner = Planner::new(&c.network, &c.costs, &base, &c.demand).unwrap();
+    let method_of = |params: PlanParams| plan_sites(&planner, &candidates, &params).unwrap().method;
+    let greedy = PlanParams {
+        method: Method::Greedy,
+        ..Default::default()
+    };
+    assert_eq!(method_of(greedy.clone()), Method::Greedy);
+    let closing = PlanParams {
+        allow_closing: true,
+        ..greedy
+    };
+    assert_eq!(method_of(closing), Method::GreedySwap);
+    let lscp = PlanParams {
+        model: PlanModel::SetCover,
+        method: Method::GreedySwap,
+        target_ratio: 0.5,
+        ..Default::default()
+    };
+    assert_eq!(method_of(lscp), Method::Greedy);
+}
+
+/// One street along the equator, 2.2 km: a center at its west end with 50 people next
+/// to it (covered), and 50 people 1.7 km east (beyond 10 minutes) next to the one
+/// candidate. Total 100, covered before 50; the candidate alone could cover 50.
+fn capacity_street() -> (WalkNetwork, WalkCosts, Vec<PointFeature>, Vec<PointFeature>) {
+    let coords: Vec<[f64; 2]> = (0..=20).map(|i| [i as f64 * 0.001, 0.0]).collect();
+    let network = WalkNetwork::from_roads(
+        &[line(&coords)],
+        &NetworkParams {
+            min_component_nodes: 1,
+        },
+    )
+    .unwrap();
+    let costs = WalkCosts::flat(&network);
+    let centers = vec![point("center", 0.0, 0.0001, 1.0)];
+    let mut demand = Vec::new();
+    for i in 0..5 {
+        demand.push(point(&format!("near{i}"), 0.001, 0.0001 * i as f64, 10.0));
+        demand.push(point(&format!("far{i}"), 0.0155, 0.0001 * i as f64, 10.0));
+    }
+    (network, costs, centers, demand)
+}
+
+#[test]
+fn plan_capacity_after_figures_count_each_new_site_up_to_its_capacity() {
+    let (network, costs, centers, demand) = capacity_street();
+    let params = CoverageParams::default();
+    let base = compute_coverage(&network, &costs, &centers, &demand, &params).unwrap();
+    let planner = Planner::new(&network, &costs, &base, &demand).unwrap();
+    assert_eq!(planner.covered_population(), 50.0);
+    let candidates = candidates_from_points(&[point("k", 0.0155, 0.0, 1.0)]);
+    for method in [Method::GreedySwap, Method::Exact] {
+        // MCLP: the one site covers 50 by walking distance, 30 with its capacity.
+        let mclp = plan_sites(
+            &planner,
+            &candidates,
+            &PlanParams {
+                k: 1,
+                capacity: Some(30.0),
+                method,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(
+            (mclp.covered_population_after - 80.0).abs() < 1e-6,
+            "{method}: {mclp:?}"
+        );
+        assert!((mclp.coverage_ratio_after - 0.8).abs() < 1e-8);
+        assert!((mclp.objective - 30.0).abs() < 1e-6);
+        assert!(
+            mclp.notes
+                .iter()
+                .any(|n| n.contains("up to its capacity of 30")
+                    && n.contains("80.00 %")
+                    && n.contains("100.00 %")),
+            "{:?}",
+            mclp.notes
+        );
+        // LSCP reachable with the capacity: 75 % needs the site, which brings 80 %.
+        let reachable = plan_sites(
+            &planner,
+            &candidates,
+            &PlanParams {
+                model: PlanModel::SetCover,
+                target_ratio: 0.75,
+                capacity: Some(30.0),
+                method,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            reachable.target_reached,
+            Some(true),
+            "{method}: {reachable:?}"
+        );
+        assert_eq!(reachable.objective, 1.0);
+        assert!((reachable.covered_population_after - 80.0).abs() < 1e-6);
+        assert!((reachable.max_reachable_ratio.unwrap() - 0.8).abs() < 1e-8);
+    }
+}
+
+#[test]
+fn plan_capacity_target_above_the_capacitated_reach_is_unreachable_not_an_error() {
+    let (network, costs, centers, demand) = capacity_street();
+    let params = CoverageParams::default();
+    let base = compute_coverage(&network, &costs, &centers, &demand, &params).unwrap();
+    let planner = Planner::new(&network, &costs, &base, &demand).unwrap();
+    let candidates = candidates_from_points(&[point("k", 0.0155, 0.0, 1.0)]);
+    for method in [Method::GreedySwap, Method::Exact] {
+        // 90 % is within walking reach (100 %) but not with a capacity of 30 (80 %).
+        let p = plan_sites(
+            &planner,
+            &candidates,
+            &PlanParams {
+                model: PlanModel::SetCover,
+                target_ratio: 0.9,
+                capacity: Some(30.0),
+                method,
+                ..Default::default()
+            },
+        )
+        .unwrap_or_else(|e| panic!("{method}: {e}"));
+        assert_eq!(p.target_reached, Some(false), "{method}: {p:?}");
+        assert!((p.covered_population_after - 80.0).abs() < 1e-6, "{p:?}");
+        assert!((p.coverage_ratio_after - 0.8).abs() < 1e-8);
+        assert!((p.max_reachable_ratio.unwrap() - 0.8).abs() < 1e-8, "{p:?}");
+        assert_eq!(p.sites.len(), 1);
+        assert!(
+            p.notes[0].contains("90.0 % is unreachable with a capacity of 30")
+                && p.notes[0].contains("80.00 % at most"),
+            "{method}: {:?}",
+            p.notes
+        );
+        // Without the capacity the same target is reached.
+        let free = plan_sites(
+            &planner,
+            &candidates,
+            &PlanParams {
+                model: PlanModel::SetCover,
+                target_ratio: 0.9,
+                method,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(free.target_reached, Some(true));
+        assert_eq!(free.covered_population_after, 100.0);
+    }
 }

@@ -3,27 +3,13 @@
 
 use serde::Serialize;
 
-use crate::coverage::walk_from_position;
-use crate::coverage::CoverageResult;
-use crate::input::PointFeature;
-use crate::network::{EdgeId, NodeId, Snap, WalkNetwork};
-use crate::routing::{bucket_of, BucketQueue, SearchArc, WalkCosts};
+use super::index::{Planner, Resident, SiteSnap};
+use super::scratch::{
+    CellRule, IntoCell, PlanScratch, SiteRule, PRUNE_BASE, PRUNE_NONE, PRUNE_REPAIRED,
+};
+use crate::features::CenterId;
+use crate::network::{EdgeId, NodeId};
 use crate::{Error, Result};
-
-/// A center's index in the centers given to [`crate::compute_coverage`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct CenterId(pub u32);
-
-/// One resident as the planner sees it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Resident {
-    pub edge: u32,
-    pub offset_m: f64,
-    pub access_m: f64,
-    pub population: f64,
-    /// Current cheapest walk cost (access included), `INFINITY` without a walk.
-    pub cost_m: f64,
-}
 
 /// The change one what-if brings to the coverage headline figures.
 ///
@@ -56,337 +42,7 @@ pub struct SiteChange {
     pub walk_minutes_saved: f64,
 }
 
-/// One resident in edge order, with what its walk needs precomputed: the cost of the
-/// partial edge from the resident to each end node of its edge.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Slot {
-    pub resident: u32,
-    /// `partial_m(edge, offset, 0)`: resident → the edge's `from` node.
-    pub to_from_m: f64,
-    /// `partial_m(edge, offset, length)`: resident → the edge's `to` node.
-    pub to_to_m: f64,
-    pub access_m: f64,
-    /// The resident's current walk cost (as [`Resident::cost_m`]).
-    pub cost_m: f64,
-}
-
-const PRUNE_BASE: u8 = 0;
-const PRUNE_REPAIRED: u8 = 1;
-const PRUNE_NONE: u8 = 2;
-
-/// Reusable buffers for what-if searches; one per thread.
-///
-/// Reset costs O(what the last query touched), so many small queries on a big network
-/// stay cheap.
-#[derive(Debug, Clone)]
-pub struct PlanScratch {
-    cost: Vec<f64>,
-    /// The queue holds an entry for the node in the bucket of its `cost`, not yet
-    /// settled: a further improvement within that bucket needs no second entry.
-    queued: Vec<bool>,
-    touched: Vec<u32>,
-    /// Nodes by cost bucket, as the coverage search queues them: the searches are
-    /// label-correcting (a node improved after it was settled is settled again), so
-    /// their final costs are exact although a bucket is drained in no particular order.
-    queue: BucketQueue,
-    /// Repaired node costs after a removal (`NAN`: not repaired).
-    repaired: Vec<f64>,
-    repaired_touched: Vec<u32>,
-    edge_stamp: Vec<u32>,
-    stamp: u32,
-    pub(crate) edges: Vec<u32>,
-    pub(crate) changes: Vec<(u32, f64)>,
-}
-
-impl PlanScratch {
-    /// Buffers for queries on `network`.
-    pub fn new(network: &WalkNetwork) -> Self {
-        Self {
-            cost: vec![f64::INFINITY; network.node_count()],
-            queued: vec![false; network.node_count()],
-            touched: Vec::new(),
-            queue: BucketQueue::default(),
-            repaired: vec![f64::NAN; network.node_count()],
-            repaired_touched: Vec::new(),
-            edge_stamp: vec![0; network.edge_count()],
-            stamp: 0,
-            edges: Vec::new(),
-            changes: Vec::new(),
-        }
-    }
-
-    fn reset(&mut self) {
-        for &v in &self.touched {
-            self.cost[v as usize] = f64::INFINITY;
-            self.queued[v as usize] = false;
-        }
-        self.touched.clear();
-        self.queue.clear();
-    }
-
-    fn reset_repaired(&mut self) {
-        for &v in &self.repaired_touched {
-            self.repaired[v as usize] = f64::NAN;
-        }
-        self.repaired_touched.clear();
-    }
-
-    fn next_stamp(&mut self) {
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.edge_stamp.iter_mut().for_each(|s| *s = 0);
-            self.stamp = 1;
-        }
-        self.edges.clear();
-    }
-
-    #[inline]
-    fn mark_edge(&mut self, e: u32) {
-        if self.edge_stamp[e as usize] != self.stamp {
-            self.edge_stamp[e as usize] = self.stamp;
-            self.edges.push(e);
-        }
-    }
-
-    /// Lowers `v`'s cost to `cost` when that is cheaper, queueing it. Inlined into the
-    /// searches' arc loops: as a call it took about 60 instructions of its own.
-    #[inline(always)]
-    fn offer(&mut self, v: u32, cost: f64) {
-        let vi = v as usize;
-        let old = self.cost[vi];
-        if cost < old {
-            if old == f64::INFINITY {
-                self.touched.push(v);
-            }
-            let bucket = bucket_of(cost);
-            if !(self.queued[vi] && bucket_of(old) == bucket) {
-                self.queue.push(bucket, v);
-            }
-            self.cost[vi] = cost;
-            self.queued[vi] = true;
-        }
-    }
-
-    /// The next node to settle with its cost, skipping stale queue entries (nodes
-    /// improved into an earlier bucket).
-    #[inline]
-    fn pop(&mut self) -> Option<(u32, f64)> {
-        while let Some((bucket, v)) = self.queue.pop() {
-            let vi = v as usize;
-            let cost = self.cost[vi];
-            if self.queued[vi] && bucket_of(cost) == bucket {
-                self.queued[vi] = false;
-                return Some((v, cost));
-            }
-        }
-        None
-    }
-}
-
-/// A coverage state prepared for what-if queries and site optimization.
-///
-/// Holds, per resident, its snapped position and current cheapest walk cost, and the
-/// residents of every edge in compressed (CSR) form, so a query finds the residents of
-/// the edges its search reaches without scanning them all.
-///
-/// Complexity: building is O(D log D + E) for D residents and E edges.
-#[derive(Debug, Clone)]
-pub struct Planner<'a> {
-    pub(crate) network: &'a WalkNetwork,
-    pub(crate) costs: &'a WalkCosts,
-    pub(crate) result: &'a CoverageResult,
-    pub(crate) residents: Vec<Resident>,
-    /// `edge_residents[edge_start[e]..edge_start[e + 1]]` are the residents on edge `e`.
-    edge_start: Vec<u32>,
-    edge_residents: Vec<u32>,
-    /// The same residents as `edge_residents`, with their walks precomputed.
-    slots: Vec<Slot>,
-    /// Cheapest walk cost from each node to the current centers (`INFINITY`: none).
-    node_cost: Vec<f64>,
-    pub(crate) threshold_cost_m: f64,
-    pub(crate) metres_per_min: f64,
-    pub(crate) total_population: f64,
-    pub(crate) covered_population: f64,
-    /// Σ population × cost over residents with a walk, and Σ population of them.
-    walk_cost_sum: f64,
-    walk_population: f64,
-}
-
-/// Where a new site meets the network.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct SiteSnap {
-    pub snap: Snap,
-}
-
-impl<'a> Planner<'a> {
-    /// Prepares `result` (computed on `network` with `costs` from `demand`) for
-    /// what-if queries.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] when `demand` does not match the result.
-    pub fn new(
-        network: &'a WalkNetwork,
-        costs: &'a WalkCosts,
-        result: &'a CoverageResult,
-        demand: &[PointFeature],
-    ) -> Result<Self> {
-        if demand.len() != result.demand.len() {
-            return Err(Error::InvalidParameter {
-                name: "demand".into(),
-                reason: format!(
-                    "{} residents given but the coverage result has {}",
-                    demand.len(),
-                    result.demand.len()
-                ),
-            });
-        }
-        let mut residents = Vec::with_capacity(demand.len());
-        let mut total_population = 0.0;
-        let mut covered_population = 0.0;
-        let mut walk_cost_sum = 0.0;
-        let mut walk_population = 0.0;
-        let threshold_cost_m = result.params.threshold_cost_m();
-        for (point, r) in demand.iter().zip(&result.demand) {
-            total_population += point.population;
-            let Some(snap) = r.snap else {
-                residents.push(Resident {
-                    edge: u32::MAX,
-                    offset_m: 0.0,
-                    access_m: f64::INFINITY,
-                    population: point.population,
-                    cost_m: f64::INFINITY,
-                });
-                continue;
-            };
-            let cost_m = walk_from_position(
-                network,
-                costs,
-                &result.search,
-                &result.snapped_centers,
-                snap.edge,
-                snap.offset_m,
-            )
-            .map_or(f64::INFINITY, |w| w.cost_m + snap.access_m);
-            if cost_m <= threshold_cost_m {
-                covered_population += point.population;
-            }
-            if cost_m.is_finite() {
-                walk_cost_sum += point.population * cost_m;
-                walk_population += point.population;
-            }
-            residents.push(Resident {
-                edge: snap.edge.0,
-                offset_m: snap.offset_m,
-                access_m: snap.access_m,
-                population: point.population,
-                cost_m,
-            });
-        }
-        let mut edge_start = vec![0u32; network.edge_count() + 1];
-        for r in &residents {
-            if r.edge != u32::MAX {
-                edge_start[r.edge as usize + 1] += 1;
-            }
-        }
-        for e in 0..network.edge_count() {
-            edge_start[e + 1] += edge_start[e];
-        }
-        let mut fill = edge_start.clone();
-        let mut edge_residents = vec![0u32; edge_start[network.edge_count()] as usize];
-        for (i, r) in residents.iter().enumerate() {
-            if r.edge != u32::MAX {
-                edge_residents[fill[r.edge as usize] as usize] = i as u32;
-                fill[r.edge as usize] += 1;
-            }
-        }
-        let slots = edge_residents
-            .iter()
-            .map(|&i| {
-                let r = &residents[i as usize];
-                let edge = EdgeId(r.edge);
-                let length = network.edge_length_m(edge);
-                Slot {
-                    resident: i,
-                    to_from_m: costs.partial_m(network, edge, r.offset_m, 0.0),
-                    to_to_m: costs.partial_m(network, edge, r.offset_m, length),
-                    access_m: r.access_m,
-                    cost_m: r.cost_m,
-                }
-            })
-            .collect();
-        let node_cost = (0..network.node_count())
-            .map(|v| {
-                result
-                    .search
-                    .cost_m(NodeId(v as u32))
-                    .unwrap_or(f64::INFINITY)
-            })
-            .collect();
-        Ok(Self {
-            network,
-            costs,
-            result,
-            residents,
-            edge_start,
-            edge_residents,
-            slots,
-            node_cost,
-            threshold_cost_m,
-            metres_per_min: result.params.metres_per_min(),
-            total_population,
-            covered_population,
-            walk_cost_sum,
-            walk_population,
-        })
-    }
-
-    /// Total population (unreachable residents included).
-    pub fn total_population(&self) -> f64 {
-        self.total_population
-    }
-
-    /// Covered population of the coverage state the planner was built on.
-    pub fn covered_population(&self) -> f64 {
-        self.covered_population
-    }
-
-    /// Number of residents.
-    pub fn resident_count(&self) -> usize {
-        self.residents.len()
-    }
-
-    /// Current walk time of a resident in minutes (`None` without a walk).
-    pub fn resident_walk_min(&self, resident: usize) -> Option<f64> {
-        let c = self.residents[resident].cost_m;
-        c.is_finite().then(|| c / self.metres_per_min)
-    }
-
-    pub(crate) fn residents_on(&self, edge: u32) -> &[u32] {
-        &self.edge_residents
-            [self.edge_start[edge as usize] as usize..self.edge_start[edge as usize + 1] as usize]
-    }
-
-    fn slots_on(&self, edge: u32) -> &[Slot] {
-        &self.slots
-            [self.edge_start[edge as usize] as usize..self.edge_start[edge as usize + 1] as usize]
-    }
-
-    pub(crate) fn snap_site(&self, lonlat: [f64; 2]) -> Option<SiteSnap> {
-        self.network
-            .snap_within(lonlat, self.result.params.max_snap_m)
-            .map(|snap| SiteSnap { snap })
-    }
-
-    #[inline]
-    fn base_cost(&self, scratch: &PlanScratch, v: usize) -> f64 {
-        let r = scratch.repaired[v];
-        if r.is_nan() {
-            self.node_cost[v]
-        } else {
-            r
-        }
-    }
-
+impl Planner<'_> {
     /// Pruned search from a new site: settles every node within `limit_m` of the site
     /// where the site is strictly cheaper than the current field (the base, or the
     /// repaired field after a removal), and only those. Marks the edges whose residents
@@ -409,15 +65,6 @@ impl<'a> Planner<'a> {
         self.site_search_in::<PRUNE_NONE>(scratch, site, limit_m);
     }
 
-    #[inline(always)]
-    fn field_cost<const MODE: u8>(&self, scratch: &PlanScratch, v: usize) -> f64 {
-        match MODE {
-            PRUNE_BASE => self.node_cost[v],
-            PRUNE_REPAIRED => self.base_cost(scratch, v),
-            _ => f64::INFINITY,
-        }
-    }
-
     fn site_search_in<const MODE: u8>(
         &self,
         scratch: &mut PlanScratch,
@@ -426,7 +73,18 @@ impl<'a> Planner<'a> {
     ) {
         let network = self.network;
         let costs = self.costs;
-        scratch.reset();
+        let PlanScratch {
+            search,
+            repaired,
+            marks,
+            ..
+        } = scratch;
+        search.reset();
+        let mut rule = SiteRule::<MODE> {
+            node_cost: &self.index.node_cost,
+            repaired,
+            marks,
+        };
         let s = &site.snap;
         let (from, to) = network.edge_nodes(s.edge);
         let length = network.edge_length_m(s.edge);
@@ -441,34 +99,15 @@ impl<'a> Planner<'a> {
             ),
         ];
         for (v, c) in seeds {
-            if c <= limit_m && c < self.field_cost::<MODE>(scratch, v as usize) {
-                scratch.offer(v, c);
+            if c <= limit_m && c < rule.field(v as usize) {
+                search.offer(v, c);
             }
         }
-        // Every queued node is settled, so marking the edges of settled nodes marks
+        // Every queued node is expanded, so marking the edges of expanded nodes marks
         // those of every node the search reached.
-        scratch.next_stamp();
-        scratch.mark_edge(s.edge.0);
-        let arc_start = &network.arc_start[..];
-        let arc_edge = &network.arc_edge[..];
-        let search_arcs = &costs.search_arcs[..];
-        while let Some((v, cost)) = scratch.pop() {
-            let vi = v as usize;
-            for arc in arc_start[vi] as usize..arc_start[vi + 1] as usize {
-                scratch.mark_edge(arc_edge[arc]);
-                let head = search_arcs[arc].head;
-                let next = cost + search_arcs[arc].cost_m();
-                if next > limit_m {
-                    continue;
-                }
-                let hi = head as usize;
-                // The current centers are at least as close: nothing beyond improves.
-                if next >= scratch.cost[hi] || next >= self.field_cost::<MODE>(scratch, hi) {
-                    continue;
-                }
-                scratch.offer(head, next);
-            }
-        }
+        rule.marks.restart();
+        rule.marks.mark(s.edge.0);
+        search.run(network, costs, limit_m, &mut rule);
     }
 
     /// A resident's cheapest walk cost given node costs `field`, the centers on its edge
@@ -559,14 +198,14 @@ impl<'a> Planner<'a> {
     ) {
         let network = self.network;
         let site_edge = site.snap.edge.0;
-        for &e in &scratch.edges {
+        for &e in scratch.edges() {
             let (from, to) = network.edge_nodes(EdgeId(e));
-            let cf = scratch.cost[from.index()];
-            let ct = scratch.cost[to.index()];
+            let cf = scratch.search.cost(from.0);
+            let ct = scratch.search.cost(to.0);
             let slots = self.slots_on(e);
             if e == site_edge {
                 for sl in slots {
-                    let r = &self.residents[sl.resident as usize];
+                    let r = &self.index.residents[sl.resident as usize];
                     let on_edge = self.costs.partial_m(
                         network,
                         site.snap.edge,
@@ -590,17 +229,17 @@ impl<'a> Planner<'a> {
     }
 
     fn change_from(&self, changes: &[(u32, f64)]) -> SiteChange {
-        let t = self.threshold_cost_m;
-        let mut covered = self.covered_population;
+        let t = self.index.threshold_cost_m;
+        let mut covered = self.index.covered_population;
         let mut newly = 0;
         let mut lost = 0;
         let mut shorter = 0.0;
         let mut longer = 0.0;
-        let mut sum = self.walk_cost_sum;
-        let mut pop = self.walk_population;
+        let mut sum = self.index.walk_cost_sum;
+        let mut pop = self.index.walk_population;
         let mut saved = 0.0;
         for &(i, new) in changes {
-            let r = &self.residents[i as usize];
+            let r = &self.index.residents[i as usize];
             let old = r.cost_m;
             if new == old {
                 continue;
@@ -621,7 +260,7 @@ impl<'a> Planner<'a> {
             match (old.is_finite(), new.is_finite()) {
                 (true, true) => {
                     sum += r.population * (new - old);
-                    saved += r.population * (old - new) / self.metres_per_min;
+                    saved += r.population * (old - new) / self.index.metres_per_min;
                 }
                 (false, true) => {
                     sum += r.population * new;
@@ -634,13 +273,13 @@ impl<'a> Planner<'a> {
                 (false, false) => {}
             }
         }
-        let mean = |s: f64, p: f64| (p > 0.0).then(|| s / p / self.metres_per_min);
-        let before = mean(self.walk_cost_sum, self.walk_population);
+        let mean = |s: f64, p: f64| (p > 0.0).then(|| s / p / self.index.metres_per_min);
+        let before = mean(self.index.walk_cost_sum, self.index.walk_population);
         let after = mean(sum, pop);
         SiteChange {
-            covered_population_before: self.covered_population,
+            covered_population_before: self.index.covered_population,
             covered_population_after: covered,
-            covered_population_change: covered - self.covered_population,
+            covered_population_change: covered - self.index.covered_population,
             newly_covered_residents: newly,
             no_longer_covered_residents: lost,
             shorter_walk_population: shorter,
@@ -692,10 +331,10 @@ impl<'a> Planner<'a> {
         let mut changes = std::mem::take(&mut scratch.changes);
         changes.clear();
         self.removal_field(scratch, center)?;
-        for k in 0..scratch.edges.len() {
-            let e = scratch.edges[k];
+        for k in 0..scratch.edges().len() {
+            let e = scratch.edges()[k];
             for &i in self.residents_on(e) {
-                let r = &self.residents[i as usize];
+                let r = &self.index.residents[i as usize];
                 let c = self.resident_cost(r, |v| self.base_cost(scratch, v), Some(center.0), None);
                 if c != r.cost_m {
                     changes.push((i, c));
@@ -723,18 +362,21 @@ impl<'a> Planner<'a> {
         let mut changes = std::mem::take(&mut scratch.changes);
         changes.clear();
         self.removal_field(scratch, center)?;
-        let mut edges = std::mem::take(&mut scratch.edges);
+        let mut edges = scratch.edges().to_vec();
         // The site's search prunes against the repaired field.
         self.site_search(scratch, &site, f64::INFINITY);
-        edges.extend_from_slice(&scratch.edges);
+        edges.extend_from_slice(scratch.edges());
         edges.sort_unstable();
         edges.dedup();
         for &e in &edges {
             for &i in self.residents_on(e) {
-                let r = &self.residents[i as usize];
+                let r = &self.index.residents[i as usize];
                 let c = self.resident_cost(
                     r,
-                    |v| self.base_cost(scratch, v).min(scratch.cost[v]),
+                    |v| {
+                        self.base_cost(scratch, v)
+                            .min(scratch.search.cost(v as u32))
+                    },
                     Some(center.0),
                     Some(&site),
                 );
@@ -750,7 +392,7 @@ impl<'a> Planner<'a> {
     }
 
     /// Computes the node field without `center` into `scratch.repaired` (only nodes it
-    /// changes) and marks the edges whose residents may change in `scratch.edges`.
+    /// changes) and marks the edges whose residents may change.
     fn removal_field(&self, scratch: &mut PlanScratch, center: CenterId) -> Result<()> {
         let network = self.network;
         let costs = self.costs;
@@ -766,88 +408,65 @@ impl<'a> Planner<'a> {
             })?
             .snap;
         scratch.reset_repaired();
-        scratch.next_stamp();
+        scratch.marks.restart();
         let Some(snap) = snap else {
             return Ok(()); // off the network: removing it changes nothing
         };
+        let search = &mut scratch.search;
         // 1. The cell: nodes where this center is (one of) the cheapest.
-        scratch.reset();
+        search.reset();
         let (from, to) = network.edge_nodes(snap.edge);
         let length = network.edge_length_m(snap.edge);
-        scratch.offer(
+        search.offer(
             from.0,
             snap.access_m + costs.partial_m(network, snap.edge, 0.0, snap.offset_m),
         );
-        scratch.offer(
+        search.offer(
             to.0,
             snap.access_m + costs.partial_m(network, snap.edge, length, snap.offset_m),
         );
-        let mut cell: Vec<u32> = Vec::new();
-        while let Some((v, cost)) = scratch.pop() {
-            let vi = v as usize;
-            let base = self
-                .result
-                .search
-                .cost_m(NodeId(v))
-                .unwrap_or(f64::INFINITY);
-            let wins = self.result.search.source(NodeId(v)) == Some(c);
-            if cost > base * (1.0 + 1e-12) + 1e-9 && !wins {
-                continue;
-            }
-            cell.push(v);
-            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
-            for arc in arcs {
-                let arc = costs.search_arcs[arc];
-                scratch.offer(arc.head, cost + arc.cost_m());
-            }
-        }
-        scratch.reset();
+        let mut cell = CellRule {
+            field: &self.result.search,
+            center: c,
+            cell: Vec::new(),
+        };
+        search.run(network, costs, f64::INFINITY, &mut cell);
+        let cell = cell.cell;
+        search.reset();
         // 2. Repair: mark the cell, then a search restricted to it, seeded from the
         // nodes around it (unchanged costs) and the other centers' seeds inside it.
         for &v in &cell {
             scratch.repaired[v as usize] = f64::INFINITY;
             scratch.repaired_touched.push(v);
         }
-        let in_cell = |s: &PlanScratch, v: u32| !s.repaired[v as usize].is_nan();
-        // Nodes around the cell keep their cost; they seed the repair (the loop below
+        let repaired = &scratch.repaired;
+        let in_cell = |v: u32| !repaired[v as usize].is_nan();
+        // Nodes around the cell keep their cost; they seed the repair (the search below
         // relaxes only into the cell).
         for &v in &cell {
-            let vi = v as usize;
-            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
-            for arc in arcs {
+            for arc in network.arcs(v) {
                 let w = costs.search_arcs[arc].head;
-                if !in_cell(scratch, w) {
+                if !in_cell(w) {
                     if let Some(cw) = self.result.search.cost_m(NodeId(w)) {
-                        scratch.offer(w, cw);
+                        search.offer(w, cw);
                     }
                 }
             }
         }
         for seed in self.result.snapped_centers.seeds(network, costs) {
-            if seed.source != c && in_cell(scratch, seed.node.0) {
-                scratch.offer(seed.node.0, seed.cost_m);
+            if seed.source != c && in_cell(seed.node.0) {
+                search.offer(seed.node.0, seed.cost_m);
             }
         }
-        while let Some((v, cost)) = scratch.pop() {
-            let vi = v as usize;
-            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
-            for arc in arcs {
-                let SearchArc { head: w, .. } = costs.search_arcs[arc];
-                if in_cell(scratch, w) {
-                    scratch.offer(w, cost + costs.search_arcs[arc].cost_m());
-                }
-            }
-        }
+        search.run(network, costs, f64::INFINITY, &mut IntoCell(repaired));
         for &v in &cell {
-            scratch.repaired[v as usize] = scratch.cost[v as usize];
+            scratch.repaired[v as usize] = scratch.search.cost(v);
         }
-        scratch.reset();
-        scratch.mark_edge(snap.edge.0);
+        scratch.search.reset();
+        scratch.marks.mark(snap.edge.0);
         for &v in &cell {
-            let vi = v as usize;
-            let arcs = network.arc_start[vi] as usize..network.arc_start[vi + 1] as usize;
-            for arc in arcs {
-                scratch.mark_edge(network.arc_edge[arc]);
+            for arc in network.arcs(v) {
+                scratch.marks.mark(network.arc_edges()[arc]);
             }
         }
         Ok(())

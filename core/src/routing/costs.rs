@@ -11,9 +11,12 @@ use crate::network::{EdgeId, WalkNetwork};
 /// (a relative 6·10⁻⁸, 1 mm in 16 km), and a walk along a whole edge measured from a
 /// position takes the same rounded value.
 ///
-/// Walk time in minutes is `cost_m / (speed_kmh * 1000 / 60)`.
+/// The costs carry the flat-ground speed they were made for: walk time in minutes is
+/// `cost_m / metres_per_min()`.
 #[derive(Debug, Clone)]
 pub struct WalkCosts {
+    /// Walking speed on flat ground these costs stand for, km/h.
+    speed_kmh: f64,
     /// Cost of walking each edge from its first node to its second.
     pub(crate) forward_m: Arc<[f64]>,
     /// Cost of walking each edge from its second node to its first (the same
@@ -44,7 +47,7 @@ pub(crate) struct SearchArc {
 impl SearchArc {
     /// The cost in the searches' `f64` arithmetic.
     #[inline]
-    pub fn cost_m(self) -> f64 {
+    pub(crate) fn cost_m(self) -> f64 {
         f64::from(self.cost_toward_tail_m)
     }
 }
@@ -66,9 +69,10 @@ pub(crate) struct SegmentRates {
 }
 
 impl WalkCosts {
-    /// Flat ground: cost equals length in both directions.
+    /// Flat ground at the default adult speed ([`crate::coverage::DEFAULT_SPEED_KMH`]): cost
+    /// equals length in both directions. [`Self::with_speed_kmh`] sets another speed.
     pub fn flat(network: &WalkNetwork) -> Self {
-        let lengths = Arc::clone(&network.edge_length_m);
+        let lengths = Arc::clone(network.edge_lengths());
         Self::from_shared_edge_costs(network, lengths.clone(), lengths)
     }
 
@@ -90,17 +94,18 @@ impl WalkCosts {
     ) -> Self {
         assert_eq!(forward_m.len(), network.edge_count());
         assert_eq!(backward_m.len(), network.edge_count());
+        let (edge_from, edge_to) = network.edge_ends();
         let search_arcs = network
-            .arc_edge
+            .arc_edges()
             .iter()
-            .zip(&network.arc_forward)
+            .zip(network.arc_forward())
             .map(|(&e, &forward)| {
                 // Arc along the edge (tail = first node): its head is the second node,
                 // and walking head -> tail is backward.
                 let (head, cost_m) = if forward {
-                    (network.edge_to[e as usize], backward_m[e as usize])
+                    (edge_to[e as usize], backward_m[e as usize])
                 } else {
-                    (network.edge_from[e as usize], forward_m[e as usize])
+                    (edge_from[e as usize], forward_m[e as usize])
                 };
                 SearchArc {
                     head,
@@ -111,15 +116,35 @@ impl WalkCosts {
         let lengths_equal_costs = forward_m
             .iter()
             .zip(backward_m.iter())
-            .zip(network.edge_length_m.iter())
+            .zip(network.edge_lengths().iter())
             .all(|((f, b), l)| f == l && b == l);
         Self {
+            speed_kmh: crate::coverage::DEFAULT_SPEED_KMH,
             forward_m,
             backward_m,
             search_arcs,
             lengths_equal_costs,
             segment_rates: None,
         }
+    }
+
+    /// The same costs for a walker of `speed_kmh` on flat ground (costs are in
+    /// flat-equivalent metres, so only their conversion to minutes changes).
+    #[must_use]
+    pub fn with_speed_kmh(mut self, speed_kmh: f64) -> Self {
+        self.speed_kmh = speed_kmh;
+        self
+    }
+
+    /// Walking speed on flat ground these costs stand for, km/h.
+    pub fn speed_kmh(&self) -> f64 {
+        self.speed_kmh
+    }
+
+    /// The same speed in metres per minute: a cost of `cost_m` takes
+    /// `cost_m / metres_per_min()` minutes.
+    pub fn metres_per_min(&self) -> f64 {
+        self.speed_kmh * 1000.0 / 60.0
     }
 
     /// Cost of walking along `edge` between two offsets, in the direction from

@@ -5,14 +5,14 @@ mod costs;
 mod multi_source;
 mod prefetch;
 mod profiles;
+mod pruned;
 mod slope;
 
-pub(crate) use bucket_queue::{bucket_of, BucketQueue};
-pub(crate) use costs::SearchArc;
 pub use costs::WalkCosts;
 pub(crate) use multi_source::search_threads;
 pub use multi_source::{MultiSourceSearch, Seed};
 pub use profiles::{
     closed_edges, profile_costs, WalkProfile, OLDER_SPEED_KMH, PROFILE_NAMES, WHEELCHAIR_MAX_SLOPE,
 };
+pub(crate) use pruned::{Prune, PrunedSearch};
 pub use slope::{tobler_factor, tobler_speed_kmh};

@@ -80,9 +80,9 @@ impl WalkProfile {
     /// [`Error::InvalidParameter`] for an unknown name.
     ///
     /// ```
-    /// let p = lifecircle::WalkProfile::by_name("older", 4.8).unwrap();
+    /// let p = lifecircle::routing::WalkProfile::by_name("older", 4.8).unwrap();
     /// assert_eq!(p.speed_kmh, 3.3);
-    /// assert!(lifecircle::WalkProfile::by_name("runner", 4.8).is_err());
+    /// assert!(lifecircle::routing::WalkProfile::by_name("runner", 4.8).is_err());
     /// ```
     pub fn by_name(name: &str, adult_speed_kmh: f64) -> Result<Self> {
         match name.trim().to_ascii_lowercase().as_str() {
@@ -118,7 +118,7 @@ impl WalkProfile {
 /// lines, so the lines need not be kept. Steps (`highway=steps`) are closed when the
 /// profile avoids them. With `use_slope` and elevation on the network, each geometry
 /// segment of length `L` and height change `Δz` in the walking direction costs
-/// `L · tobler_factor(Δz / L)` ([`crate::tobler_factor`]); a segment with an unknown
+/// `L · tobler_factor(Δz / L)` ([`crate::routing::tobler_factor`]); a segment with an unknown
 /// height at either end counts as flat; lines tagged `bridge` or `tunnel` take one even
 /// grade between their edge's end heights (a DEM gives the ground, not the deck); and
 /// segments steeper than the profile's `max_slope` are closed both ways. Without
@@ -127,7 +127,9 @@ impl WalkProfile {
 /// Complexity: O(V) for V geometry vertices.
 ///
 /// ```
-/// use lifecircle::{input::RoadLine, profile_costs, NetworkParams, WalkNetwork, WalkProfile, EdgeId};
+/// use lifecircle::features::RoadLine;
+/// use lifecircle::network::{NetworkParams, WalkNetwork, EdgeId};
+/// use lifecircle::routing::{profile_costs, WalkProfile};
 /// // 100 m climbing 10 m (10 %) from west to east.
 /// let line = RoadLine { coords: vec![[0.0, 0.0], [0.000899322, 0.0]],
 ///     elevations_m: Some(vec![0.0, 10.0]), osm_node_ids: None, tags: Default::default(),
@@ -140,7 +142,7 @@ impl WalkProfile {
 /// assert!((costs.backward_m(EdgeId(0)) / network.edge_length_m(EdgeId(0)) - 1.0).abs() < 1e-3);
 /// ```
 pub fn profile_costs(network: &WalkNetwork, profile: &WalkProfile, use_slope: bool) -> WalkCosts {
-    let elevation = network.vertex_elevation_m.as_ref().filter(|_| use_slope);
+    let elevation = network.vertex_elevations_m().filter(|_| use_slope);
     let vertex_count = network.vertex_slots();
     let mut seg_forward = vec![1.0; vertex_count];
     let mut seg_backward = vec![1.0; vertex_count];
@@ -192,7 +194,8 @@ pub fn profile_costs(network: &WalkNetwork, profile: &WalkProfile, use_slope: bo
         forward_m.push(fwd);
         backward_m.push(bwd);
     }
-    let mut costs = WalkCosts::from_edge_costs(network, forward_m, backward_m);
+    let mut costs = WalkCosts::from_edge_costs(network, forward_m, backward_m)
+        .with_speed_kmh(profile.speed_kmh);
     if elevation.is_some() {
         costs.segment_rates = Some(SegmentRates {
             forward: seg_forward,

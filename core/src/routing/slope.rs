@@ -1,4 +1,4 @@
-//! Tobler's hiking function: how slope changes walking speed (design §3 "Walk time").
+//! Tobler's hiking function: how slope changes walking speed (coverage contract, `docs/coverage-contract.md`, "Walk time").
 
 /// Tobler's hiking function, km/h, for slope `s` (rise over horizontal run, positive
 /// uphill in the walking direction): `6 · e^(−3.5·|s + 0.05|)`. Fastest (6 km/h) on a
@@ -8,8 +8,8 @@
 /// NCGIA Technical Report 93-1.
 ///
 /// ```
-/// assert!((lifecircle::tobler_speed_kmh(-0.05) - 6.0).abs() < 1e-12);
-/// assert!((lifecircle::tobler_speed_kmh(0.0) - 5.0368).abs() < 1e-4);
+/// assert!((lifecircle::routing::tobler_speed_kmh(-0.05) - 6.0).abs() < 1e-12);
+/// assert!((lifecircle::routing::tobler_speed_kmh(0.0) - 5.0368).abs() < 1e-4);
 /// ```
 pub fn tobler_speed_kmh(slope: f64) -> f64 {
     6.0 * (-3.5 * (slope + 0.05).abs()).exp()
@@ -23,7 +23,7 @@ pub fn tobler_speed_kmh(slope: f64) -> f64 {
 /// 10 % climb. A segment's cost in flat-equivalent metres is `length_m · factor`.
 ///
 /// ```
-/// use lifecircle::tobler_factor;
+/// use lifecircle::routing::tobler_factor;
 /// assert_eq!(tobler_factor(0.0), 1.0);
 /// assert!((tobler_factor(-0.1) - 1.0).abs() < 1e-12);
 /// assert!((tobler_factor(0.1) - 0.35f64.exp()).abs() < 1e-12);

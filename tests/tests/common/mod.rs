@@ -4,30 +4,31 @@
 
 use std::path::{Path, PathBuf};
 
-use lifecircle::input::{PointFeature, RoadLine};
-use lifecircle::{
-    compute_coverage, CoverageParams, CoverageResult, NetworkParams, WalkCosts, WalkNetwork,
-};
+use lifecircle::coverage::{compute_coverage, CoverageResult};
+use lifecircle::features::{PointFeature, RoadLine};
+use lifecircle::network::{NetworkParams, WalkNetwork};
+use lifecircle::routing::WalkCosts;
+use lifecircle::CoverageParams;
 
 /// The repository root.
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// A bundled data file (`data/NAME`).
-pub fn data(name: &str) -> Vec<u8> {
+pub(crate) fn data(name: &str) -> Vec<u8> {
     let path = repo_root().join("data").join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A test fixture (`tests/fixtures/NAME`).
-pub fn fixture(name: &str) -> Vec<u8> {
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
     let path = repo_root().join("tests").join("fixtures").join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A road line through `[lon, lat]` vertices.
-pub fn line(coords: &[[f64; 2]]) -> RoadLine {
+pub(crate) fn line(coords: &[[f64; 2]]) -> RoadLine {
     RoadLine {
         coords: coords.to_vec(),
         elevations_m: None,
@@ -38,7 +39,7 @@ pub fn line(coords: &[[f64; 2]]) -> RoadLine {
 }
 
 /// A point with population.
-pub fn point(id: &str, lon: f64, lat: f64, population: f64) -> PointFeature {
+pub(crate) fn point(id: &str, lon: f64, lat: f64, population: f64) -> PointFeature {
     PointFeature {
         id: id.into(),
         lon,
@@ -50,10 +51,10 @@ pub fn point(id: &str, lon: f64, lat: f64, population: f64) -> PointFeature {
 }
 
 /// Grid spacing of [`grid`] in degrees (about 111 m near the equator).
-pub const STEP: f64 = 0.001;
+pub(crate) const STEP: f64 = 0.001;
 
 /// An `n` × `n` grid of streets near (0, 0) through `STEP` multiples.
-pub fn grid(n: usize) -> Vec<RoadLine> {
+pub(crate) fn grid(n: usize) -> Vec<RoadLine> {
     let far = (n - 1) as f64 * STEP;
     let mut lines = Vec::new();
     for j in 0..n {
@@ -81,7 +82,7 @@ pub fn grid(n: usize) -> Vec<RoadLine> {
 }
 
 /// Builds the network (islands allowed) and computes coverage with flat costs.
-pub fn run(
+pub(crate) fn run(
     roads: &[RoadLine],
     centers: &[PointFeature],
     demand: &[PointFeature],
@@ -99,7 +100,7 @@ pub fn run(
 }
 
 /// A deterministic shuffle (xorshift), so failures reproduce without a seed file.
-pub fn shuffle<T>(items: &mut [T], seed: u64) {
+pub(crate) fn shuffle<T>(items: &mut [T], seed: u64) {
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     for i in (1..items.len()).rev() {
         state ^= state << 13;

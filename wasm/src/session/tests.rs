@@ -1,6 +1,12 @@
 //! The session against the CLI's reviewed Monaco outputs and against full recomputations.
 
+use serde_json::Value;
+
 use super::*;
+
+fn json(value: impl Serialize) -> Value {
+    serde_json::to_value(value).unwrap()
+}
 
 const MONACO: &[u8] = include_bytes!("../../../data/monaco.osm.pbf");
 const MONACO_NAME: &str = "monaco.osm.pbf";
@@ -79,7 +85,7 @@ fn what_if_equals_the_scenario_with_the_site_added() {
     let before = view(&mut s);
     // Points across the city, on and between streets.
     for (lon, lat) in [(7.4200, 43.7310), (7.4128, 43.7275), (7.4300, 43.7400)] {
-        let change = s.evaluate_candidate(lon, lat).unwrap();
+        let change = json(s.evaluate_candidate(lon, lat).unwrap());
         assert_eq!(
             change["covered_population_before"].as_f64(),
             Some(covered(&before))
@@ -107,7 +113,7 @@ fn removal_what_if_equals_the_scenario_without_the_center() {
     let mut s = monaco();
     let before = view(&mut s);
     let first = s.centers()[0].id.clone();
-    let change = s.evaluate_removal(&first).unwrap();
+    let change = json(s.evaluate_removal(&first).unwrap());
     s.remove_center(&first).unwrap();
     let after = view(&mut s);
     assert_eq!(
@@ -122,7 +128,7 @@ fn removal_what_if_equals_the_scenario_without_the_center() {
 #[test]
 fn a_site_off_the_network_changes_nothing() {
     let mut s = monaco();
-    let change = s.evaluate_candidate(7.0, 43.0).unwrap();
+    let change = json(s.evaluate_candidate(7.0, 43.0).unwrap());
     assert_eq!(change["snapped"], false);
     assert_eq!(change["covered_population_change"], 0.0);
     assert!(change["reason"]
@@ -163,31 +169,33 @@ fn parameters_change_the_scenario_and_bad_ones_are_refused() {
         .unwrap_err();
     assert!(e.to_string().contains("runner"), "{e}");
     // A refused update leaves everything as it was.
-    assert_eq!(s.params_json()["thresholdMin"], 5.0);
-    assert_eq!(s.params_json()["profile"], "older");
+    assert_eq!(json(s.params_view())["thresholdMin"], 5.0);
+    assert_eq!(json(s.params_view())["profile"], "older");
 }
 
 #[test]
 fn ranking_and_optimizing_agree_with_the_what_if() {
     let mut s = monaco();
-    let ranked = s
-        .rank_candidates(&RankOptions {
+    let ranked = json(
+        s.rank_candidates(&RankOptions {
             spacing_m: Some(300.0),
             limit: Some(5),
         })
-        .unwrap();
+        .unwrap(),
+    );
     let best = &ranked[0];
-    let change = s
-        .evaluate_candidate(best["lon"].as_f64().unwrap(), best["lat"].as_f64().unwrap())
-        .unwrap();
+    let change = json(
+        s.evaluate_candidate(best["lon"].as_f64().unwrap(), best["lat"].as_f64().unwrap())
+            .unwrap(),
+    );
     assert_eq!(
         change["covered_population_change"],
         best["covered_population_gain"]
     );
 
     let mut stages = Vec::new();
-    let plan = s
-        .optimize(
+    let plan = json(
+        s.optimize(
             "mclp",
             &OptimizeOptions {
                 k: Some(2),
@@ -196,7 +204,8 @@ fn ranking_and_optimizing_agree_with_the_what_if() {
             },
             &mut |fraction, stage| stages.push((fraction, stage.to_string())),
         )
-        .unwrap();
+        .unwrap(),
+    );
     assert_eq!(plan["sites"].as_array().unwrap().len(), 2);
     assert_eq!(plan["sites"][0]["gain"], best["covered_population_gain"]);
     assert_eq!(stages.last().unwrap(), &(1.0, "done".to_string()));

@@ -1,7 +1,7 @@
 //! Serde model of GeoJSON that streams coordinates into inline positions without buffering.
 //!
-//! The `geojson` crate's model buffers flattened members and was several times slower than
-//! the JSON scan itself on an 18 MB street file; this one reads only what the readers use.
+//! It reads only what the readers use; how it compares with the `geojson` crate's model is
+//! measured in `benches/README.md` (see the parent module).
 
 use std::fmt;
 
@@ -76,7 +76,7 @@ pub(super) enum Shape<'a> {
 }
 
 impl Shape<'_> {
-    pub fn type_name(&self) -> &'static str {
+    pub(super) fn type_name(&self) -> &'static str {
         match self {
             Shape::Point(_) => "Point",
             Shape::MultiPoint(_) => "MultiPoint",
@@ -91,7 +91,7 @@ impl Shape<'_> {
 
 impl RawGeometry {
     /// Matches coordinates to the type; the error is a reason for `Error::Feature`.
-    pub fn shape(&self) -> Result<Shape<'_>, String> {
+    pub(super) fn shape(&self) -> Result<Shape<'_>, String> {
         use Coordinates as C;
         let kind = self.kind.as_str();
         if kind == "GeometryCollection" {

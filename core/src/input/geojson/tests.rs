@@ -416,7 +416,7 @@ fn polygon_spread_preserves_population_and_stays_inside() {
     assert_eq!(layer.points.len(), 40);
     let total: f64 = layer.points.iter().map(|p| p.population).sum();
     assert!((total - 1000.0).abs() < 1e-9, "{total}");
-    let area = match to_multipolygon(
+    let Ok(Ok(area)) = to_multipolygon(
         "t",
         0,
         &[&[[
@@ -434,9 +434,8 @@ fn polygon_spread_preserves_population_and_stays_inside() {
             len: 2,
         })
         .collect::<Vec<_>>()]],
-    ) {
-        Ok(Ok(area)) => area,
-        _ => unreachable!(),
+    ) else {
+        unreachable!()
     };
     assert!(layer
         .points

@@ -7,9 +7,9 @@ use super::{
     resolve_points, resolve_roads, NodeTable, PendingElement, PendingShape, PendingWay, PointScan,
     PopulationEstimate, TagFilter, WayStore,
 };
+use crate::features::{PointLayer, RoadLayer, SkipCounts};
 use crate::input::gzip::InputLimits;
 use crate::input::walkable::is_walkable;
-use crate::input::{PointLayer, RoadLayer, SkipCounts};
 use crate::Result;
 
 /// One point layer to read from an OSM PBF: which elements, and whom each stands for.
@@ -23,7 +23,7 @@ pub struct OsmPointQuery {
     pub population: PopulationEstimate,
 }
 
-/// Layers read from one OSM PBF by [`read_osm_pbf_layers`].
+/// Layers read from one OSM PBF by [`crate::input::read_osm_layers`].
 #[derive(Debug, Clone, Default)]
 pub struct OsmLayers {
     /// The walkable roads, when they were asked for.
@@ -51,10 +51,8 @@ pub struct OsmLayers {
 /// id-sorted file), plus O(log N) per node reference resolved.
 ///
 /// ```
-/// use lifecircle::input::{
-///     read_osm_pbf_layers, read_roads_osm_pbf, InputLimits, OsmPointQuery,
-///     PopulationEstimate, TagFilter,
-/// };
+/// use lifecircle::input::{read_osm_layers, InputLimits, OsmPointQuery, PopulationEstimate, TagFilter};
+/// use lifecircle::{read_roads, ReadOptions};
 /// let pbf = include_bytes!("../../../../data/monaco.osm.pbf");
 /// let query = OsmPointQuery {
 ///     layer: "monaco.osm.pbf".to_string(),
@@ -62,10 +60,10 @@ pub struct OsmLayers {
 ///     population: PopulationEstimate::One,
 /// };
 /// let layers =
-///     read_osm_pbf_layers(pbf, Some("monaco.osm.pbf"), &[query], &InputLimits::default())
-///         .unwrap();
+///     read_osm_layers("monaco.osm.pbf", pbf, true, &[query], &InputLimits::default()).unwrap();
 /// let roads = layers.roads.unwrap();
-/// assert_eq!(roads.lines, read_roads_osm_pbf("monaco.osm.pbf", pbf).unwrap().lines);
+/// let alone = read_roads("monaco.osm.pbf", pbf, &ReadOptions::default()).unwrap();
+/// assert_eq!(roads.lines, alone.lines);
 /// assert!(!layers.points[0].points.is_empty());
 /// ```
 ///
@@ -77,7 +75,7 @@ pub struct OsmLayers {
 /// input; [`crate::Error::Feature`] for a node outside the WGS84 range;
 /// [`crate::Error::InvalidParameter`] for a non-positive `m2_per_person`;
 /// [`crate::Error::TooLarge`] past `limits`.
-pub fn read_osm_pbf_layers(
+pub(crate) fn read_osm_pbf_layers(
     bytes: &[u8],
     roads: Option<&str>,
     points: &[OsmPointQuery],
@@ -154,7 +152,7 @@ impl<'q> Scan<'q> {
         match element {
             Element::Node(node) => self.nodes.push(node.id(), node.nano_lon(), node.nano_lat()),
             Element::DenseNode(node) => {
-                self.nodes.push(node.id(), node.nano_lon(), node.nano_lat())
+                self.nodes.push(node.id(), node.nano_lon(), node.nano_lat());
             }
             Element::Way(way) => {
                 let way_index = self.way_index;

@@ -31,7 +31,7 @@ fn decimicro(nano: i64) -> Option<i32> {
 
 impl NodeTable {
     /// Adds a node in file order; a later node with the same id replaces an earlier one.
-    pub fn push(&mut self, id: i64, nano_lon: i64, nano_lat: i64) {
+    pub(super) fn push(&mut self, id: i64, nano_lon: i64, nano_lat: i64) {
         let packed = match (decimicro(nano_lon), decimicro(nano_lat)) {
             (Some(lon), Some(lat)) => [lon, lat],
             _ => {
@@ -44,7 +44,7 @@ impl NodeTable {
 
     /// Sorts by id (a no-op for the usual id-sorted file) and keeps the last node of
     /// each id, as a file-order scan would.
-    pub fn finish(&mut self) {
+    pub(super) fn finish(&mut self) {
         if !self.entries.is_sorted_by_key(|e| e.0) {
             // Stable: equal ids stay in file order.
             self.entries.sort_by_key(|e| e.0);
@@ -64,7 +64,7 @@ impl NodeTable {
     }
 
     /// The `[lon, lat]` of a node, `None` when the file does not hold it.
-    pub fn get(&self, id: i64) -> Option<[f64; 2]> {
+    pub(super) fn get(&self, id: i64) -> Option<[f64; 2]> {
         debug_assert!(self.sorted, "NodeTable::finish not called");
         let i = self.entries.binary_search_by_key(&id, |e| e.0).ok()?;
         let [nano_lon, nano_lat] = match self.entries[i].1 {
@@ -77,7 +77,7 @@ impl NodeTable {
 
     /// The location of a node, validated; `Ok(None)` when missing. An invalid location is
     /// an [`Error::Feature`] naming `layer`, the element `index` and the node.
-    pub fn checked(&self, layer: &str, index: usize, id: i64) -> Result<Option<[f64; 2]>> {
+    pub(super) fn checked(&self, layer: &str, index: usize, id: i64) -> Result<Option<[f64; 2]>> {
         let Some([lon, lat]) = self.get(id) else {
             return Ok(None);
         };

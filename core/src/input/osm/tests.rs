@@ -52,7 +52,7 @@ mod pbf {
 
     /// Builds a PBF file: strings are interned into one string table per data block.
     #[derive(Default)]
-    pub struct Writer {
+    pub(super) struct Writer {
         strings: Vec<String>,
         nodes: Vec<Vec<u8>>,
         ways: Vec<Vec<u8>>,
@@ -82,7 +82,13 @@ mod pbf {
             }
         }
 
-        pub fn node(&mut self, id: i64, lon: f64, lat: f64, tags: &[(&str, &str)]) -> &mut Self {
+        pub(super) fn node(
+            &mut self,
+            id: i64,
+            lon: f64,
+            lat: f64,
+            tags: &[(&str, &str)],
+        ) -> &mut Self {
             let mut n = Vec::new();
             int_field(&mut n, 1, zigzag(id));
             self.tags(&mut n, tags);
@@ -92,7 +98,7 @@ mod pbf {
             self
         }
 
-        pub fn way(&mut self, id: i64, refs: &[i64], tags: &[(&str, &str)]) -> &mut Self {
+        pub(super) fn way(&mut self, id: i64, refs: &[i64], tags: &[(&str, &str)]) -> &mut Self {
             let mut w = Vec::new();
             int_field(&mut w, 1, id as u64);
             self.tags(&mut w, tags);
@@ -102,7 +108,7 @@ mod pbf {
         }
 
         /// Members are `(way id, role)`.
-        pub fn relation(
+        pub(super) fn relation(
             &mut self,
             id: i64,
             members: &[(i64, &str)],
@@ -131,7 +137,7 @@ mod pbf {
             out.extend_from_slice(&blob);
         }
 
-        pub fn finish(&mut self) -> Vec<u8> {
+        pub(super) fn finish(&mut self) -> Vec<u8> {
             self.sid("");
             let mut out = Vec::new();
             let mut header_block = Vec::new();
@@ -544,7 +550,7 @@ fn leading_numbers() {
 
 // ---- real extracts (see data/README.md) ----
 
-/// Walkable-way counts here follow design §3, which differs from the data README's
+/// Walkable-way counts here follow the coverage contract (`docs/coverage-contract.md`), which differs from the data README's
 /// definition: the README also drops `area=yes` and the highway values rest_area, services,
 /// escape, razed and disused, which §3 keeps.
 fn distinct_ways(roads: &RoadLayer) -> usize {
@@ -700,7 +706,10 @@ fn isle_of_man_roads_and_pois() {
 /// other coordinate. Either way: no panic reaches the caller.
 #[test]
 fn fuzz_regression_dense_node_coordinate_overflow_is_not_a_panic() {
-    let bytes = include_bytes!("fuzz_dense_node_overflow.osm.pbf");
+    let bytes = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/fuzz_dense_node_overflow.osm.pbf"
+    ));
     let filter = TagFilter::parse("building, amenity=townhall|library").unwrap();
     let roads = read_roads_osm_pbf("crash.osm.pbf", bytes).map(|_| ());
     let points =

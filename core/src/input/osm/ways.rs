@@ -13,7 +13,7 @@ pub(super) struct WayStore {
 
 impl WayStore {
     /// Stores a way's node ids and returns its position.
-    pub fn push(&mut self, id: i64, refs: impl IntoIterator<Item = i64>) -> usize {
+    pub(super) fn push(&mut self, id: i64, refs: impl IntoIterator<Item = i64>) -> usize {
         if self.starts.is_empty() {
             self.starts.push(0);
         }
@@ -24,13 +24,13 @@ impl WayStore {
     }
 
     /// The node ids of the way at `position`.
-    pub fn refs(&self, position: usize) -> &[i64] {
+    pub(super) fn refs(&self, position: usize) -> &[i64] {
         &self.refs[self.starts[position]..self.starts[position + 1]]
     }
 
     /// Makes ways findable by OSM id; a later way with the same id wins, as in a
     /// file-order scan.
-    pub fn index_ids(&mut self) {
+    pub(super) fn index_ids(&mut self) {
         let mut by_id: Vec<(i64, usize)> = self.ids.iter().copied().zip(0..).collect();
         by_id.sort_by_key(|&(id, _)| id); // stable: equal ids stay in file order
         by_id.reverse();
@@ -40,7 +40,7 @@ impl WayStore {
     }
 
     /// The node ids of the way with OSM id `id` (after [`WayStore::index_ids`]).
-    pub fn find(&self, id: i64) -> Option<&[i64]> {
+    pub(super) fn find(&self, id: i64) -> Option<&[i64]> {
         let i = self.by_id.binary_search_by_key(&id, |e| e.0).ok()?;
         Some(self.refs(self.by_id[i].1))
     }

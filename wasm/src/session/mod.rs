@@ -1,20 +1,34 @@
-//! The state behind the wasm `CoverageModel`: inputs, parameters, the built network and
-//! the current scenario (which centers are open). Pure Rust with no JS types, so it is
-//! tested natively; `bindings.rs` only converts in and out.
+//! The state behind the wasm `CoverageModel`: the loaded layers, the parameters, and
+//! the current scenario (which centers are open) as a core [`Study`]. Pure Rust with no
+//! JS types, so it is tested natively; `bindings.rs` only converts in and out.
+//!
+//! The network is built once per roads file; the residents, units and each profile's
+//! costs are shared between the studies of successive scenarios, and a scenario's
+//! study keeps its planning index, so a what-if costs only its own search.
 
+use std::sync::Arc;
+
+use lifecircle::coverage::ServiceConfig;
+use lifecircle::features::{PointFeature, PointLayer, SkipCounts, UnitLayer};
 use lifecircle::input::{
-    read_osm_layers_auto, read_points_auto, read_points_osm_auto, read_roads_auto, read_units_auto,
-    CsvOptions, InputLimits, OsmPointQuery, PointFeature, PointLayer, PointOptions,
-    PopulationEstimate, RoadLayer, SkipCounts, TagFilter, UnitLayer,
+    read_osm_layers, InputLimits, OsmPointQuery, PopulationEstimate, TagFilter,
+};
+use lifecircle::network::WalkNetwork;
+use lifecircle::planning::{
+    candidates_from_points, generate_candidates, Candidate, CandidateGrid, Method, PlanModel,
+    PlanProgress, PlanScratch,
+};
+use lifecircle::routing::WalkCosts;
+use lifecircle::study::{
+    build_network, InputReport, PlanView, Prepared, RankedCandidate, ScenarioCenter,
+    ServicesSource, StudyParts, WhatIfView,
 };
 use lifecircle::{
-    candidates_from_points, compute_coverage, compute_tier_coverage, generate_candidates,
-    plan_sites_with_progress, profile_costs, rank_candidates, Candidate, CandidateGrid, CenterId,
-    CoverageParams, CoverageResult, Error, NetworkParams, PlanModel, PlanParams, PlanProgress,
-    PlanScratch, Planner, Result, ServiceConfig, WalkCosts, WalkNetwork, WalkProfile,
+    read_points, read_roads, read_units, CenterId, Error, Layer, PlanParams, ReadOptions, Result,
+    Study, StudyParams,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::view;
 
@@ -28,6 +42,8 @@ pub struct LoadReport {
     pub features_used: usize,
     /// Features skipped, all reasons.
     pub skipped_total: usize,
+    /// Features kept with a note (id renamed, population defaulted).
+    pub noted_total: usize,
     /// Features skipped by reason.
     pub skipped: SkipCounts,
 }
@@ -44,13 +60,14 @@ pub struct OsmLoadReport {
     pub demand: Option<LoadReport>,
 }
 
-impl LoadReport {
-    fn new(source: String, used: usize, skipped: &SkipCounts) -> Self {
+impl From<InputReport> for LoadReport {
+    fn from(r: InputReport) -> Self {
         Self {
-            source,
-            features_used: used,
-            skipped_total: skipped.total(),
-            skipped: skipped.clone(),
+            source: r.source,
+            features_used: r.features_used,
+            skipped_total: r.skipped_total,
+            noted_total: r.noted_total,
+            skipped: r.skipped,
         }
     }
 }
@@ -149,24 +166,26 @@ pub struct CenterInfo {
 
 /// The loaded roads: their network (the lines themselves are not kept).
 struct Roads {
-    network: WalkNetwork,
+    network: Arc<WalkNetwork>,
+    report: InputReport,
     /// `[west, south, east, north]` of the lines as loaded.
     bounds: [f64; 4],
 }
 
-/// Costs for one profile and speed.
-struct ProfileCosts {
-    key: (String, u64),
-    costs: WalkCosts,
-    speed_kmh: f64,
-}
-
-/// The current scenario's result and the centers it was computed with.
-pub(crate) struct Scenario {
-    pub open_centers: Vec<PointFeature>,
-    /// `open_keys[i]` is the key of `open_centers[i]`.
-    pub open_keys: Vec<String>,
-    pub result: CoverageResult,
+/// The parameters as JS sees them (`model.params()`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParamsView {
+    /// Walk-time threshold, minutes.
+    pub threshold_min: f64,
+    /// Adult walking speed on flat ground, km/h.
+    pub speed_kmh: f64,
+    /// The walking profile.
+    pub profile: String,
+    /// Largest straight-line distance from a point to the network, metres.
+    pub max_snap_m: f64,
+    /// Gap areas link uncovered residents closer than this, metres.
+    pub gap_link_m: f64,
 }
 
 /// The whole model state.
@@ -175,14 +194,17 @@ pub struct Session {
     roads: Option<Roads>,
     centers: Vec<Center>,
     centers_source: Option<String>,
-    demand: Option<PointLayer>,
+    centers_skipped: SkipCounts,
+    demand: Option<Arc<Layer<PointLayer>>>,
     candidates: Option<PointLayer>,
-    units: Option<UnitLayer>,
-    services: Option<ServiceConfig>,
-    params: CoverageParams,
-    profile: String,
-    costs: Option<ProfileCosts>,
-    scenario: Option<Scenario>,
+    units: Option<Arc<Layer<UnitLayer>>>,
+    params: StudyParams,
+    /// The costs of the last profile and speed used, kept across scenarios.
+    costs: Option<Arc<WalkCosts>>,
+    /// The current scenario's study, when computed.
+    study: Option<Study>,
+    /// `open_keys[i]` is the key of the study's center `i`.
+    open_keys: Vec<String>,
     scratch: Option<PlanScratch>,
     sites_added: usize,
     service_areas_in_view: bool,
@@ -194,61 +216,58 @@ impl Default for Session {
     }
 }
 
-fn read_points(
-    name: &str,
-    bytes: &[u8],
-    osm_filter: Option<&str>,
-    limits: &InputLimits,
-) -> Result<(PointLayer, String)> {
-    match given(osm_filter) {
-        Some(filter) => {
-            let tags = TagFilter::parse(filter)?;
-            let layer = read_points_osm_auto(name, bytes, &tags, &PopulationEstimate::One, limits)?;
-            Ok((layer, format!("{name} [{filter}]")))
-        }
-        None => Ok((
-            read_points_auto(
-                name,
-                bytes,
-                &PointOptions::default(),
-                &CsvOptions::default(),
-                limits,
-            )?,
-            name.to_string(),
-        )),
-    }
-}
-
 /// A tag filter that was given (an empty one means none, as in `read_points`).
 fn given(filter: Option<&str>) -> Option<&str> {
     filter.filter(|f| !f.trim().is_empty())
 }
 
-/// The roads with their network built, and their load report.
-fn roads_with_network(name: &str, layer: RoadLayer) -> Result<(Roads, LoadReport)> {
-    let network =
-        WalkNetwork::from_roads(&layer.lines, &NetworkParams::default()).map_err(|e| {
-            Error::Empty {
-                layer: name.into(),
-                reason: format!("cannot build a walking network: {e}"),
-            }
-        })?;
-    let roads = Roads {
-        network,
-        bounds: view::line_bounds(&layer.lines),
+/// Reads a point layer; `places` for centers and candidate sites (their population is
+/// not read as people).
+fn read_point_layer(
+    name: &str,
+    bytes: &[u8],
+    osm_filter: Option<&str>,
+    limits: &InputLimits,
+    places: bool,
+) -> Result<Layer<PointLayer>> {
+    let base = ReadOptions {
+        places,
+        ..ReadOptions::with_limits(*limits)
     };
-    let report = LoadReport::new(name.into(), layer.lines.len(), &layer.skipped);
-    Ok((roads, report))
+    match given(osm_filter) {
+        Some(filter) => {
+            let options = base.osm(TagFilter::parse(filter)?, PopulationEstimate::One);
+            Ok(Layer::new(
+                read_points(name, bytes, &options)?,
+                format!("{name} [{filter}]"),
+            ))
+        }
+        None => Ok(Layer::new(read_points(name, bytes, &base)?, name)),
+    }
+}
+
+/// The roads with their network built, and their load report.
+fn roads_with_network(
+    layer: Layer<lifecircle::features::RoadLayer>,
+) -> Result<(Roads, LoadReport)> {
+    let network = build_network(&layer, &Default::default())?;
+    let report = InputReport::new(&layer.source, layer.data.lines.len(), &layer.data.skipped);
+    let roads = Roads {
+        network: Arc::new(network),
+        bounds: view::line_bounds(&layer.data.lines),
+        report: report.clone(),
+    };
+    Ok((roads, LoadReport::from(report)))
 }
 
 /// A centers layer must hold at least one center.
-fn check_centers(layer: &PointLayer, source: &str) -> Result<()> {
-    if layer.points.is_empty() {
+fn check_centers(layer: &Layer<PointLayer>) -> Result<()> {
+    if layer.data.points.is_empty() {
         return Err(Error::Empty {
-            layer: source.to_string(),
+            layer: layer.source.clone(),
             reason: format!(
                 "no service center found ({} features skipped)",
-                layer.skipped.total()
+                layer.data.skipped.dropped()
             ),
         });
     }
@@ -259,6 +278,17 @@ fn not_loaded(layer: &str, what: &str) -> Error {
     Error::Empty {
         layer: layer.into(),
         reason: format!("no {what} loaded yet"),
+    }
+}
+
+fn check_position(lon: f64, lat: f64) -> Result<()> {
+    if lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "lon, lat".into(),
+            reason: format!("not a WGS84 position: {lon}, {lat}"),
+        })
     }
 }
 
@@ -273,14 +303,14 @@ impl Session {
             roads: None,
             centers: Vec::new(),
             centers_source: None,
+            centers_skipped: SkipCounts::default(),
             demand: None,
             candidates: None,
             units: None,
-            services: None,
-            params: CoverageParams::default(),
-            profile: "adult".into(),
+            params: StudyParams::default(),
             costs: None,
-            scenario: None,
+            study: None,
+            open_keys: Vec::new(),
             scratch: None,
             sites_added: 0,
             service_areas_in_view: true,
@@ -314,8 +344,8 @@ impl Session {
 
     /// Reads roads (GeoJSON lines or OSM PBF, gzip or not) and builds the network.
     pub fn load_roads(&mut self, name: &str, bytes: &[u8]) -> Result<LoadReport> {
-        let layer = read_roads_auto(name, bytes, &self.limits)?;
-        let (roads, report) = roads_with_network(name, layer)?;
+        let layer = read_roads(name, bytes, &ReadOptions::with_limits(self.limits))?;
+        let (roads, report) = roads_with_network(Layer::new(layer, name))?;
         Ok(self.install_roads(roads, report))
     }
 
@@ -323,7 +353,7 @@ impl Session {
         self.roads = Some(roads);
         self.costs = None;
         self.scratch = None;
-        self.scenario = None;
+        self.study = None;
         report
     }
 
@@ -350,25 +380,25 @@ impl Session {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let layers = read_osm_layers_auto(bytes, Some(name), &queries, &self.limits)?;
+        let layers = read_osm_layers(name, bytes, true, &queries, &self.limits)?;
         let roads_layer = layers.roads.expect("the roads were asked for");
         let mut points = layers.points.into_iter();
         let mut point_layer = |filter: Option<&str>| {
             filter.map(|f| {
                 let layer = points.next().expect("one layer per query");
-                (layer, format!("{name} [{f}]"))
+                Layer::new(layer, format!("{name} [{f}]"))
             })
         };
         let centers = point_layer(centers_filter);
         let demand = point_layer(demand_filter);
-        let (roads, roads_report) = roads_with_network(name, roads_layer)?;
-        if let Some((layer, source)) = &centers {
-            check_centers(layer, source)?;
+        let (roads, roads_report) = roads_with_network(Layer::new(roads_layer, name))?;
+        if let Some(layer) = &centers {
+            check_centers(layer)?;
         }
         Ok(OsmLoadReport {
             roads: self.install_roads(roads, roads_report),
-            centers: centers.map(|(layer, source)| self.install_centers(layer, source)),
-            demand: demand.map(|(layer, source)| self.install_demand(layer, source)),
+            centers: centers.map(|layer| self.install_centers(layer)),
+            demand: demand.map(|layer| self.install_demand(layer)),
         })
     }
 
@@ -379,15 +409,16 @@ impl Session {
         bytes: &[u8],
         osm_filter: Option<&str>,
     ) -> Result<LoadReport> {
-        let (layer, source) = read_points(name, bytes, osm_filter, &self.limits)?;
-        check_centers(&layer, &source)?;
-        Ok(self.install_centers(layer, source))
+        let layer = read_point_layer(name, bytes, osm_filter, &self.limits, true)?;
+        check_centers(&layer)?;
+        Ok(self.install_centers(layer))
     }
 
-    fn install_centers(&mut self, layer: PointLayer, source: String) -> LoadReport {
-        let report = LoadReport::new(source.clone(), layer.points.len(), &layer.skipped);
+    fn install_centers(&mut self, layer: Layer<PointLayer>) -> LoadReport {
+        let report = LoadReport::from(InputReport::of_points(&layer));
         let mut used = std::collections::BTreeSet::new();
         self.centers = layer
+            .data
             .points
             .into_iter()
             .map(|point| {
@@ -405,9 +436,10 @@ impl Session {
                 }
             })
             .collect();
-        self.centers_source = Some(source);
+        self.centers_source = Some(layer.source);
+        self.centers_skipped = layer.data.skipped;
         self.sites_added = 0;
-        self.scenario = None;
+        self.study = None;
         report
     }
 
@@ -419,14 +451,14 @@ impl Session {
         bytes: &[u8],
         osm_filter: Option<&str>,
     ) -> Result<LoadReport> {
-        let (layer, source) = read_points(name, bytes, osm_filter, &self.limits)?;
-        Ok(self.install_demand(layer, source))
+        let layer = read_point_layer(name, bytes, osm_filter, &self.limits, false)?;
+        Ok(self.install_demand(layer))
     }
 
-    fn install_demand(&mut self, layer: PointLayer, source: String) -> LoadReport {
-        let report = LoadReport::new(source, layer.points.len(), &layer.skipped);
-        self.demand = Some(layer);
-        self.scenario = None;
+    fn install_demand(&mut self, layer: Layer<PointLayer>) -> LoadReport {
+        let report = LoadReport::from(InputReport::of_points(&layer));
+        self.demand = Some(Arc::new(layer));
+        self.study = None;
         report
     }
 
@@ -437,30 +469,38 @@ impl Session {
         bytes: &[u8],
         osm_filter: Option<&str>,
     ) -> Result<LoadReport> {
-        let (layer, source) = read_points(name, bytes, osm_filter, &self.limits)?;
-        let report = LoadReport::new(source, layer.points.len(), &layer.skipped);
-        self.candidates = Some(layer);
+        let layer = read_point_layer(name, bytes, osm_filter, &self.limits, true)?;
+        let report = LoadReport::from(InputReport::of_points(&layer));
+        self.candidates = Some(layer.data);
         Ok(report)
     }
 
     /// Reads reporting units (GeoJSON polygons): coverage is then reported per unit.
     pub fn load_units(&mut self, name: &str, bytes: &[u8]) -> Result<LoadReport> {
-        let layer = read_units_auto(name, bytes, &self.limits)?;
-        let report = LoadReport::new(name.into(), layer.units.len(), &layer.skipped);
-        self.units = Some(layer);
+        let layer = Layer::new(
+            read_units(name, bytes, &ReadOptions::with_limits(self.limits))?,
+            name,
+        );
+        let report = LoadReport::from(InputReport::of_units(&layer));
+        self.units = Some(Arc::new(layer));
+        self.study = None;
         Ok(report)
     }
 
     /// Sets the tiers and services (TOML or JSON text, or `preset:gb50180`); `None`
     /// clears them. Checked against the centers at the next coverage.
     pub fn set_services(&mut self, name: &str, text: Option<&str>) -> Result<()> {
-        self.services = match text {
+        self.params.services = match text {
             None => None,
-            Some(t) => Some(match t.trim().strip_prefix("preset:") {
-                Some(preset) => ServiceConfig::preset(preset)?,
-                None => ServiceConfig::parse(name, t)?,
+            Some(t) => Some(ServicesSource {
+                config: match t.trim().strip_prefix("preset:") {
+                    Some(preset) => ServiceConfig::preset(preset)?,
+                    None => ServiceConfig::parse(name, t)?,
+                },
+                source: name.to_string(),
             }),
         };
+        self.study = None;
         Ok(())
     }
 
@@ -468,38 +508,39 @@ impl Session {
     pub fn set_params(&mut self, update: &ParamUpdate) -> Result<()> {
         let mut params = self.params.clone();
         if let Some(v) = update.threshold_min {
-            params.threshold_min = v;
+            params.coverage.threshold_min = v;
         }
         if let Some(v) = update.speed_kmh {
             params.speed_kmh = v;
         }
         if let Some(v) = update.max_snap_m {
-            params.max_snap_m = v;
+            params.coverage.max_snap_m = v;
         }
         if let Some(v) = update.gap_link_m {
-            params.gap_link_m = v;
+            params.coverage.gap_link_m = v;
+        }
+        if let Some(profile) = &update.profile {
+            params.profile = profile.clone();
         }
         params.validate()?;
-        let profile = update
-            .profile
-            .clone()
-            .unwrap_or_else(|| self.profile.clone());
-        WalkProfile::by_name(&profile, params.speed_kmh)?;
+        let new_costs = params.walk_profile()? != self.params.walk_profile()?;
+        if new_costs {
+            self.costs = None;
+        }
         self.params = params;
-        self.profile = profile;
-        self.scenario = None;
+        self.study = None;
         Ok(())
     }
 
     /// The parameters in force, as `setParams` takes them.
-    pub fn params_json(&self) -> Value {
-        json!({
-            "thresholdMin": self.params.threshold_min,
-            "speedKmh": self.params.speed_kmh,
-            "profile": self.profile,
-            "maxSnapM": self.params.max_snap_m,
-            "gapLinkM": self.params.gap_link_m,
-        })
+    pub fn params_view(&self) -> ParamsView {
+        ParamsView {
+            threshold_min: self.params.coverage.threshold_min,
+            speed_kmh: self.params.speed_kmh,
+            profile: self.params.profile.clone(),
+            max_snap_m: self.params.coverage.max_snap_m,
+            gap_link_m: self.params.coverage.gap_link_m,
+        }
     }
 
     fn roads(&self) -> Result<&Roads> {
@@ -508,114 +549,93 @@ impl Session {
             .ok_or_else(|| not_loaded("roads", "roads"))
     }
 
-    /// Demand points; an empty slice before any are loaded.
+    /// Demand points.
     pub fn demand(&self) -> Result<&[PointFeature]> {
         self.demand
             .as_ref()
-            .map(|d| d.points.as_slice())
+            .map(|d| d.data.points.as_slice())
             .ok_or_else(|| not_loaded("demand", "residents"))
     }
 
-    /// Recomputes the costs when the profile or speed changed.
-    fn ensure_costs(&mut self) -> Result<()> {
-        let roads = self
-            .roads
-            .as_ref()
-            .ok_or_else(|| not_loaded("roads", "roads"))?;
-        let key = (self.profile.clone(), self.params.speed_kmh.to_bits());
-        if self.costs.as_ref().is_some_and(|c| c.key == key) {
-            return Ok(());
-        }
-        let profile = WalkProfile::by_name(&self.profile, self.params.speed_kmh)?;
-        let costs = profile_costs(&roads.network, &profile, false);
-        self.costs = Some(ProfileCosts {
-            key,
-            costs,
-            speed_kmh: profile.speed_kmh,
-        });
-        self.scenario = None;
-        Ok(())
-    }
-
-    /// Coverage parameters of the run: the profile's speed.
-    fn run_params(&self) -> CoverageParams {
-        CoverageParams {
-            speed_kmh: self
-                .costs
-                .as_ref()
-                .map_or(self.params.speed_kmh, |c| c.speed_kmh),
-            ..self.params.clone()
-        }
-    }
-
-    /// Computes the current scenario when anything it depends on changed.
-    fn ensure_scenario(&mut self) -> Result<()> {
-        self.ensure_costs()?;
-        if self.scenario.is_some() {
-            return Ok(());
-        }
-        let open: Vec<&Center> = self.centers.iter().filter(|c| !c.removed).collect();
-        if open.is_empty() {
+    /// The current scenario's study, computed when anything it depends on changed.
+    fn study(&mut self) -> Result<&Study> {
+        if self.study.is_none() {
+            let roads = self.roads()?;
+            let demand = self
+                .demand
+                .clone()
+                .ok_or_else(|| not_loaded("demand", "residents"))?;
+            let open: Vec<&Center> = self.centers.iter().filter(|c| !c.removed).collect();
             let source = self
                 .centers_source
                 .clone()
                 .unwrap_or_else(|| "centers".into());
-            return Err(Error::Empty {
-                layer: source,
-                reason: if self.centers.is_empty() {
-                    "no centers loaded yet".into()
-                } else {
-                    "every center is closed in this scenario; restore one or add a site".into()
+            if open.is_empty() {
+                return Err(Error::Empty {
+                    layer: source,
+                    reason: if self.centers.is_empty() {
+                        "no centers loaded yet".into()
+                    } else {
+                        "every center is closed in this scenario; restore one or add a site".into()
+                    },
+                });
+            }
+            let centers = Layer::new(
+                PointLayer {
+                    points: open.iter().map(|c| c.point.clone()).collect(),
+                    skipped: self.centers_skipped.clone(),
                 },
-            });
+                source,
+            );
+            let open_keys = open.iter().map(|c| c.key.clone()).collect();
+            let parts = StudyParts {
+                network: Arc::clone(&roads.network),
+                roads: roads.report.clone(),
+                costs: self.costs.clone(),
+                centers,
+                demand,
+                units: self.units.clone(),
+                prepared: Arc::new(Prepared::default()),
+            };
+            let study = Study::from_parts(parts, self.params.clone())?;
+            self.costs = Some(study.shared_costs());
+            self.open_keys = open_keys;
+            self.study = Some(study);
         }
-        let open_centers: Vec<PointFeature> = open.iter().map(|c| c.point.clone()).collect();
-        let open_keys = open.iter().map(|c| c.key.clone()).collect();
-        let params = self.run_params();
-        let roads = self.roads()?;
-        let costs = &self.costs.as_ref().expect("costs ensured above").costs;
-        let demand = self.demand()?;
-        let result = compute_coverage(&roads.network, costs, &open_centers, demand, &params)?;
-        self.scenario = Some(Scenario {
-            open_centers,
-            open_keys,
-            result,
-        });
-        Ok(())
+        Ok(self.study.as_ref().expect("computed above"))
+    }
+
+    /// Every center of the scenario as the view lists it.
+    fn scenario_centers(&self) -> Vec<ScenarioCenter> {
+        self.centers
+            .iter()
+            .map(|c| {
+                let info = center_info(c);
+                ScenarioCenter {
+                    open: self
+                        .open_keys
+                        .iter()
+                        .position(|k| *k == c.key)
+                        .filter(|_| !c.removed)
+                        .map(CenterId::at),
+                    key: info.id,
+                    name: info.name,
+                    tier: info.tier,
+                    lonlat: [c.point.lon, c.point.lat],
+                    added: info.added,
+                }
+            })
+            .collect()
     }
 
     /// Full coverage of the current scenario as one JSON text (`CoverageView`), with the
     /// service areas unless [`Self::set_service_areas_in_view`] turned them off.
     pub fn coverage_json(&mut self) -> Result<String> {
-        self.ensure_scenario()?;
-        let roads = self.roads()?;
-        let costs = &self.costs.as_ref().expect("ensured").costs;
-        let scenario = self.scenario.as_ref().expect("ensured");
-        let demand = self.demand()?;
-        let tiers = match &self.services {
-            Some(config) => Some(compute_tier_coverage(
-                &roads.network,
-                costs,
-                &scenario.open_centers,
-                demand,
-                &scenario.result.params,
-                config,
-            )?),
-            None => None,
-        };
-        Ok(view::coverage_view(
-            &view::ViewInputs {
-                network: &roads.network,
-                bounds: roads.bounds,
-                costs,
-                scenario,
-                centers: &self.centers,
-                demand,
-                units: self.units.as_ref().map_or(&[][..], |u| &u.units),
-                tiers: tiers.as_ref(),
-            },
-            self.service_areas_in_view,
-        ))
+        self.study()?;
+        let centers = self.scenario_centers();
+        let bounds = self.roads()?.bounds;
+        let study = self.study.as_ref().expect("computed above");
+        study.coverage_view_json(&centers, bounds, self.service_areas_in_view)
     }
 
     /// Whether [`Self::coverage_json`] traces the service areas (the costliest layer; an
@@ -626,67 +646,51 @@ impl Session {
 
     /// The service areas of the current scenario as GeoJSON text.
     pub fn service_areas_json(&mut self) -> Result<String> {
-        self.ensure_scenario()?;
-        let roads = self.roads()?;
-        let costs = &self.costs.as_ref().expect("ensured").costs;
-        let scenario = self.scenario.as_ref().expect("ensured");
-        Ok(view::service_areas_view(
-            &roads.network,
-            costs,
-            scenario,
-            self.demand()?,
-        ))
+        Ok(self.study()?.service_areas_json())
     }
 
-    /// Runs `f` with a planner on the current scenario and the reusable scratch.
-    fn with_planner<T>(
+    /// Runs `f` with the current scenario's study and the reusable scratch.
+    fn with_study<T>(
         &mut self,
-        f: impl FnOnce(&Planner<'_>, &mut PlanScratch, &Scenario) -> Result<T>,
+        f: impl FnOnce(&Study, &mut PlanScratch) -> Result<T>,
     ) -> Result<T> {
-        self.ensure_scenario()?;
-        let roads = self.roads.as_ref().expect("ensured");
-        let costs = &self.costs.as_ref().expect("ensured").costs;
-        let scenario = self.scenario.as_ref().expect("ensured");
-        let demand = self
-            .demand
-            .as_ref()
-            .map(|d| d.points.as_slice())
-            .expect("ensured");
-        let planner = Planner::new(&roads.network, costs, &scenario.result, demand)?;
+        self.study()?;
+        let study = self.study.as_ref().expect("computed above");
         let scratch = self
             .scratch
-            .get_or_insert_with(|| PlanScratch::new(&roads.network));
-        f(&planner, scratch, scenario)
+            .get_or_insert_with(|| PlanScratch::new(study.network()));
+        f(study, scratch)
     }
 
     /// What a new site at `lon, lat` would change (the scenario stays as it is).
-    pub fn evaluate_candidate(&mut self, lon: f64, lat: f64) -> Result<Value> {
-        if !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
-            return Err(Error::InvalidParameter {
-                name: "lon, lat".into(),
-                reason: format!("not a WGS84 position: {lon}, {lat}"),
-            });
-        }
-        let max_snap_m = self.params.max_snap_m;
-        self.with_planner(|planner, scratch, _| {
+    pub fn evaluate_candidate(&mut self, lon: f64, lat: f64) -> Result<WhatIfView> {
+        check_position(lon, lat)?;
+        let max_snap_m = self.params.coverage.max_snap_m;
+        self.with_study(|study, scratch| {
+            let planner = study.planner();
             let total = planner.total_population();
-            match planner.add_site(scratch, [lon, lat]) {
-                Ok(change) => Ok(view::site_change_json(&change, total, true)),
+            match study.what_if_add(scratch, [lon, lat]) {
+                Ok(change) => Ok(WhatIfView::new(change, total)),
                 // Off the network: a valid question with a clear "no effect" answer.
                 Err(Error::InvalidParameter { .. }) => {
-                    let mut v = view::no_change_json(planner);
-                    v["reason"] = json!(format!(
+                    let covered = planner.covered_population();
+                    let mut view = WhatIfView::new(
+                        lifecircle::planning::SiteChange {
+                            covered_population_before: covered,
+                            covered_population_after: covered,
+                            ..Default::default()
+                        },
+                        total,
+                    );
+                    view.snapped = false;
+                    view.reason = Some(format!(
                         "farther than {max_snap_m} m from the walking network"
                     ));
-                    Ok(v)
+                    Ok(view)
                 }
                 Err(e) => Err(e),
             }
         })
-    }
-
-    fn open_index(scenario: &Scenario, key: &str) -> Option<usize> {
-        scenario.open_keys.iter().position(|k| k == key)
     }
 
     fn unknown_center(&self, key: &str) -> Error {
@@ -697,56 +701,41 @@ impl Session {
     }
 
     /// What closing the open center `key` would change.
-    pub fn evaluate_removal(&mut self, key: &str) -> Result<Value> {
-        self.ensure_scenario()?;
-        let scenario = self.scenario.as_ref().expect("ensured");
-        let index = Self::open_index(scenario, key).ok_or_else(|| self.unknown_center(key))?;
-        if scenario.open_keys.len() == 1 {
+    pub fn evaluate_removal(&mut self, key: &str) -> Result<WhatIfView> {
+        self.study()?;
+        let index = self
+            .open_keys
+            .iter()
+            .position(|k| k == key)
+            .ok_or_else(|| self.unknown_center(key))?;
+        if self.open_keys.len() == 1 {
             return Err(Error::InvalidParameter {
                 name: "centerId".into(),
                 reason: format!("`{key}` is the only open center"),
             });
         }
-        self.with_planner(|planner, scratch, _| {
-            let change = planner.remove_center(scratch, CenterId(index as u32))?;
-            Ok(view::site_change_json(
-                &change,
-                planner.total_population(),
-                true,
-            ))
+        self.with_study(|study, scratch| {
+            let change = study.what_if_remove(scratch, CenterId::at(index))?;
+            Ok(WhatIfView::new(change, study.planner().total_population()))
         })
     }
 
     /// Opens a new site; returns its key.
     pub fn add_center(&mut self, lon: f64, lat: f64, name: Option<&str>) -> Result<String> {
-        if !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
-            return Err(Error::InvalidParameter {
-                name: "lon, lat".into(),
-                reason: format!("not a WGS84 position: {lon}, {lat}"),
-            });
-        }
+        check_position(lon, lat)?;
         self.roads()?;
         self.sites_added += 1;
         let key = format!("site-{}", self.sites_added);
-        let mut properties = serde_json::Map::new();
-        properties.insert(
-            "name".into(),
-            json!(name.map_or_else(|| format!("New site {}", self.sites_added), str::to_string)),
-        );
+        let name = name.map_or_else(|| format!("New site {}", self.sites_added), str::to_string);
         self.centers.push(Center {
             key: key.clone(),
-            point: PointFeature {
-                id: key.clone(),
-                lon,
-                lat,
-                population: 1.0,
-                properties,
-                source_index: self.centers.len(),
-            },
+            point: PointFeature::new(key.clone(), lon, lat)
+                .with_property("name", name)
+                .with_source_index(self.centers.len()),
             added: true,
             removed: false,
         });
-        self.scenario = None;
+        self.study = None;
         Ok(key)
     }
 
@@ -762,7 +751,7 @@ impl Session {
         } else {
             self.centers[i].removed = true;
         }
-        self.scenario = None;
+        self.study = None;
         Ok(())
     }
 
@@ -777,13 +766,13 @@ impl Session {
                 reason: format!("no closed center with id `{key}`"),
             })?;
         c.removed = false;
-        self.scenario = None;
+        self.study = None;
         Ok(())
     }
 
     /// Every center of the scenario, closed ones included.
     pub fn centers(&self) -> Vec<CenterInfo> {
-        self.centers.iter().map(view::center_info).collect()
+        self.centers.iter().map(center_info).collect()
     }
 
     fn candidates(&self, spacing_m: Option<f64>) -> Result<Vec<Candidate>> {
@@ -798,21 +787,19 @@ impl Session {
     }
 
     /// Every candidate's gain, best first.
-    pub fn rank_candidates(&mut self, options: &RankOptions) -> Result<Value> {
+    pub fn rank_candidates(&mut self, options: &RankOptions) -> Result<Vec<RankedCandidate>> {
         let candidates = self.candidates(options.spacing_m)?;
-        let threshold = self.params.threshold_min;
-        self.with_planner(|planner, _, _| {
-            let mut gains = rank_candidates(planner, &candidates, Some(threshold));
+        let threshold = self.params.coverage.threshold_min;
+        self.with_study(|study, _| {
+            let mut gains = study.rank(&candidates, Some(threshold));
             gains.sort_by_key(|g| g.rank);
             if let Some(limit) = options.limit {
                 gains.truncate(limit);
             }
-            Ok(Value::Array(
-                gains
-                    .iter()
-                    .map(|g| view::candidate_gain_json(g, &candidates[g.candidate.index()]))
-                    .collect(),
-            ))
+            Ok(gains
+                .iter()
+                .map(|g| RankedCandidate::new(g, &candidates[g.candidate.index()]))
+                .collect())
         })
     }
 
@@ -822,42 +809,57 @@ impl Session {
         model: &str,
         options: &OptimizeOptions,
         progress: &mut dyn FnMut(f64, &str),
-    ) -> Result<Value> {
+    ) -> Result<PlanView> {
         let params = PlanParams {
             model: PlanModel::parse(model)?,
             k: options.k.unwrap_or(1),
             target_ratio: options.target_ratio.unwrap_or(1.0),
             capacity: options.capacity,
-            exact: options.exact.unwrap_or(false),
+            method: if options.exact.unwrap_or(false) {
+                Method::Exact
+            } else {
+                Method::default()
+            },
             allow_closing: options.allow_closing.unwrap_or(false),
             max_closed: options.max_closed,
             ..PlanParams::default()
         };
         params.validate()?;
         let candidates = self.candidates(options.spacing_m)?;
-        self.with_planner(|planner, _, scenario| {
+        self.study()?;
+        let open_keys = self.open_keys.clone();
+        self.with_study(|study, _| {
             let mut report = |p: PlanProgress| {
                 let (fraction, stage) = view::progress_fraction(&p);
                 progress(fraction, stage);
             };
-            let outcome = plan_sites_with_progress(planner, &candidates, &params, &mut report)?;
+            let outcome = study.plan(&candidates, &params, &mut report)?;
             progress(1.0, "done");
-            let mut v = serde_json::to_value(&outcome).map_err(|e| Error::Parse {
-                layer: "plan".into(),
-                reason: e.to_string(),
-            })?;
-            v["candidates"] = json!(candidates.len());
             // Name closed centers by the ids removeCenter takes.
-            for (closed, c) in v["closed"]
-                .as_array_mut()
-                .into_iter()
-                .flatten()
-                .zip(&outcome.closed)
-            {
-                closed["id"] = json!(scenario.open_keys[c.center.0 as usize]);
-            }
-            Ok(v)
+            Ok(PlanView::new(outcome, candidates.len(), |c| {
+                open_keys[c.index()].clone()
+            }))
         })
+    }
+}
+
+fn property_text(point: &PointFeature, key: &str) -> Option<String> {
+    point.properties.get(key).map(|v| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
+
+/// A center for `model.centers()`.
+fn center_info(c: &Center) -> CenterInfo {
+    CenterInfo {
+        id: c.key.clone(),
+        name: property_text(&c.point, "name").unwrap_or_else(|| c.point.id.clone()),
+        lon: c.point.lon,
+        lat: c.point.lat,
+        tier: property_text(&c.point, "tier"),
+        added: c.added,
+        removed: c.removed,
     }
 }
 

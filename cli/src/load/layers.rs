@@ -1,0 +1,301 @@
+//! The input layers: roads, centers, residents and units from their files, or from one
+//! OSM PBF by tag filter (every layer of the same PBF decoded in one pass), and the
+//! bundled sample.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use lifecircle::features::{PointLayer, UnitLayer};
+use lifecircle::input::{
+    detect_format, read_osm_layers, InputFormat, InputLimits, OsmPointQuery, PopulationEstimate,
+    TagFilter,
+};
+use lifecircle::{read_points, read_roads, read_units, Layer, Layers, ReadOptions};
+
+use super::{input_limits, population_rule, read_file};
+use crate::args::LayerArgs;
+
+/// The Isle of Man OSM extract (2020-03-13), © OpenStreetMap contributors, ODbL 1.0.
+pub(super) const ISLE_OF_MAN_PBF: &[u8] = include_bytes!("../../../data/isle_of_man.osm.pbf");
+/// How the bundled extract is named in reports.
+pub(super) const SAMPLE_SOURCE: &str = "isle_of_man.osm.pbf (bundled)";
+/// Civic amenities that host community services: community and social centres, libraries,
+/// town halls and social facilities.
+pub(super) const SAMPLE_CENTER_FILTER: &str =
+    "amenity=community_centre|social_centre|library|townhall|social_facility";
+/// One resident point per building.
+pub(super) const SAMPLE_DEMAND_FILTER: &str = "building";
+
+/// What a command read: the layers of the study, and the candidate layer taken from
+/// the same OSM file when asked for.
+pub(crate) struct Inputs {
+    /// Roads, centers, residents, units.
+    pub layers: Layers,
+    /// The extra point layer asked for by tag filter (`plan --candidates-osm`).
+    pub extra: Option<Layer<PointLayer>>,
+    /// Bytes of the files read (each file once).
+    pub bytes_read: u64,
+}
+
+fn query(label: &str, filter: &str, population: PopulationEstimate) -> Result<OsmPointQuery> {
+    Ok(OsmPointQuery {
+        layer: label.to_string(),
+        filter: TagFilter::parse(filter)?,
+        population,
+    })
+}
+
+/// Roads, centers and residents of the bundled extract, read in one pass over the PBF.
+pub(crate) fn read_sample() -> Result<Inputs> {
+    let one = PopulationEstimate::One;
+    let queries = [
+        query(SAMPLE_SOURCE, SAMPLE_CENTER_FILTER, one.clone())?,
+        query(SAMPLE_SOURCE, SAMPLE_DEMAND_FILTER, one)?,
+    ];
+    let layers = read_osm_layers(
+        SAMPLE_SOURCE,
+        ISLE_OF_MAN_PBF,
+        true,
+        &queries,
+        &InputLimits::default(),
+    )?;
+    let mut points = layers.points.into_iter();
+    let (Some(roads), Some(centers), Some(demand)) = (layers.roads, points.next(), points.next())
+    else {
+        unreachable!("roads and two point layers were asked for");
+    };
+    Ok(Inputs {
+        layers: Layers {
+            roads: Layer::new(roads, SAMPLE_SOURCE),
+            centers: Layer::new(centers, format!("{SAMPLE_SOURCE} [{SAMPLE_CENTER_FILTER}]")),
+            demand: Layer::new(demand, format!("{SAMPLE_SOURCE} [{SAMPLE_DEMAND_FILTER}]")),
+            units: None,
+        },
+        extra: None,
+        bytes_read: ISLE_OF_MAN_PBF.len() as u64,
+    })
+}
+
+/// Reads every layer of a run; `extra_osm_filter` asks for one more point layer from
+/// the OSM file by tag (`plan --candidates-osm`), decoded in the same pass as the other
+/// layers of that file.
+pub(crate) fn read_inputs(
+    roads_path: &Path,
+    args: &LayerArgs,
+    extra_osm_filter: Option<&str>,
+) -> Result<Inputs> {
+    let limits = input_limits(args.max_input_mb, args.max_features)?;
+    let roads_label = roads_path.display().to_string();
+    let roads_bytes = read_file(roads_path, &limits)?;
+    let mut files: Vec<PathBuf> = vec![roads_path.to_path_buf()];
+    let roads_are_pbf = detect_format(&roads_label, &roads_bytes[..roads_bytes.len().min(64)])
+        == InputFormat::OsmPbf;
+
+    let osm_path = args
+        .osm
+        .clone()
+        .or_else(|| roads_are_pbf.then(|| roads_path.to_path_buf()));
+    let population = population_rule(&args.building_population)?;
+    // Point layers taken from the OSM file by tag filter (a layer's own file wins).
+    let osm_filters: Vec<(&str, PopulationEstimate)> = [
+        (&args.centers, &args.centers_osm, PopulationEstimate::One),
+        (&args.demand, &args.demand_osm, population.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(file, filter, population)| match (file, filter) {
+        (None, Some(filter)) => Some((filter.as_str(), population)),
+        _ => None,
+    })
+    .chain(extra_osm_filter.map(|filter| (filter, PopulationEstimate::One)))
+    .collect();
+    // Layers of the same PBF are read in one decoding pass.
+    let roads_in_osm = roads_are_pbf && osm_path.as_deref() == Some(roads_path);
+    let one_pass = osm_filters.len() + usize::from(roads_in_osm && !osm_filters.is_empty()) >= 2;
+    let osm_flags: Vec<&str> = [
+        (args.centers_osm.is_some(), "--centers-osm"),
+        (args.demand_osm.is_some(), "--demand-osm"),
+        (extra_osm_filter.is_some(), "--candidates-osm"),
+    ]
+    .into_iter()
+    .filter_map(|(used, flag)| used.then_some(flag))
+    .collect();
+    let osm_label = osm_path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let queries = |label: &str| -> Result<Vec<OsmPointQuery>> {
+        osm_filters
+            .iter()
+            .map(|(filter, population)| query(label, filter, population.clone()))
+            .collect()
+    };
+    let mut shared = if one_pass && roads_in_osm {
+        Some(read_osm_layers(
+            &roads_label,
+            &roads_bytes,
+            true,
+            &queries(&roads_label)?,
+            &limits,
+        )?)
+    } else {
+        None
+    };
+    let roads = match shared.as_mut().and_then(|layers| layers.roads.take()) {
+        Some(roads) => roads,
+        None => read_roads(
+            &roads_label,
+            &roads_bytes,
+            &ReadOptions::with_limits(limits),
+        )?,
+    };
+
+    let osm_bytes = match (&osm_path, !osm_flags.is_empty()) {
+        (Some(path), true) if path == roads_path => Some(roads_bytes),
+        (Some(path), true) => {
+            files.push(path.clone());
+            Some(read_file(path, &limits)?)
+        }
+        (None, true) => bail!(
+            "{} read an OSM PBF: give one with --osm FILE (the roads file {roads_label} \
+             is not a PBF)",
+            osm_flags.join(" / ")
+        ),
+        _ => None,
+    };
+    if one_pass && shared.is_none() {
+        let bytes = osm_bytes.as_deref().expect("checked above");
+        shared = Some(read_osm_layers(
+            &osm_label,
+            bytes,
+            false,
+            &queries(&osm_label)?,
+            &limits,
+        )?);
+    }
+    // The shared pass's point layers, in `osm_filters` order (centers first).
+    let mut shared_points = shared.map(|layers| layers.points.into_iter());
+
+    let demand_options = ReadOptions {
+        limits,
+        // The default name is auto-detected (`population`, in CSV also `pop`).
+        population_field: (args.population_field != "population")
+            .then(|| args.population_field.clone()),
+        spread_spacing_m: args.demand_spread_m,
+        ..ReadOptions::default()
+    };
+    // `--population-field` and spreading are about residents: centers and candidate
+    // sites stand for one place each.
+    let center_options = ReadOptions {
+        spread_spacing_m: None,
+        population_field: None,
+        places: true,
+        ..demand_options.clone()
+    };
+
+    // A point layer comes from its own file, or from the OSM file by tag filter.
+    let mut point_layer = |file: &Option<PathBuf>,
+                           filter: &Option<String>,
+                           options: &ReadOptions,
+                           population: &PopulationEstimate,
+                           missing: &str|
+     -> Result<Layer<PointLayer>> {
+        match (file, filter) {
+            (Some(path), _) => {
+                let label = path.display().to_string();
+                let bytes = read_file(path, &limits)?;
+                files.push(path.clone());
+                let layer = read_points(&label, &bytes, options).map_err(|e| {
+                    if detect_format(&label, &bytes) == InputFormat::OsmPbf {
+                        anyhow::anyhow!("{e} (--centers-osm / --demand-osm with --osm {label})")
+                    } else {
+                        e.into()
+                    }
+                })?;
+                Ok(Layer::new(layer, label))
+            }
+            (None, Some(filter)) => {
+                let layer = match shared_points.as_mut().and_then(Iterator::next) {
+                    Some(layer) => layer,
+                    None => {
+                        let bytes = osm_bytes.as_deref().expect("checked above");
+                        let options = ReadOptions::with_limits(limits)
+                            .osm(TagFilter::parse(filter)?, population.clone());
+                        read_points(&osm_label, bytes, &options)?
+                    }
+                };
+                Ok(Layer::new(layer, format!("{osm_label} [{filter}]")))
+            }
+            (None, None) => bail!("{missing}"),
+        }
+    };
+    let centers = point_layer(
+        &args.centers,
+        &args.centers_osm,
+        &center_options,
+        &PopulationEstimate::One,
+        "give service centers with --centers FILE or --centers-osm FILTER",
+    )?;
+    let demand = point_layer(
+        &args.demand,
+        &args.demand_osm,
+        &demand_options,
+        &population,
+        "give residents with --demand FILE or --demand-osm FILTER",
+    )?;
+    // The extra layer is always by filter; it comes last out of the shared pass.
+    let extra = extra_osm_filter
+        .map(|filter| {
+            point_layer(
+                &None,
+                &Some(filter.to_string()),
+                &center_options,
+                &PopulationEstimate::One,
+                "",
+            )
+        })
+        .transpose()?;
+    let units = match &args.units {
+        Some(path) => {
+            files.push(path.clone());
+            Some(read_units_file(path, &limits)?)
+        }
+        None => None,
+    };
+    // Each file counted once, however many layers read it.
+    files.sort();
+    files.dedup();
+    let bytes_read = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    Ok(Inputs {
+        layers: Layers {
+            roads: Layer::new(roads, roads_label),
+            centers,
+            demand,
+            units,
+        },
+        extra,
+        bytes_read,
+    })
+}
+
+/// Reporting units (or boundary polygons) from a GeoJSON file.
+pub(crate) fn read_units_file(path: &Path, limits: &InputLimits) -> Result<Layer<UnitLayer>> {
+    let label = path.display().to_string();
+    let bytes = read_file(path, limits)?;
+    Ok(Layer::new(
+        read_units(&label, &bytes, &ReadOptions::with_limits(*limits))?,
+        label,
+    ))
+}
+
+/// Candidate sites from a points file (GeoJSON or CSV), within the default limits.
+pub(crate) fn read_candidates_file(path: &Path) -> Result<Layer<PointLayer>> {
+    let label = path.display().to_string();
+    let bytes = read_file(path, &InputLimits::default())?;
+    Ok(Layer::new(
+        read_points(&label, &bytes, &ReadOptions::default().as_places())?,
+        label,
+    ))
+}

@@ -1,0 +1,291 @@
+//! The readers' front door: one call per kind of layer, for any format the engine reads
+//! (GeoJSON, CSV, OSM PBF; gzip or not), so every adapter accepts exactly the same
+//! files.
+
+use super::csv_points::{read_points_csv_with_limits, CsvOptions};
+use super::detect::{detect_format, utf8_text, InputFormat};
+use super::geojson::{
+    read_points_geojson_with_limits, read_roads_geojson_with_limits,
+    read_units_geojson_with_limits, PointOptions,
+};
+use super::gzip::{maybe_gunzip_with_limits, InputLimits};
+use super::hgt::{parse_hgt_name, HgtTile};
+use super::osm::{
+    read_osm_pbf_layers, read_points_osm_pbf_with_limits, read_roads_osm_pbf_with_limits,
+    OsmLayers, OsmPointQuery, PopulationEstimate, TagFilter,
+};
+use crate::features::{PointLayer, RoadLayer, UnitLayer};
+use crate::{Error, Result};
+
+/// How a layer is read. The defaults read any file within the default limits.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Size and feature caps.
+    pub limits: InputLimits,
+    /// Property (GeoJSON) or column (CSV) holding a point's population. `None`: the
+    /// `population` property, or a `population` / `pop` column; missing means 1.
+    pub population_field: Option<String>,
+    /// Spread each polygon's population over the centres of a square grid this many
+    /// metres apart that fall inside it (points only). `None`: one interior point.
+    pub spread_spacing_m: Option<f64>,
+    /// CSV columns of longitude, latitude and id (detected when not named).
+    pub csv_columns: CsvOptions,
+    /// Points from an OSM PBF: the tag filter that chooses them.
+    pub osm_filter: Option<TagFilter>,
+    /// Points from an OSM PBF: whom each stands for.
+    pub osm_population: PopulationEstimate,
+    /// The format, when neither the name nor the content should decide (a stream, a
+    /// file without extension). `None`: detected ([`detect_format`]).
+    pub format: Option<InputFormat>,
+    /// The points stand for places (centers, candidate sites), not people: a missing
+    /// population is not noted as defaulted.
+    pub places: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            limits: InputLimits::default(),
+            population_field: None,
+            spread_spacing_m: None,
+            csv_columns: CsvOptions::default(),
+            osm_filter: None,
+            osm_population: PopulationEstimate::One,
+            format: None,
+            places: false,
+        }
+    }
+}
+
+impl ReadOptions {
+    /// The defaults within `limits`.
+    pub fn with_limits(limits: InputLimits) -> Self {
+        Self {
+            limits,
+            ..Self::default()
+        }
+    }
+
+    /// The same options choosing OSM elements by `filter`.
+    #[must_use]
+    pub fn osm(mut self, filter: TagFilter, population: PopulationEstimate) -> Self {
+        self.osm_filter = Some(filter);
+        self.osm_population = population;
+        self
+    }
+
+    /// The same options reading `format` whatever the name or content says.
+    #[must_use]
+    pub fn format(mut self, format: InputFormat) -> Self {
+        self.format = Some(format);
+        self
+    }
+
+    /// The same options reading places (centers, candidate sites): see
+    /// [`ReadOptions::places`].
+    #[must_use]
+    pub fn as_places(mut self) -> Self {
+        self.places = true;
+        self
+    }
+
+    fn format_of(&self, label: &str, bytes: &[u8]) -> InputFormat {
+        self.format.unwrap_or_else(|| detect_format(label, bytes))
+    }
+
+    fn point_options(&self) -> PointOptions {
+        PointOptions {
+            population_field: self
+                .population_field
+                .clone()
+                .unwrap_or_else(|| PointOptions::default().population_field),
+            spread_spacing_m: self.spread_spacing_m,
+            require_population_field: self.population_field.is_some(),
+            note_defaults: !self.places,
+            ..PointOptions::default()
+        }
+    }
+
+    fn csv_options(&self) -> CsvOptions {
+        CsvOptions {
+            population_column: self.population_field.clone(),
+            places: self.places,
+            ..self.csv_columns.clone()
+        }
+    }
+}
+
+/// Reads walkable road lines from GeoJSON lines or an OSM PBF.
+///
+/// `label` (usually the file name) is named by every error and skip count; its
+/// extension, when it has one, decides the format, else the content does.
+///
+/// # Errors
+/// The format readers' errors, naming `label`; [`Error::Parse`] for CSV.
+///
+/// ```
+/// use lifecircle::{read_roads, ReadOptions};
+/// let text = br#"{"type":"FeatureCollection","features":[{"type":"Feature",
+///   "properties":{"highway":"footway"},
+///   "geometry":{"type":"LineString","coordinates":[[0,0],[0.001,0]]}}]}"#;
+/// let roads = read_roads("paths.geojson", text, &ReadOptions::default()).unwrap();
+/// assert_eq!(roads.lines.len(), 1);
+/// ```
+pub fn read_roads(label: &str, raw: &[u8], options: &ReadOptions) -> Result<RoadLayer> {
+    let limits = &options.limits;
+    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
+    match options.format_of(label, &bytes) {
+        InputFormat::GeoJson => {
+            read_roads_geojson_with_limits(label, utf8_text(label, &bytes)?, limits)
+        }
+        InputFormat::OsmPbf => read_roads_osm_pbf_with_limits(label, &bytes, limits),
+        InputFormat::Csv => Err(Error::Parse {
+            layer: label.to_string(),
+            reason: "roads must be GeoJSON lines or an OSM PBF, not CSV".into(),
+        }),
+    }
+}
+
+/// Reads points (centers, residents, candidate sites) from GeoJSON points or polygons,
+/// CSV with longitude and latitude columns, or — with [`ReadOptions::osm_filter`] —
+/// the matching elements of an OSM PBF.
+///
+/// # Errors
+/// The format readers' errors, naming `label`; [`Error::Parse`] for an OSM PBF without
+/// a tag filter, or a tag filter on another format.
+pub fn read_points(label: &str, raw: &[u8], options: &ReadOptions) -> Result<PointLayer> {
+    let limits = &options.limits;
+    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
+    let format = options.format_of(label, &bytes);
+    if let Some(filter) = &options.osm_filter {
+        if format != InputFormat::OsmPbf {
+            return Err(Error::Parse {
+                layer: label.to_string(),
+                reason: "tag filters need an OSM PBF file".into(),
+            });
+        }
+        return read_points_osm_pbf_with_limits(
+            label,
+            &bytes,
+            filter,
+            &options.osm_population,
+            limits,
+        );
+    }
+    match format {
+        InputFormat::GeoJson => read_points_geojson_with_limits(
+            label,
+            utf8_text(label, &bytes)?,
+            &options.point_options(),
+            limits,
+        ),
+        InputFormat::Csv => read_points_csv_with_limits(
+            label,
+            utf8_text(label, &bytes)?,
+            &options.csv_options(),
+            limits,
+        ),
+        InputFormat::OsmPbf => Err(Error::Parse {
+            layer: label.to_string(),
+            reason: "an OSM PBF holds many kinds of features; choose them with a tag filter".into(),
+        }),
+    }
+}
+
+/// Reads reporting units (communities, grid cells) from GeoJSON polygons.
+///
+/// # Errors
+/// The reader's errors, naming `label`; [`Error::Parse`] for any other format.
+pub fn read_units(label: &str, raw: &[u8], options: &ReadOptions) -> Result<UnitLayer> {
+    let limits = &options.limits;
+    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
+    match options.format_of(label, &bytes) {
+        InputFormat::GeoJson => {
+            read_units_geojson_with_limits(label, utf8_text(label, &bytes)?, limits)
+        }
+        _ => Err(Error::Parse {
+            layer: label.to_string(),
+            reason: "reporting units must be GeoJSON polygons".into(),
+        }),
+    }
+}
+
+/// Reads the roads (with `roads`) and every point layer of `points` from one OSM PBF,
+/// decoding it once: the same layers as [`read_roads`] and [`read_points`] on the same
+/// file. Roads and format errors name `label`; each point layer names its query's.
+///
+/// # Errors
+/// The reader's errors; [`Error::Parse`] when the bytes are not an OSM PBF.
+pub fn read_osm_layers(
+    label: &str,
+    raw: &[u8],
+    roads: bool,
+    points: &[OsmPointQuery],
+    limits: &InputLimits,
+) -> Result<OsmLayers> {
+    if !roads && points.is_empty() {
+        return Ok(OsmLayers::default());
+    }
+    let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
+    if detect_format(label, &bytes) != InputFormat::OsmPbf {
+        return Err(Error::Parse {
+            layer: label.to_string(),
+            reason: "tag filters need an OSM PBF file".into(),
+        });
+    }
+    read_osm_pbf_layers(&bytes, roads.then_some(label), points, limits)
+}
+
+/// Reads one SRTM elevation tile (`.hgt`, gzip or not); its south-west corner comes
+/// from its name, e.g. `N57E011.hgt`.
+///
+/// # Errors
+/// [`Error::Parse`] for a name that gives no corner or bytes that are not a tile.
+pub fn read_hgt_tile(label: &str, raw: &[u8]) -> Result<HgtTile> {
+    let (lat, lon) = parse_hgt_name(label).ok_or_else(|| Error::Parse {
+        layer: label.to_string(),
+        reason: "an SRTM tile must be named after its south-west corner, e.g. N57E011.hgt".into(),
+    })?;
+    let bytes = maybe_gunzip_with_limits(label, raw, &InputLimits::default())?;
+    HgtTile::from_bytes(label, &bytes, lat, lon)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_formats_name_the_file() {
+        let options = ReadOptions::default();
+        let e = read_roads("r.csv", b"lon,lat\n1,2\n", &options).unwrap_err();
+        assert!(e.to_string().starts_with("r.csv: "), "{e}");
+        let by_tag = ReadOptions::default().osm(
+            TagFilter::parse("building").unwrap(),
+            PopulationEstimate::One,
+        );
+        let e = read_points("p.geojson", b"{}", &by_tag).unwrap_err();
+        assert!(e.to_string().contains("tag filters need an OSM PBF"), "{e}");
+        let e = read_hgt_tile("tile.hgt", &[0; 8]).unwrap_err();
+        assert!(e.to_string().contains("N57E011.hgt"), "{e}");
+    }
+
+    #[test]
+    fn points_from_csv_and_geojson() {
+        let options = ReadOptions::default();
+        let csv = read_points(
+            "c.csv",
+            b"\xEF\xBB\xBFlon,lat,population\n1.5,2.5,3\n",
+            &options,
+        )
+        .unwrap();
+        assert_eq!(csv.points.len(), 1);
+        assert_eq!(csv.points[0].population, 3.0);
+        let gj = read_points(
+            "c.json",
+            br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#,
+            &options,
+        )
+        .unwrap();
+        assert_eq!(gj.points.len(), 1);
+    }
+}

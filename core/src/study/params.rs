@@ -1,0 +1,137 @@
+//! What a study is asked: the coverage and network parameters, who walks (profile,
+//! speed, slope), tiers and services, and the coordinate systems of inputs and outputs.
+
+use serde::Serialize;
+
+use crate::coverage::{CoverageParams, ServiceConfig, DEFAULT_SPEED_KMH};
+use crate::crs::Crs;
+use crate::input::Dem;
+use crate::network::NetworkParams;
+use crate::routing::WalkProfile;
+use crate::{Error, Result};
+
+/// Fastest flat-ground speed accepted, km/h: a brisk run. Studies are of walking; the
+/// bound also keeps the farthest reach of a run (threshold × speed) bounded.
+pub const MAX_WALKING_SPEED_KMH: f64 = 20.0;
+
+/// Coordinate system of each input layer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct InputCrs {
+    /// Of the roads.
+    pub roads: Crs,
+    /// Of the centers.
+    pub centers: Crs,
+    /// Of the residents.
+    pub demand: Crs,
+    /// Of the reporting units.
+    pub units: Crs,
+}
+
+impl InputCrs {
+    /// Every layer in `crs`.
+    pub fn all(crs: Crs) -> Self {
+        Self {
+            roads: crs,
+            centers: crs,
+            demand: crs,
+            units: crs,
+        }
+    }
+}
+
+/// Tiers and services with the name of where they came from (a file, `preset:…`).
+#[derive(Debug, Clone)]
+pub struct ServicesSource {
+    /// The catalogue.
+    pub config: ServiceConfig,
+    /// Its file name or preset name, as reported.
+    pub source: String,
+}
+
+/// Elevation tiles sampled onto the road vertices before the network is built.
+#[derive(Debug, Clone)]
+pub struct Elevation {
+    /// The tiles.
+    pub dem: Dem,
+    /// Their file names, as reported.
+    pub tiles: Vec<String>,
+}
+
+/// Everything a [`crate::Study`] is asked besides its layers.
+#[derive(Debug, Clone)]
+pub struct StudyParams {
+    /// Threshold, snapping distance and gap linkage.
+    pub coverage: CoverageParams,
+    /// Smallest component points may snap to.
+    pub network: NetworkParams,
+    /// Adult walking speed on flat ground, km/h (the older-person profile has its own).
+    pub speed_kmh: f64,
+    /// Walking profile of the main results: `adult`, `older` or `wheelchair`.
+    pub profile: String,
+    /// Slope-aware walking times (Tobler) from the roads' heights.
+    pub slope: bool,
+    /// Heights sampled from elevation tiles (implies slope).
+    pub elevation: Option<Elevation>,
+    /// Tiers and services, for complete-coverage figures.
+    pub services: Option<ServicesSource>,
+    /// Coordinate system of each input; everything is converted to WGS84 on the way in.
+    pub input_crs: InputCrs,
+    /// Coordinate system of the written outputs.
+    pub output_crs: Crs,
+}
+
+impl Default for StudyParams {
+    fn default() -> Self {
+        Self {
+            coverage: CoverageParams::default(),
+            network: NetworkParams::default(),
+            speed_kmh: DEFAULT_SPEED_KMH,
+            profile: "adult".into(),
+            slope: false,
+            elevation: None,
+            services: None,
+            input_crs: InputCrs::default(),
+            output_crs: Crs::Wgs84,
+        }
+    }
+}
+
+impl StudyParams {
+    /// Checks every parameter is in range and the profile is known.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the first parameter out of range.
+    pub fn validate(&self) -> Result<()> {
+        self.coverage.validate()?;
+        if !(self.speed_kmh.is_finite() && self.speed_kmh > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "speed_kmh".into(),
+                reason: format!("must be a positive number, got {}", self.speed_kmh),
+            });
+        }
+        if self.speed_kmh > MAX_WALKING_SPEED_KMH {
+            return Err(Error::InvalidParameter {
+                name: "speed_kmh".into(),
+                reason: format!(
+                    "{} km/h is faster than walking (at most {MAX_WALKING_SPEED_KMH} km/h)",
+                    self.speed_kmh
+                ),
+            });
+        }
+        self.walk_profile()?;
+        Ok(())
+    }
+
+    /// The main walking profile at the study's adult speed.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for an unknown profile name.
+    pub fn walk_profile(&self) -> Result<WalkProfile> {
+        WalkProfile::by_name(&self.profile, self.speed_kmh)
+    }
+
+    /// Whether walking times follow the slope (asked for, or heights from tiles).
+    pub fn uses_slope(&self) -> bool {
+        self.slope || self.elevation.is_some()
+    }
+}

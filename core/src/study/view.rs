@@ -1,0 +1,295 @@
+//! What an interactive viewer shows of a study: the coverage view (figures and every
+//! layer in one JSON document), what-if answers, ranked candidates and plans — the same
+//! figures and layers as the command line's files, typed.
+
+use serde::Serialize;
+
+use super::report::GapHeadline;
+use super::Study;
+use crate::coverage::{CoverageSummary, TierCoverage};
+use crate::crs::Crs;
+use crate::features::CenterId;
+use crate::network::NetworkStats;
+use crate::output::{
+    round_to, DemandLayer, FeatureCollection, GapsLayer, NetworkLayer, PointsLayer,
+    ServiceAreasLayer, UnitsLayer,
+};
+use crate::planning::{Candidate, CandidateGain, ClosedCenter, PlanOutcome, SiteChange};
+use crate::Result;
+
+/// Gap rows listed in the view (the gaps layer holds them all).
+const VIEW_GAP_ROWS: usize = 200;
+
+/// A center of a scenario as the viewer lists it: open or closed, loaded or added.
+#[derive(Debug, Clone)]
+pub struct ScenarioCenter {
+    /// The key the viewer names it by.
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// Its tier, when it has one.
+    pub tier: Option<String>,
+    /// `[lon, lat]`, WGS84.
+    pub lonlat: [f64; 2],
+    /// Added in the session (not in the loaded file).
+    pub added: bool,
+    /// Its position among the study's centers when open; `None` when closed.
+    pub open: Option<CenterId>,
+}
+
+/// The properties of a center in the view's `centers` layer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewCenterProperties {
+    id: String,
+    name: String,
+    tier: Option<String>,
+    added: bool,
+    removed: bool,
+    served_population: f64,
+    served_residents: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ViewLayers<'a> {
+    network: FeatureCollection<'a, NetworkLayer<'a>>,
+    demand: FeatureCollection<'a, DemandLayer<'a>>,
+    gaps: FeatureCollection<'a, GapsLayer<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_areas: Option<FeatureCollection<'a, ServiceAreasLayer<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    units: Option<FeatureCollection<'a, UnitsLayer<'a>>>,
+    centers: FeatureCollection<'a, PointsLayer<ViewCenterProperties>>,
+}
+
+/// The coverage view: the summary, the network's size, the gaps, and every layer.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CoverageView<'a> {
+    summary: &'a CoverageSummary,
+    network: NetworkStats,
+    gap_count: usize,
+    gap_population: f64,
+    largest_gap: Option<&'a GapHeadline>,
+    gaps: &'a [GapHeadline],
+    bounds: [f64; 4],
+    threshold_min: f64,
+    speed_kmh: f64,
+    tiers: Option<&'a TierCoverage>,
+    layers: ViewLayers<'a>,
+}
+
+/// A what-if answer: the change, with the coverage ratios before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhatIfView {
+    /// The change.
+    #[serde(flatten)]
+    pub change: SiteChange,
+    /// Coverage ratio before.
+    pub coverage_ratio_before: f64,
+    /// Coverage ratio after.
+    pub coverage_ratio_after: f64,
+    /// Total population.
+    pub total_population: f64,
+    /// Whether the site joined the network.
+    pub snapped: bool,
+    /// Why nothing changes, when the site does not join the network.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+fn ratio(part: f64, total: f64) -> f64 {
+    if total > 0.0 {
+        part / total
+    } else {
+        0.0
+    }
+}
+
+impl WhatIfView {
+    /// `change` on a population of `total_population`.
+    pub fn new(change: SiteChange, total_population: f64) -> Self {
+        Self {
+            coverage_ratio_before: ratio(change.covered_population_before, total_population),
+            coverage_ratio_after: ratio(change.covered_population_after, total_population),
+            total_population,
+            snapped: true,
+            reason: None,
+            change,
+        }
+    }
+}
+
+/// One ranked candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedCandidate {
+    /// Candidate id.
+    pub id: String,
+    /// Longitude, WGS84.
+    pub lon: f64,
+    /// Latitude, WGS84.
+    pub lat: f64,
+    /// 1 for the best.
+    pub rank: usize,
+    /// Whether it joins the network.
+    pub snapped: bool,
+    /// Population it would newly cover on its own.
+    pub covered_population_gain: f64,
+    /// Residents it would newly cover.
+    pub newly_covered_residents: usize,
+    /// Population whose walk it would shorten.
+    pub shorter_walk_population: f64,
+    /// Walk minutes it would save.
+    pub walk_minutes_saved: f64,
+}
+
+impl RankedCandidate {
+    /// `gain` of `candidate`.
+    pub fn new(gain: &CandidateGain, candidate: &Candidate) -> Self {
+        Self {
+            id: candidate.id.clone(),
+            lon: candidate.lonlat[0],
+            lat: candidate.lonlat[1],
+            rank: gain.rank,
+            snapped: gain.snapped,
+            covered_population_gain: gain.covered_population_gain,
+            newly_covered_residents: gain.newly_covered_residents,
+            shorter_walk_population: gain.shorter_walk_population,
+            walk_minutes_saved: gain.walk_minutes_saved,
+        }
+    }
+}
+
+/// A closed center in a plan view, with the key the viewer names it by.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClosedView {
+    /// What closing it costs.
+    #[serde(flatten)]
+    pub closed: ClosedCenter,
+    /// The viewer's key of the center.
+    pub id: String,
+}
+
+/// A plan as the viewer shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanView {
+    /// The plan (its `closed` replaced by [`PlanView::closed`]).
+    #[serde(flatten)]
+    pub outcome: PlanOutcome,
+    /// Existing centers the plan closes, with their keys.
+    pub closed: Vec<ClosedView>,
+    /// Candidates considered.
+    pub candidates: usize,
+}
+
+impl PlanView {
+    /// `outcome` among `candidates` candidates; `key(c)` is the viewer's key of open
+    /// center `c`.
+    pub fn new(
+        mut outcome: PlanOutcome,
+        candidates: usize,
+        key: impl Fn(CenterId) -> String,
+    ) -> Self {
+        let closed = std::mem::take(&mut outcome.closed)
+            .into_iter()
+            .map(|closed| ClosedView {
+                id: key(closed.center),
+                closed,
+            })
+            .collect();
+        Self {
+            outcome,
+            closed,
+            candidates,
+        }
+    }
+}
+
+impl Study {
+    /// The coverage view as JSON text: summary, network, gaps, bounds and every layer
+    /// (service areas when `with_service_areas`; units when the study has them), with
+    /// `centers` listing every center of the scenario, open or closed.
+    ///
+    /// # Errors
+    /// As [`Study::tiers`].
+    pub fn coverage_view_json(
+        &self,
+        centers: &[ScenarioCenter],
+        bounds: [f64; 4],
+        with_service_areas: bool,
+    ) -> Result<String> {
+        let summary = self.summary();
+        let gaps = self.gaps();
+        let reach = self.reach();
+        let tiers = self.tiers()?;
+        let areas = with_service_areas.then(|| self.service_areas());
+        let gap_rows: Vec<GapHeadline> = gaps
+            .iter()
+            .take(VIEW_GAP_ROWS)
+            .map(|g| GapHeadline::new(g, Crs::Wgs84))
+            .collect();
+        let centers_layer = PointsLayer {
+            points: centers
+                .iter()
+                .map(|c| {
+                    let served = c.open.map(|i| &summary.per_center[i.index()]);
+                    (
+                        c.lonlat,
+                        ViewCenterProperties {
+                            id: c.key.clone(),
+                            name: c.name.clone(),
+                            tier: c.tier.clone(),
+                            added: c.added,
+                            removed: c.open.is_none(),
+                            served_population: served
+                                .map_or(0.0, |s| round_to(s.served_population, 3)),
+                            served_residents: served.map_or(0, |s| s.served_residents),
+                        },
+                    )
+                })
+                .collect(),
+        };
+        let wgs84 = Crs::Wgs84;
+        let network_layer = NetworkLayer { pieces: &reach };
+        let demand_layer = DemandLayer::new(self.demand(), self.centers(), self.result());
+        let gaps_layer = GapsLayer {
+            gaps: &gaps,
+            crs: wgs84,
+        };
+        let areas_layer = areas.as_ref().map(|areas| ServiceAreasLayer { areas });
+        let units_layer = UnitsLayer {
+            units: self.units(),
+            summaries: &summary.per_unit,
+        };
+        let view = CoverageView {
+            summary: &summary,
+            network: self.network().stats(),
+            gap_count: gaps.len(),
+            gap_population: gaps.iter().map(|g| g.population).sum(),
+            largest_gap: gap_rows.first(),
+            gaps: &gap_rows,
+            bounds,
+            threshold_min: self.params().coverage.threshold_min,
+            speed_kmh: self.costs().speed_kmh(),
+            tiers: tiers.as_ref(),
+            layers: ViewLayers {
+                network: FeatureCollection::new(&network_layer, wgs84),
+                demand: FeatureCollection::new(&demand_layer, wgs84),
+                gaps: FeatureCollection::new(&gaps_layer, wgs84),
+                service_areas: areas_layer
+                    .as_ref()
+                    .map(|l| FeatureCollection::new(l, wgs84)),
+                units: (!self.units().is_empty())
+                    .then(|| FeatureCollection::new(&units_layer, wgs84)),
+                centers: FeatureCollection::new(&centers_layer, wgs84),
+            },
+        };
+        Ok(serde_json::to_string(&view).expect("the view serializes"))
+    }
+
+    /// The service areas of the study as GeoJSON text (WGS84).
+    pub fn service_areas_json(&self) -> String {
+        let areas = self.service_areas();
+        crate::output::geojson_string(&ServiceAreasLayer { areas: &areas }, Crs::Wgs84)
+    }
+}
