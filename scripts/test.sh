@@ -32,6 +32,9 @@ cargo bench --workspace --no-run --quiet
 step "tests"
 cargo test --workspace
 
+step "python package"
+bash scripts/test-python.sh
+
 step "wasm package"
 bash scripts/setup-wasm.sh
 bash scripts/build-wasm.sh

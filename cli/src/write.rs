@@ -16,10 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::{bail, Context, Result};
 use lifecircle::coverage::CoverageSummary;
 use lifecircle::crs::Crs;
-use lifecircle::output::{
-    terminal_text, write_geojson, DemandLayer, FeatureSource, GapsLayer, NetworkLayer,
-    ServiceAreasLayer, UnitsLayer,
-};
+use lifecircle::output::{terminal_text, write_geojson, FeatureSource};
 use lifecircle::Study;
 use serde::Serialize;
 
@@ -297,52 +294,22 @@ impl Drop for OutputDir {
     }
 }
 
-/// Computes a study's derived results and writes every coverage output into `folder`:
-/// `summary.json`, `demand.geojson`, `gaps.geojson`, `network.geojson`,
-/// `service_areas.geojson`, `units.geojson` (with units), `report.md`, `timings.json`.
+/// Computes a study's derived results and writes every coverage output into `folder`
+/// (the files of [`Study::write_coverage_files`]) and `timings.json`.
 pub(crate) fn write_coverage(
     folder: &Folder,
     study: &Study,
     title: &str,
     stages: &mut Stages,
 ) -> Result<CoverageSummary> {
-    let analysis = stages.run("profiles, slope and services", || study.analysis())?;
-    let summary = stages.run("summarising", || study.summary());
-    let gaps = stages.run("finding gaps", || study.gaps());
-    let reach = stages.run("splitting the network at the threshold", || study.reach());
-    let areas = stages.run("tracing service areas", || study.service_areas());
-    let crs = study.params().output_crs;
-    stages.run("writing outputs", || -> Result<()> {
-        folder.write_json(
-            "summary.json",
-            &study.coverage_report(&summary, &gaps, &areas, &analysis),
-        )?;
-        let demand = DemandLayer {
-            details: analysis.resident_details(),
-            ..DemandLayer::new(study.demand(), study.centers(), study.result())
-        };
-        folder.write_geojson("demand.geojson", &demand, crs)?;
-        folder.write_geojson("gaps.geojson", &GapsLayer { gaps: &gaps, crs }, crs)?;
-        folder.write_geojson("network.geojson", &NetworkLayer { pieces: &reach }, crs)?;
-        folder.write_geojson(
-            "service_areas.geojson",
-            &ServiceAreasLayer { areas: &areas },
-            crs,
-        )?;
-        if study.inputs().units.is_some() {
-            let units = UnitsLayer {
-                units: study.units(),
-                summaries: &summary.per_unit,
-            };
-            folder.write_geojson("units.geojson", &units, crs)?;
-        }
-        folder.write(
-            "report.md",
-            &study.markdown_report(title, &summary, &gaps, &analysis),
-        )
+    let outputs = study.coverage_outputs(&mut |stage| stages.lap(stage))?;
+    stages.lap("writing outputs");
+    study.write_coverage_files(&outputs, title, &mut |name, fill| {
+        folder.write_with(name, fill)
     })?;
+    stages.end_lap();
     folder.write_json("timings.json", &stages.timings())?;
-    Ok(summary)
+    Ok(outputs.summary)
 }
 
 pub(crate) fn thousands(x: f64) -> String {

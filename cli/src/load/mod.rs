@@ -7,7 +7,7 @@ mod params;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use lifecircle::input::{InputLimits, PopulationEstimate, MIN_M2_PER_PERSON};
+use lifecircle::input::{InputLimits, PopulationEstimate};
 
 pub(crate) use layers::{read_candidates_file, read_inputs, read_sample, read_units_file, Inputs};
 pub(crate) use params::study_params;
@@ -101,29 +101,8 @@ pub(crate) fn input_limits(
 
 /// Parses `--building-population`.
 pub(crate) fn population_rule(spec: &str) -> Result<PopulationEstimate> {
-    if spec == "one" {
-        return Ok(PopulationEstimate::One);
-    }
-    if let Some(key) = spec.strip_prefix("tag:") {
-        if key.is_empty() {
-            bail!("--building-population tag: needs a tag key, e.g. tag:population");
-        }
-        return Ok(PopulationEstimate::FromTag { key: key.into() });
-    }
-    if let Some(value) = spec.strip_prefix("area:") {
-        let m2_per_person: f64 = value
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite() && *v >= MIN_M2_PER_PERSON)
-            .with_context(|| {
-                format!(
-                    "--building-population area:{value}: expected a floor area of at least \
-                     {MIN_M2_PER_PERSON} m² per person"
-                )
-            })?;
-        return Ok(PopulationEstimate::FloorArea { m2_per_person });
-    }
-    bail!("--building-population {spec}: expected `one`, `tag:KEY` or `area:M2_PER_PERSON`")
+    PopulationEstimate::parse(spec)
+        .map_err(|reason| anyhow::anyhow!("--building-population {spec}: {reason}"))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 
 mod analysis;
 mod layers;
+mod outputs;
 mod params;
 mod plan_report;
 mod report;
@@ -19,6 +20,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use analysis::{Analysis, CoveredByProfile, CrsCheck, SlopeComparison};
 pub use layers::{InputReport, InputsReport, Layer, Layers};
+pub use outputs::{CoverageOutputs, FillFile, COVERAGE_OUTPUT_STAGES};
 
 pub use params::{Elevation, InputCrs, ServicesSource, StudyParams, MAX_WALKING_SPEED_KMH};
 pub use plan_report::{

@@ -142,3 +142,33 @@ pub enum PopulationEstimate {
         m2_per_person: f64,
     },
 }
+
+impl PopulationEstimate {
+    /// Parses `one`, `tag:KEY` or `area:M2_PER_PERSON` (as the command line and the
+    /// Python package take it).
+    ///
+    /// # Errors
+    /// The reason, in words, when `spec` is none of these or the area is below
+    /// [`super::MIN_M2_PER_PERSON`].
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        if spec == "one" {
+            return Ok(Self::One);
+        }
+        if let Some(key) = spec.strip_prefix("tag:") {
+            if key.is_empty() {
+                return Err("needs a tag key, e.g. tag:population".into());
+            }
+            return Ok(Self::FromTag { key: key.into() });
+        }
+        if let Some(value) = spec.strip_prefix("area:") {
+            let min = super::MIN_M2_PER_PERSON;
+            return value
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite() && *v >= min)
+                .map(|m2_per_person| Self::FloorArea { m2_per_person })
+                .ok_or_else(|| format!("expected a floor area of at least {min} m² per person"));
+        }
+        Err("expected `one`, `tag:KEY` or `area:M2_PER_PERSON`".into())
+    }
+}

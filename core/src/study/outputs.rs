@@ -1,0 +1,204 @@
+//! The files of a coverage output folder, as one set every adapter writes the same way.
+//!
+//! The command line and the Python package both write a study's outputs; the set of
+//! files, their names and their bytes are decided here once, so the two cannot drift.
+//! Core writes into whatever [`Write`] the adapter hands it and never opens a file.
+
+use std::io::{self, Write};
+
+use super::{Analysis, Study};
+use crate::coverage::{CoverageSummary, GapArea, ReachPiece, ServiceArea};
+use crate::output::{
+    write_geojson, DemandLayer, GapsLayer, NetworkLayer, ServiceAreasLayer, UnitsLayer,
+};
+use crate::Result;
+
+/// What a coverage output folder is made from: every derived result of a study.
+#[derive(Debug)]
+pub struct CoverageOutputs {
+    /// Per-profile runs, flat-vs-slope, tiers and the coordinate check.
+    pub analysis: Analysis,
+    /// The headline figures.
+    pub summary: CoverageSummary,
+    /// Uncovered areas.
+    pub gaps: Vec<GapArea>,
+    /// The network split at the threshold.
+    pub reach: Vec<ReachPiece>,
+    /// Each center's service area.
+    pub areas: Vec<ServiceArea>,
+}
+
+/// The stages of [`Study::coverage_outputs`], in order, as the progress display names
+/// them.
+pub const COVERAGE_OUTPUT_STAGES: [&str; 5] = [
+    "profiles, slope and services",
+    "summarising",
+    "finding gaps",
+    "splitting the network at the threshold",
+    "tracing service areas",
+];
+
+/// Writes one output file's bytes into the writer it is given.
+pub type FillFile<'a> = dyn FnMut(&mut dyn Write) -> io::Result<()> + 'a;
+
+impl Study {
+    /// Computes every derived result of the outputs; `observe` is called with each
+    /// stage's name ([`COVERAGE_OUTPUT_STAGES`]) as it starts.
+    ///
+    /// # Errors
+    /// As [`Study::analysis`].
+    pub fn coverage_outputs(
+        &self,
+        observe: &mut dyn FnMut(&'static str),
+    ) -> Result<CoverageOutputs> {
+        let [analysing, summarising, gaps, reach, areas] = COVERAGE_OUTPUT_STAGES;
+        observe(analysing);
+        let analysis = self.analysis()?;
+        observe(summarising);
+        let summary = self.summary();
+        observe(gaps);
+        let gaps = self.gaps();
+        observe(reach);
+        let reach = self.reach();
+        observe(areas);
+        let areas = self.service_areas();
+        Ok(CoverageOutputs {
+            analysis,
+            summary,
+            gaps,
+            reach,
+            areas,
+        })
+    }
+
+    /// Writes every file of a coverage output folder through `sink`, which is called
+    /// once per file with its name and a function that writes its bytes: `summary.json`,
+    /// `demand.geojson`, `gaps.geojson`, `network.geojson`, `service_areas.geojson`,
+    /// `units.geojson` (with units) and `report.md` titled `title`. The bytes are those
+    /// of the command line's output folder (its `timings.json` aside).
+    ///
+    /// # Errors
+    /// The first error `sink` returns.
+    pub fn write_coverage_files<E>(
+        &self,
+        outputs: &CoverageOutputs,
+        title: &str,
+        sink: &mut dyn FnMut(&str, &mut FillFile<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let crs = self.params().output_crs;
+        let CoverageOutputs {
+            analysis,
+            summary,
+            gaps,
+            reach,
+            areas,
+        } = outputs;
+        sink("summary.json", &mut |w| {
+            serde_json::to_writer_pretty(
+                &mut *w,
+                &self.coverage_report(summary, gaps, areas, analysis),
+            )?;
+            w.write_all(b"\n")
+        })?;
+        let demand = DemandLayer {
+            details: analysis.resident_details(),
+            ..DemandLayer::new(self.demand(), self.centers(), self.result())
+        };
+        sink("demand.geojson", &mut |w| write_geojson(w, &demand, crs))?;
+        sink("gaps.geojson", &mut |w| {
+            write_geojson(w, &GapsLayer { gaps, crs }, crs)
+        })?;
+        sink("network.geojson", &mut |w| {
+            write_geojson(w, &NetworkLayer { pieces: reach }, crs)
+        })?;
+        sink("service_areas.geojson", &mut |w| {
+            write_geojson(w, &ServiceAreasLayer { areas }, crs)
+        })?;
+        if self.inputs().units.is_some() {
+            let units = UnitsLayer {
+                units: self.units(),
+                summaries: &summary.per_unit,
+            };
+            sink("units.geojson", &mut |w| write_geojson(w, &units, crs))?;
+        }
+        sink("report.md", &mut |w| {
+            w.write_all(
+                self.markdown_report(title, summary, gaps, analysis)
+                    .as_bytes(),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::{PointFeature, RoadLine};
+    use crate::study::{Layer, Layers, StudyParams};
+
+    /// Two streets meeting at a corner, a center at one end, one resident at the other.
+    fn corner_study() -> Study {
+        let roads = vec![
+            RoadLine::new(vec![[0.0, 0.0], [0.001, 0.0]]),
+            RoadLine::new(vec![[0.001, 0.0], [0.001, 0.001]]),
+        ];
+        let layers = Layers {
+            roads: Layer::new(roads.into(), "roads"),
+            centers: Layer::new(vec![PointFeature::new("c", 0.0, 0.0)].into(), "centers"),
+            demand: Layer::new(
+                vec![PointFeature::new("r", 0.001, 0.001)].into(),
+                "residents",
+            ),
+            units: None,
+        };
+        let mut params = StudyParams::default();
+        params.network.min_component_nodes = 1;
+        Study::new(layers, params).unwrap()
+    }
+
+    #[test]
+    fn every_file_once_in_order_and_as_serialised() {
+        let study = corner_study();
+        let mut stages = Vec::new();
+        let outputs = study.coverage_outputs(&mut |s| stages.push(s)).unwrap();
+        assert_eq!(stages, COVERAGE_OUTPUT_STAGES);
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        study
+            .write_coverage_files(&outputs, "T", &mut |name, fill| -> io::Result<()> {
+                let mut bytes = Vec::new();
+                fill(&mut bytes)?;
+                files.push((name.to_string(), bytes));
+                Ok(())
+            })
+            .unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "summary.json",
+                "demand.geojson",
+                "gaps.geojson",
+                "network.geojson",
+                "service_areas.geojson",
+                "report.md"
+            ]
+        );
+        let summary: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
+        assert_eq!(summary["coverage"]["total_population"], 1.0);
+        assert!(files[0].1.ends_with(b"}\n"));
+        assert!(String::from_utf8_lossy(&files[5].1).starts_with("# T"));
+    }
+
+    #[test]
+    fn the_first_sink_error_stops_the_writing() {
+        let study = corner_study();
+        let outputs = study.coverage_outputs(&mut |_| {}).unwrap();
+        let mut calls = 0;
+        let result = study.write_coverage_files(&outputs, "T", &mut |_, _| -> Result<(), &str> {
+            calls += 1;
+            Err("disk full")
+        });
+        assert_eq!(result, Err("disk full"));
+        assert_eq!(calls, 1);
+    }
+}

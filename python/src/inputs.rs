@@ -1,0 +1,149 @@
+//! Layers from what the Python side hands over: a file (every format core reads), bytes
+//! it serialised (a GeoDataFrame, GeoJSON-like dicts), or points chosen by tag from an
+//! OSM PBF. Sizes are checked before anything is read.
+
+use std::io::Read;
+
+use lifecircle::features::{PointLayer, UnitLayer};
+use lifecircle::input::{InputFormat, InputLimits, PopulationEstimate, TagFilter};
+use lifecircle::{read_points, read_roads, read_units, Layer, ReadOptions};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::errors::{Failure, Outcome};
+
+/// One layer as the Python side describes it (`lifecircle/_layers.py` builds these).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+pub(crate) struct LayerSpec {
+    /// How errors and reports name the layer: the path, or e.g. `centers (GeoDataFrame)`.
+    label: String,
+    /// A file to read.
+    path: Option<String>,
+    /// Bytes to read instead of a file.
+    data: Option<Py<PyBytes>>,
+    /// `geojson` or `csv` when the bytes' format must not be detected.
+    format: Option<String>,
+    /// Points of an OSM PBF chosen by this tag filter, e.g. `amenity=library`.
+    osm_filter: Option<String>,
+    /// Whom each OSM point stands for: `one`, `tag:KEY`, `area:M2_PER_PERSON`.
+    population: Option<String>,
+}
+
+/// A layer's bytes, read while the interpreter is still held, for the background run.
+pub(crate) struct LayerBytes {
+    label: String,
+    bytes: Vec<u8>,
+    format: Option<InputFormat>,
+    osm_filter: Option<String>,
+    population: Option<String>,
+}
+
+/// Reads a whole file, refusing one larger than `limits.max_bytes` before reading it
+/// (and a pipe or growing file at one byte past the limit).
+fn read_file(path: &str, limits: &InputLimits) -> Outcome<Vec<u8>> {
+    let cannot = |e: std::io::Error| Failure::file(path, format!("cannot read file: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let metadata = file.metadata().map_err(cannot)?;
+    if metadata.is_dir() {
+        return Err(Failure::file(path, "is a folder, not a file"));
+    }
+    let limit = limits.max_bytes;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(Failure::file(
+            path,
+            format!("more than the limit of {limit} bytes (raise it with max_input_mb=)"),
+        ));
+    }
+    Ok(bytes)
+}
+
+impl LayerSpec {
+    /// The layer's bytes: the file read, or the bytes given.
+    pub(crate) fn load(&self, py: Python<'_>, limits: &InputLimits) -> Outcome<LayerBytes> {
+        let bytes = match (&self.path, &self.data) {
+            (Some(path), _) => read_file(path, limits)?,
+            (None, Some(data)) => data.as_bytes(py).to_vec(),
+            (None, None) => return Err(Failure::input(&self.label, "no file and no data given")),
+        };
+        let format = match self.format.as_deref() {
+            None => None,
+            Some("geojson") => Some(InputFormat::GeoJson),
+            Some("csv") => Some(InputFormat::Csv),
+            Some(other) => {
+                return Err(Failure::parameter(
+                    "format",
+                    format!("`{other}`: expected geojson or csv"),
+                ))
+            }
+        };
+        Ok(LayerBytes {
+            label: self.label.clone(),
+            bytes,
+            format,
+            osm_filter: self.osm_filter.clone(),
+            population: self.population.clone(),
+        })
+    }
+}
+
+/// How points are read besides their bytes.
+#[derive(Clone, Default)]
+pub(crate) struct PointReading {
+    pub(crate) population_field: Option<String>,
+    pub(crate) spread_spacing_m: Option<f64>,
+    /// Centers and candidate sites stand for places, not people.
+    pub(crate) places: bool,
+}
+
+impl LayerBytes {
+    fn options(&self, limits: InputLimits) -> ReadOptions {
+        let mut options = ReadOptions::with_limits(limits);
+        options.format = self.format;
+        options
+    }
+
+    /// Road lines.
+    pub(crate) fn roads(
+        &self,
+        limits: InputLimits,
+    ) -> Outcome<Layer<lifecircle::features::RoadLayer>> {
+        let roads = read_roads(&self.label, &self.bytes, &self.options(limits))?;
+        Ok(Layer::new(roads, self.label.clone()))
+    }
+
+    /// Points (centers, residents, candidate sites).
+    pub(crate) fn points(
+        &self,
+        limits: InputLimits,
+        reading: &PointReading,
+    ) -> Outcome<Layer<PointLayer>> {
+        let mut options = self.options(limits);
+        options.population_field = reading.population_field.clone();
+        options.spread_spacing_m = reading.spread_spacing_m;
+        options.places = reading.places;
+        let mut source = self.label.clone();
+        if let Some(filter) = &self.osm_filter {
+            let population = match self.population.as_deref() {
+                None => PopulationEstimate::One,
+                Some(spec) => PopulationEstimate::parse(spec).map_err(|reason| {
+                    Failure::parameter("population", format!("{spec}: {reason}"))
+                })?,
+            };
+            options = options.osm(TagFilter::parse(filter)?, population);
+            source = format!("{} [{filter}]", self.label);
+        }
+        let points = read_points(&self.label, &self.bytes, &options)?;
+        Ok(Layer::new(points, source))
+    }
+
+    /// Reporting units or boundary polygons.
+    pub(crate) fn units(&self, limits: InputLimits) -> Outcome<Layer<UnitLayer>> {
+        let units = read_units(&self.label, &self.bytes, &self.options(limits))?;
+        Ok(Layer::new(units, self.label.clone()))
+    }
+}

@@ -1,0 +1,40 @@
+//! `lifecircle._native`: the Python package's adapter over core's [`lifecircle::Study`].
+//!
+//! It only translates: Python arguments into typed layers and parameters (`inputs`,
+//! `params`), a study's answers into column buffers (`columns`), core's errors into the
+//! package's exception classes (`errors`), and long runs into interruptible background
+//! work (`background`). The Python side (`python/lifecircle`) turns the buffers into
+//! Arrow tables and GeoDataFrames.
+
+#![forbid(unsafe_code)]
+
+mod background;
+mod columns;
+mod errors;
+mod inputs;
+mod params;
+mod plan;
+mod scenario;
+mod study;
+
+use lifecircle::coverage;
+use lifecircle::planning::CandidateGrid;
+use pyo3::prelude::*;
+
+/// The native module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<study::NativeStudy>()?;
+    m.add_class::<plan::NativePlan>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The defaults of `lifecircle.Study`, so Python and the command line cannot differ.
+    let defaults = pyo3::types::PyDict::new(m.py());
+    defaults.set_item("minutes", coverage::DEFAULT_THRESHOLD_MIN)?;
+    defaults.set_item("speed_kmh", coverage::DEFAULT_SPEED_KMH)?;
+    defaults.set_item("max_snap_m", coverage::DEFAULT_MAX_SNAP_M)?;
+    defaults.set_item("min_component_nodes", coverage::DEFAULT_MIN_COMPONENT_NODES)?;
+    defaults.set_item("gap_link_m", coverage::DEFAULT_GAP_LINK_M)?;
+    defaults.set_item("candidate_spacing_m", CandidateGrid::default().spacing_m)?;
+    m.add("DEFAULTS", defaults)?;
+    Ok(())
+}
