@@ -21,11 +21,22 @@ use lifecircle::coverage;
 use lifecircle::planning::CandidateGrid;
 use pyo3::prelude::*;
 
+/// The longest walk within the threshold for these `lifecircle.Study` options, metres
+/// ([`lifecircle::StudyParams::max_walk_reach_m`]): a distributed run's halo.
+#[pyfunction]
+fn max_walk_reach_m(options: params::StudyOptions) -> PyResult<f64> {
+    Ok(options
+        .study_params()?
+        .max_walk_reach_m()
+        .map_err(errors::Failure::from)?)
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<study::NativeStudy>()?;
     m.add_class::<plan::NativePlan>()?;
+    m.add_function(wrap_pyfunction!(max_walk_reach_m, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     // The defaults of `lifecircle.Study`, so Python and the command line cannot differ.
     let defaults = pyo3::types::PyDict::new(m.py());

@@ -85,6 +85,18 @@ impl Scenario {
         }
     }
 
+    /// The residents with the main profile's results only (`demand.geojson`'s standard
+    /// properties), without computing the other outputs: what a tile of a distributed
+    /// run returns.
+    pub(crate) fn main_residents(&self, py: Python<'_>) -> PyResult<Py<PyDict>> {
+        let study = self.study.clone();
+        let table = background::run(py, None, move |_| {
+            let demand = DemandLayer::new(study.demand(), study.centers(), study.result());
+            Table::of(&demand, study.params().output_crs)
+        })?;
+        table.into_py(py)
+    }
+
     /// The output layer `name` as GeoJSON text (the bytes of the CLI's file).
     pub(crate) fn geojson(
         &self,

@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use lifecircle::features::CenterId;
+use lifecircle::network::doubtful_snaps;
 use lifecircle::planning::PlanScratch;
 use lifecircle::study::WhatIfView;
 use lifecircle::{Layers, Study};
@@ -22,6 +23,9 @@ use crate::scenario::Scenario;
 pub(crate) struct NativeStudy {
     scenario: Arc<Scenario>,
     scratch: Mutex<Option<PlanScratch>>,
+    /// For a tile of a distributed run: residents and centers an open small component
+    /// lies within snapping reach of ([`lifecircle::network::doubtful_snaps`]).
+    doubtful: Option<usize>,
 }
 
 impl NativeStudy {
@@ -29,6 +33,7 @@ impl NativeStudy {
         Self {
             scenario,
             scratch: Mutex::new(None),
+            doubtful: None,
         }
     }
 
@@ -75,7 +80,12 @@ impl NativeStudy {
 impl NativeStudy {
     /// Reads the layers and runs the study (in the background; Ctrl-C interrupts).
     #[new]
-    #[pyo3(signature = (roads, centers, demand, units, options, progress=None))]
+    ///
+    /// With `ring_property`, the roads are a tile's part of a larger road set and the
+    /// lines with that property set are its ring lines: the study then counts the
+    /// residents and centers whose snap the part cannot vouch for (`doubtful_snaps`).
+    #[pyo3(signature = (roads, centers, demand, units, options, progress=None, ring_property=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         roads: LayerSpec,
@@ -84,6 +94,7 @@ impl NativeStudy {
         units: Option<LayerSpec>,
         options: StudyOptions,
         progress: Option<Py<PyAny>>,
+        ring_property: Option<String>,
     ) -> PyResult<Self> {
         let limits = options.limits()?;
         let params = options.study_params()?;
@@ -92,7 +103,8 @@ impl NativeStudy {
         let centers = centers.load(py, &limits)?;
         let demand = demand.load(py, &limits)?;
         let units = units.map(|u| u.load(py, &limits)).transpose()?;
-        let study = background::run(py, progress, move |report| {
+        let max_snap_m = params.coverage.max_snap_m;
+        let (study, doubtful) = background::run(py, progress, move |report| {
             report("reading inputs");
             let places = PointReading {
                 places: true,
@@ -104,11 +116,37 @@ impl NativeStudy {
                 demand: demand.points(limits, &demand_reading)?,
                 units: units.map(|u| u.units(limits)).transpose()?,
             };
-            Ok(Study::new_observed(layers, params, &mut |stage| {
+            let ring: Option<Vec<bool>> = ring_property.map(|key| {
+                let set = |v: &String| v == "true" || v == "1";
+                layers
+                    .roads
+                    .data
+                    .lines
+                    .iter()
+                    .map(|l| l.tags.get(&key).is_some_and(set))
+                    .collect()
+            });
+            let study = Study::new_observed(layers, params, &mut |stage| {
                 report(stage.as_str());
-            })?)
+            })?;
+            let doubtful = match ring {
+                None => None,
+                Some(open) => {
+                    let points: Vec<[f64; 2]> = study
+                        .demand()
+                        .iter()
+                        .chain(study.centers())
+                        .map(|p| [p.lon, p.lat])
+                        .collect();
+                    Some(doubtful_snaps(study.network(), &open, &points, max_snap_m)?)
+                }
+            };
+            Ok((study, doubtful))
         })?;
-        Ok(Self::of(Arc::new(Scenario::new(study))))
+        Ok(Self {
+            doubtful,
+            ..Self::of(Arc::new(Scenario::new(study)))
+        })
     }
 
     /// `summary.json` of the study, as JSON text.
@@ -126,6 +164,11 @@ impl NativeStudy {
         progress: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyDict>> {
         self.scenario.table(py, name, progress)
+    }
+
+    /// The residents with the main profile's results only, as column buffers.
+    fn main_residents(&self, py: Python<'_>) -> PyResult<Py<PyDict>> {
+        self.scenario.main_residents(py)
     }
 
     /// The output layer `name` as GeoJSON text (the bytes of the CLI's file).
@@ -168,6 +211,12 @@ impl NativeStudy {
         progress: Option<Py<PyAny>>,
     ) -> PyResult<NativePlan> {
         plan::plan(&self.scenario, py, options, candidates, boundary, progress)
+    }
+
+    /// Residents and centers whose snap a tile cannot vouch for (`None` without
+    /// `ring_property`).
+    fn doubtful_snaps(&self) -> Option<usize> {
+        self.doubtful
     }
 
     /// The coordinate system of the outputs (`wgs84`, `gcj02`, `bd09`).

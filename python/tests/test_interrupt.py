@@ -13,8 +13,11 @@ from conftest import REPO
 # arrives while the study runs.
 SCRIPT = textwrap.dedent(
     """
-    import json, sys, time
+    import json, signal, sys, time
     import lifecircle
+    # A shell that starts the tests in the background ignores SIGINT in its children;
+    # Python then keeps ignoring it. Ctrl-C in a terminal raises KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     n = 600
     step = 0.0005
     lines = []

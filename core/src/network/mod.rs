@@ -3,9 +3,11 @@
 mod build;
 mod components;
 mod graph;
+mod partial;
 mod segment_index;
 mod snap;
 
 pub use build::NetworkParams;
 pub use graph::{EdgeId, NetworkStats, NodeId, WalkNetwork};
+pub use partial::doubtful_snaps;
 pub use snap::Snap;
