@@ -8,6 +8,7 @@
 """
 
 from . import errors
+from ._export import osm_layers_to_parquet
 from ._layers import OsmPoints, from_osm
 from ._native import __version__
 from ._study import Plan, Study
@@ -24,6 +25,7 @@ __all__ = [
     "Study",
     "Plan",
     "from_osm",
+    "osm_layers_to_parquet",
     "OsmPoints",
     "errors",
     "LifecircleError",

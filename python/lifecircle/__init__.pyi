@@ -26,6 +26,8 @@ class OsmPoints:
 
 def from_osm(path: PathLike, filter: str, population: str = "one") -> OsmPoints: ...
 
+def osm_layers_to_parquet(pbf: PathLike, folder: PathLike, *, centers: str, demand: str, population: str = "one") -> Dict[str, str]: ...
+
 class Study:
     def __init__(
         self,

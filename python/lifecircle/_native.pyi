@@ -5,6 +5,7 @@ __version__: str
 DEFAULTS: Dict[str, float]
 
 def max_walk_reach_m(options: Dict[str, Any]) -> float: ...
+def read_layer_table(spec: Dict[str, Any], kind: str) -> Dict[str, Any]: ...
 
 Spec = Dict[str, Any]
 Columns = Dict[str, Any]

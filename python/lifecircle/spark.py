@@ -275,7 +275,8 @@ def _run_tile(options: Dict[str, Any], margin_m: float):
             values = result.column(name).to_pylist()
             return [v if c else None for v, c in zip(values, covered)]
 
-        units = dict(zip(residents["key"], residents["unit"]))
+        # pandas holds a missing text as NaN: a unit is a string or nothing.
+        units = {k: u if isinstance(u, str) else None for k, u in zip(residents["key"], residents["unit"])}
         ids = result.column("id").to_pylist()
         out = {
             "kind": ["resident"] * len(ids) + ["tile"],
@@ -460,7 +461,12 @@ def _roads(roads):
 
     tag_columns = [c for c in roads.columns if c not in ("geometry", "id")]
     order = F.col("id").cast("string") if "id" in roads.columns else F.format_string("%020d", F.monotonically_increasing_id())
-    tags = F.to_json(F.struct(*[F.col(c).cast("string").alias(c) for c in tag_columns])) if tag_columns else F.lit("{}")
+    if "tags" in roads.columns:  # one JSON object of tags (osm_layers_to_parquet writes it so)
+        tags = F.coalesce(F.col("tags").cast("string"), F.lit("{}"))
+    elif tag_columns:
+        tags = F.to_json(F.struct(*[F.col(c).cast("string").alias(c) for c in tag_columns]))
+    else:
+        tags = F.lit("{}")
     base = roads.select(order.alias("key"), "geometry", tags.alias("props"))
     return _with_columns(base, "west double, south double, east double, north double", _bounds)
 
@@ -469,7 +475,7 @@ def _centers(centers):
     """Centers with their order key (the id), properties as JSON, and position."""
     from pyspark.sql import functions as F
 
-    prop_columns = [c for c in centers.columns if c != "geometry"]
+    prop_columns = [c for c in centers.columns if c not in ("geometry", "properties")]
     props = F.to_json(F.struct(*[F.col(c).alias(c) for c in prop_columns]))
     base = centers.select(F.col("id").cast("string").alias("key"), "geometry", props.alias("props"))
     return _with_columns(base, "lon double, lat double", _position)

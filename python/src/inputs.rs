@@ -4,8 +4,11 @@
 
 use std::io::Read;
 
-use lifecircle::features::{PointLayer, UnitLayer};
-use lifecircle::input::{InputFormat, InputLimits, PopulationEstimate, TagFilter};
+use lifecircle::features::{PointLayer, RoadLayer, UnitLayer};
+use lifecircle::input::{
+    detect_format, read_osm_layers, InputFormat, InputLimits, OsmPointQuery, PopulationEstimate,
+    TagFilter,
+};
 use lifecircle::{read_points, read_roads, read_units, Layer, ReadOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -33,6 +36,7 @@ pub(crate) struct LayerSpec {
 /// A layer's bytes, read while the interpreter is still held, for the background run.
 pub(crate) struct LayerBytes {
     label: String,
+    path: Option<String>,
     bytes: Vec<u8>,
     format: Option<InputFormat>,
     osm_filter: Option<String>,
@@ -83,6 +87,7 @@ impl LayerSpec {
         };
         Ok(LayerBytes {
             label: self.label.clone(),
+            path: self.path.clone(),
             bytes,
             format,
             osm_filter: self.osm_filter.clone(),
@@ -98,6 +103,64 @@ pub(crate) struct PointReading {
     pub(crate) spread_spacing_m: Option<f64>,
     /// Centers and candidate sites stand for places, not people.
     pub(crate) places: bool,
+}
+
+/// Roads, centers and residents.
+pub(crate) type StudyLayers = (Layer<RoadLayer>, Layer<PointLayer>, Layer<PointLayer>);
+
+/// Roads, centers and residents all from one OSM PBF (centers and residents chosen by
+/// tag): read in one decoding pass, as the command line does, instead of three. `None`
+/// when the layers do not come from one PBF that way.
+pub(crate) fn read_one_osm_pass(
+    roads: &LayerBytes,
+    centers: &LayerBytes,
+    demand: &LayerBytes,
+    limits: InputLimits,
+) -> Option<Outcome<StudyLayers>> {
+    let same_file = roads.path.is_some() && centers.path == roads.path && demand.path == roads.path;
+    let (Some(center_filter), Some(demand_filter)) = (&centers.osm_filter, &demand.osm_filter)
+    else {
+        return None;
+    };
+    let is_pbf = detect_format(&roads.label, &roads.bytes[..roads.bytes.len().min(64)])
+        == InputFormat::OsmPbf;
+    if !(same_file && is_pbf && roads.format.is_none()) {
+        return None;
+    }
+    Some((|| {
+        let query = |filter: &str, population: &Option<String>| -> Outcome<OsmPointQuery> {
+            Ok(OsmPointQuery {
+                layer: roads.label.clone(),
+                filter: TagFilter::parse(filter)?,
+                population: population_estimate(population.as_deref())?,
+            })
+        };
+        let queries = [
+            query(center_filter, &centers.population)?,
+            query(demand_filter, &demand.population)?,
+        ];
+        let layers = read_osm_layers(&roads.label, &roads.bytes, true, &queries, &limits)?;
+        let mut points = layers.points.into_iter();
+        let (Some(road_layer), Some(center_layer), Some(demand_layer)) =
+            (layers.roads, points.next(), points.next())
+        else {
+            unreachable!("roads and two point layers were asked for");
+        };
+        Ok((
+            Layer::new(road_layer, roads.label.clone()),
+            Layer::new(center_layer, format!("{} [{center_filter}]", centers.label)),
+            Layer::new(demand_layer, format!("{} [{demand_filter}]", demand.label)),
+        ))
+    })())
+}
+
+/// Whom each OSM point stands for: `one` (the default), `tag:KEY`, `area:M2_PER_PERSON`.
+fn population_estimate(spec: Option<&str>) -> Outcome<PopulationEstimate> {
+    match spec {
+        None => Ok(PopulationEstimate::One),
+        Some(spec) => PopulationEstimate::parse(spec)
+            .map_err(|reason| Failure::parameter("population", format!("{spec}: {reason}"))),
+    }
 }
 
 impl LayerBytes {
@@ -128,12 +191,7 @@ impl LayerBytes {
         options.places = reading.places;
         let mut source = self.label.clone();
         if let Some(filter) = &self.osm_filter {
-            let population = match self.population.as_deref() {
-                None => PopulationEstimate::One,
-                Some(spec) => PopulationEstimate::parse(spec).map_err(|reason| {
-                    Failure::parameter("population", format!("{spec}: {reason}"))
-                })?,
-            };
+            let population = population_estimate(self.population.as_deref())?;
             options = options.osm(TagFilter::parse(filter)?, population);
             source = format!("{} [{filter}]", self.label);
         }

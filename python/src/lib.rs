@@ -11,6 +11,7 @@
 mod background;
 mod columns;
 mod errors;
+mod export;
 mod inputs;
 mod params;
 mod plan;
@@ -37,6 +38,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<study::NativeStudy>()?;
     m.add_class::<plan::NativePlan>()?;
     m.add_function(wrap_pyfunction!(max_walk_reach_m, m)?)?;
+    m.add_function(wrap_pyfunction!(export::read_layer_table, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     // The defaults of `lifecircle.Study`, so Python and the command line cannot differ.
     let defaults = pyo3::types::PyDict::new(m.py());

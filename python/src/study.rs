@@ -13,7 +13,7 @@ use pyo3::types::PyDict;
 
 use crate::background;
 use crate::errors::{Failure, Outcome};
-use crate::inputs::{LayerSpec, PointReading};
+use crate::inputs::{read_one_osm_pass, LayerSpec, PointReading};
 use crate::params::StudyOptions;
 use crate::plan::{self, NativePlan, PlanOptions};
 use crate::scenario::Scenario;
@@ -110,10 +110,19 @@ impl NativeStudy {
                 places: true,
                 ..PointReading::default()
             };
+            let (roads, centers, demand) =
+                match read_one_osm_pass(&roads, &centers, &demand, limits) {
+                    Some(layers) => layers?,
+                    None => (
+                        roads.roads(limits)?,
+                        centers.points(limits, &places)?,
+                        demand.points(limits, &demand_reading)?,
+                    ),
+                };
             let layers = Layers {
-                roads: roads.roads(limits)?,
-                centers: centers.points(limits, &places)?,
-                demand: demand.points(limits, &demand_reading)?,
+                roads,
+                centers,
+                demand,
                 units: units.map(|u| u.units(limits)).transpose()?,
             };
             let ring: Option<Vec<bool>> = ring_property.map(|key| {

@@ -139,3 +139,104 @@ def test_duplicate_ids_are_refused(spark, city):
     roads, centers, demand = frames(spark, city)
     with pytest.raises(ValueError, match="ids must be unique"):
         distributed.coverage(spark, roads, centers.unionByName(centers), demand)
+
+
+def test_the_spark_submit_job_writes_the_tables(spark, city, tmp_path, capsys):
+    from lifecircle import spark as distributed
+    from lifecircle import spark_job
+
+    roads, centers, demand = frames(spark, city)
+    paths = {}
+    for name, frame in (("roads", roads), ("centers", centers), ("demand", demand)):
+        paths[name] = str(tmp_path / f"{name}.parquet")
+        frame.write.parquet(paths[name])
+    out = tmp_path / "out"
+    argv = ["--roads", paths["roads"], "--centers", paths["centers"], "--demand", paths["demand"]]
+    assert spark_job.main(argv + ["--minutes", str(MINUTES), "--tile-m", str(TILE_M), "--out", str(out)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    want = distributed.coverage(spark, roads, centers, demand, minutes=MINUTES, tile_m=TILE_M)
+    written = {r["id"]: r.asDict() for r in spark.read.parquet(str(out / "residents")).collect()}
+    assert written == {r["id"]: r.asDict() for r in want.residents.collect()}
+    assert summary["residents"] == len(city[1])
+    assert summary["covered_population"] == pytest.approx(sum(r["population"] for r in written.values() if r["covered"]))
+    assert sorted(p.name for p in out.iterdir()) == ["centers", "residents", "tiles", "units"]
+
+
+def test_an_osm_extract_as_geoparquet_runs_on_spark(spark, tmp_path):
+    """Monaco's PBF through osm_layers_to_parquet, then tiles: the single-machine study
+    of the same tables gives the same answers."""
+    import pyarrow.parquet as pq
+
+    from lifecircle import spark as distributed
+    from conftest import MONACO, MONACO_CENTERS
+
+    paths = lifecircle.osm_layers_to_parquet(REPO / MONACO, tmp_path, centers=MONACO_CENTERS, demand="building")
+    tables = {name: pq.read_table(path) for name, path in paths.items()}
+    assert json.loads(tables["roads"].schema.metadata[b"geo"])["primary_column"] == "geometry"
+    # As many as the single-machine study reads from the PBF.
+    inputs = lifecircle.Study(REPO / MONACO, lifecircle.from_osm(REPO / MONACO, MONACO_CENTERS), lifecircle.from_osm(REPO / MONACO, "building")).summary["inputs"]
+    assert tables["roads"].num_rows == inputs["roads"]["features_used"]
+    assert tables["centers"].num_rows == inputs["centers"]["features_used"]
+    assert tables["demand"].num_rows == inputs["demand"]["features_used"]
+
+    def features(table, properties):
+        geometries = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
+        rows = table.drop_columns(["geometry"]).to_pylist()
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": properties(r), "geometry": shapely.geometry.mapping(g)} for r, g in zip(rows, geometries)
+            ],
+        }
+
+    roads = features(tables["roads"].sort_by("id"), lambda r: json.loads(r["tags"]))
+    centers = features(tables["centers"].sort_by("id"), lambda r: {"id": r["id"]})
+    demand = features(tables["demand"], lambda r: {"id": r["id"], "population": r["population"]})
+    want = {r["id"]: r for r in lifecircle.Study(roads, centers, demand).residents(format="arrow").to_pylist()}
+    read = spark.read.parquet
+    result = distributed.coverage(spark, read(paths["roads"]), read(paths["centers"]), read(paths["demand"]), tile_m=400)
+    assert result.tiles.count() >= 16
+    got = {r["id"]: r.asDict() for r in result.residents.collect()}
+    assert set(got) == set(want)
+    for id_, w in want.items():
+        assert got[id_]["covered"] == w["covered"], id_
+        if w["covered"]:
+            assert (got[id_]["walk_m"], got[id_]["nearest_center"]) == (w["walk_m"], w["nearest_center"]), id_
+
+
+def test_a_small_component_running_beyond_the_halo_is_rerun_with_a_margin(spark):
+    """A chain of 30 road lines (31 nodes, enough to snap to) reaching 6 km east of a
+    resident: inside the first halo it looks like a small island, so the tile is
+    doubtful and runs again with wider margins until it sees the whole chain."""
+    from lifecircle import spark as distributed
+
+    step = 0.0018  # about 200 m at the equator
+    chain = [((i * step, 0.0), ((i + 1) * step, 0.0)) for i in range(30)]
+    roads = [(f"r{i:03d}", shapely.to_wkb(shapely.LineString(c)), "footway") for i, c in enumerate(chain)]
+    home = (0.0009, 0.0009)  # 100 m north of the chain's first line
+    center = (0.0, 0.0005)
+    frame = spark.createDataFrame
+    result = distributed.coverage(
+        spark,
+        frame(roads, "id string, geometry binary, highway string"),
+        frame([("c", shapely.to_wkb(shapely.Point(center)))], "id string, geometry binary"),
+        frame([("home", shapely.to_wkb(shapely.Point(home)), 1.0)], "id string, geometry binary, population double"),
+        minutes=5,
+        tile_m=500,
+    )
+    tiles = result.tiles.collect()
+    assert [t["margin_m"] > 0 for t in tiles] == [True]
+    (got,) = result.residents.collect()
+    lines = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"highway": "footway"}, "geometry": {"type": "LineString", "coordinates": [list(a), list(b)]}}
+        for a, b in chain
+    ]}
+    point = lambda id_, at: {"type": "Feature", "properties": {"id": id_}, "geometry": {"type": "Point", "coordinates": list(at)}}  # noqa: E731
+    want = lifecircle.Study(
+        lines,
+        {"type": "FeatureCollection", "features": [point("c", center)]},
+        {"type": "FeatureCollection", "features": [point("home", home)]},
+        minutes=5,
+    ).residents(format="arrow").to_pylist()[0]
+    assert want["status"] == "ok" and want["covered"]
+    assert (got["covered"], got["walk_m"], got["nearest_center"]) == (True, want["walk_m"], "c")
