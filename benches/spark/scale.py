@@ -2,7 +2,7 @@
 country-size job would cost on a cluster.
 
     bash scripts/test-python.sh -k nothing        # builds the package and its test env
-    target/python-venv/bin/python benches/spark/scale.py [CITIES] [BLOCKS] [RESIDENTS_PER_CITY]
+    target/python-venv/bin/python benches/spark/scale.py [CITIES] [BLOCKS] [RESIDENTS_PER_CITY] [TILE_M]
 
 The country is CITIES grid cities 0.5° apart, each BLOCKS × BLOCKS blocks of 100 m (one
 road line per block side, as real data has it), RESIDENTS_PER_CITY residents at seeded
@@ -30,7 +30,6 @@ from lifecircle import spark as distributed
 
 BLOCK_M = 100.0
 CITY_SPACING_DEG = 0.5
-TILE_M = 5_000.0
 
 
 def city_layers(index, blocks, residents, seed):
@@ -97,6 +96,7 @@ def main():
     cities = int(sys.argv[1]) if len(sys.argv) > 1 else 64
     blocks = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     per_city = int(sys.argv[3]) if len(sys.argv) > 3 else 25_000
+    tile_m = float(sys.argv[4]) if len(sys.argv) > 4 else 5_000.0
     from pyspark.sql import SparkSession
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
@@ -135,7 +135,7 @@ def main():
         read = spark.read.parquet
         start = time.perf_counter()
         result = distributed.coverage(
-            spark, read(str(folder / "roads.parquet")), read(str(folder / "centers.parquet")), read(str(folder / "demand.parquet")), tile_m=TILE_M
+            spark, read(str(folder / "roads.parquet")), read(str(folder / "centers.parquet")), read(str(folder / "demand.parquet")), tile_m=tile_m
         )
         rows = result.residents.cache()
         covered = rows.filter("covered").count()
@@ -146,7 +146,7 @@ def main():
         roads_read = sum(t["roads"] for t in tiles)
         ring_read = sum(t["ring_roads"] for t in tiles)
         reruns = sum(1 for t in tiles if t["margin_m"] > 0)
-        print(f"spark local[2]: {total:,} residents in {wall:.1f} s ({covered / total:.1%} covered), {len(tiles)} tiles "
+        print(f"spark local[2], tiles of {tile_m:,.0f} m: {total:,} residents in {wall:.1f} s ({covered / total:.1%} covered), {len(tiles)} tiles "
               f"({reruns} rerun with a margin)")
         print(f"  throughput {total / wall / 2:,.0f} residents per second per core (wall, 2 cores)")
         print(f"  tile tasks {task_seconds:.1f} s in all ({total / task_seconds:,.0f} residents per task-second)")
