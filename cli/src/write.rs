@@ -17,29 +17,11 @@ use anyhow::{bail, Context, Result};
 use lifecircle::coverage::CoverageSummary;
 use lifecircle::crs::Crs;
 use lifecircle::output::{terminal_text, write_geojson, FeatureSource};
+use lifecircle::study::OUTPUT_NAMES;
 use lifecircle::Study;
 use serde::Serialize;
 
 use crate::progress::Stages;
-
-/// Every name a run may write into its output folder. A folder holding anything else
-/// is not an output folder of ours, and is not replaced.
-const OUTPUT_NAMES: &[&str] = &[
-    "summary.json",
-    "report.md",
-    "demand.geojson",
-    "gaps.geojson",
-    "network.geojson",
-    "service_areas.geojson",
-    "units.geojson",
-    "timings.json",
-    "plan.json",
-    "plan.geojson",
-    "candidates.geojson",
-    "matrix.json",
-    "before",
-    "after",
-];
 
 /// Test hook: with `LIFECIRCLE_FAULT_AFTER_BYTES=N` the process aborts once N bytes of
 /// output have been written (an interruption at a chosen point); with

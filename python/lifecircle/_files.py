@@ -13,27 +13,11 @@ import shutil
 import tempfile
 from typing import Callable, Iterable
 
+from . import _native
 from .errors import FileError
 
-# Every name an output folder may hold (the command line's list).
-OUTPUT_NAMES = frozenset(
-    {
-        "summary.json",
-        "report.md",
-        "demand.geojson",
-        "gaps.geojson",
-        "network.geojson",
-        "service_areas.geojson",
-        "units.geojson",
-        "timings.json",
-        "plan.json",
-        "plan.geojson",
-        "candidates.geojson",
-        "matrix.json",
-        "before",
-        "after",
-    }
-)
+# Every name an output folder may hold (core's list, the command line's too).
+OUTPUT_NAMES = frozenset(_native.OUTPUT_NAMES)
 
 
 def _refuse(target: str, reason: str) -> FileError:

@@ -3,6 +3,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 __version__: str
 DEFAULTS: Dict[str, float]
+OUTPUT_NAMES: List[str]
 
 def max_walk_reach_m(options: Dict[str, Any]) -> float: ...
 def read_layer_table(spec: Dict[str, Any], kind: str) -> Dict[str, Any]: ...

@@ -33,6 +33,44 @@ def _progress(progress: Progress) -> Optional[Callable[[str], Any]]:
     return bar.set_description_str
 
 
+def study_options(
+    *,
+    minutes: float = _DEFAULTS["minutes"],
+    speed_kmh: float = _DEFAULTS["speed_kmh"],
+    profile: str = "adult",
+    max_snap_m: float = _DEFAULTS["max_snap_m"],
+    min_component_nodes: int = _DEFAULTS["min_component_nodes"],
+    gap_link_m: float = _DEFAULTS["gap_link_m"],
+    slope: bool = False,
+    config: Optional[str] = None,
+    dem: Sequence[Union[str, "os.PathLike[str]"]] = (),
+    crs: str = "wgs84",
+    output_crs: str = "wgs84",
+    population_field: Optional[str] = None,
+    demand_spread_m: Optional[float] = None,
+    max_input_mb: Optional[int] = None,
+    max_features: Optional[int] = None,
+) -> Dict[str, Any]:
+    """The native module's study options, every one given (see :class:`Study`)."""
+    return {
+        "minutes": float(minutes),
+        "speed_kmh": float(speed_kmh),
+        "profile": profile,
+        "max_snap_m": float(max_snap_m),
+        "min_component_nodes": int(min_component_nodes),
+        "gap_link_m": float(gap_link_m),
+        "slope": bool(slope),
+        "config": None if config is None else os.fspath(config),
+        "dem": [os.fspath(p) for p in dem],
+        "crs": crs,
+        "output_crs": output_crs,
+        "population_field": population_field,
+        "demand_spread_m": None if demand_spread_m is None else float(demand_spread_m),
+        "max_input_mb": max_input_mb,
+        "max_features": max_features,
+    }
+
+
 class Study:
     """One walking-coverage study: who is within a walk of a service center.
 
@@ -82,23 +120,23 @@ class Study:
         for role in ("roads", "centers", "demand"):
             if specs[role] is None:
                 raise ParameterError(f"invalid parameter `{role}`: required", parameter=role, reason="required")
-        options = {
-            "minutes": float(minutes),
-            "speed_kmh": float(speed_kmh),
-            "profile": profile,
-            "max_snap_m": float(max_snap_m),
-            "min_component_nodes": int(min_component_nodes),
-            "gap_link_m": float(gap_link_m),
-            "slope": bool(slope),
-            "config": None if config is None else os.fspath(config),
-            "dem": [os.fspath(p) for p in dem],
-            "crs": crs,
-            "output_crs": output_crs,
-            "population_field": population_field,
-            "demand_spread_m": None if demand_spread_m is None else float(demand_spread_m),
-            "max_input_mb": max_input_mb,
-            "max_features": max_features,
-        }
+        options = study_options(
+            minutes=minutes,
+            speed_kmh=speed_kmh,
+            profile=profile,
+            max_snap_m=max_snap_m,
+            min_component_nodes=min_component_nodes,
+            gap_link_m=gap_link_m,
+            slope=slope,
+            config=config,
+            dem=dem,
+            crs=crs,
+            output_crs=output_crs,
+            population_field=population_field,
+            demand_spread_m=demand_spread_m,
+            max_input_mb=max_input_mb,
+            max_features=max_features,
+        )
         self._inputs = input_paths(*specs.values()) + list(options["dem"])
         if options["config"] is not None and not options["config"].startswith("preset:"):
             self._inputs.append(options["config"])

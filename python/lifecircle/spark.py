@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional
 
 from . import _native
+from ._study import study_options
 from ._tables import arrow_table
 from .errors import InputError
 
@@ -141,26 +142,6 @@ def _round_half_away(values):
 
     whole = np.trunc(values)
     return (whole + np.where(np.abs(values - whole) >= 0.5, np.sign(values), 0.0)).astype("int64")
-
-
-def _options(minutes, speed_kmh, profile, max_snap_m, min_component_nodes, gap_link_m) -> Dict[str, Any]:
-    return {
-        "minutes": float(minutes),
-        "speed_kmh": float(speed_kmh),
-        "profile": profile,
-        "max_snap_m": float(max_snap_m),
-        "min_component_nodes": int(min_component_nodes),
-        "gap_link_m": float(gap_link_m),
-        "slope": False,
-        "config": None,
-        "dem": [],
-        "crs": "wgs84",
-        "output_crs": "wgs84",
-        "population_field": None,
-        "demand_spread_m": None,
-        "max_input_mb": None,
-        "max_features": None,
-    }
 
 
 def _run_tile(options: Dict[str, Any], margin_m: float):
@@ -331,7 +312,9 @@ def coverage(
     WKB ``geometry``), computed tile by tile; see the module's documentation."""
     from pyspark.sql import functions as F
 
-    options = _options(minutes, speed_kmh, profile, max_snap_m, min_component_nodes, _DEFAULTS["gap_link_m"])
+    options = study_options(
+        minutes=minutes, speed_kmh=speed_kmh, profile=profile, max_snap_m=max_snap_m, min_component_nodes=min_component_nodes
+    )
     reach_m = _native.max_walk_reach_m(options)
     if not (math.isfinite(tile_m) and tile_m >= 100.0):
         raise ValueError(f"tile_m {tile_m}: expected at least 100 metres")

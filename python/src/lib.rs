@@ -49,5 +49,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     defaults.set_item("gap_link_m", coverage::DEFAULT_GAP_LINK_M)?;
     defaults.set_item("candidate_spacing_m", CandidateGrid::default().spacing_m)?;
     m.add("DEFAULTS", defaults)?;
+    // The names an output folder may hold (what `to_files` may replace).
+    m.add("OUTPUT_NAMES", lifecircle::study::OUTPUT_NAMES.to_vec())?;
     Ok(())
 }

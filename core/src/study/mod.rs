@@ -20,7 +20,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use analysis::{Analysis, CoveredByProfile, CrsCheck, SlopeComparison};
 pub use layers::{InputReport, InputsReport, Layer, Layers};
-pub use outputs::{CoverageOutputs, FillFile, COVERAGE_OUTPUT_STAGES};
+pub use outputs::{CoverageOutputs, FillFile, COVERAGE_OUTPUT_STAGES, OUTPUT_NAMES};
 
 pub use params::{Elevation, InputCrs, ServicesSource, StudyParams, MAX_WALKING_SPEED_KMH};
 pub use plan_report::{

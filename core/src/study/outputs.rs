@@ -28,6 +28,26 @@ pub struct CoverageOutputs {
     pub areas: Vec<ServiceArea>,
 }
 
+/// Every name an output folder of a run may hold: the coverage files, `timings.json`,
+/// and a plan's files with its `before/` and `after/` coverage folders. A folder holding
+/// anything else is not an output folder, and adapters do not replace it.
+pub const OUTPUT_NAMES: &[&str] = &[
+    "summary.json",
+    "report.md",
+    "demand.geojson",
+    "gaps.geojson",
+    "network.geojson",
+    "service_areas.geojson",
+    "units.geojson",
+    "timings.json",
+    "plan.json",
+    "plan.geojson",
+    "candidates.geojson",
+    "matrix.json",
+    "before",
+    "after",
+];
+
 /// The stages of [`Study::coverage_outputs`], in order, as the progress display names
 /// them.
 pub const COVERAGE_OUTPUT_STAGES: [&str; 5] = [
