@@ -1,5 +1,6 @@
 //! The session against the CLI's reviewed Monaco outputs and against full recomputations.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::*;
