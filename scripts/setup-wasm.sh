@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the wasm package and the browser viewer need, and only what is missing:
 # the wasm32 target (rustup, else Debian's rustc-web route), wasm-bindgen-cli pinned to
-# the crate's wasm-bindgen version, and Chromium for the browser tests.
+# the crate's wasm-bindgen version, and Chromium (with a CJK font and poppler) for the
+# browser tests.
 # Quiet and quick when everything is present. Prints the wasm build route it chose
 # into target/wasm-route (read by scripts/build-wasm.sh).
 set -euo pipefail
@@ -31,8 +32,11 @@ else
   for p in rustc-web cargo-web rust-web-src lld-22; do need_deb "$p"; done
 fi
 
-# 2. Chromium for the browser tests.
+# 2. Chromium for the browser tests, a CJK font so Chinese pages draw glyphs rather than
+#    empty boxes, and poppler's pdftoppm/pdftotext to check a report printed to PDF.
 command -v chromium >/dev/null 2>&1 || need_deb chromium
+need_deb fonts-noto-cjk
+command -v pdftoppm >/dev/null 2>&1 || need_deb poppler-utils
 
 if ((${#apt_missing[@]})); then
   say "installing ${apt_missing[*]}"

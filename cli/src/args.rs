@@ -30,6 +30,8 @@ pub(crate) enum Command {
     // A negative number is a value to check (`--minutes -5`), not an unknown flag.
     #[command(allow_negative_numbers = true)]
     Coverage(Box<CoverageArgs>),
+    /// Write `report.html` of an existing output folder (of `coverage`, `plan` or `demo`).
+    Report(ReportArgs),
     /// Run the whole pipeline on the bundled Isle of Man sample.
     // A negative number is a value to check (`--minutes -5`), not an unknown flag.
     #[command(allow_negative_numbers = true)]
@@ -53,9 +55,59 @@ pub(crate) struct CoverageArgs {
     pub params: ParamArgs,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub report: ReportFormatArgs,
     /// Folder to write the outputs into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Which reports a run writes besides its data files.
+#[derive(Debug, Args)]
+pub(crate) struct ReportFormatArgs {
+    /// Reports to write: `md` (report.md, always written) and `html` (report.html: one
+    /// self-contained page with maps and charts, opens offline, prints to A4).
+    /// Comma-separated, e.g. `md,html`.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "md",
+        value_name = "FORMATS"
+    )]
+    pub report: Vec<ReportFormat>,
+    /// Language of report.html: `en` or `zh`.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
+    /// Title of the reports, e.g. the study area (default: `Walking coverage`).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+}
+
+/// A report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// report.md: Markdown tables for a memo.
+    Md,
+    /// report.html: maps, charts and tables in one page.
+    Html,
+}
+
+/// Arguments of `lifecircle report`.
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// The output folder of a `coverage`, `plan` or `demo` run.
+    #[arg(value_name = "DIR")]
+    pub folder: PathBuf,
+    /// Language: `en` or `zh`.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
+    /// Where to write the page (default: DIR/report.html, replaced). An existing file
+    /// here is never replaced.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -179,6 +231,8 @@ pub(crate) struct DemoArgs {
     /// Walking threshold in minutes.
     #[arg(long, default_value_t = DEFAULT_THRESHOLD_MIN, value_name = "MIN")]
     pub minutes: f64,
+    #[command(flatten)]
+    pub report: ReportFormatArgs,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -243,6 +297,8 @@ pub(crate) struct PlanArgs {
     pub params: ParamArgs,
     #[command(flatten)]
     pub walk: ModelArgs,
+    #[command(flatten)]
+    pub report: ReportFormatArgs,
     /// Folder to write the outputs into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,

@@ -16,11 +16,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::{bail, Context, Result};
 use lifecircle::coverage::CoverageSummary;
 use lifecircle::crs::Crs;
-use lifecircle::output::{terminal_text, write_geojson, FeatureSource};
+use lifecircle::output::{grouped, html_report, terminal_text, write_geojson, FeatureSource, Lang};
 use lifecircle::study::OUTPUT_NAMES;
 use lifecircle::Study;
 use serde::Serialize;
 
+use crate::args::{ReportFormat, ReportFormatArgs};
 use crate::progress::Stages;
 
 /// Test hook: with `LIFECIRCLE_FAULT_AFTER_BYTES=N` the process aborts once N bytes of
@@ -295,20 +296,42 @@ pub(crate) fn write_coverage(
 }
 
 pub(crate) fn thousands(x: f64) -> String {
-    let n = x.round() as i64;
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
+    grouped(x.round())
+}
+
+/// The language of `report.html` when the run writes one, checked before anything runs.
+pub(crate) fn html_report_lang(args: &ReportFormatArgs) -> Result<Option<Lang>> {
+    let lang = Lang::parse(&args.lang)?;
+    Ok(args.report.contains(&ReportFormat::Html).then_some(lang))
+}
+
+/// A file of the output folder at `root`, `None` when it holds none by that name.
+pub(crate) fn read_output_file(root: &Path, name: &str) -> Option<Vec<u8>> {
+    std::fs::read(root.join(name)).ok()
+}
+
+/// Writes `report.html` of the files already in `folder` (the same page as
+/// `lifecircle report` makes of the finished folder).
+pub(crate) fn write_html_report(folder: &Folder, lang: Lang) -> Result<()> {
+    let html = html_report(&|name| read_output_file(&folder.path, name), lang)?;
+    folder.write("report.html", &html)
+}
+
+/// Writes `content` to `path` through a hidden file beside it and a rename, so a reader
+/// never sees half a file and a failed write leaves the old one.
+pub(crate) fn write_file_atomically(path: &Path, content: &[u8]) -> Result<()> {
+    let staging = sibling(path, "file", std::process::id());
+    let fail = || format!("{}: cannot write file", path.display());
+    let result = (|| -> std::io::Result<()> {
+        let mut file = File::create_new(&staging)?;
+        file.write_all(content)?;
+        file.sync_all()?;
+        std::fs::rename(&staging, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&staging);
     }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    result.with_context(fail)
 }
 
 /// Prints what reading the inputs left out or defaulted, by layer and reason, so nothing

@@ -52,6 +52,8 @@ fn same_input_gives_byte_identical_outputs_across_runs_and_thread_counts() {
                 CENTERS,
                 "--demand-osm",
                 "building",
+                "--report",
+                "md,html",
                 "--out",
                 &out.display().to_string(),
                 "--quiet",

@@ -11,9 +11,10 @@ use std::process::Command;
 use common::{repo_root, temp_dir};
 
 const CENTERS: &str = "amenity=library|post_office|townhall|community_centre|social_facility";
-const FILES: [&str; 6] = [
+const FILES: [&str; 7] = [
     "summary.json",
     "report.md",
+    "report.html",
     "demand.geojson",
     "gaps.geojson",
     "network.geojson",
@@ -31,6 +32,8 @@ fn run_monaco(out: &Path) {
             CENTERS,
             "--demand-osm",
             "building",
+            "--report",
+            "md,html",
             "--quiet",
             "--out",
         ])

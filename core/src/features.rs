@@ -211,6 +211,15 @@ impl RoadLine {
 }
 
 impl PointFeature {
+    /// The `name` property, when it is a non-empty string (OSM's `name` tag).
+    pub fn name(&self) -> Option<&str> {
+        self.properties
+            .get("name")
+            .and_then(serde_json::Value::as_str)
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+    }
+
     /// A point at `lon, lat` (WGS84) standing for one person, without properties.
     pub fn new(id: impl Into<String>, lon: f64, lat: f64) -> Self {
         Self {

@@ -284,10 +284,30 @@ class Study:
 
     # -- files --------------------------------------------------------------------
 
-    def to_files(self, folder: Union[str, "os.PathLike[str]"], *, title: str = "Walking coverage") -> str:
+    def to_files(
+        self,
+        folder: Union[str, "os.PathLike[str]"],
+        *,
+        title: str = "Walking coverage",
+        html: bool = False,
+        lang: str = "en",
+    ) -> str:
         """Writes what ``lifecircle coverage --out folder`` writes (but ``timings.json``),
-        byte for byte, all or nothing; returns the folder's path."""
-        return replace_folder(folder, self._inputs, lambda staging: self._native.write_files(staging, title))
+        byte for byte, all or nothing; returns the folder's path. With ``html=True`` also
+        ``report.html`` in ``lang`` (``"en"`` or ``"zh"``), as ``--report html``."""
+
+        def write(staging: str) -> None:
+            self._native.write_files(staging, title)
+            if html:
+                _native.write_html_report(staging, lang)
+
+        return replace_folder(folder, self._inputs, write)
+
+    def report_html(self, lang: str = "en", *, title: str = "Walking coverage") -> str:
+        """``report.html`` of this study in ``lang`` (``"en"`` or ``"zh"``) as text: one
+        self-contained page with the map, figures and tables (in a notebook:
+        ``IPython.display.HTML(study.report_html())``)."""
+        return self._native.report_html(lang, title)
 
 
 class Plan:
@@ -323,11 +343,14 @@ class Plan:
         """Every candidate with its gain on its own (``candidates.geojson``)."""
         return self._layer("candidates", format)
 
-    def to_files(self, folder: Union[str, "os.PathLike[str]"]) -> str:
+    def to_files(self, folder: Union[str, "os.PathLike[str]"], *, html: bool = False, lang: str = "en") -> str:
         """Writes what ``lifecircle plan --out folder`` writes (but ``timings.json``),
-        all or nothing; returns the folder's path."""
-        return replace_folder(
-            folder,
-            self._inputs,
-            lambda staging: self._native.write_files(staging),
-        )
+        all or nothing; returns the folder's path. With ``html=True`` also
+        ``report.html`` (the plan's report) in ``lang``."""
+
+        def write(staging: str) -> None:
+            self._native.write_files(staging)
+            if html:
+                _native.write_html_report(staging, lang)
+
+        return replace_folder(folder, self._inputs, write)

@@ -15,6 +15,7 @@ mod export;
 mod inputs;
 mod params;
 mod plan;
+mod report;
 mod scenario;
 mod study;
 
@@ -39,6 +40,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<plan::NativePlan>()?;
     m.add_function(wrap_pyfunction!(max_walk_reach_m, m)?)?;
     m.add_function(wrap_pyfunction!(export::read_layer_table, m)?)?;
+    m.add_function(wrap_pyfunction!(report::write_html_report, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     // The defaults of `lifecircle.Study`, so Python and the command line cannot differ.
     let defaults = pyo3::types::PyDict::new(m.py());

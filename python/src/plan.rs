@@ -10,6 +10,7 @@ use lifecircle::planning::{
     candidates_from_points, generate_candidates, Candidate, CandidateGain, CandidateGrid, Method,
     PlanModel, PlanOutcome,
 };
+use lifecircle::study::PLAN_FOLDER_TITLES;
 use lifecircle::{PlanParams, Study};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -300,14 +301,10 @@ impl NativePlan {
                 )
             })?;
         }
-        for (name, scenario, title) in [
-            ("before", &self.before, "Walking coverage before the plan"),
-            (
-                "after",
-                &self.after,
-                "Walking coverage with the planned sites",
-            ),
-        ] {
+        for ((name, title), scenario) in PLAN_FOLDER_TITLES
+            .into_iter()
+            .zip([&self.before, &self.after])
+        {
             let sub = folder.join(name);
             std::fs::create_dir(&sub).map_err(|e| {
                 Failure::file(

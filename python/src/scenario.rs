@@ -7,10 +7,10 @@ use std::sync::{Arc, OnceLock};
 
 use lifecircle::crs::Crs;
 use lifecircle::output::{
-    geojson_string, DemandLayer, FeatureSource, GapsLayer, NetworkLayer, PointsLayer,
+    geojson_string, DemandLayer, FeatureSource, GapsLayer, Lang, NetworkLayer, PointsLayer,
     ServiceAreasLayer, UnitsLayer,
 };
-use lifecircle::study::CoverageOutputs;
+use lifecircle::study::{CoverageOutputs, DEFAULT_TITLE};
 use lifecircle::Study;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -59,12 +59,8 @@ impl Scenario {
         progress: Option<Py<PyAny>>,
     ) -> PyResult<String> {
         let outputs = self.outputs(py, progress)?;
-        let report = self.study.coverage_report(
-            &outputs.summary,
-            &outputs.gaps,
-            &outputs.areas,
-            &outputs.analysis,
-        );
+        // As `to_files` writes it with its default title.
+        let report = self.study.coverage_report(DEFAULT_TITLE, &outputs);
         serde_json::to_string(&report).map_err(|e| Failure::input("summary", e.to_string()).into())
     }
 
@@ -126,6 +122,24 @@ impl Scenario {
         let study = self.study.clone();
         background::run(py, None, move |_| {
             write_coverage_files(&study, &outputs, Path::new(&folder), &title)
+        })
+    }
+}
+
+impl Scenario {
+    /// `report.html` of the coverage in `lang`, titled `title`.
+    pub(crate) fn report_html(
+        &self,
+        py: Python<'_>,
+        lang: String,
+        title: String,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<String> {
+        let lang = Lang::parse(&lang).map_err(Failure::from)?;
+        let outputs = self.outputs(py, progress)?;
+        let study = self.study.clone();
+        background::run(py, None, move |_| {
+            Ok(study.html_report(&outputs, &title, lang)?)
         })
     }
 }

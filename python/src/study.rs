@@ -203,6 +203,18 @@ impl NativeStudy {
         self.scenario.write_files(py, folder, title, progress)
     }
 
+    /// `report.html` of the coverage in `lang`, titled `title`, as text.
+    #[pyo3(signature = (lang, title, progress=None))]
+    fn report_html(
+        &self,
+        py: Python<'_>,
+        lang: String,
+        title: String,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<String> {
+        self.scenario.report_html(py, lang, title, progress)
+    }
+
     /// The study with a plan's sites opened.
     #[staticmethod]
     fn after_plan(plan: &NativePlan) -> Self {

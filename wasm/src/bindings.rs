@@ -224,6 +224,13 @@ impl CoverageModel {
         self.session.set_service_areas_in_view(include);
     }
 
+    /// `report.html` of the scenario on screen in `lang` (`en` or `zh`): one
+    /// self-contained page with the map, the figures and the tables.
+    #[wasm_bindgen(js_name = reportHtml)]
+    pub fn report_html(&mut self, lang: &str) -> Result<String, JsError> {
+        self.session.report_html(lang).map_err(js_error)
+    }
+
     /// The service areas of the current scenario (GeoJSON).
     #[wasm_bindgen(js_name = serviceAreas, unchecked_return_type = "FeatureCollection")]
     pub fn service_areas(&mut self) -> Result<JsValue, JsError> {

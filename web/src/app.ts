@@ -738,6 +738,11 @@ export class App {
       download("lifecircle-map.png", await composePng(canvas, this.view, label));
       return;
     }
+    if (what === "report") {
+      const html = await this.engine.reportHtml(lang());
+      download("report.html", html, "text/html;charset=utf-8");
+      return;
+    }
     if (what === "serviceAreas") await this.loadServiceAreas();
     exportLayer(this.view, what);
   }

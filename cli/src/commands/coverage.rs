@@ -1,14 +1,16 @@
 //! `lifecircle coverage`: who is within a walk of a center, with gaps and service areas.
 
 use anyhow::Result;
+use lifecircle::study::DEFAULT_TITLE;
 use lifecircle::Study;
 
 use crate::args::CoverageArgs;
 use crate::load;
 use crate::progress::Stages;
-use crate::write::{print_summary, write_coverage, OutputDir};
+use crate::write::{html_report_lang, print_summary, write_coverage, write_html_report, OutputDir};
 
 pub(super) fn run(args: CoverageArgs) -> Result<()> {
+    let html = html_report_lang(&args.report)?;
     let mut stages = Stages::new(args.quiet);
     let named = load::named_files(Some(&args.inputs.roads), &args.inputs.layers, &args.model);
     let out = OutputDir::begin(&args.out, &named)?;
@@ -20,7 +22,17 @@ pub(super) fn run(args: CoverageArgs) -> Result<()> {
         stages.lap(stage.as_str());
     })?;
     stages.end_lap();
-    let summary = write_coverage(out.folder(), &study, "Walking coverage", &mut stages)?;
+    let summary = write_coverage(
+        out.folder(),
+        &study,
+        args.report.title.as_deref().unwrap_or(DEFAULT_TITLE),
+        &mut stages,
+    )?;
+    if let Some(lang) = html {
+        stages.run("writing report.html", || {
+            write_html_report(out.folder(), lang)
+        })?;
+    }
     let path = out.commit()?;
     if !args.quiet {
         print_summary(&study, &summary, &path, &stages);

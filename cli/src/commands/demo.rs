@@ -1,14 +1,16 @@
 //! `lifecircle demo`: the whole pipeline on the bundled Isle of Man extract.
 
 use anyhow::Result;
+use lifecircle::output::Lang;
 use lifecircle::{Study, StudyParams};
 
 use crate::args::DemoArgs;
 use crate::load;
 use crate::progress::Stages;
-use crate::write::{print_summary, write_coverage, OutputDir};
+use crate::write::{html_report_lang, print_summary, write_coverage, write_html_report, OutputDir};
 
 pub(super) fn run(args: DemoArgs) -> Result<()> {
+    let html = html_report_lang(&args.report)?;
     let mut stages = Stages::new(args.quiet);
     let out = OutputDir::begin(&args.out, &[])?;
     let inputs = stages.run("reading the Isle of Man extract", load::read_sample)?;
@@ -25,9 +27,17 @@ pub(super) fn run(args: DemoArgs) -> Result<()> {
     let summary = write_coverage(
         out.folder(),
         &study,
-        "Isle of Man: walking coverage of community services",
+        args.report.title.as_deref().unwrap_or(match html {
+            Some(Lang::Zh) => "马恩岛：社区服务步行覆盖",
+            _ => "Isle of Man: walking coverage of community services",
+        }),
         &mut stages,
     )?;
+    if let Some(lang) = html {
+        stages.run("writing report.html", || {
+            write_html_report(out.folder(), lang)
+        })?;
+    }
     let path = out.commit()?;
     if !args.quiet {
         print_summary(&study, &summary, &path, &stages);

@@ -4,6 +4,7 @@ mod bench;
 mod coverage;
 mod demo;
 mod plan;
+mod report;
 mod serve;
 
 use anyhow::Result;
@@ -17,6 +18,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Coverage(args) => coverage::run(*args),
         Command::Demo(args) => demo::run(args),
         Command::Plan(args) => plan::run(*args),
+        Command::Report(args) => report::run(args),
         Command::Serve(args) => serve::run(args),
     }
 }

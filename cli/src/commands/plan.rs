@@ -8,12 +8,13 @@ use lifecircle::planning::{
     candidates_from_points, generate_candidates, plan_matrix, Candidate, CandidateGrid, Method,
     PlanModel, PlanOutcome, PlanProgress, PlanStage,
 };
+use lifecircle::study::PLAN_FOLDER_TITLES;
 use lifecircle::{Layer, PlanParams, Study};
 
 use crate::args::PlanArgs;
 use crate::load;
 use crate::progress::Stages;
-use crate::write::{write_coverage, OutputDir};
+use crate::write::{html_report_lang, write_coverage, write_html_report, OutputDir};
 
 /// `--exact` solves exactly (and has no swap step, so it wins over `--no-swap`);
 /// otherwise `--no-swap` keeps the greedy answer as it is.
@@ -131,6 +132,7 @@ fn read_candidates(
 
 pub(super) fn run(args: PlanArgs) -> Result<()> {
     let plan = plan_params(&args)?;
+    let html = html_report_lang(&args.report)?;
     let mut stages = Stages::new(args.quiet);
     let mut named = load::named_files(Some(&args.inputs.roads), &args.inputs.layers, &args.walk);
     named.extend(
@@ -198,15 +200,16 @@ pub(super) fn run(args: PlanArgs) -> Result<()> {
     // Before and after the plan, in the same formats as `coverage` (closed centers left
     // out after).
     let after = study.with_plan(&outcome)?;
-    for (dir, scenario, title) in [
-        ("before", &study, "Walking coverage before the plan"),
-        ("after", &after, "Walking coverage with the planned sites"),
-    ] {
+    for ((dir, default_title), scenario) in PLAN_FOLDER_TITLES.into_iter().zip([&study, &after]) {
+        let title = args.report.title.as_deref().unwrap_or(default_title);
         let mut sub = Stages::new(true);
         let folder = out.child(dir)?;
         stages.run(&format!("writing {dir} coverage"), || {
             write_coverage(&folder, scenario, title, &mut sub)
         })?;
+    }
+    if let Some(lang) = html {
+        stages.run("writing report.html", || write_html_report(out, lang))?;
     }
     out.write_json("timings.json", &stages.timings())?;
     let path = out_dir.commit()?;

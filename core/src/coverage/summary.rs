@@ -30,6 +30,11 @@ pub struct HistogramBin {
 pub struct CenterSummary {
     /// Center id.
     pub id: String,
+    /// The center's `name` property, when it has one.
+    pub name: Option<String>,
+    /// Where the center stands, `[lon, lat]` (WGS84 here; `summary.json` gives it in
+    /// the output coordinate system).
+    pub location: [f64; 2],
     /// `ok` or `too_far_from_network`.
     pub status: &'static str,
     /// Population for which this is the nearest center and within the threshold.
@@ -217,6 +222,8 @@ pub fn summarize(
         .zip(&result.centers)
         .map(|(c, r)| CenterSummary {
             id: c.id.clone(),
+            name: c.name().map(str::to_string),
+            location: [c.lon, c.lat],
             status: r.status.as_str(),
             served_population: 0.0,
             served_residents: 0,

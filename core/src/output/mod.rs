@@ -7,8 +7,10 @@
 //! files: callers choose where the bytes go.
 
 mod geojson;
+mod html;
 mod layers;
 mod model_report;
+mod numbers;
 mod report;
 mod text;
 
@@ -16,6 +18,7 @@ pub use geojson::{
     feature_collection, geojson_string, output_position, round_to, write_geojson,
     FeatureCollection, FeatureSource, Geometry, OrderedMap,
 };
+pub use html::{html_report, Lang, ReadOutputFile};
 pub use layers::{
     DemandLayer, DemandProperties, GapProperties, GapsLayer, NetworkLayer, PointsLayer,
     ReachProperties, ResidentDetails, ServiceAreaProperties, ServiceAreasLayer, UnitProperties,
@@ -24,5 +27,6 @@ pub use layers::{
 pub use model_report::{
     profiles_markdown, slope_markdown, tiers_markdown, REPORT_SLOPE_CENTER_ROWS,
 };
+pub use numbers::grouped;
 pub use report::{markdown_report, GapRow, ReportContext, REPORT_GAP_ROWS};
 pub use text::{markdown_cell, terminal_text};

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use crate::coverage::{CoverageComparison, ProfileCoverage, TierCoverage};
 
+use super::numbers::grouped;
 use super::text::markdown_cell;
 
 fn pct(x: f64) -> String {
@@ -11,11 +12,7 @@ fn pct(x: f64) -> String {
 }
 
 fn num(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round() as i64)
-    } else {
-        format!("{x:.1}")
-    }
+    grouped(x)
 }
 
 /// Centers listed in the slope table (those losing the most population first).

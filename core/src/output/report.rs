@@ -5,6 +5,7 @@ use std::fmt::Write;
 use crate::coverage::{CoverageParams, CoverageSummary};
 use crate::network::NetworkStats;
 
+use super::numbers::grouped;
 use super::text::markdown_cell;
 
 /// One row of the gaps table.
@@ -22,6 +23,9 @@ pub struct GapRow {
     pub max_walk_min: Option<f64>,
     /// Population-weighted centre, `[lon, lat]`.
     pub centroid_lonlat: [f64; 2],
+    /// The best place found for a new center, `[lon, lat]`, and the population it
+    /// would newly cover.
+    pub best_site: Option<([f64; 2], f64)>,
 }
 
 /// Everything the report shows besides the summary itself.
@@ -51,10 +55,18 @@ fn pct(x: f64) -> String {
 }
 
 fn num(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round() as i64)
-    } else {
-        format!("{x:.1}")
+    grouped(x)
+}
+
+fn count(n: usize) -> String {
+    grouped(n as f64)
+}
+
+/// A center or unit as a reader knows it: its name, with the id when it has none.
+pub(super) fn label(name: Option<&str>, id: &str) -> String {
+    match name {
+        Some(name) if name != id => format!("{name} ({id})"),
+        _ => id.to_string(),
     }
 }
 
@@ -98,7 +110,7 @@ pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
         ("**Total**", s.total_population, s.residents),
     ];
     for (label, pop, n) in rows {
-        let _ = writeln!(out, "| {label} | {} | {n} |", num(pop));
+        let _ = writeln!(out, "| {label} | {} | {} |", num(pop), count(n));
     }
     let _ = writeln!(
         out,
@@ -135,15 +147,20 @@ pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
         let _ = writeln!(out, "\n## Largest gaps\n");
         let _ = writeln!(
             out,
-            "| rank | population | residents | mean walk (min) | longest walk (min) | location (lon, lat) |\n|---:|---:|---:|---:|---:|---|"
+            "| rank | population | residents | mean walk (min) | longest walk (min) | location (lon, lat) | best new site (lon, lat) | it would newly cover |\n|---:|---:|---:|---:|---:|---|---|---:|"
         );
         for g in ctx.gaps.iter().take(REPORT_GAP_ROWS) {
+            let (site, gain) = g
+                .best_site
+                .map_or(("–".to_string(), "–".to_string()), |(at, gain)| {
+                    (format!("{:.5}, {:.5}", at[0], at[1]), num(gain))
+                });
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {:.5}, {:.5} |",
+                "| {} | {} | {} | {} | {} | {:.5}, {:.5} | {site} | {gain} |",
                 g.rank,
                 num(g.population),
-                g.residents,
+                count(g.residents),
                 minutes(g.mean_walk_min),
                 minutes(g.max_walk_min),
                 g.centroid_lonlat[0],
@@ -179,7 +196,7 @@ pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
         let _ = writeln!(
             out,
             "| {}{note} | {} | {} |",
-            markdown_cell(&c.id),
+            markdown_cell(&label(c.name.as_deref(), &c.id)),
             num(c.served_population),
             num(c.nearest_population)
         );
@@ -205,21 +222,21 @@ pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
             let _ = writeln!(
                 out,
                 "\n{} residents lie outside every reporting unit.",
-                s.residents_outside_units
+                count(s.residents_outside_units)
             );
         }
     }
     let _ = writeln!(out, "\n## Method\n");
     let _ = writeln!(
         out,
-        "Walks follow the walking network ({} nodes, {} edges, {:.1} km; {} of {} components used, {} island nodes left out). \
+        "Walks follow the walking network ({} nodes, {} edges, {} km; {} of {} components used, {} island nodes left out). \
 Walking speed {} km/h; threshold {} min; points farther than {} m from the network are counted as unreachable.",
-        ctx.network.nodes,
-        ctx.network.edges,
-        ctx.network.length_km,
+        count(ctx.network.nodes),
+        count(ctx.network.edges),
+        grouped(ctx.network.length_km),
         ctx.network.eligible_components,
         ctx.network.components,
-        ctx.network.island_nodes,
+        count(ctx.network.island_nodes),
         num(ctx.speed_kmh),
         num(p.threshold_min),
         num(p.max_snap_m)
@@ -232,8 +249,10 @@ Walking speed {} km/h; threshold {} min; points farther than {} m from the netwo
         for (role, source, used, skipped) in &ctx.inputs {
             let _ = writeln!(
                 out,
-                "| {role} | {} | {used} | {skipped} |",
-                markdown_cell(source)
+                "| {role} | {} | {} | {} |",
+                markdown_cell(source),
+                count(*used),
+                count(*skipped)
             );
         }
     }
@@ -249,6 +268,7 @@ impl From<&crate::coverage::GapArea> for GapRow {
             mean_walk_min: g.mean_walk_min,
             max_walk_min: g.max_walk_min,
             centroid_lonlat: g.centroid_lonlat,
+            best_site: None,
         }
     }
 }

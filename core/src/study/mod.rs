@@ -9,6 +9,7 @@
 //! benchmarks all stand on it.
 
 mod analysis;
+mod gap_sites;
 mod layers;
 mod outputs;
 mod params;
@@ -19,8 +20,12 @@ mod view;
 use std::sync::{Arc, OnceLock};
 
 pub use analysis::{Analysis, CoveredByProfile, CrsCheck, SlopeComparison};
+pub use gap_sites::{GapSite, GAP_SITE_CANDIDATES, GAP_SITE_GAPS};
 pub use layers::{InputReport, InputsReport, Layer, Layers};
-pub use outputs::{CoverageOutputs, FillFile, COVERAGE_OUTPUT_STAGES, OUTPUT_NAMES};
+pub use outputs::{
+    is_default_title, CoverageOutputs, FillFile, COVERAGE_OUTPUT_STAGES, DEFAULT_TITLE,
+    OUTPUT_NAMES, PLAN_FOLDER_TITLES,
+};
 
 pub use params::{Elevation, InputCrs, ServicesSource, StudyParams, MAX_WALKING_SPEED_KMH};
 pub use plan_report::{
@@ -175,8 +180,12 @@ pub fn prepare_layers(layers: &mut Layers, params: &StudyParams) -> Prepared {
     prepared
 }
 
-/// A centers layer must hold at least one center.
-pub(crate) fn check_centers(centers: &Layer<PointLayer>) -> Result<()> {
+/// A centers layer must hold at least one center: the check every adapter makes of a
+/// centers layer it loads, before a study is built on it.
+///
+/// # Errors
+/// [`Error::Empty`] naming the layer, with the count of features skipped.
+pub fn check_centers(centers: &Layer<PointLayer>) -> Result<()> {
     if centers.data.points.is_empty() {
         return Err(Error::Empty {
             layer: centers.source.clone(),

@@ -4,14 +4,17 @@
 //! files, their names and their bytes are decided here once, so the two cannot drift.
 //! Core writes into whatever [`Write`] the adapter hands it and never opens a file.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use super::gap_sites::GapSite;
 use super::{Analysis, Study};
 use crate::coverage::{CoverageSummary, GapArea, ReachPiece, ServiceArea};
 use crate::output::{
-    write_geojson, DemandLayer, GapsLayer, NetworkLayer, ServiceAreasLayer, UnitsLayer,
+    html_report, write_geojson, DemandLayer, GapsLayer, Lang, NetworkLayer, ServiceAreasLayer,
+    UnitsLayer,
 };
-use crate::Result;
+use crate::{Error, Result};
 
 /// What a coverage output folder is made from: every derived result of a study.
 #[derive(Debug)]
@@ -26,6 +29,8 @@ pub struct CoverageOutputs {
     pub reach: Vec<ReachPiece>,
     /// Each center's service area.
     pub areas: Vec<ServiceArea>,
+    /// The best site of each of the largest gaps ([`Study::gap_sites`]).
+    pub gap_sites: Vec<Option<GapSite>>,
 }
 
 /// Every name an output folder of a run may hold: the coverage files, `timings.json`,
@@ -34,6 +39,7 @@ pub struct CoverageOutputs {
 pub const OUTPUT_NAMES: &[&str] = &[
     "summary.json",
     "report.md",
+    "report.html",
     "demand.geojson",
     "gaps.geojson",
     "network.geojson",
@@ -48,12 +54,27 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "after",
 ];
 
+/// The title of a coverage folder's reports when the user gives none.
+pub const DEFAULT_TITLE: &str = "Walking coverage";
+/// The titles of a plan's `before/` and `after/` folders when the user gives none.
+pub const PLAN_FOLDER_TITLES: [(&str, &str); 2] = [
+    ("before", "Walking coverage before the plan"),
+    ("after", "Walking coverage with the planned sites"),
+];
+
+/// Whether `title` is one the adapters give when the user gives none (the HTML report
+/// then shows only its own heading, in the reader's language).
+pub fn is_default_title(title: &str) -> bool {
+    title == DEFAULT_TITLE || PLAN_FOLDER_TITLES.iter().any(|(_, t)| *t == title)
+}
+
 /// The stages of [`Study::coverage_outputs`], in order, as the progress display names
 /// them.
-pub const COVERAGE_OUTPUT_STAGES: [&str; 5] = [
+pub const COVERAGE_OUTPUT_STAGES: [&str; 6] = [
     "profiles, slope and services",
     "summarising",
     "finding gaps",
+    "finding the best site for each gap",
     "splitting the network at the threshold",
     "tracing service areas",
 ];
@@ -71,13 +92,15 @@ impl Study {
         &self,
         observe: &mut dyn FnMut(&'static str),
     ) -> Result<CoverageOutputs> {
-        let [analysing, summarising, gaps, reach, areas] = COVERAGE_OUTPUT_STAGES;
+        let [analysing, summarising, gaps, gap_sites, reach, areas] = COVERAGE_OUTPUT_STAGES;
         observe(analysing);
         let analysis = self.analysis()?;
         observe(summarising);
         let summary = self.summary();
         observe(gaps);
         let gaps = self.gaps();
+        observe(gap_sites);
+        let gap_sites = self.gap_sites(&gaps);
         observe(reach);
         let reach = self.reach();
         observe(areas);
@@ -88,6 +111,7 @@ impl Study {
             gaps,
             reach,
             areas,
+            gap_sites,
         })
     }
 
@@ -112,12 +136,10 @@ impl Study {
             gaps,
             reach,
             areas,
+            gap_sites: _,
         } = outputs;
         sink("summary.json", &mut |w| {
-            serde_json::to_writer_pretty(
-                &mut *w,
-                &self.coverage_report(summary, gaps, areas, analysis),
-            )?;
+            serde_json::to_writer_pretty(&mut *w, &self.coverage_report(title, outputs))?;
             w.write_all(b"\n")
         })?;
         let demand = DemandLayer {
@@ -142,11 +164,35 @@ impl Study {
             sink("units.geojson", &mut |w| write_geojson(w, &units, crs))?;
         }
         sink("report.md", &mut |w| {
-            w.write_all(
-                self.markdown_report(title, summary, gaps, analysis)
-                    .as_bytes(),
-            )
+            w.write_all(self.markdown_report(title, outputs).as_bytes())
         })
+    }
+}
+
+impl Study {
+    /// `report.html` in `lang` of the coverage folder this study's outputs make, built
+    /// from the files in memory: the page [`html_report`] makes of the written folder,
+    /// for adapters that write no folder (the viewer, a notebook).
+    ///
+    /// # Errors
+    /// As [`html_report`] (a file that cannot be made is named).
+    pub fn html_report(
+        &self,
+        outputs: &CoverageOutputs,
+        title: &str,
+        lang: Lang,
+    ) -> Result<String> {
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        self.write_coverage_files(outputs, title, &mut |name, fill| {
+            let mut bytes = Vec::new();
+            fill(&mut bytes).map_err(|e| Error::Empty {
+                layer: name.to_string(),
+                reason: format!("cannot make the file: {e}"),
+            })?;
+            files.insert(name.to_string(), bytes);
+            Ok(())
+        })?;
+        html_report(&|name| files.get(name).cloned(), lang)
     }
 }
 

@@ -2,11 +2,13 @@
 
 use serde::Serialize;
 
-use super::analysis::{Analysis, CrsCheck, SlopeComparison};
+use super::analysis::{CrsCheck, SlopeComparison};
+use super::gap_sites::{GapSite, GAP_SITE_GAPS};
 use super::layers::InputsReport;
+use super::outputs::CoverageOutputs;
 use super::params::InputCrs;
 use super::Study;
-use crate::coverage::{CoverageSummary, GapArea, ProfileCoverage, ServiceArea, TierCoverage};
+use crate::coverage::{CoverageSummary, GapArea, ProfileCoverage, TierCoverage};
 use crate::crs::Crs;
 use crate::network::NetworkStats;
 use crate::output::{
@@ -14,7 +16,7 @@ use crate::output::{
 };
 
 /// Gaps listed in `summary.json` (all of them are in `gaps.geojson`).
-const SUMMARY_GAP_ROWS: usize = 10;
+const SUMMARY_GAP_ROWS: usize = GAP_SITE_GAPS;
 
 /// The tool that wrote a report.
 #[derive(Debug, Clone, Serialize)]
@@ -66,11 +68,13 @@ pub struct GapHeadline {
     pub max_walk_min: Option<f64>,
     /// Population-weighted centre, in the output coordinate system.
     pub centroid: [f64; 2],
+    /// The best place found for a new center (location in the output system).
+    pub best_site: Option<GapSite>,
 }
 
 impl GapHeadline {
     /// The headline of `g` with its centre in `crs` (not rounded, as in the JSON report).
-    pub fn new(g: &GapArea, crs: Crs) -> Self {
+    pub fn new(g: &GapArea, best_site: Option<&GapSite>, crs: Crs) -> Self {
         Self {
             rank: g.rank,
             population: g.population,
@@ -79,6 +83,7 @@ impl GapHeadline {
             mean_walk_min: g.mean_walk_min,
             max_walk_min: g.max_walk_min,
             centroid: crs.from_wgs84(g.centroid_lonlat),
+            best_site: best_site.map(|s| s.in_crs(crs)),
         }
     }
 }
@@ -141,14 +146,16 @@ pub struct ModelReport<'a> {
 pub struct CoverageReport<'a> {
     /// Who wrote it.
     pub tool: ToolInfo,
+    /// The study's title.
+    pub title: &'a str,
     /// The parameters.
     pub parameters: ReportParams,
     /// What each input used and skipped.
     pub inputs: &'a InputsReport,
     /// The network's size.
     pub network: NetworkStats,
-    /// The headline figures.
-    pub coverage: &'a CoverageSummary,
+    /// The headline figures (center locations in the output system).
+    pub coverage: CoverageSummary,
     /// Gap areas.
     pub gaps: GapsReport,
     /// Service areas.
@@ -196,11 +203,17 @@ impl Study {
     /// `summary.json` of this study from its computed parts.
     pub fn coverage_report<'a>(
         &'a self,
-        summary: &'a CoverageSummary,
-        gaps: &[GapArea],
-        areas: &'a [ServiceArea],
-        analysis: &'a Analysis,
+        title: &'a str,
+        outputs: &'a CoverageOutputs,
     ) -> CoverageReport<'a> {
+        let CoverageOutputs {
+            analysis,
+            summary,
+            gaps,
+            areas,
+            gap_sites,
+            ..
+        } = outputs;
         let p = self.params();
         let crs = p.output_crs;
         let tiers = analysis.tiers.as_ref().map(|t| {
@@ -210,8 +223,13 @@ impl Study {
             }
             t
         });
+        let mut coverage = summary.clone();
+        for c in &mut coverage.per_center {
+            c.location = crs.from_wgs84(c.location);
+        }
         CoverageReport {
             tool: ToolInfo::default(),
+            title,
             parameters: ReportParams {
                 threshold_min: p.coverage.threshold_min,
                 speed_kmh: self.costs().speed_kmh(),
@@ -221,14 +239,17 @@ impl Study {
             },
             inputs: self.inputs(),
             network: self.network().stats(),
-            coverage: summary,
+            coverage,
             gaps: GapsReport {
                 count: gaps.len(),
                 population: gaps.iter().map(|g| g.population).sum(),
                 largest: gaps
                     .iter()
                     .take(SUMMARY_GAP_ROWS)
-                    .map(|g| GapHeadline::new(g, crs))
+                    .enumerate()
+                    .map(|(i, g)| {
+                        GapHeadline::new(g, gap_sites.get(i).and_then(Option::as_ref), crs)
+                    })
                     .collect(),
             },
             service_areas: areas
@@ -250,13 +271,14 @@ impl Study {
     }
 
     /// `report.md` of this study from its computed parts, titled `title`.
-    pub fn markdown_report(
-        &self,
-        title: &str,
-        summary: &CoverageSummary,
-        gaps: &[GapArea],
-        analysis: &Analysis,
-    ) -> String {
+    pub fn markdown_report(&self, title: &str, outputs: &CoverageOutputs) -> String {
+        let CoverageOutputs {
+            analysis,
+            summary,
+            gaps,
+            gap_sites,
+            ..
+        } = outputs;
         let p = self.params();
         let crs = p.output_crs;
         let stats = self.network().stats();
@@ -282,8 +304,13 @@ impl Study {
             summary,
             gaps: gaps
                 .iter()
-                .map(|g| GapRow {
+                .enumerate()
+                .map(|(i, g)| GapRow {
                     centroid_lonlat: crs.from_wgs84(g.centroid_lonlat),
+                    best_site: gap_sites
+                        .get(i)
+                        .and_then(Option::as_ref)
+                        .map(|s| (crs.from_wgs84(s.location), s.covered_population_gain)),
                     ..GapRow::from(g)
                 })
                 .collect(),

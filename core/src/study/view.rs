@@ -226,7 +226,7 @@ impl Study {
         let gap_rows: Vec<GapHeadline> = gaps
             .iter()
             .take(VIEW_GAP_ROWS)
-            .map(|g| GapHeadline::new(g, Crs::Wgs84))
+            .map(|g| GapHeadline::new(g, None, Crs::Wgs84))
             .collect();
         let centers_layer = PointsLayer {
             points: centers

@@ -14,14 +14,15 @@ use lifecircle::input::{
     read_osm_layers, InputLimits, OsmPointQuery, PopulationEstimate, TagFilter,
 };
 use lifecircle::network::WalkNetwork;
+use lifecircle::output::Lang;
 use lifecircle::planning::{
     candidates_from_points, generate_candidates, Candidate, CandidateGrid, Method, PlanModel,
     PlanProgress, PlanScratch,
 };
 use lifecircle::routing::WalkCosts;
 use lifecircle::study::{
-    InputReport, PlanView, Prepared, RankedCandidate, ScenarioCenter, ServicesSource, StudyParts,
-    WhatIfView,
+    check_centers, InputReport, PlanView, Prepared, RankedCandidate, ScenarioCenter,
+    ServicesSource, StudyParts, WhatIfView, DEFAULT_TITLE,
 };
 use lifecircle::{
     read_roads, read_units, CenterId, Error, Layer, PlanParams, ReadOptions, Result, Study,
@@ -38,7 +39,7 @@ pub use messages::{
     Center, CenterInfo, LimitsUpdate, LoadReport, OptimizeOptions, OsmLoadReport, ParamUpdate,
     ParamsView, RankOptions,
 };
-use read::{check_centers, given, read_point_layer, roads_with_network};
+use read::{given, read_point_layer, roads_with_network};
 
 /// Default largest input in the browser, bytes: a wasm32 heap tops out at 4 GiB, and a
 /// network takes several times its file size.
@@ -448,6 +449,15 @@ impl Session {
     /// interactive page may fetch them separately with [`Self::service_areas_json`]).
     pub fn set_service_areas_in_view(&mut self, include: bool) {
         self.service_areas_in_view = include;
+    }
+
+    /// `report.html` of the current scenario in `lang` (`en`, `zh`): the page
+    /// `lifecircle coverage --report html` writes, made from the same files in memory.
+    pub fn report_html(&mut self, lang: &str) -> Result<String> {
+        let lang = Lang::parse(lang)?;
+        let study = self.study()?;
+        let outputs = study.coverage_outputs(&mut |_| {})?;
+        study.html_report(&outputs, DEFAULT_TITLE, lang)
     }
 
     /// The service areas of the current scenario as GeoJSON text.

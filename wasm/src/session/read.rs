@@ -6,7 +6,7 @@ use std::sync::Arc;
 use lifecircle::features::{PointLayer, RoadLayer};
 use lifecircle::input::{InputLimits, PopulationEstimate, TagFilter};
 use lifecircle::study::{build_network, InputReport};
-use lifecircle::{read_points, Error, Layer, ReadOptions, Result};
+use lifecircle::{read_points, Layer, ReadOptions, Result};
 
 use super::{LoadReport, Roads};
 use crate::view;
@@ -51,18 +51,4 @@ pub(super) fn roads_with_network(layer: Layer<RoadLayer>) -> Result<(Roads, Load
         report: report.clone(),
     };
     Ok((roads, LoadReport::from(report)))
-}
-
-/// A centers layer must hold at least one center.
-pub(super) fn check_centers(layer: &Layer<PointLayer>) -> Result<()> {
-    if layer.data.points.is_empty() {
-        return Err(Error::Empty {
-            layer: layer.source.clone(),
-            reason: format!(
-                "no service center found ({} features skipped)",
-                layer.data.skipped.dropped()
-            ),
-        });
-    }
-    Ok(())
 }

@@ -89,6 +89,7 @@ export const en = {
   "data.netstats": "{nodes} intersections · {km} km of footpaths · {comp} components",
   "data.dropHere": "Drop to load as…",
   "export.title": "Export",
+  "export.report": "Report (HTML)",
   "export.png": "Map image (PNG)",
   "export.link": "Copy link",
   "export.copied": "Link copied",

@@ -91,6 +91,7 @@ export const zh: Record<Key, string> = {
   "data.netstats": "{nodes} 个路口 · 步行道路 {km} 公里 · {comp} 个连通分量",
   "data.dropHere": "放下以载入为…",
   "export.title": "导出",
+  "export.report": "评估报告（HTML）",
   "export.png": "地图图片（PNG）",
   "export.link": "复制链接",
   "export.copied": "链接已复制",

@@ -118,6 +118,10 @@ export class Engine {
   centers() {
     return this.call<CenterInfo[]>({ op: "centers" });
   }
+  /** `report.html` of the scenario on screen (the page the command line writes). */
+  reportHtml(lang: "en" | "zh") {
+    return this.call<string>({ op: "reportHtml", lang });
+  }
   optimize(model: "mclp" | "lscp" | "pmedian", options: Record<string, unknown>, progress: (f: number, stage: string) => void) {
     return this.call<PlanView>({ op: "optimize", model, options }, progress);
   }

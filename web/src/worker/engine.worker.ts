@@ -67,6 +67,8 @@ async function handle(msg: Envelope): Promise<unknown> {
       return need().centers();
     case "serviceAreas":
       return need().serviceAreas();
+    case "reportHtml":
+      return need().reportHtml(msg.lang);
     case "optimize": {
       const id = msg.id;
       let last = 0;

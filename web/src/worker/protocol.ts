@@ -16,6 +16,7 @@ export type Request =
   | { op: "restoreCenter"; centerId: string }
   | { op: "centers" }
   | { op: "serviceAreas" }
+  | { op: "reportHtml"; lang: "en" | "zh" }
   | { op: "optimize"; model: "mclp" | "lscp" | "pmedian"; options: Record<string, unknown> };
 
 // `id` numbers the request; payload fields never use that name.
