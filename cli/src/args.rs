@@ -84,6 +84,14 @@ pub(crate) struct ReportFormatArgs {
     /// Title of the reports, e.g. the study area (default: `Walking coverage`).
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+    /// Also write spreadsheet tables: demand.csv (one row per resident), centers.csv
+    /// and, with --units, units.csv (UTF-8).
+    #[arg(long)]
+    pub csv: bool,
+    /// Start the CSV tables with a byte-order mark so that Excel reads them as UTF-8
+    /// (Chinese names intact); implies --csv.
+    #[arg(long)]
+    pub csv_bom: bool,
 }
 
 /// A report format.

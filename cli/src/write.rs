@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::{bail, Context, Result};
 use lifecircle::coverage::CoverageSummary;
 use lifecircle::crs::Crs;
-use lifecircle::output::{grouped, html_report, terminal_text, write_geojson, FeatureSource, Lang};
+use lifecircle::output::{
+    grouped, html_report, terminal_text, write_geojson, CsvOptions, FeatureSource, Lang,
+};
 use lifecircle::study::OUTPUT_NAMES;
 use lifecircle::Study;
 use serde::Serialize;
@@ -283,6 +285,7 @@ pub(crate) fn write_coverage(
     folder: &Folder,
     study: &Study,
     title: &str,
+    tables: Option<CsvOptions>,
     stages: &mut Stages,
 ) -> Result<CoverageSummary> {
     let outputs = study.coverage_outputs(&mut |stage| stages.lap(stage))?;
@@ -290,6 +293,11 @@ pub(crate) fn write_coverage(
     study.write_coverage_files(&outputs, title, &mut |name, fill| {
         folder.write_with(name, fill)
     })?;
+    if let Some(options) = tables {
+        study.write_coverage_tables(&outputs, options, &mut |name, fill| {
+            folder.write_with(name, fill)
+        })?;
+    }
     stages.end_lap();
     folder.write_json("timings.json", &stages.timings())?;
     Ok(outputs.summary)
@@ -297,6 +305,11 @@ pub(crate) fn write_coverage(
 
 pub(crate) fn thousands(x: f64) -> String {
     grouped(x.round())
+}
+
+/// The CSV tables a run writes, if any (`--csv`, `--csv-bom`).
+pub(crate) fn csv_tables(args: &ReportFormatArgs) -> Option<CsvOptions> {
+    (args.csv || args.csv_bom).then_some(CsvOptions { bom: args.csv_bom })
 }
 
 /// The language of `report.html` when the run writes one, checked before anything runs.

@@ -7,7 +7,9 @@ use lifecircle::Study;
 use crate::args::CoverageArgs;
 use crate::load;
 use crate::progress::Stages;
-use crate::write::{html_report_lang, print_summary, write_coverage, write_html_report, OutputDir};
+use crate::write::{
+    csv_tables, html_report_lang, print_summary, write_coverage, write_html_report, OutputDir,
+};
 
 pub(super) fn run(args: CoverageArgs) -> Result<()> {
     let html = html_report_lang(&args.report)?;
@@ -26,6 +28,7 @@ pub(super) fn run(args: CoverageArgs) -> Result<()> {
         out.folder(),
         &study,
         args.report.title.as_deref().unwrap_or(DEFAULT_TITLE),
+        csv_tables(&args.report),
         &mut stages,
     )?;
     if let Some(lang) = html {

@@ -7,7 +7,9 @@ use lifecircle::{Study, StudyParams};
 use crate::args::DemoArgs;
 use crate::load;
 use crate::progress::Stages;
-use crate::write::{html_report_lang, print_summary, write_coverage, write_html_report, OutputDir};
+use crate::write::{
+    csv_tables, html_report_lang, print_summary, write_coverage, write_html_report, OutputDir,
+};
 
 pub(super) fn run(args: DemoArgs) -> Result<()> {
     let html = html_report_lang(&args.report)?;
@@ -31,6 +33,7 @@ pub(super) fn run(args: DemoArgs) -> Result<()> {
             Some(Lang::Zh) => "马恩岛：社区服务步行覆盖",
             _ => "Isle of Man: walking coverage of community services",
         }),
+        csv_tables(&args.report),
         &mut stages,
     )?;
     if let Some(lang) = html {

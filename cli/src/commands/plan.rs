@@ -14,7 +14,7 @@ use lifecircle::{Layer, PlanParams, Study};
 use crate::args::PlanArgs;
 use crate::load;
 use crate::progress::Stages;
-use crate::write::{html_report_lang, write_coverage, write_html_report, OutputDir};
+use crate::write::{csv_tables, html_report_lang, write_coverage, write_html_report, OutputDir};
 
 /// `--exact` solves exactly (and has no swap step, so it wins over `--no-swap`);
 /// otherwise `--no-swap` keeps the greedy answer as it is.
@@ -205,7 +205,7 @@ pub(super) fn run(args: PlanArgs) -> Result<()> {
         let mut sub = Stages::new(true);
         let folder = out.child(dir)?;
         stages.run(&format!("writing {dir} coverage"), || {
-            write_coverage(&folder, scenario, title, &mut sub)
+            write_coverage(&folder, scenario, title, csv_tables(&args.report), &mut sub)
         })?;
     }
     if let Some(lang) = html {

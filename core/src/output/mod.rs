@@ -1,4 +1,4 @@
-//! Output stage: GeoJSON layers and the Markdown report.
+//! Output stage: GeoJSON layers, CSV tables and the reports.
 //!
 //! Layers are typed ([`FeatureSource`]) and serialize straight into a writer in the
 //! output coordinate system; the report renders to a string. Numbers are rounded to
@@ -12,6 +12,7 @@ mod layers;
 mod model_report;
 mod numbers;
 mod report;
+mod table;
 mod text;
 
 pub use geojson::{
@@ -29,4 +30,5 @@ pub use model_report::{
 };
 pub use numbers::grouped;
 pub use report::{markdown_report, GapRow, ReportContext, REPORT_GAP_ROWS};
+pub use table::{write_csv, CsvOptions};
 pub use text::{markdown_cell, terminal_text};

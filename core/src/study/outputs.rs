@@ -11,8 +11,8 @@ use super::gap_sites::GapSite;
 use super::{Analysis, Study};
 use crate::coverage::{CoverageSummary, GapArea, ReachPiece, ServiceArea};
 use crate::output::{
-    html_report, write_geojson, DemandLayer, GapsLayer, Lang, NetworkLayer, ServiceAreasLayer,
-    UnitsLayer,
+    html_report, write_csv, write_geojson, CsvOptions, DemandLayer, GapsLayer, Lang, NetworkLayer,
+    PointsLayer, ServiceAreasLayer, UnitsLayer,
 };
 use crate::{Error, Result};
 
@@ -45,6 +45,9 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "network.geojson",
     "service_areas.geojson",
     "units.geojson",
+    "demand.csv",
+    "centers.csv",
+    "units.csv",
     "timings.json",
     "plan.json",
     "plan.geojson",
@@ -166,6 +169,71 @@ impl Study {
         sink("report.md", &mut |w| {
             w.write_all(self.markdown_report(title, outputs).as_bytes())
         })
+    }
+}
+
+/// One row of `centers.csv`: what a center serves (its position goes in `lon`/`lat`).
+#[derive(Debug, Clone, serde::Serialize)]
+struct CenterRow<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    status: &'a str,
+    served_population: f64,
+    served_residents: usize,
+    nearest_population: f64,
+}
+
+/// The tables of [`Study::write_coverage_tables`], in the order they are written.
+pub const COVERAGE_TABLE_NAMES: [&str; 3] = ["demand.csv", "centers.csv", "units.csv"];
+
+impl Study {
+    /// Writes the spreadsheet tables of a coverage folder through `sink` (as
+    /// [`Study::write_coverage_files`]): `demand.csv` (one row per resident, the columns
+    /// of `demand.geojson` plus `lon`/`lat`), `centers.csv` (what each center serves) and,
+    /// with units, `units.csv` (coverage per unit).
+    ///
+    /// # Errors
+    /// The first error `sink` returns.
+    pub fn write_coverage_tables<E>(
+        &self,
+        outputs: &CoverageOutputs,
+        options: CsvOptions,
+        sink: &mut dyn FnMut(&str, &mut FillFile<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let crs = self.params().output_crs;
+        let [demand_csv, centers_csv, units_csv] = COVERAGE_TABLE_NAMES;
+        let demand = DemandLayer {
+            details: outputs.analysis.resident_details(),
+            ..DemandLayer::new(self.demand(), self.centers(), self.result())
+        };
+        sink(demand_csv, &mut |w| write_csv(w, &demand, crs, options))?;
+        let centers = PointsLayer {
+            points: outputs
+                .summary
+                .per_center
+                .iter()
+                .map(|c| {
+                    let row = CenterRow {
+                        id: &c.id,
+                        name: c.name.as_deref(),
+                        status: c.status,
+                        served_population: c.served_population,
+                        served_residents: c.served_residents,
+                        nearest_population: c.nearest_population,
+                    };
+                    (c.location, row)
+                })
+                .collect(),
+        };
+        sink(centers_csv, &mut |w| write_csv(w, &centers, crs, options))?;
+        if self.inputs().units.is_some() {
+            let units = UnitsLayer {
+                units: self.units(),
+                summaries: &outputs.summary.per_unit,
+            };
+            sink(units_csv, &mut |w| write_csv(w, &units, crs, options))?;
+        }
+        Ok(())
     }
 }
 
