@@ -4,12 +4,10 @@
 
 use super::csv_points::{read_points_csv_with_limits, CsvOptions};
 use super::detect::{detect_format, utf8_text, InputFormat};
-use super::geojson::{
-    read_points_geojson_with_limits, read_roads_geojson_with_limits,
-    read_units_geojson_with_limits, PointOptions,
-};
+use super::geojson::parse_features;
 use super::gzip::{maybe_gunzip_with_limits, InputLimits};
 use super::hgt::{parse_hgt_name, HgtTile};
+use super::layers::{points_from_features, roads_from_features, units_from_features, PointOptions};
 use super::osm::{
     read_osm_pbf_layers, read_points_osm_pbf_with_limits, read_roads_osm_pbf_with_limits,
     OsmLayers, OsmPointQuery, PopulationEstimate, TagFilter,
@@ -136,7 +134,8 @@ pub fn read_roads(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Road
     let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     match options.format_of(label, &bytes) {
         InputFormat::GeoJson => {
-            read_roads_geojson_with_limits(label, utf8_text(label, &bytes)?, limits)
+            let table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
+            roads_from_features(label, table.features, limits)
         }
         InputFormat::OsmPbf => read_roads_osm_pbf_with_limits(label, &bytes, limits),
         InputFormat::Csv => Err(Error::Parse {
@@ -173,12 +172,10 @@ pub fn read_points(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Poi
         );
     }
     match format {
-        InputFormat::GeoJson => read_points_geojson_with_limits(
-            label,
-            utf8_text(label, &bytes)?,
-            &options.point_options(),
-            limits,
-        ),
+        InputFormat::GeoJson => {
+            let table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
+            points_from_features(label, table.features, &options.point_options(), limits)
+        }
         InputFormat::Csv => read_points_csv_with_limits(
             label,
             utf8_text(label, &bytes)?,
@@ -201,7 +198,8 @@ pub fn read_units(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Unit
     let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     match options.format_of(label, &bytes) {
         InputFormat::GeoJson => {
-            read_units_geojson_with_limits(label, utf8_text(label, &bytes)?, limits)
+            let table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
+            units_from_features(label, table.features)
         }
         _ => Err(Error::Parse {
             layer: label.to_string(),
