@@ -12,6 +12,7 @@ mod layers;
 mod osm;
 mod raw;
 mod read;
+mod reproject;
 mod validate;
 mod walkable;
 
