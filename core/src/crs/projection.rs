@@ -56,7 +56,7 @@ const KNOWN_WKT_DATUMS: [(&str, &str); 2] = [
 /// ```
 /// use lifecircle::crs::Projection;
 /// let gk = Projection::parse("EPSG:4547").unwrap(); // CGCS2000 / 3° Gauss–Krüger CM 114E
-/// let [lon, lat] = gk.to_wgs84([528_773.1917, 3_385_557.6179]).unwrap();
+/// let [lon, lat] = gk.to_wgs84([528773.1917, 3385557.6179]).unwrap();
 /// assert!((lon - 114.30).abs() < 1e-8 && (lat - 30.59).abs() < 1e-8);
 /// assert!(Projection::parse("urn:ogc:def:crs:OGC:1.3:CRS84").unwrap().is_wgs84());
 /// ```
