@@ -111,6 +111,9 @@ pub struct RoadLayer {
     pub lines: Vec<RoadLine>,
     /// Features left out, by reason (not walkable, wrong geometry type, ...).
     pub skipped: SkipCounts,
+    /// The coordinate system the layer was reprojected from (`EPSG:4547`); `None` when
+    /// the input was WGS84 longitude/latitude already.
+    pub crs: Option<String>,
 }
 
 impl RoadLayer {
@@ -154,6 +157,9 @@ pub struct PointLayer {
     pub points: Vec<PointFeature>,
     /// Features left out, by reason.
     pub skipped: SkipCounts,
+    /// The coordinate system the layer was reprojected from (`EPSG:4547`); `None` when
+    /// the input was WGS84 longitude/latitude already.
+    pub crs: Option<String>,
 }
 
 /// A reporting unit: a community, a sub-district or a grid cell.
@@ -174,6 +180,9 @@ pub struct UnitLayer {
     pub units: Vec<ReportingUnit>,
     /// Features left out, by reason.
     pub skipped: SkipCounts,
+    /// The coordinate system the layer was reprojected from (`EPSG:4547`); `None` when
+    /// the input was WGS84 longitude/latitude already.
+    pub crs: Option<String>,
 }
 
 impl RoadLine {
@@ -282,6 +291,7 @@ impl From<Vec<RoadLine>> for RoadLayer {
         Self {
             lines,
             skipped: SkipCounts::default(),
+            crs: None,
         }
     }
 }
@@ -291,6 +301,7 @@ impl From<Vec<PointFeature>> for PointLayer {
         Self {
             points,
             skipped: SkipCounts::default(),
+            crs: None,
         }
     }
 }
@@ -300,6 +311,7 @@ impl From<Vec<ReportingUnit>> for UnitLayer {
         Self {
             units,
             skipped: SkipCounts::default(),
+            crs: None,
         }
     }
 }

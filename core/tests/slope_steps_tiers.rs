@@ -193,6 +193,7 @@ fn profiles_read_road_tags_when_the_network_is_built() {
         let mut layer = lifecircle::features::RoadLayer {
             lines: vec![line],
             skipped: Default::default(),
+            crs: None,
         };
         let net = network(&layer.lines);
         layer.release_after_build();

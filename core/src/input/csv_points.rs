@@ -3,8 +3,10 @@
 use serde_json::{Map, Value};
 
 use super::gzip::InputLimits;
+use super::reproject::{cannot_be_degrees, not_degrees_reason};
 use super::validate::{check_lon_lat, make_ids_unique, parse_population};
 use super::{PointFeature, PointLayer};
+use crate::crs::Projection;
 use crate::{Error, Result};
 
 /// Header names recognised (case-insensitively) when a column is not named explicitly, in
@@ -12,6 +14,9 @@ use crate::{Error, Result};
 const LON_NAMES: [&str; 5] = ["lon", "lng", "long", "longitude", "x"];
 const LAT_NAMES: [&str; 3] = ["lat", "latitude", "y"];
 const ID_NAMES: [&str; 1] = ["id"];
+/// The same with a coordinate system given (`--input-crs`): projected x/y first.
+const X_NAMES: [&str; 7] = ["x", "easting", "east", "lon", "lng", "long", "longitude"];
+const Y_NAMES: [&str; 5] = ["y", "northing", "north", "lat", "latitude"];
 /// Population columns recognised without `--population-field`: English and Chinese
 /// headers (人口 population, 常住人口 resident population, 居住人口 living population).
 const POPULATION_NAMES: [&str; 6] = [
@@ -186,19 +191,28 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// ```
 #[cfg(test)]
 pub(crate) fn read_points_csv(layer: &str, text: &str, options: &CsvOptions) -> Result<PointLayer> {
-    read_points_csv_with_limits(layer, text, options, &InputLimits::default())
+    read_points_csv_with_limits(layer, text, options, &InputLimits::default(), None)
 }
 
-/// [`read_points_csv`] with explicit limits.
+/// [`read_points_csv`] with explicit limits; with `projection` the coordinate columns
+/// (detected from `x`, `easting`, `east`, then the longitude names; `y`, `northing`,
+/// `north`, then the latitude names) hold coordinates in that system.
 ///
 /// # Errors
-/// As [`read_points_csv`].
+/// As [`read_points_csv`]; a coordinate the projection cannot convert is an
+/// [`Error::Feature`] naming the row.
 pub(crate) fn read_points_csv_with_limits(
     layer: &str,
     text: &str,
     options: &CsvOptions,
     limits: &InputLimits,
+    projection: Option<&Projection>,
 ) -> Result<PointLayer> {
+    let projection = projection.filter(|p| !p.is_wgs84());
+    let (x_names, y_names): (&[&str], &[&str]) = match projection {
+        Some(_) => (&X_NAMES, &Y_NAMES),
+        None => (&LON_NAMES, &LAT_NAMES),
+    };
     limits.check_bytes(layer, text.len())?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -210,8 +224,8 @@ pub(crate) fn read_points_csv_with_limits(
         layer: layer.to_string(),
         reason: format!("invalid CSV header: {e}"),
     })?;
-    let lon = required_column(layer, &headers, options.lon_column.as_deref(), &LON_NAMES)?;
-    let lat = required_column(layer, &headers, options.lat_column.as_deref(), &LAT_NAMES)?;
+    let lon = required_column(layer, &headers, options.lon_column.as_deref(), x_names)?;
+    let lat = required_column(layer, &headers, options.lat_column.as_deref(), y_names)?;
     let id = optional_column(layer, &headers, options.id_column.as_deref(), &ID_NAMES)?;
     let population = optional_column(
         layer,
@@ -220,7 +234,10 @@ pub(crate) fn read_points_csv_with_limits(
         &POPULATION_NAMES,
     )?;
 
-    let mut out = PointLayer::default();
+    let mut out = PointLayer {
+        crs: projection.map(Projection::name),
+        ..PointLayer::default()
+    };
     let mut record = csv::StringRecord::new();
     let mut lines = LineNumbers::new(text);
     for index in 0.. {
@@ -257,7 +274,14 @@ pub(crate) fn read_points_csv_with_limits(
                 )
             })
         };
-        let (lon_deg, lat_deg) = (number(lon)?, number(lat)?);
+        let (x, y) = (number(lon)?, number(lat)?);
+        let [lon_deg, lat_deg] = match projection {
+            Some(p) => p.to_wgs84([x, y]).map_err(|e| row_error(line, e))?,
+            None if cannot_be_degrees(x, y) => {
+                return Err(row_error(line, not_degrees_reason(x, y)));
+            }
+            None => [x, y],
+        };
         check_lon_lat(lon_deg, lat_deg).map_err(|e| row_error(line, e))?;
         let population = match population.map(|column| (column, &record[column])) {
             None => {
@@ -436,8 +460,66 @@ mod tests {
             "lon,lat\n1,2\n1,2\n",
             &CsvOptions::default(),
             &limits,
+            None,
         )
         .unwrap_err();
         assert!(matches!(err, Error::TooLarge { .. }));
+    }
+}
+
+#[cfg(test)]
+mod projected_tests {
+    use super::*;
+
+    fn read_with(text: &str, projection: Option<&Projection>) -> Result<PointLayer> {
+        read_points_csv_with_limits(
+            "pts.csv",
+            text,
+            &CsvOptions::default(),
+            &InputLimits::default(),
+            projection,
+        )
+    }
+
+    #[test]
+    fn projected_columns_with_a_projection() {
+        // Wuhan in CGCS2000 / 3° GK CM 114E (cs2cs, see `crs/projection/tests.rs`).
+        let gk = Projection::parse("EPSG:4547").unwrap();
+        for header in ["x,y", "Easting,Northing", "east,north", "lon,lat"] {
+            let text = format!("id,{header}\na,528773.1917,3385557.6179\n");
+            let layer = read_with(&text, Some(&gk)).unwrap();
+            let p = &layer.points[0];
+            assert!(
+                (p.lon - 114.30).abs() < 1e-8 && (p.lat - 30.59).abs() < 1e-8,
+                "{header}"
+            );
+            assert_eq!(layer.crs.as_deref(), Some("EPSG:4547"));
+        }
+        // A WGS84 projection changes nothing and records nothing.
+        let wgs84 = Projection::parse("EPSG:4326").unwrap();
+        let layer = read_with("lon,lat\n114.3,30.59\n", Some(&wgs84)).unwrap();
+        assert_eq!((layer.points[0].lon, layer.crs), (114.3, None));
+        // A coordinate the projection cannot convert names the row.
+        let e = read_with("x,y\n1,2\n5e9,NaN\n", Some(&gk))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("pts.csv: feature 1: row 2 (line 3) coordinate (5000000000, NaN)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn projected_values_without_a_projection_are_refused() {
+        let e = read_with("x,y\n528773.2,3385557.6\n", None)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "pts.csv: feature 0: row 1 (line 2) coordinate (528773.2, 3385557.6) cannot be \
+             longitude/latitude and the file declares no coordinate system: it is probably \
+             projected (UTM, Gauss–Krüger, a national grid); give its EPSG code with \
+             --input-crs EPSG:NNNN"
+        );
     }
 }

@@ -8,8 +8,11 @@ mod detect;
 mod geojson;
 mod gzip;
 mod hgt;
+mod layers;
 mod osm;
+mod raw;
 mod read;
+mod reproject;
 mod validate;
 mod walkable;
 

@@ -4,16 +4,16 @@
 
 use super::csv_points::{read_points_csv_with_limits, CsvOptions};
 use super::detect::{detect_format, utf8_text, InputFormat};
-use super::geojson::{
-    read_points_geojson_with_limits, read_roads_geojson_with_limits,
-    read_units_geojson_with_limits, PointOptions,
-};
+use super::geojson::parse_features;
 use super::gzip::{maybe_gunzip_with_limits, InputLimits};
 use super::hgt::{parse_hgt_name, HgtTile};
+use super::layers::{points_from_features, roads_from_features, units_from_features, PointOptions};
 use super::osm::{
     read_osm_pbf_layers, read_points_osm_pbf_with_limits, read_roads_osm_pbf_with_limits,
     OsmLayers, OsmPointQuery, PopulationEstimate, TagFilter,
 };
+use super::reproject;
+use crate::crs::Projection;
 use crate::features::{PointLayer, RoadLayer, UnitLayer};
 use crate::{Error, Result};
 
@@ -40,6 +40,11 @@ pub struct ReadOptions {
     /// The points stand for places (centers, candidate sites), not people: a missing
     /// population is not noted as defaulted.
     pub places: bool,
+    /// The coordinate system of files that declare none (`--input-crs`); a file's own
+    /// declaration wins unless it cannot be read. For CSV it makes the x/y (or
+    /// easting/northing) columns projected coordinates. `None`: such files must be WGS84
+    /// longitude/latitude.
+    pub input_crs: Option<Projection>,
 }
 
 impl Default for ReadOptions {
@@ -53,6 +58,7 @@ impl Default for ReadOptions {
             osm_population: PopulationEstimate::One,
             format: None,
             places: false,
+            input_crs: None,
         }
     }
 }
@@ -136,7 +142,11 @@ pub fn read_roads(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Road
     let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     match options.format_of(label, &bytes) {
         InputFormat::GeoJson => {
-            read_roads_geojson_with_limits(label, utf8_text(label, &bytes)?, limits)
+            let mut table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
+            let crs = reproject::to_wgs84(label, &mut table, options.input_crs.as_ref())?;
+            let mut layer = roads_from_features(label, table.features, limits)?;
+            layer.crs = crs;
+            Ok(layer)
         }
         InputFormat::OsmPbf => read_roads_osm_pbf_with_limits(label, &bytes, limits),
         InputFormat::Csv => Err(Error::Parse {
@@ -173,17 +183,20 @@ pub fn read_points(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Poi
         );
     }
     match format {
-        InputFormat::GeoJson => read_points_geojson_with_limits(
-            label,
-            utf8_text(label, &bytes)?,
-            &options.point_options(),
-            limits,
-        ),
+        InputFormat::GeoJson => {
+            let mut table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
+            let crs = reproject::to_wgs84(label, &mut table, options.input_crs.as_ref())?;
+            let mut layer =
+                points_from_features(label, table.features, &options.point_options(), limits)?;
+            layer.crs = crs;
+            Ok(layer)
+        }
         InputFormat::Csv => read_points_csv_with_limits(
             label,
             utf8_text(label, &bytes)?,
             &options.csv_options(),
             limits,
+            options.input_crs.as_ref(),
         ),
         InputFormat::OsmPbf => Err(Error::Parse {
             layer: label.to_string(),
@@ -201,7 +214,11 @@ pub fn read_units(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Unit
     let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     match options.format_of(label, &bytes) {
         InputFormat::GeoJson => {
-            read_units_geojson_with_limits(label, utf8_text(label, &bytes)?, limits)
+            let mut table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
+            let crs = reproject::to_wgs84(label, &mut table, options.input_crs.as_ref())?;
+            let mut layer = units_from_features(label, table.features)?;
+            layer.crs = crs;
+            Ok(layer)
         }
         _ => Err(Error::Parse {
             layer: label.to_string(),
@@ -287,5 +304,92 @@ mod tests {
         )
         .unwrap();
         assert_eq!(gj.points.len(), 1);
+    }
+
+    /// Wuhan (114.30E 30.59N) and a point 100 m east of it in UTM 50N, from cs2cs (see
+    /// `crs/projection/tests.rs`), in a FeatureCollection with the legacy `crs` member.
+    fn utm_collection(geometry: &str) -> Vec<u8> {
+        format!(
+            r#"{{"type":"FeatureCollection",
+            "crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::32650"}}}},
+            "features":[{{"type":"Feature","properties":{{"highway":"footway"}},
+            "geometry":{geometry}}}]}}"#
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn geojson_legacy_crs_is_reprojected_and_recorded() {
+        let options = ReadOptions::default();
+        let points = read_points(
+            "p.geojson",
+            &utm_collection(r#"{"type":"Point","coordinates":[241098.9014,3387270.8627]}"#),
+            &options,
+        )
+        .unwrap();
+        let p = &points.points[0];
+        assert!(
+            (p.lon - 114.30).abs() < 1e-8 && (p.lat - 30.59).abs() < 1e-8,
+            "{p:?}"
+        );
+        assert_eq!(points.crs.as_deref(), Some("EPSG:32650"));
+
+        let roads = read_roads(
+            "r.geojson",
+            &utm_collection(
+                r#"{"type":"LineString","coordinates":[[241098.9014,3387270.8627],[241198.9,3387270.8]]}"#,
+            ),
+            &options,
+        )
+        .unwrap();
+        let [lon, lat] = roads.lines[0].coords[0];
+        assert!((lon - 114.30).abs() < 1e-8 && (lat - 30.59).abs() < 1e-8);
+        assert!(roads.lines[0].coords[1][0] > lon);
+        assert_eq!(roads.crs.as_deref(), Some("EPSG:32650"));
+
+        let units = read_units(
+            "u.geojson",
+            &utm_collection(
+                r#"{"type":"Polygon","coordinates":[[[241000,3387000],[241200,3387000],[241200,3387200],[241000,3387000]]]}"#,
+            ),
+            &options,
+        )
+        .unwrap();
+        assert_eq!(units.crs.as_deref(), Some("EPSG:32650"));
+    }
+
+    #[test]
+    fn input_crs_applies_to_files_that_declare_none() {
+        let text = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},
+            "geometry":{"type":"Point","coordinates":[528773.1917,3385557.6179]}}]}"#;
+        let e = read_points("p.geojson", text, &ReadOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("--input-crs EPSG:NNNN"), "{e}");
+        let options = ReadOptions {
+            input_crs: Some(Projection::parse("EPSG:4547").unwrap()),
+            ..ReadOptions::default()
+        };
+        let layer = read_points("p.geojson", text, &options).unwrap();
+        assert!((layer.points[0].lon - 114.30).abs() < 1e-8);
+        assert_eq!(layer.crs.as_deref(), Some("EPSG:4547"));
+        let csv = read_points(
+            "p.csv",
+            b"x,y
+528773.1917,3385557.6179
+",
+            &options,
+        )
+        .unwrap();
+        assert!((csv.points[0].lat - 30.59).abs() < 1e-8);
+        assert_eq!(csv.crs.as_deref(), Some("EPSG:4547"));
+        // WGS84 files without a declaration are read as before.
+        let plain = read_points(
+            "c.csv",
+            b"lon,lat
+1.5,2.5
+",
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!((plain.points[0].lon, plain.crs), (1.5, None));
     }
 }

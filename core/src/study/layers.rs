@@ -52,17 +52,22 @@ pub struct InputReport {
     /// Features left out, and notes, by reason (notes start with `renamed:` or
     /// `defaulted:`).
     pub skipped: SkipCounts,
+    /// The coordinate system the layer was reprojected from, when it was not WGS84.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crs: Option<String>,
 }
 
 impl InputReport {
     /// The report of a point layer.
     pub fn of_points(layer: &Layer<PointLayer>) -> Self {
         Self::new(&layer.source, layer.data.points.len(), &layer.data.skipped)
+            .with_crs(layer.data.crs.clone())
     }
 
     /// The report of a unit layer.
     pub fn of_units(layer: &Layer<UnitLayer>) -> Self {
         Self::new(&layer.source, layer.data.units.len(), &layer.data.skipped)
+            .with_crs(layer.data.crs.clone())
     }
 
     /// The report of a layer from `source` that used `used` features.
@@ -73,7 +78,15 @@ impl InputReport {
             skipped_total: skipped.dropped(),
             noted_total: skipped.noted(),
             skipped: skipped.clone(),
+            crs: None,
         }
+    }
+
+    /// The same report naming the coordinate system the layer was reprojected from.
+    #[must_use]
+    pub fn with_crs(mut self, crs: Option<String>) -> Self {
+        self.crs = crs;
+        self
     }
 }
 

@@ -262,7 +262,8 @@ impl Study {
             &layers.roads.source,
             layers.roads.data.lines.len(),
             &layers.roads.data.skipped,
-        );
+        )
+        .with_crs(layers.roads.data.crs.clone());
         observe(StudyStage::ComputingWalks);
         Self::from_parts(
             StudyParts {

@@ -321,6 +321,7 @@ impl Study {
             PointLayer {
                 points: after,
                 skipped: self.inputs().centers.skipped.clone(),
+                crs: self.inputs().centers.crs.clone(),
             },
             self.inputs().centers.source.clone(),
         );

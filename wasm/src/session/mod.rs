@@ -391,6 +391,7 @@ impl Session {
                 PointLayer {
                     points: open.iter().map(|c| c.point.clone()).collect(),
                     skipped: self.centers_skipped.clone(),
+                    crs: None,
                 },
                 source,
             );

@@ -107,6 +107,7 @@ pub(super) fn resolve_points(
     let mut out = PointLayer {
         points: Vec::new(),
         skipped,
+        crs: None,
     };
     for element in nodes.into_iter().chain(pending_ways).chain(relations) {
         let index = element.element_index;

@@ -54,6 +54,7 @@ pub(super) fn resolve_roads(
     let mut roads = RoadLayer {
         lines: Vec::new(),
         skipped,
+        crs: None,
     };
     for mut way in pending {
         let mut refs = ways.refs(way.way).to_vec();

@@ -1,12 +1,12 @@
-//! GeoJSON polygons as reporting units.
+//! Polygons as reporting units.
 
 use super::*;
 
-/// Reads reporting units (communities, sub-districts, grid cells) from GeoJSON text.
+/// Reads reporting units (communities, sub-districts, grid cells) from raw features.
 ///
 /// Polygon and MultiPolygon features become units; the id is the `id` property, else the
 /// GeoJSON feature id, else the feature index, and the name the `name` property. Repeated
-/// ids get `#2`, `#3`, ... suffixes as in [`read_points_geojson`]. Skipped and counted:
+/// ids get `#2`, `#3`, ... suffixes as in [`points_from_features`]. Skipped and counted:
 /// other geometry types, null geometries, empty polygons and rings with fewer than 4
 /// positions.
 ///
@@ -20,21 +20,7 @@ use super::*;
 /// let units = lifecircle::read_units("units.geojson", text.as_bytes(), &Default::default()).unwrap();
 /// assert_eq!(units.units[0].name.as_deref(), Some("North"));
 /// ```
-#[cfg(test)]
-pub(crate) fn read_units_geojson(layer: &str, text: &str) -> Result<UnitLayer> {
-    read_units_geojson_with_limits(layer, text, &InputLimits::default())
-}
-
-/// [`read_units_geojson`] with explicit limits.
-///
-/// # Errors
-/// As [`read_units_geojson`].
-pub(crate) fn read_units_geojson_with_limits(
-    layer: &str,
-    text: &str,
-    limits: &InputLimits,
-) -> Result<UnitLayer> {
-    let features = parse_features(layer, text, limits)?;
+pub(crate) fn units_from_features(layer: &str, features: Vec<RawFeature>) -> Result<UnitLayer> {
     let mut out = UnitLayer::default();
     for (index, feature) in features.iter().enumerate() {
         let Some(geometry) = &feature.geometry else {

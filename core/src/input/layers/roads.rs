@@ -1,8 +1,8 @@
-//! GeoJSON road lines.
+//! Road lines.
 
 use super::*;
 
-/// Reads walkable road lines from GeoJSON text.
+/// Reads walkable road lines from raw features.
 ///
 /// Accepts a FeatureCollection, a single Feature or a bare geometry. LineString features give
 /// one [`RoadLine`], MultiLineString features one per part (all with the feature's
@@ -18,7 +18,7 @@ use super::*;
 /// geometry, point and area geometries, lines with fewer than 2 distinct vertices.
 /// A file with no walkable line is not an error here; the network stage reports it.
 ///
-/// Uses the default [`InputLimits`]; see [`read_roads_geojson_with_limits`].
+/// Uses the default [`InputLimits`]; see [`roads_from_features`].
 ///
 /// # Errors
 /// [`Error::Parse`] for malformed JSON (with line and column) or JSON that is not GeoJSON;
@@ -39,21 +39,11 @@ use super::*;
 /// let err = lifecircle::read_roads("roads.geojson", b"{\"type\":", &Default::default()).unwrap_err();
 /// assert!(err.to_string().starts_with("roads.geojson: cannot read input: invalid GeoJSON"));
 /// ```
-#[cfg(test)]
-pub(crate) fn read_roads_geojson(layer: &str, text: &str) -> Result<RoadLayer> {
-    read_roads_geojson_with_limits(layer, text, &InputLimits::default())
-}
-
-/// [`read_roads_geojson`] with explicit limits.
-///
-/// # Errors
-/// As [`read_roads_geojson`].
-pub(crate) fn read_roads_geojson_with_limits(
+pub(crate) fn roads_from_features(
     layer: &str,
-    text: &str,
+    features: Vec<RawFeature>,
     limits: &InputLimits,
 ) -> Result<RoadLayer> {
-    let features = parse_features(layer, text, limits)?;
     let mut roads = RoadLayer::default();
     for (index, feature) in features.into_iter().enumerate() {
         let Some(geometry) = &feature.geometry else {

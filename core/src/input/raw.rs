@@ -1,7 +1,9 @@
-//! Serde model of GeoJSON that streams coordinates into inline positions without buffering.
+//! The readers' common feature model: a geometry of inline positions, properties and an id.
 //!
-//! It reads only what the readers use; how it compares with the `geojson` crate's model is
-//! measured in `benches/README.md` (see the parent module).
+//! GeoJSON deserialises straight into it (streaming coordinates into inline positions
+//! without buffering; how that compares with the `geojson` crate's model is measured in
+//! `benches/README.md`, see `input::geojson`); the other vector formats build it with
+//! the constructors here, so every format shares one conversion into layers.
 
 use std::fmt;
 
@@ -12,17 +14,38 @@ use serde_json::{Map, Value};
 /// The top level of a GeoJSON document, read only as far as needed to tell its kind.
 #[derive(Deserialize)]
 #[serde(expecting = "a GeoJSON object")]
-pub(super) struct Document {
+pub(crate) struct Document {
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(default)]
     pub features: Option<Vec<RawFeature>>,
+    /// The legacy (2008) `crs` member: `{"type": "name", "properties": {"name": …}}`.
+    #[serde(default)]
+    pub crs: Option<Value>,
+}
+
+/// The features of one vector file and the coordinate system it declares, if any.
+pub(crate) struct FeatureTable {
+    pub features: Vec<RawFeature>,
+    /// As the file states it: an EPSG code (`EPSG:32650`, `urn:ogc:def:crs:EPSG::32650`),
+    /// a WKT text (a Shapefile's `.prj`, a GeoPackage's SRS) or a PROJ string.
+    pub declared_crs: Option<String>,
+}
+
+impl FeatureTable {
+    /// Features that declare no coordinate system.
+    pub(crate) fn new(features: Vec<RawFeature>) -> Self {
+        Self {
+            features,
+            declared_crs: None,
+        }
+    }
 }
 
 /// A GeoJSON Feature; unknown members are skipped.
 #[derive(Deserialize)]
 #[serde(expecting = "a GeoJSON Feature")]
-pub(super) struct RawFeature {
+pub(crate) struct RawFeature {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     #[serde(default)]
@@ -37,7 +60,7 @@ pub(super) struct RawFeature {
 /// that a mismatch names the feature.
 #[derive(Deserialize)]
 #[serde(expecting = "a GeoJSON geometry")]
-pub(super) struct RawGeometry {
+pub(crate) struct RawGeometry {
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(default)]
@@ -49,7 +72,7 @@ pub(super) struct RawGeometry {
 
 /// One position: up to three numbers kept inline, plus how many the input gave.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Position {
+pub(crate) struct Position {
     /// `[lon, lat, z]`; entries past `len` are zero.
     pub values: [f64; 3],
     /// How many numbers the position had.
@@ -57,7 +80,7 @@ pub(super) struct Position {
 }
 
 /// Coordinates of any nesting depth.
-pub(super) enum Coordinates {
+pub(crate) enum Coordinates {
     Position(Position),
     Positions(Vec<Position>),
     Rings(Vec<Vec<Position>>),
@@ -65,7 +88,7 @@ pub(super) enum Coordinates {
 }
 
 /// A geometry with its coordinates matched to its type.
-pub(super) enum Shape<'a> {
+pub(crate) enum Shape<'a> {
     Point(&'a Position),
     MultiPoint(&'a [Position]),
     LineString(&'a [Position]),
@@ -76,7 +99,7 @@ pub(super) enum Shape<'a> {
 }
 
 impl Shape<'_> {
-    pub(super) fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Shape::Point(_) => "Point",
             Shape::MultiPoint(_) => "MultiPoint",
@@ -89,9 +112,61 @@ impl Shape<'_> {
     }
 }
 
+impl RawFeature {
+    /// A feature of another format: its geometry (`None`: none) and properties.
+    pub(crate) fn new(geometry: Option<RawGeometry>, properties: Map<String, Value>) -> Self {
+        Self {
+            kind: None,
+            geometry,
+            properties: Some(properties),
+            id: None,
+        }
+    }
+
+    /// Every position of the feature's geometry, for reprojection.
+    pub(crate) fn positions_mut(&mut self) -> impl Iterator<Item = &mut Position> + '_ {
+        self.geometry
+            .as_mut()
+            .and_then(|g| g.coordinates.as_mut())
+            .into_iter()
+            .flat_map(Coordinates::positions_mut)
+    }
+}
+
+impl Coordinates {
+    /// Every position, however deep the nesting.
+    pub(crate) fn positions_mut(&mut self) -> Box<dyn Iterator<Item = &mut Position> + '_> {
+        match self {
+            Coordinates::Position(p) => Box::new(std::iter::once(p)),
+            Coordinates::Positions(list) => Box::new(list.iter_mut()),
+            Coordinates::Rings(rings) => Box::new(rings.iter_mut().flatten()),
+            Coordinates::Polygons(polygons) => Box::new(polygons.iter_mut().flatten().flatten()),
+        }
+    }
+}
+
 impl RawGeometry {
+    /// A geometry of `kind` (`Point`, `LineString`, …) with coordinates nested to match
+    /// (a mismatch is reported, naming the feature, when the layer is read).
+    pub(crate) fn new(kind: &str, coordinates: Coordinates) -> Self {
+        Self {
+            kind: kind.to_string(),
+            coordinates: Some(coordinates),
+            geometries: None,
+        }
+    }
+
+    /// A geometry collection (skipped by every layer, and counted).
+    pub(crate) fn collection() -> Self {
+        Self {
+            kind: "GeometryCollection".to_string(),
+            coordinates: None,
+            geometries: Some(IgnoredAny),
+        }
+    }
+
     /// Matches coordinates to the type; the error is a reason for `Error::Feature`.
-    pub(super) fn shape(&self) -> Result<Shape<'_>, String> {
+    pub(crate) fn shape(&self) -> Result<Shape<'_>, String> {
         use Coordinates as C;
         let kind = self.kind.as_str();
         if kind == "GeometryCollection" {
@@ -151,6 +226,22 @@ impl Default for Position {
 }
 
 impl Position {
+    /// A position of two numbers.
+    pub(crate) fn xy(x: f64, y: f64) -> Self {
+        Self {
+            values: [x, y, 0.0],
+            len: 2,
+        }
+    }
+
+    /// A position of three numbers (the third is a height).
+    pub(crate) fn xyz(x: f64, y: f64, z: f64) -> Self {
+        Self {
+            values: [x, y, z],
+            len: 3,
+        }
+    }
+
     fn push(&mut self, value: f64) {
         if let Some(slot) = self.values.get_mut(self.len) {
             *slot = value;

@@ -1,4 +1,7 @@
 use super::*;
+use crate::input::geojson::{
+    parse_features, read_points_geojson, read_roads_geojson, read_units_geojson,
+};
 use crate::input::validate::RENAMED_DUPLICATE_ID;
 
 fn collection(features: &[&str]) -> String {
@@ -224,14 +227,16 @@ fn limits_are_checked() {
         max_features: 2,
         ..InputLimits::default()
     };
-    let err = read_roads_geojson_with_limits("r", &text, &limits).unwrap_err();
+    let err = parse_features("r", &text, &limits)
+        .map(|t| t.features.len())
+        .unwrap_err();
     assert!(matches!(err, Error::TooLarge { .. }));
     let limits = InputLimits {
         max_bytes: 10,
         ..InputLimits::default()
     };
     assert!(matches!(
-        read_units_geojson_with_limits("u", &text, &limits),
+        parse_features("u", &text, &limits).map(|t| t.features.len()),
         Err(Error::TooLarge { .. })
     ));
 }

@@ -1,4 +1,4 @@
-//! GeoJSON points and polygons as demand, centers or candidate sites.
+//! Points and polygons as demand, centers or candidate sites.
 
 use super::*;
 
@@ -46,7 +46,7 @@ fn spread_points(
     Ok(points)
 }
 
-/// Reads weighted points (residents, centers, candidate sites) from GeoJSON text.
+/// Reads weighted points (residents, centers, candidate sites) from raw features.
 ///
 /// - **Point**: one point.
 /// - **MultiPoint**: one point per position, each with the feature's population divided by
@@ -88,22 +88,9 @@ fn spread_points(
 /// assert_eq!(layer.points[1].id, "b");
 /// assert_eq!(layer.points[1].population, 1.0);
 /// ```
-#[cfg(test)]
-pub(crate) fn read_points_geojson(
+pub(crate) fn points_from_features(
     layer: &str,
-    text: &str,
-    options: &PointOptions,
-) -> Result<PointLayer> {
-    read_points_geojson_with_limits(layer, text, options, &InputLimits::default())
-}
-
-/// [`read_points_geojson`] with explicit limits.
-///
-/// # Errors
-/// As [`read_points_geojson`].
-pub(crate) fn read_points_geojson_with_limits(
-    layer: &str,
-    text: &str,
+    features: Vec<RawFeature>,
     options: &PointOptions,
     limits: &InputLimits,
 ) -> Result<PointLayer> {
@@ -115,7 +102,6 @@ pub(crate) fn read_points_geojson_with_limits(
             });
         }
     }
-    let features = parse_features(layer, text, limits)?;
     let mut out = PointLayer::default();
     let (mut with_population, mut spread_total) = (0usize, 0usize);
     // Spreading is bounded over the whole layer, not only per polygon.
