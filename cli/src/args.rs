@@ -210,19 +210,28 @@ pub(crate) struct ModelArgs {
     /// Walking profile of the main results: adult, older or wheelchair.
     #[arg(long, default_value = "adult", value_name = "NAME")]
     pub profile: String,
-    /// Coordinate system of every input: wgs84, gcj02 or bd09.
-    #[arg(long, default_value = "wgs84", value_name = "CRS")]
+    /// Coordinate system of inputs that declare none: wgs84, gcj02, bd09 (Chinese web
+    /// maps), or any other as EPSG:NNNN (e.g. EPSG:4547 CGCS2000 Gauss–Krüger, EPSG:32650
+    /// UTM 50N), a PROJ string or WKT. A file's own declaration (.prj, GeoPackage SRS,
+    /// GeoParquet metadata, GeoJSON `crs`) wins.
+    #[arg(
+        long,
+        visible_alias = "input-crs",
+        default_value = "wgs84",
+        value_name = "CRS"
+    )]
     pub crs: String,
-    /// Coordinate system of the roads (default: --crs).
+    /// Coordinate system of the roads when their file declares none (default: --crs).
     #[arg(long, value_name = "CRS")]
     pub roads_crs: Option<String>,
-    /// Coordinate system of the centers (default: --crs).
+    /// Coordinate system of the centers when their file declares none (default: --crs).
     #[arg(long, value_name = "CRS")]
     pub centers_crs: Option<String>,
-    /// Coordinate system of the demand (default: --crs).
+    /// Coordinate system of the demand when its file declares none (default: --crs).
     #[arg(long, value_name = "CRS")]
     pub demand_crs: Option<String>,
-    /// Coordinate system of the reporting units (default: --crs).
+    /// Coordinate system of the reporting units when their file declares none (default:
+    /// --crs).
     #[arg(long, value_name = "CRS")]
     pub units_crs: Option<String>,
     /// Coordinate system of the outputs: wgs84, gcj02, bd09, or `input` (that of --crs).

@@ -121,7 +121,12 @@ fn read_workload_inputs(args: &BenchArgs) -> Result<Inputs> {
         }
         return load::read_sample();
     };
-    load::read_inputs(roads, &args.layers, None)
+    load::read_inputs(
+        roads,
+        &args.layers,
+        &load::LayerProjections::default(),
+        None,
+    )
 }
 
 /// `[min_lon, min_lat, max_lon, max_lat]` of the nodes points may snap near.

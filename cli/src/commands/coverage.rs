@@ -17,8 +17,9 @@ pub(super) fn run(args: CoverageArgs) -> Result<()> {
     let named = load::named_files(Some(&args.inputs.roads), &args.inputs.layers, &args.model);
     let out = OutputDir::begin(&args.out, &named)?;
     let params = load::study_params(&args.params, &args.model)?;
+    let projections = load::layer_projections(&args.model)?;
     let inputs = stages.run("reading inputs", || {
-        load::read_inputs(&args.inputs.roads, &args.inputs.layers, None)
+        load::read_inputs(&args.inputs.roads, &args.inputs.layers, &projections, None)
     })?;
     let study = Study::new_observed(inputs.layers, params, &mut |stage| {
         stages.lap(stage.as_str());

@@ -83,7 +83,10 @@ fn read_candidates(
     osm_layer: Option<Layer<lifecircle::features::PointLayer>>,
 ) -> Result<(Vec<Candidate>, String, SkipCounts)> {
     if let Some(path) = &args.candidates {
-        let layer = load::read_candidates_file(path)?;
+        let layer = load::read_candidates_file(
+            path,
+            load::layer_projections(&args.walk)?.centers.as_ref(),
+        )?;
         return Ok((
             candidates_from_points(&layer.data.points),
             layer.source,
@@ -102,7 +105,11 @@ fn read_candidates(
         .unwrap_or(CandidateGrid::default().spacing_m);
     let boundary = match &args.boundary {
         Some(path) => {
-            let units = load::read_units_file(path, &Default::default())?;
+            let units = load::read_units_file(
+                path,
+                &Default::default(),
+                load::layer_projections(&args.walk)?.units.as_ref(),
+            )?;
             let polygons: Vec<_> = units
                 .data
                 .units
@@ -144,11 +151,13 @@ pub(super) fn run(args: PlanArgs) -> Result<()> {
     let out_dir = OutputDir::begin(&args.out, &named)?;
     let out = out_dir.folder();
     let params = load::study_params(&args.params, &args.walk)?;
+    let projections = load::layer_projections(&args.walk)?;
     // Candidates tagged in the OSM file are decoded in the same pass as the other layers.
     let inputs = stages.run("reading inputs", || {
         load::read_inputs(
             &args.inputs.roads,
             &args.inputs.layers,
+            &projections,
             args.candidates_osm.as_deref(),
         )
     })?;

@@ -5,12 +5,15 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
+use lifecircle::crs::Projection;
 use lifecircle::features::{PointLayer, UnitLayer};
 use lifecircle::input::{
     detect_format, read_osm_layers, InputFormat, InputLimits, OsmPointQuery, PopulationEstimate,
     TagFilter,
 };
 use lifecircle::{read_points, read_roads, read_units, Layer, Layers, ReadOptions};
+
+use super::params::LayerProjections;
 
 use super::{input_limits, population_rule, read_file};
 use crate::args::LayerArgs;
@@ -82,6 +85,7 @@ pub(crate) fn read_sample() -> Result<Inputs> {
 pub(crate) fn read_inputs(
     roads_path: &Path,
     args: &LayerArgs,
+    projections: &LayerProjections,
     extra_osm_filter: Option<&str>,
 ) -> Result<Inputs> {
     let limits = input_limits(args.max_input_mb, args.max_features)?;
@@ -145,7 +149,10 @@ pub(crate) fn read_inputs(
         None => read_roads(
             &roads_label,
             &roads_bytes,
-            &ReadOptions::with_limits(limits),
+            &ReadOptions {
+                input_crs: projections.roads.clone(),
+                ..ReadOptions::with_limits(limits)
+            },
         )?,
     };
 
@@ -181,6 +188,7 @@ pub(crate) fn read_inputs(
         population_field: (args.population_field != "population")
             .then(|| args.population_field.clone()),
         spread_spacing_m: args.demand_spread_m,
+        input_crs: projections.demand.clone(),
         ..ReadOptions::default()
     };
     // `--population-field` and spreading are about residents: centers and candidate
@@ -189,6 +197,7 @@ pub(crate) fn read_inputs(
         spread_spacing_m: None,
         population_field: None,
         places: true,
+        input_crs: projections.centers.clone(),
         ..demand_options.clone()
     };
 
@@ -257,7 +266,7 @@ pub(crate) fn read_inputs(
     let units = match &args.units {
         Some(path) => {
             files.push(path.clone());
-            Some(read_units_file(path, &limits)?)
+            Some(read_units_file(path, &limits, projections.units.as_ref())?)
         }
         None => None,
     };
@@ -280,22 +289,33 @@ pub(crate) fn read_inputs(
     })
 }
 
-/// Reporting units (or boundary polygons) from a GeoJSON file.
-pub(crate) fn read_units_file(path: &Path, limits: &InputLimits) -> Result<Layer<UnitLayer>> {
+/// Reporting units (or boundary polygons) from a polygons file; `projection` converts a
+/// file that declares no coordinate system.
+pub(crate) fn read_units_file(
+    path: &Path,
+    limits: &InputLimits,
+    projection: Option<&Projection>,
+) -> Result<Layer<UnitLayer>> {
     let label = path.display().to_string();
     let bytes = read_file(path, limits)?;
-    Ok(Layer::new(
-        read_units(&label, &bytes, &ReadOptions::with_limits(*limits))?,
-        label,
-    ))
+    let options = ReadOptions {
+        input_crs: projection.cloned(),
+        ..ReadOptions::with_limits(*limits)
+    };
+    Ok(Layer::new(read_units(&label, &bytes, &options)?, label))
 }
 
-/// Candidate sites from a points file (GeoJSON or CSV), within the default limits.
-pub(crate) fn read_candidates_file(path: &Path) -> Result<Layer<PointLayer>> {
+/// Candidate sites from a points file, within the default limits; `projection` converts
+/// a file that declares no coordinate system.
+pub(crate) fn read_candidates_file(
+    path: &Path,
+    projection: Option<&Projection>,
+) -> Result<Layer<PointLayer>> {
     let label = path.display().to_string();
     let bytes = read_file(path, &InputLimits::default())?;
-    Ok(Layer::new(
-        read_points(&label, &bytes, &ReadOptions::default().as_places())?,
-        label,
-    ))
+    let options = ReadOptions {
+        input_crs: projection.cloned(),
+        ..ReadOptions::default().as_places()
+    };
+    Ok(Layer::new(read_points(&label, &bytes, &options)?, label))
 }

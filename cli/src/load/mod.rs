@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use lifecircle::input::{InputLimits, PopulationEstimate};
 
 pub(crate) use layers::{read_candidates_file, read_inputs, read_sample, read_units_file, Inputs};
-pub(crate) use params::study_params;
+pub(crate) use params::{layer_projections, study_params, LayerProjections};
 
 use crate::args::{LayerArgs, ModelArgs};
 

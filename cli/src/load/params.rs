@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use lifecircle::coverage::ServiceConfig;
-use lifecircle::crs::Crs;
+use lifecircle::crs::{Crs, Projection};
 use lifecircle::input::{maybe_gunzip, read_hgt_tile, Dem, InputLimits};
 use lifecircle::network::NetworkParams;
 use lifecircle::routing::WalkProfile;
@@ -15,8 +15,64 @@ use lifecircle::{CoverageParams, StudyParams};
 use super::read_file;
 use crate::args::{ModelArgs, ParamArgs};
 
+/// A `--crs`-family value: a Chinese web-map system the study shifts after reading
+/// (`gcj02`, `bd09`), or any other system (`EPSG:4547`, a PROJ string, WKT) the readers
+/// convert files that declare none from.
+enum CrsArg {
+    Shifted(Crs),
+    Projected(Projection),
+}
+
+fn crs_arg(flag: &str, value: &str) -> Result<CrsArg> {
+    if let Ok(crs) = Crs::parse(value) {
+        return Ok(CrsArg::Shifted(crs));
+    }
+    Projection::parse(value)
+        .map(CrsArg::Projected)
+        .with_context(|| {
+            format!(
+                "--{flag} {value}: expected wgs84, gcj02, bd09, or a coordinate system such as \
+                 EPSG:4547"
+            )
+        })
+}
+
 fn crs(flag: &str, value: &str) -> Result<Crs> {
-    Crs::parse(value).with_context(|| format!("--{flag} {value}"))
+    Ok(match crs_arg(flag, value)? {
+        CrsArg::Shifted(crs) => crs,
+        CrsArg::Projected(_) => Crs::Wgs84,
+    })
+}
+
+/// The systems the readers convert each layer's file from when it declares none
+/// (`--crs`/`--input-crs` for all, `--roads-crs` … for one).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LayerProjections {
+    pub roads: Option<Projection>,
+    pub centers: Option<Projection>,
+    pub demand: Option<Projection>,
+    pub units: Option<Projection>,
+}
+
+/// The [`LayerProjections`] of the command line.
+pub(crate) fn layer_projections(model: &ModelArgs) -> Result<LayerProjections> {
+    let projection = |flag: &str, value: &str| -> Result<Option<Projection>> {
+        Ok(match crs_arg(flag, value)? {
+            CrsArg::Projected(p) => Some(p),
+            CrsArg::Shifted(_) => None,
+        })
+    };
+    let base = projection("crs", &model.crs)?;
+    let per = |flag: &str, v: &Option<String>| match v {
+        Some(v) => projection(flag, v),
+        None => Ok(base.clone()),
+    };
+    Ok(LayerProjections {
+        roads: per("roads-crs", &model.roads_crs)?,
+        centers: per("centers-crs", &model.centers_crs)?,
+        demand: per("demand-crs", &model.demand_crs)?,
+        units: per("units-crs", &model.units_crs)?,
+    })
 }
 
 /// Reads the catalogue named by `--config`: a TOML or JSON file, or `preset:NAME`.
@@ -68,7 +124,15 @@ pub(crate) fn study_params(params: &ParamArgs, model: &ModelArgs) -> Result<Stud
     let output_crs = if model.output_crs.eq_ignore_ascii_case("input") {
         base
     } else {
-        crs("output-crs", &model.output_crs)?
+        match crs_arg("output-crs", &model.output_crs)? {
+            CrsArg::Shifted(crs) => crs,
+            CrsArg::Projected(p) => anyhow::bail!(
+                "--output-crs {}: outputs are written in wgs84, gcj02 or bd09 (longitude/latitude); \
+                 reproject them with a GIS tool if you need {}",
+                model.output_crs,
+                p.name()
+            ),
+        }
     };
     WalkProfile::by_name(&model.profile, params.speed_kmh)
         .with_context(|| format!("--profile {}", model.profile))?;

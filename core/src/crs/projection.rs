@@ -388,6 +388,14 @@ impl Projection {
         self.transform.is_none()
     }
 
+    /// Whether coordinates are longitude/latitude degrees (on whatever datum) rather than
+    /// projected easting/northing.
+    pub fn is_geographic(&self) -> bool {
+        self.transform
+            .as_ref()
+            .is_none_or(|t| t.source.is_latlong())
+    }
+
     /// Converts `[x, y]` (easting/northing in the system's units, or longitude/latitude
     /// degrees for a geographic system) to WGS84 `[lon, lat]` degrees.
     ///

@@ -71,6 +71,9 @@ pub(crate) fn to_wgs84(
     if projection.is_wgs84() {
         return Ok(None);
     }
+    if declared.is_none() && !projection.is_geographic() {
+        refuse_degrees_as_projected(label, table, projection)?;
+    }
     for (index, feature) in table.features.iter_mut().enumerate() {
         for position in feature.positions_mut() {
             if position.len < 2 {
@@ -89,6 +92,39 @@ pub(crate) fn to_wgs84(
         }
     }
     Ok(Some(applied))
+}
+
+/// A projected system given for files that declare none, applied to a file whose
+/// coordinates all look like degrees, would move every feature to the projection's false
+/// origin: most likely the option was meant for another layer (a WGS84 GeoJSON beside a
+/// Gauss–Krüger CSV). Refused, naming the per-layer options.
+fn refuse_degrees_as_projected(
+    label: &str,
+    table: &mut FeatureTable,
+    projection: &Projection,
+) -> Result<()> {
+    let mut all_degrees = true;
+    let mut any = false;
+    for feature in &mut table.features {
+        for position in feature.positions_mut().filter(|p| p.len >= 2) {
+            let [x, y, _] = position.values;
+            any = true;
+            all_degrees &= x.abs() <= 180.0 && y.abs() <= 90.0;
+        }
+    }
+    if any && all_degrees {
+        return Err(Error::Parse {
+            layer: label.to_string(),
+            reason: format!(
+                "every coordinate looks like longitude/latitude, but {} was given as the \
+                 system of files that declare none, and it is projected (metres); give it \
+                 only to the layers in that system (--roads-crs, --centers-crs, \
+                 --demand-crs, --units-crs)",
+                projection.name()
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Refuses the first finite position that cannot be longitude/latitude, naming the
@@ -151,6 +187,29 @@ mod tests {
 
     /// Wuhan in UTM 50N (cs2cs, see `crs/projection/tests.rs`), with a height.
     const WUHAN_UTM: &str = "[[241098.9014, 3387270.8627, 25.0], [241198.9, 3387270.8]]";
+
+    #[test]
+    fn a_projected_fallback_on_degrees_is_refused_naming_the_layer_options() {
+        let gk = Projection::from_epsg(4547).unwrap();
+        let mut t = table(None, "[[114.3, 30.59], [114.4, 30.6]]");
+        let e = to_wgs84("roads.geojson", &mut t, Some(&gk))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("roads.geojson: ")
+                && e.contains("EPSG:4547")
+                && e.contains("--roads-crs"),
+            "{e}"
+        );
+        // A geographic fallback on degrees is fine.
+        let beijing = Projection::from_epsg(4214).unwrap();
+        assert!(to_wgs84(
+            "t",
+            &mut table(None, "[[114.3, 30.59], [114.4, 30.6]]"),
+            Some(&beijing)
+        )
+        .is_ok());
+    }
 
     #[test]
     fn declared_wins_over_the_fallback() {
