@@ -60,10 +60,12 @@ impl GeoRef {
 fn f64_tag<R: Read + Seek>(label: &str, d: &mut Decoder<R>, tag: Tag) -> Result<Option<Vec<f64>>> {
     match d.find_tag(tag).map_err(|e| tiff_error(label, &e))? {
         None => Ok(None),
-        Some(value) => value
-            .into_f64_vec()
-            .map(Some)
-            .map_err(|e| parse(label, format!("GeoTIFF tag {tag:?} is not a list of numbers: {e}"))),
+        Some(value) => value.into_f64_vec().map(Some).map_err(|e| {
+            parse(
+                label,
+                format!("GeoTIFF tag {tag:?} is not a list of numbers: {e}"),
+            )
+        }),
     }
 }
 
@@ -100,7 +102,10 @@ pub(super) fn read_georef<R: Read + Seek>(label: &str, d: &mut Decoder<R>) -> Re
             }
             // ModelPixelScale's y is positive for the usual north-up grid: y falls as rows grow.
             let pixel = [scale[0], -scale[1]];
-            ([tie[3] - tie[0] * pixel[0], tie[4] - tie[1] * pixel[1]], pixel)
+            (
+                [tie[3] - tie[0] * pixel[0], tie[4] - tie[1] * pixel[1]],
+                pixel,
+            )
         }
         (_, _, Some(m)) => {
             if m.len() != 16 {
@@ -182,15 +187,21 @@ fn geokeys<R: Read + Seek>(label: &str, d: &mut Decoder<R>) -> Result<GeoKeys> {
     else {
         return Ok(GeoKeys(Vec::new()));
     };
-    let dir = value
-        .into_u16_vec()
-        .map_err(|e| parse(label, format!("GeoKeyDirectory is not a list of shorts: {e}")))?;
+    let dir = value.into_u16_vec().map_err(|e| {
+        parse(
+            label,
+            format!("GeoKeyDirectory is not a list of shorts: {e}"),
+        )
+    })?;
     let count = usize::from(*dir.get(3).unwrap_or(&0));
     let entries = dir.get(4..).unwrap_or(&[]);
     if entries.len() < 4 * count {
         return Err(parse(
             label,
-            format!("GeoKeyDirectory announces {count} keys but holds {} values", dir.len()),
+            format!(
+                "GeoKeyDirectory announces {count} keys but holds {} values",
+                dir.len()
+            ),
         ));
     }
     // Location 0: the value is the entry's last short (keys in other tags are not needed).
@@ -241,17 +252,17 @@ fn crs_of(keys: &GeoKeys) -> (Option<String>, Option<String>, bool) {
 
 /// `GDAL_NODATA`: the nodata value as ASCII text (`-99999`, `nan`, `-3.4028235e+38`).
 fn nodata<R: Read + Seek>(label: &str, d: &mut Decoder<R>) -> Result<Option<f64>> {
-    let Some(value) = d.find_tag(Tag::GdalNodata).map_err(|e| tiff_error(label, &e))? else {
+    let Some(value) = d
+        .find_tag(Tag::GdalNodata)
+        .map_err(|e| tiff_error(label, &e))?
+    else {
         return Ok(None);
     };
     let text = value
         .into_string()
         .map_err(|e| parse(label, format!("GDAL_NODATA is not text: {e}")))?;
     let text = text.trim_matches(|c: char| c == '\0' || c.is_whitespace());
-    text.parse::<f64>().map(Some).map_err(|_| {
-        parse(
-            label,
-            format!("GDAL_NODATA `{text}` is not a number"),
-        )
-    })
+    text.parse::<f64>()
+        .map(Some)
+        .map_err(|_| parse(label, format!("GDAL_NODATA `{text}` is not a number")))
 }

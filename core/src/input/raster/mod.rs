@@ -26,7 +26,7 @@ use std::io::{Read, Seek};
 use tiff::decoder::{ChunkType, Decoder};
 use tiff::TiffError;
 
-pub use self::points::{cells_to_points, MAX_SPREAD_POINTS, MAX_SPREAD_PER_AXIS};
+pub use self::points::{cells_to_points, MAX_SPREAD_PER_AXIS, MAX_SPREAD_POINTS};
 use crate::{Error, Result};
 
 /// What to read from a raster.
@@ -216,9 +216,10 @@ fn tiff_error(label: &str, error: &TiffError) -> Error {
                      re-tile the raster (gdal_translate -co TILED=YES)"
                 .to_string(),
         },
-        TiffError::UnsupportedError(e) => {
-            parse(label, format!("this TIFF uses what the reader does not support: {e}"))
-        }
+        TiffError::UnsupportedError(e) => parse(
+            label,
+            format!("this TIFF uses what the reader does not support: {e}"),
+        ),
         other => parse(label, format!("not a readable GeoTIFF: {other}")),
     }
 }

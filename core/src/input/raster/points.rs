@@ -68,7 +68,8 @@ pub fn cells_to_points(
             ),
         };
         let ll = to_lonlat(xy).map_err(|e| fail(format!("cannot be placed in WGS84: {e}")))?;
-        if !(ll[0].is_finite() && ll[1].is_finite() && ll[0].abs() <= 180.0 && ll[1].abs() <= 90.0) {
+        if !(ll[0].is_finite() && ll[1].is_finite() && ll[0].abs() <= 180.0 && ll[1].abs() <= 90.0)
+        {
             return Err(fail(format!(
                 "maps to ({}, {}), outside WGS84's longitude/latitude range",
                 ll[0], ll[1]

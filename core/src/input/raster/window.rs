@@ -184,12 +184,16 @@ pub(super) fn read_window<R: Read + Seek>(
             let row_start = sink.cells.len();
             for tx in c0 / chunk_w..c1.div_ceil(chunk_w) {
                 let index = plane_offset + ty * across + tx;
-                let index = u32::try_from(index)
-                    .map_err(|_| parse(label, format!("chunk {index} is beyond TIFF's 2^32 chunks")))?;
+                let index = u32::try_from(index).map_err(|_| {
+                    parse(label, format!("chunk {index} is beyond TIFF's 2^32 chunks"))
+                })?;
                 let chunk = d.read_chunk(index).map_err(|e| tiff_error(label, &e))?;
                 chunks_read += 1;
                 // Chunks at the right and bottom edges hold only the pixels inside the image.
-                let dims = [chunk_w.min(width - tx * chunk_w), chunk_h.min(height - ty * chunk_h)];
+                let dims = [
+                    chunk_w.min(width - tx * chunk_w),
+                    chunk_h.min(height - ty * chunk_h),
+                ];
                 let at = [ty * chunk_h, tx * chunk_w];
                 macro_rules! scan {
                     ($v:expr, $nodata:expr) => {
@@ -238,7 +242,12 @@ pub(super) fn read_window<R: Read + Seek>(
 }
 
 /// The pixel window `[col_start, row_start, col_end, row_end]` of a CRS rectangle.
-fn pixel_window(label: &str, info: &RasterInfo, georef: &GeoRef, w: [f64; 4]) -> Result<[usize; 4]> {
+fn pixel_window(
+    label: &str,
+    info: &RasterInfo,
+    georef: &GeoRef,
+    w: [f64; 4],
+) -> Result<[usize; 4]> {
     let [min_x, min_y, max_x, max_y] = w;
     if !w.iter().all(|v| v.is_finite()) || min_x >= max_x || min_y >= max_y {
         return Err(Error::InvalidParameter {
@@ -259,8 +268,20 @@ fn pixel_window(label: &str, info: &RasterInfo, georef: &GeoRef, w: [f64; 4]) ->
             ),
         });
     }
-    let (c0, c1) = axis_range(min_x, max_x, georef.origin[0], georef.pixel[0], info.size[0]);
-    let (r0, r1) = axis_range(min_y, max_y, georef.origin[1], georef.pixel[1], info.size[1]);
+    let (c0, c1) = axis_range(
+        min_x,
+        max_x,
+        georef.origin[0],
+        georef.pixel[0],
+        info.size[0],
+    );
+    let (r0, r1) = axis_range(
+        min_y,
+        max_y,
+        georef.origin[1],
+        georef.pixel[1],
+        info.size[1],
+    );
     // An empty axis (a sliver between cell centres) gives an empty window at its start.
     if c0 == c1 || r0 == r1 {
         return Ok([c0, r0, c0, r0]);
