@@ -135,9 +135,8 @@ pub(super) fn read_georef<R: Read + Seek>(label: &str, d: &mut Decoder<R>) -> Re
             ))
         }
     };
-    if !(pixel[0].is_finite() && pixel[1].is_finite() && pixel[0] != 0.0 && pixel[1] != 0.0)
-        || !(origin[0].is_finite() && origin[1].is_finite())
-    {
+    let finite = pixel.iter().chain(&origin).all(|v| v.is_finite());
+    if !finite || pixel[0] == 0.0 || pixel[1] == 0.0 {
         return Err(parse(
             label,
             format!("the georeference is degenerate: origin {origin:?}, pixel size {pixel:?}"),

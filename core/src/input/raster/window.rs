@@ -35,6 +35,16 @@ fn axis_range(min: f64, max: f64, origin: f64, step: f64, n: usize) -> (usize, u
     (lo, hi)
 }
 
+/// Where one decoded chunk's samples are: `dims[1]` rows of `dims[0]` pixels of
+/// `samples` interleaved samples, the band being sample `sample`; the chunk's first
+/// pixel is `top_left = [row, col]` of the raster.
+struct ChunkLayout {
+    dims: [usize; 2],
+    samples: usize,
+    sample: usize,
+    top_left: [usize; 2],
+}
+
 /// Where the scan of the chunks puts what it finds.
 struct Sink<'a> {
     label: &'a str,
@@ -49,21 +59,21 @@ struct Sink<'a> {
 }
 
 impl Sink<'_> {
-    /// Takes the window's pixels of one decoded chunk: `data` holds `dims[1]` rows of
-    /// `dims[0]` pixels of `samples` interleaved samples; the chunk's first pixel is
-    /// `(top, left)` in the raster; the band is sample `sample`.
+    /// Takes the window's pixels of one decoded chunk.
     fn scan<T: Copy>(
         &mut self,
         data: &[T],
-        dims: [usize; 2],
-        samples: usize,
-        sample: usize,
-        top_left: [usize; 2],
+        layout: &ChunkLayout,
         value: impl Fn(T) -> f64,
         nodata: Option<f64>,
     ) -> Result<()> {
         let [c0, r0, c1, r1] = self.window;
-        let [top, left] = top_left;
+        let ChunkLayout {
+            dims,
+            samples,
+            sample,
+            top_left: [top, left],
+        } = *layout;
         let rows = r0.max(top)..r1.min(top + dims[1]);
         let cols = c0.max(left)..c1.min(left + dims[0]);
         if data.len() < dims[0] * dims[1] * samples {
@@ -190,14 +200,18 @@ pub(super) fn read_window<R: Read + Seek>(
                 let chunk = d.read_chunk(index).map_err(|e| tiff_error(label, &e))?;
                 chunks_read += 1;
                 // Chunks at the right and bottom edges hold only the pixels inside the image.
-                let dims = [
-                    chunk_w.min(width - tx * chunk_w),
-                    chunk_h.min(height - ty * chunk_h),
-                ];
-                let at = [ty * chunk_h, tx * chunk_w];
+                let layout = ChunkLayout {
+                    dims: [
+                        chunk_w.min(width - tx * chunk_w),
+                        chunk_h.min(height - ty * chunk_h),
+                    ],
+                    samples,
+                    sample,
+                    top_left: [ty * chunk_h, tx * chunk_w],
+                };
                 macro_rules! scan {
                     ($v:expr, $nodata:expr) => {
-                        sink.scan(&$v, dims, samples, sample, at, |s| s as f64, $nodata)
+                        sink.scan(&$v, &layout, |s| s as f64, $nodata)
                     };
                 }
                 match chunk {
