@@ -107,7 +107,7 @@ fn raster_bounds_reads_no_pixels() {
 #[test]
 fn every_layout_and_compression_gives_the_same_cells() {
     let reference = whole("f32_strip.tif", fixture!("f32_strip.tif"));
-    let same: [(&str, &[u8], usize); 12] = [
+    let same: [(&str, &[u8], usize); 13] = [
         (
             "f32_tiled_deflate.tif",
             fixture!("f32_tiled_deflate.tif"),
@@ -128,6 +128,7 @@ fn every_layout_and_compression_gives_the_same_cells() {
         ("cog.tif", fixture!("cog.tif"), 1),
         ("f32_point.tif", fixture!("f32_point.tif"), 1),
         ("f32_nan.tif", fixture!("f32_nan.tif"), 1),
+        ("f32_nodata_min.tif", fixture!("f32_nodata_min.tif"), 1),
         ("f32_userdef.tif", fixture!("f32_userdef.tif"), 1),
         ("bands2_chunky.tif", fixture!("bands2_chunky.tif"), 2),
         ("bands2_planar.tif", fixture!("bands2_planar.tif"), 2),
