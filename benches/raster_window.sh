@@ -5,7 +5,8 @@
 #   SIZE=20000 KIND=varied sh benches/raster_window.sh
 # KIND=constant: every cell 1 (gdal_create; compresses to a few MB).
 # KIND=varied: the 40 × 30 test grid resampled bilinearly to SIZE × SIZE (values vary
-# from cell to cell, nodata borders; deflate keeps GBs).
+# from cell to cell; deflate gives ~250 MB at 40000).
+# KIND=uncompressed: the varied grid stored uncompressed (6.4 GB at 40000).
 set -eu
 SIZE=${SIZE:-40000}
 KIND=${KIND:-constant}
@@ -21,11 +22,16 @@ if [ ! -f "$BIG" ]; then
       /usr/bin/time -f "gdal_create: %e s" gdal_create -of GTiff -outsize "$SIZE" "$SIZE" \
         -bands 1 -ot Float32 -burn 1 -a_srs EPSG:32650 -a_ullr 0 "$SPAN" "$SPAN" 0 \
         -a_nodata -99999 $CO "$BIG" ;;
+    uncompressed)
+      CO="-co TILED=YES -co COMPRESS=NONE -co BIGTIFF=YES"
+      /usr/bin/time -f "gdal_translate: %e s" gdal_translate -q -ot Float32 -r bilinear \
+        -outsize "$SIZE" "$SIZE" -a_srs EPSG:32650 -a_ullr 0 "$SPAN" "$SPAN" 0 $CO \
+        "$HERE/core/tests/fixtures/raster/pop.asc" "$BIG" ;;
     varied)
       /usr/bin/time -f "gdal_translate: %e s" gdal_translate -q -ot Float32 -r bilinear \
         -outsize "$SIZE" "$SIZE" -a_srs EPSG:32650 -a_ullr 0 "$SPAN" "$SPAN" 0 $CO \
         "$HERE/core/tests/fixtures/raster/pop.asc" "$BIG" ;;
-    *) echo "KIND is constant or varied" >&2; exit 2 ;;
+    *) echo "KIND is constant, varied or uncompressed" >&2; exit 2 ;;
   esac
 fi
 ls -l "$BIG"
