@@ -75,7 +75,7 @@ pub struct RasterInfo {
     pub bands: usize,
     /// The nodata value (`GDAL_NODATA`), when declared.
     pub nodata: Option<f64>,
-    /// Whether tiled (else striped), and the chunk size in pixels `[width, height]`.
+    /// Whether the raster is tiled (else striped).
     pub tiled: bool,
     /// Pixel size of one tile or strip.
     pub chunk_size: [usize; 2],
