@@ -59,9 +59,11 @@ impl SkipCounts {
     }
 
     /// Whether `reason` notes a feature that was kept (its id renamed, its population
-    /// defaulted, its shape simplified) rather than one that was left out.
+    /// defaulted, its shape simplified) rather than one that was left out, or input that
+    /// is no feature at all (`no feature:`, a raster's nodata and empty cells).
     pub fn is_note(reason: &str) -> bool {
         reason.starts_with("renamed:")
+            || reason.starts_with("no feature:")
             || reason.starts_with("defaulted:")
             || reason.starts_with("multipolygon not assembled")
     }
