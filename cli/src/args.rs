@@ -147,6 +147,18 @@ pub(crate) struct LayerArgs {
     /// Take residents from an OSM PBF by tag filter, e.g. `building` (one point per building).
     #[arg(long, value_name = "FILTER", conflicts_with = "demand")]
     pub demand_osm: Option<String>,
+    /// Residents from a population raster (GeoTIFF: WorldPop, GHS-POP, census grids;
+    /// tiled or striped, deflate/LZW, Cloud-Optimized): each cell's people at its centre,
+    /// or spread with --raster-spread-m. Only the window around the roads is read.
+    #[arg(long, value_name = "FILE.tif", conflicts_with_all = ["demand", "demand_osm"])]
+    pub demand_raster: Option<PathBuf>,
+    /// The raster band holding the population (1-based).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub raster_band: usize,
+    /// Spread each raster cell's people over grid points this far apart inside the cell
+    /// (default: one point at the cell's centre).
+    #[arg(long, value_name = "METRES")]
+    pub raster_spread_m: Option<f64>,
     /// The OSM PBF that `--centers-osm` / `--demand-osm` read (default: `--roads` if it is a PBF).
     #[arg(long, value_name = "FILE")]
     pub osm: Option<PathBuf>,

@@ -125,6 +125,7 @@ fn read_workload_inputs(args: &BenchArgs) -> Result<Inputs> {
         roads,
         &args.layers,
         &load::LayerProjections::default(),
+        args.params.max_snap_m,
         None,
     )
 }

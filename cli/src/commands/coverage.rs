@@ -19,7 +19,13 @@ pub(super) fn run(args: CoverageArgs) -> Result<()> {
     let params = load::study_params(&args.params, &args.model)?;
     let projections = load::layer_projections(&args.model)?;
     let inputs = stages.run("reading inputs", || {
-        load::read_inputs(&args.inputs.roads, &args.inputs.layers, &projections, None)
+        load::read_inputs(
+            &args.inputs.roads,
+            &args.inputs.layers,
+            &projections,
+            args.params.max_snap_m,
+            None,
+        )
     })?;
     let study = Study::new_observed(inputs.layers, params, &mut |stage| {
         stages.lap(stage.as_str());

@@ -158,6 +158,7 @@ pub(super) fn run(args: PlanArgs) -> Result<()> {
             &args.inputs.roads,
             &args.inputs.layers,
             &projections,
+            args.params.max_snap_m,
             args.candidates_osm.as_deref(),
         )
     })?;

@@ -4,13 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use lifecircle::crs::Projection;
-use lifecircle::features::{PointLayer, UnitLayer};
+use lifecircle::features::{PointLayer, RoadLayer, UnitLayer};
 use lifecircle::input::{
     detect_format, read_osm_layers, InputFormat, InputLimits, OsmPointQuery, PopulationEstimate,
     TagFilter,
 };
+use lifecircle::input::{read_raster_demand, RasterDemand};
 use lifecircle::{read_points, read_roads, read_units, Layer, Layers, ReadOptions};
 
 use super::params::LayerProjections;
@@ -86,6 +87,7 @@ pub(crate) fn read_inputs(
     roads_path: &Path,
     args: &LayerArgs,
     projections: &LayerProjections,
+    max_snap_m: f64,
     extra_osm_filter: Option<&str>,
 ) -> Result<Inputs> {
     let limits = input_limits(args.max_input_mb, args.max_features)?;
@@ -244,13 +246,29 @@ pub(crate) fn read_inputs(
         &PopulationEstimate::One,
         "give service centers with --centers FILE or --centers-osm FILTER",
     )?;
-    let demand = point_layer(
-        &args.demand,
-        &args.demand_osm,
-        &demand_options,
-        &population,
-        "give residents with --demand FILE or --demand-osm FILTER",
-    )?;
+    let demand = match &args.demand_raster {
+        Some(path) => {
+            let options = RasterDemand {
+                band: args.raster_band,
+                spread_m: args.raster_spread_m,
+                area_wgs84: Some(study_area(&roads, max_snap_m)?),
+                fallback_crs: projections.demand.clone(),
+                ..RasterDemand::default()
+            };
+            let label = path.display().to_string();
+            let file =
+                std::fs::File::open(path).with_context(|| format!("{label}: cannot read file"))?;
+            let layer = read_raster_demand(&label, std::io::BufReader::new(file), &options)?;
+            Layer::new(layer, label)
+        }
+        None => point_layer(
+            &args.demand,
+            &args.demand_osm,
+            &demand_options,
+            &population,
+            "give residents with --demand FILE, --demand-osm FILTER or --demand-raster FILE",
+        )?,
+    };
     // The extra layer is always by filter; it comes last out of the shared pass.
     let extra = extra_osm_filter
         .map(|filter| {
@@ -263,6 +281,7 @@ pub(crate) fn read_inputs(
             )
         })
         .transpose()?;
+    files.extend(args.demand_raster.iter().cloned());
     let units = match &args.units {
         Some(path) => {
             files.push(path.clone());
@@ -287,6 +306,34 @@ pub(crate) fn read_inputs(
         extra,
         bytes_read,
     })
+}
+
+/// The box of the roads (WGS84) widened by the snapping distance: every raster cell
+/// whose people could reach the network lies in it.
+fn study_area(roads: &RoadLayer, max_snap_m: f64) -> Result<[f64; 4]> {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for [lon, lat] in roads.lines.iter().flat_map(|l| l.coords.iter().copied()) {
+        b = [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)];
+    }
+    if !b.iter().all(|v| v.is_finite()) {
+        bail!("--demand-raster: the roads hold no line, so there is no area to read the raster in");
+    }
+    // Metres per degree on the coverage contract's sphere; the margin errs wide.
+    let m_per_deg = 6_371_008.8_f64.to_radians();
+    let widest_lat = b[1].abs().max(b[3].abs()).min(89.0);
+    let dlat = max_snap_m / m_per_deg;
+    let dlon = max_snap_m / (m_per_deg * widest_lat.to_radians().cos());
+    Ok([
+        (b[0] - dlon).max(-180.0),
+        (b[1] - dlat).max(-90.0),
+        (b[2] + dlon).min(180.0),
+        (b[3] + dlat).min(90.0),
+    ])
 }
 
 /// Reporting units (or boundary polygons) from a polygons file; `projection` converts a

@@ -23,8 +23,8 @@ pub use self::gzip::{maybe_gunzip, maybe_gunzip_with_limits, InputLimits};
 pub use self::hgt::{parse_hgt_name, Dem, HgtTile, HGT_VOID};
 pub use self::osm::{OsmLayers, OsmPointQuery, PopulationEstimate, TagFilter, MIN_M2_PER_PERSON};
 pub use self::raster::{
-    cells_to_points, raster_bounds, read_raster_window, Cell, RasterCells, RasterInfo,
-    RasterOptions, MAX_SPREAD_PER_AXIS, MAX_SPREAD_POINTS,
+    cells_to_points, raster_bounds, read_raster_demand, read_raster_window, Cell, RasterCells,
+    RasterDemand, RasterInfo, RasterOptions, MAX_SPREAD_PER_AXIS, MAX_SPREAD_POINTS,
 };
 pub use self::read::{
     read_hgt_tile, read_osm_layers, read_points, read_roads, read_units, ReadOptions,

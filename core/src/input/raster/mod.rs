@@ -14,6 +14,7 @@
 //!   pixel: a count of people cannot be negative, and silently dropping it would break
 //!   the sum a user checks against the census.
 
+mod demand;
 mod georef;
 mod points;
 mod window;
@@ -26,6 +27,7 @@ use std::io::{Read, Seek};
 use tiff::decoder::{ChunkType, Decoder};
 use tiff::TiffError;
 
+pub use self::demand::{read_raster_demand, RasterDemand};
 pub use self::points::{cells_to_points, MAX_SPREAD_PER_AXIS, MAX_SPREAD_POINTS};
 use crate::{Error, Result};
 
