@@ -1,4 +1,5 @@
-//! Input stage: GeoJSON, OSM PBF and CSV bytes into typed features.
+//! Input stage: GeoJSON, Shapefile, FlatGeobuf, GeoPackage, GeoParquet, OSM PBF and CSV
+//! bytes into typed features.
 //!
 //! Readers never touch files: callers pass text or bytes plus a `layer` label (usually the
 //! file name) that every error and skip count names.
@@ -13,6 +14,7 @@ mod osm;
 mod raw;
 mod read;
 mod validate;
+mod vector;
 mod walkable;
 
 pub use self::csv_points::CsvOptions;

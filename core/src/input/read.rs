@@ -1,6 +1,6 @@
 //! The readers' front door: one call per kind of layer, for any format the engine reads
-//! (GeoJSON, CSV, OSM PBF; gzip or not), so every adapter accepts exactly the same
-//! files.
+//! (GeoJSON, Shapefile plain or zipped, FlatGeobuf, GeoPackage, GeoParquet, CSV, OSM PBF;
+//! gzip or not), so every adapter accepts exactly the same files.
 
 use super::csv_points::{read_points_csv_with_limits, CsvOptions};
 use super::detect::{detect_format, utf8_text, InputFormat};
@@ -8,6 +8,11 @@ use super::geojson::parse_features;
 use super::gzip::{maybe_gunzip_with_limits, InputLimits};
 use super::hgt::{parse_hgt_name, HgtTile};
 use super::layers::{points_from_features, roads_from_features, units_from_features, PointOptions};
+use super::raw::FeatureTable;
+use super::vector::{
+    is_plain_wgs84, read_flatgeobuf, read_geopackage, read_geoparquet, read_shapefile,
+    read_zipped_shapefile,
+};
 use super::osm::{
     read_osm_pbf_layers, read_points_osm_pbf_with_limits, read_roads_osm_pbf_with_limits,
     OsmLayers, OsmPointQuery, PopulationEstimate, TagFilter,
@@ -38,6 +43,13 @@ pub struct ReadOptions {
     /// The points stand for places (centers, candidate sites), not people: a missing
     /// population is not noted as defaulted.
     pub places: bool,
+    /// The files beside a Shapefile's `.shp`, by file name with their bytes: its `.dbf`
+    /// (needed), `.shx`, `.prj` and `.cpg`. Ignored by other formats.
+    pub companions: Vec<(String, Vec<u8>)>,
+    /// Which layer of a file that holds several: a GeoPackage's feature table, or the
+    /// Shapefile inside a zip (its base name, `.shp` optional). `None`: the only one (a
+    /// file with several is an error listing them).
+    pub layer_name: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -51,6 +63,8 @@ impl Default for ReadOptions {
             osm_population: PopulationEstimate::One,
             format: None,
             places: false,
+            companions: Vec::new(),
+            layer_name: None,
         }
     }
 }
@@ -87,6 +101,21 @@ impl ReadOptions {
         self
     }
 
+    /// The same options with a Shapefile's companion files (`.dbf`, `.shx`, `.prj`,
+    /// `.cpg`), by file name: see [`ReadOptions::companions`].
+    #[must_use]
+    pub fn with_companions(mut self, companions: Vec<(String, Vec<u8>)>) -> Self {
+        self.companions = companions;
+        self
+    }
+
+    /// The same options reading the layer `name`: see [`ReadOptions::layer_name`].
+    #[must_use]
+    pub fn layer(mut self, name: impl Into<String>) -> Self {
+        self.layer_name = Some(name.into());
+        self
+    }
+
     fn format_of(&self, label: &str, bytes: &[u8]) -> InputFormat {
         self.format.unwrap_or_else(|| detect_format(label, bytes))
     }
@@ -113,10 +142,11 @@ impl ReadOptions {
     }
 }
 
-/// Reads walkable road lines from GeoJSON lines or an OSM PBF.
+/// Reads walkable road lines from a vector file of lines (GeoJSON, Shapefile plain or
+/// zipped, FlatGeobuf, GeoPackage, GeoParquet) or an OSM PBF.
 ///
-/// `label` (usually the file name) is named by every error and skip count; its
-/// extension, when it has one, decides the format, else the content does.
+/// `label` (usually the file name) is named by every error and skip count; the content's
+/// magic bytes decide the format, else its extension, else what the text looks like.
 ///
 /// # Errors
 /// The format readers' errors, naming `label`; [`Error::Parse`] for CSV.
@@ -133,21 +163,70 @@ pub fn read_roads(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Road
     let limits = &options.limits;
     let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     match options.format_of(label, &bytes) {
-        InputFormat::GeoJson => {
-            let table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
-            roads_from_features(label, table.features, limits)
-        }
         InputFormat::OsmPbf => read_roads_osm_pbf_with_limits(label, &bytes, limits),
         InputFormat::Csv => Err(Error::Parse {
             layer: label.to_string(),
-            reason: "roads must be GeoJSON lines or an OSM PBF, not CSV".into(),
+            reason: "roads must be lines (GeoJSON, Shapefile, FlatGeobuf, GeoPackage, \
+                     GeoParquet) or an OSM PBF, not CSV"
+                .into(),
         }),
+        format => {
+            let table = read_table(label, &bytes, format, options)?;
+            roads_from_features(label, table.features, limits)
+        }
     }
 }
 
-/// Reads points (centers, residents, candidate sites) from GeoJSON points or polygons,
-/// CSV with longitude and latitude columns, or — with [`ReadOptions::osm_filter`] —
-/// the matching elements of an OSM PBF.
+/// The features of a vector file in any format but CSV and OSM PBF, in WGS 84.
+fn read_table(
+    label: &str,
+    bytes: &[u8],
+    format: InputFormat,
+    options: &ReadOptions,
+) -> Result<FeatureTable> {
+    let limits = &options.limits;
+    let layer = options.layer_name.as_deref();
+    let mut table = match format {
+        InputFormat::GeoJson => parse_features(label, utf8_text(label, bytes)?, limits)?,
+        InputFormat::Shapefile => read_shapefile(label, label, bytes, &options.companions)?,
+        InputFormat::Zip => read_zipped_shapefile(label, bytes, layer, limits)?,
+        InputFormat::FlatGeobuf => read_flatgeobuf(label, bytes, limits)?,
+        InputFormat::GeoPackage => read_geopackage(label, bytes, layer, limits)?,
+        InputFormat::GeoParquet => read_geoparquet(label, bytes, limits)?,
+        InputFormat::Csv | InputFormat::OsmPbf => {
+            return Err(Error::Parse {
+                layer: label.to_string(),
+                reason: format!("{format:?} is not a vector feature format"),
+            })
+        }
+    };
+    limits.check_features(label, table.features.len())?;
+    reproject_or_refuse(label, &mut table, options)?;
+    Ok(table)
+}
+
+/// Brings a table that declares another coordinate system to WGS 84 longitude/latitude.
+/// Reprojection is not part of this build: such a table is refused.
+fn reproject_or_refuse(label: &str, table: &mut FeatureTable, _options: &ReadOptions) -> Result<()> {
+    match &table.declared_crs {
+        Some(crs) if !is_plain_wgs84(crs) => {
+            let shown: String = crs.chars().take(120).collect();
+            let more = if shown.len() < crs.len() { "…" } else { "" };
+            Err(Error::Parse {
+                layer: label.to_string(),
+                reason: format!(
+                    "declares coordinate system {shown}{more}; reprojection not available"
+                ),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Reads points (centers, residents, candidate sites) from a vector file of points or
+/// polygons (GeoJSON, Shapefile plain or zipped, FlatGeobuf, GeoPackage, GeoParquet), CSV
+/// with longitude and latitude columns, or — with [`ReadOptions::osm_filter`] — the
+/// matching elements of an OSM PBF.
 ///
 /// # Errors
 /// The format readers' errors, naming `label`; [`Error::Parse`] for an OSM PBF without
@@ -172,10 +251,6 @@ pub fn read_points(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Poi
         );
     }
     match format {
-        InputFormat::GeoJson => {
-            let table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
-            points_from_features(label, table.features, &options.point_options(), limits)
-        }
         InputFormat::Csv => read_points_csv_with_limits(
             label,
             utf8_text(label, &bytes)?,
@@ -186,10 +261,15 @@ pub fn read_points(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Poi
             layer: label.to_string(),
             reason: "an OSM PBF holds many kinds of features; choose them with a tag filter".into(),
         }),
+        format => {
+            let table = read_table(label, &bytes, format, options)?;
+            points_from_features(label, table.features, &options.point_options(), limits)
+        }
     }
 }
 
-/// Reads reporting units (communities, grid cells) from GeoJSON polygons.
+/// Reads reporting units (communities, grid cells) from a vector file of polygons
+/// (GeoJSON, Shapefile plain or zipped, FlatGeobuf, GeoPackage, GeoParquet).
 ///
 /// # Errors
 /// The reader's errors, naming `label`; [`Error::Parse`] for any other format.
@@ -197,14 +277,16 @@ pub fn read_units(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Unit
     let limits = &options.limits;
     let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     match options.format_of(label, &bytes) {
-        InputFormat::GeoJson => {
-            let table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
+        InputFormat::Csv | InputFormat::OsmPbf => Err(Error::Parse {
+            layer: label.to_string(),
+            reason: "reporting units must be polygons (GeoJSON, Shapefile, FlatGeobuf, \
+                     GeoPackage, GeoParquet)"
+                .into(),
+        }),
+        format => {
+            let table = read_table(label, &bytes, format, options)?;
             units_from_features(label, table.features)
         }
-        _ => Err(Error::Parse {
-            layer: label.to_string(),
-            reason: "reporting units must be GeoJSON polygons".into(),
-        }),
     }
 }
 
