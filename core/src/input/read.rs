@@ -8,14 +8,14 @@ use super::geojson::parse_features;
 use super::gzip::{maybe_gunzip_with_limits, InputLimits};
 use super::hgt::{parse_hgt_name, HgtTile};
 use super::layers::{points_from_features, roads_from_features, units_from_features, PointOptions};
+use super::osm::{
+    read_osm_pbf_layers, read_points_osm_pbf_with_limits, read_roads_osm_pbf_with_limits,
+    OsmLayers, OsmPointQuery, PopulationEstimate, TagFilter,
+};
 use super::raw::FeatureTable;
 use super::vector::{
     is_plain_wgs84, read_flatgeobuf, read_geopackage, read_geoparquet, read_shapefile,
     read_zipped_shapefile,
-};
-use super::osm::{
-    read_osm_pbf_layers, read_points_osm_pbf_with_limits, read_roads_osm_pbf_with_limits,
-    OsmLayers, OsmPointQuery, PopulationEstimate, TagFilter,
 };
 use crate::features::{PointLayer, RoadLayer, UnitLayer};
 use crate::{Error, Result};
@@ -207,7 +207,11 @@ fn read_table(
 
 /// Brings a table that declares another coordinate system to WGS 84 longitude/latitude.
 /// Reprojection is not part of this build: such a table is refused.
-fn reproject_or_refuse(label: &str, table: &mut FeatureTable, _options: &ReadOptions) -> Result<()> {
+fn reproject_or_refuse(
+    label: &str,
+    table: &mut FeatureTable,
+    _options: &ReadOptions,
+) -> Result<()> {
     match &table.declared_crs {
         Some(crs) if !is_plain_wgs84(crs) => {
             let shown: String = crs.chars().take(120).collect();

@@ -110,9 +110,8 @@ pub(super) fn read_dbf(
         let mut properties = Properties::new();
         for field in &fields {
             let raw = &record[field.offset..field.offset + field.length];
-            let value = field_value(field, raw, encoding).map_err(|why| {
-                error(format!("record {index}, field `{}`: {why}", field.name))
-            })?;
+            let value = field_value(field, raw, encoding)
+                .map_err(|why| error(format!("record {index}, field `{}`: {why}", field.name)))?;
             properties.insert(field.name.clone(), value);
         }
         records.push(Some(properties));
@@ -217,15 +216,12 @@ pub(super) fn encoding_from_cpg(cpg: &[u8]) -> Result<TextEncoding, String> {
         .or_else(|| upper.strip_prefix("OEM"))
         .unwrap_or(&upper)
         .trim();
-    let by_number = number
-        .parse::<u32>()
-        .ok()
-        .and_then(|n| match n {
-            8859 => None,
-            88591..=88599 => Some(format!("ISO-8859-{}", n - 88590)),
-            885910..=885916 => Some(format!("ISO-8859-{}", n - 885900)),
-            n => code_page_label(n).map(str::to_string),
-        });
+    let by_number = number.parse::<u32>().ok().and_then(|n| match n {
+        8859 => None,
+        88591..=88599 => Some(format!("ISO-8859-{}", n - 88590)),
+        885910..=885916 => Some(format!("ISO-8859-{}", n - 885900)),
+        n => code_page_label(n).map(str::to_string),
+    });
     let label = by_number.as_deref().unwrap_or(name);
     Encoding::for_label(label.as_bytes())
         .map(|encoding| TextEncoding::Known {

@@ -89,7 +89,12 @@ fn header_crs(header: &Header<'_>) -> Option<String> {
 struct Collector(Properties);
 
 impl PropertyProcessor for Collector {
-    fn property(&mut self, _i: usize, name: &str, value: &ColumnValue<'_>) -> geozero::error::Result<bool> {
+    fn property(
+        &mut self,
+        _i: usize,
+        name: &str,
+        value: &ColumnValue<'_>,
+    ) -> geozero::error::Result<bool> {
         match column_value(value) {
             Some(value) => {
                 self.0.insert(name.to_string(), value);

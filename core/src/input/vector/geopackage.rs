@@ -147,7 +147,10 @@ mod sqlite {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .map_err(|e| {
-                parse_error(label, format!("layer `{table}` has no geometry column: {e}"))
+                parse_error(
+                    label,
+                    format!("layer `{table}` has no geometry column: {e}"),
+                )
             })?;
         let declared_crs = srs(&conn, srs_id).map_err(sql)?;
         let columns: Vec<Column> = conn
@@ -202,7 +205,9 @@ mod sqlite {
                     ValueRef::Integer(n) if is_boolean(&column.declared) => Value::Bool(n != 0),
                     ValueRef::Integer(n) => n.into(),
                     ValueRef::Real(x) => float_value(x),
-                    ValueRef::Text(text) => Value::String(String::from_utf8_lossy(text).into_owned()),
+                    ValueRef::Text(text) => {
+                        Value::String(String::from_utf8_lossy(text).into_owned())
+                    }
                     // Blobs are not read: the engine uses properties as tags and numbers.
                     ValueRef::Blob(_) => continue,
                 };

@@ -3,8 +3,8 @@
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type,
-    Int8Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow_array::{Array, RecordBatch};
@@ -40,9 +40,8 @@ struct GeoMetadata {
 }
 
 fn read(label: &str, bytes: &[u8], limits: &InputLimits) -> Result<FeatureTable> {
-    let corrupt = |e: parquet::errors::ParquetError| {
-        parse_error(label, format!("invalid Parquet file: {e}"))
-    };
+    let corrupt =
+        |e: parquet::errors::ParquetError| parse_error(label, format!("invalid Parquet file: {e}"));
     let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::copy_from_slice(bytes))
         .map_err(corrupt)?;
     let geo = builder
@@ -75,8 +74,8 @@ fn read(label: &str, bytes: &[u8], limits: &InputLimits) -> Result<FeatureTable>
 
 /// The primary geometry column, its encoding (WKB only) and its coordinate system.
 fn geo_metadata(text: &str) -> std::result::Result<GeoMetadata, String> {
-    let geo: Value =
-        serde_json::from_str(text).map_err(|e| format!("invalid GeoParquet `geo` metadata: {e}"))?;
+    let geo: Value = serde_json::from_str(text)
+        .map_err(|e| format!("invalid GeoParquet `geo` metadata: {e}"))?;
     let column = geo
         .get("primary_column")
         .and_then(Value::as_str)
@@ -156,7 +155,10 @@ fn read_batch(
                 other => {
                     return Err(parse_error(
                         label,
-                        format!("geometry column `{}` is {other}, not WKB binary", geo.column),
+                        format!(
+                            "geometry column `{}` is {other}, not WKB binary",
+                            geo.column
+                        ),
                     ))
                 }
             }
@@ -192,9 +194,7 @@ fn cell(array: &dyn Array, row: usize) -> Option<Value> {
         DataType::UInt16 => array.as_primitive::<UInt16Type>().value(row).into(),
         DataType::UInt32 => array.as_primitive::<UInt32Type>().value(row).into(),
         DataType::UInt64 => array.as_primitive::<UInt64Type>().value(row).into(),
-        DataType::Float32 => {
-            float_value(f64::from(array.as_primitive::<Float32Type>().value(row)))
-        }
+        DataType::Float32 => float_value(f64::from(array.as_primitive::<Float32Type>().value(row))),
         DataType::Float64 => float_value(array.as_primitive::<Float64Type>().value(row)),
         DataType::Utf8 => array.as_string::<i32>().value(row).into(),
         DataType::LargeUtf8 => array.as_string::<i64>().value(row).into(),
@@ -255,7 +255,11 @@ fn timestamp(value: i64, per_second: i64) -> String {
     let seconds = value.div_euclid(per_second);
     let fraction = value.rem_euclid(per_second);
     let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    let (h, m, s) = (second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60);
+    let (h, m, s) = (
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60,
+    );
     let date = civil_date(days);
     if fraction == 0 {
         format!("{date}T{h:02}:{m:02}:{s:02}Z")
@@ -275,7 +279,10 @@ mod tests {
         assert_eq!(civil_date(-1), "1969-12-31");
         assert_eq!(civil_date(19_723), "2024-01-01");
         assert_eq!(civil_date(11_016), "2000-02-29");
-        assert_eq!(timestamp(1_704_067_200_500, 1_000), "2024-01-01T00:00:00.500Z");
+        assert_eq!(
+            timestamp(1_704_067_200_500, 1_000),
+            "2024-01-01T00:00:00.500Z"
+        );
         assert_eq!(timestamp(-1, 1), "1969-12-31T23:59:59Z");
     }
 }

@@ -117,12 +117,7 @@ fn check_length(label: &str, shp_name: &str, shp: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn read_shapes(
-    label: &str,
-    shp_name: &str,
-    shp: &[u8],
-    shx: Option<&[u8]>,
-) -> Result<Vec<Shape>> {
+fn read_shapes(label: &str, shp_name: &str, shp: &[u8], shx: Option<&[u8]>) -> Result<Vec<Shape>> {
     let decode = || -> Result<Vec<Shape>> {
         let reader = match shx {
             Some(shx) => ShapeReader::with_shx(Cursor::new(shp), Cursor::new(shx)),
@@ -132,9 +127,10 @@ fn read_shapes(
             reader.map_err(|e| parse_error(label, format!("{shp_name}: invalid header: {e}")))?;
         let mut shapes = Vec::new();
         for (index, shape) in reader.iter_shapes().enumerate() {
-            shapes.push(shape.map_err(|e| {
-                parse_error(label, format!("{shp_name}: record {index}: {e}"))
-            })?);
+            shapes.push(
+                shape
+                    .map_err(|e| parse_error(label, format!("{shp_name}: record {index}: {e}")))?,
+            );
         }
         Ok(shapes)
     };
@@ -171,9 +167,11 @@ fn to_geometry(shape: Shape) -> Option<RawGeometry> {
         Shape::MultipointZ(m) => points(m.points().iter().map(|p| xyz!(p)).collect()),
         Shape::Polyline(l) => lines(l.parts().iter().map(|p| p.iter().map(|p| xy!(p)).collect())),
         Shape::PolylineM(l) => lines(l.parts().iter().map(|p| p.iter().map(|p| xy!(p)).collect())),
-        Shape::PolylineZ(l) => {
-            lines(l.parts().iter().map(|p| p.iter().map(|p| xyz!(p)).collect()))
-        }
+        Shape::PolylineZ(l) => lines(
+            l.parts()
+                .iter()
+                .map(|p| p.iter().map(|p| xyz!(p)).collect()),
+        ),
         Shape::Polygon(g) => polygons(g.rings().iter().map(|r| ring(r, |p| xy!(p)))),
         Shape::PolygonM(g) => polygons(g.rings().iter().map(|r| ring(r, |p| xy!(p)))),
         Shape::PolygonZ(g) => polygons(g.rings().iter().map(|r| ring(r, |p| xyz!(p)))),

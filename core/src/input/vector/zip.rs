@@ -38,7 +38,8 @@ fn read(
     layer: Option<&str>,
     limits: &InputLimits,
 ) -> Result<FeatureTable> {
-    let corrupt = |e: ::zip::result::ZipError| parse_error(label, format!("invalid zip archive: {e}"));
+    let corrupt =
+        |e: ::zip::result::ZipError| parse_error(label, format!("invalid zip archive: {e}"));
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let names: Vec<String> = archive
         .file_names()
@@ -101,7 +102,8 @@ fn read(
         let index = names.iter().position(|n| n == name).unwrap_or(usize::MAX);
         let entry = archive.by_index(index).map_err(corrupt)?;
         let room = limits.max_bytes.saturating_sub(total as u64);
-        let mut data = Vec::with_capacity(usize::try_from(entry.size().min(room).min(1 << 24)).unwrap_or(0));
+        let mut data =
+            Vec::with_capacity(usize::try_from(entry.size().min(room).min(1 << 24)).unwrap_or(0));
         entry
             .take(room.saturating_add(1))
             .read_to_end(&mut data)
