@@ -81,10 +81,7 @@ impl GeomBuilder {
             return;
         };
         match (self.stack.last_mut(), part) {
-            (None, part) => {
-                self.result = Some(to_raw(part));
-                return;
-            }
+            (None, part) => self.result = Some(to_raw(part)),
             (Some(Part::Polygon(rings)), Part::Line(ring)) => rings.push(ring),
             (Some(Part::MultiLine(lines)), Part::Line(line)) => lines.push(line),
             (Some(Part::MultiPolygon(polygons)), Part::Polygon(rings)) => polygons.push(rings),

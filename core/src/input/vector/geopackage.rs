@@ -40,6 +40,7 @@ mod unavailable {
 ///
 /// Parsed here (a few bytes) so that its errors are precise; the WKB after it goes to
 /// the shared decoder.
+#[cfg(any(feature = "gpkg", test))]
 pub(super) fn gpkg_wkb(blob: &[u8]) -> Result<Option<&[u8]>, String> {
     if blob.len() < 8 || &blob[..2] != b"GP" {
         return Err("geometry is not a GeoPackage blob (no `GP` header)".to_string());

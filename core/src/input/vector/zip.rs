@@ -43,7 +43,7 @@ fn read(
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let names: Vec<String> = archive
         .file_names()
-        .map(|name| name.map(|n| n.into_owned()))
+        .map(|name| name.map(std::borrow::Cow::into_owned))
         .collect::<std::result::Result<_, _>>()
         .map_err(corrupt)?;
     let mut shps: Vec<&String> = names
