@@ -1,4 +1,5 @@
-//! Input stage: GeoJSON, OSM PBF, CSV and GeoTIFF population rasters into typed features.
+//! Input stage: GeoJSON, Shapefile, FlatGeobuf, GeoPackage, GeoParquet, OSM PBF, CSV and
+//! GeoTIFF population rasters into typed features.
 //!
 //! Readers never touch files: callers pass text or bytes plus a `layer` label (usually the
 //! file name) that every error and skip count names.
@@ -15,6 +16,7 @@ mod raw;
 mod read;
 mod reproject;
 mod validate;
+mod vector;
 mod walkable;
 
 pub use self::csv_points::CsvOptions;

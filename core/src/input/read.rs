@@ -1,6 +1,6 @@
 //! The readers' front door: one call per kind of layer, for any format the engine reads
-//! (GeoJSON, CSV, OSM PBF; gzip or not), so every adapter accepts exactly the same
-//! files.
+//! (GeoJSON, Shapefile plain or zipped, FlatGeobuf, GeoPackage, GeoParquet, CSV, OSM PBF;
+//! gzip or not), so every adapter accepts exactly the same files.
 
 use super::csv_points::{read_points_csv_with_limits, CsvOptions};
 use super::detect::{detect_format, utf8_text, InputFormat};
@@ -12,7 +12,11 @@ use super::osm::{
     read_osm_pbf_layers, read_points_osm_pbf_with_limits, read_roads_osm_pbf_with_limits,
     OsmLayers, OsmPointQuery, PopulationEstimate, TagFilter,
 };
+use super::raw::FeatureTable;
 use super::reproject;
+use super::vector::{
+    read_flatgeobuf, read_geopackage, read_geoparquet, read_shapefile, read_zipped_shapefile,
+};
 use crate::crs::Projection;
 use crate::features::{PointLayer, RoadLayer, UnitLayer};
 use crate::{Error, Result};
@@ -45,6 +49,13 @@ pub struct ReadOptions {
     /// easting/northing) columns projected coordinates. `None`: such files must be WGS84
     /// longitude/latitude.
     pub input_crs: Option<Projection>,
+    /// The files beside a Shapefile's `.shp`, by file name with their bytes: its `.dbf`
+    /// (needed), `.shx`, `.prj` and `.cpg`. Ignored by other formats.
+    pub companions: Vec<(String, Vec<u8>)>,
+    /// Which layer of a file that holds several: a GeoPackage's feature table, or the
+    /// Shapefile inside a zip (its base name, `.shp` optional). `None`: the only one (a
+    /// file with several is an error listing them).
+    pub layer_name: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -59,6 +70,8 @@ impl Default for ReadOptions {
             format: None,
             places: false,
             input_crs: None,
+            companions: Vec::new(),
+            layer_name: None,
         }
     }
 }
@@ -95,6 +108,21 @@ impl ReadOptions {
         self
     }
 
+    /// The same options with a Shapefile's companion files (`.dbf`, `.shx`, `.prj`,
+    /// `.cpg`), by file name: see [`ReadOptions::companions`].
+    #[must_use]
+    pub fn with_companions(mut self, companions: Vec<(String, Vec<u8>)>) -> Self {
+        self.companions = companions;
+        self
+    }
+
+    /// The same options reading the layer `name`: see [`ReadOptions::layer_name`].
+    #[must_use]
+    pub fn layer(mut self, name: impl Into<String>) -> Self {
+        self.layer_name = Some(name.into());
+        self
+    }
+
     fn format_of(&self, label: &str, bytes: &[u8]) -> InputFormat {
         self.format.unwrap_or_else(|| detect_format(label, bytes))
     }
@@ -121,10 +149,11 @@ impl ReadOptions {
     }
 }
 
-/// Reads walkable road lines from GeoJSON lines or an OSM PBF.
+/// Reads walkable road lines from a vector file of lines (GeoJSON, Shapefile plain or
+/// zipped, FlatGeobuf, GeoPackage, GeoParquet) or an OSM PBF.
 ///
-/// `label` (usually the file name) is named by every error and skip count; its
-/// extension, when it has one, decides the format, else the content does.
+/// `label` (usually the file name) is named by every error and skip count; the content's
+/// magic bytes decide the format, else its extension, else what the text looks like.
 ///
 /// # Errors
 /// The format readers' errors, naming `label`; [`Error::Parse`] for CSV.
@@ -141,24 +170,55 @@ pub fn read_roads(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Road
     let limits = &options.limits;
     let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     match options.format_of(label, &bytes) {
-        InputFormat::GeoJson => {
-            let mut table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
-            let crs = reproject::to_wgs84(label, &mut table, options.input_crs.as_ref())?;
+        InputFormat::OsmPbf => read_roads_osm_pbf_with_limits(label, &bytes, limits),
+        InputFormat::Csv => Err(Error::Parse {
+            layer: label.to_string(),
+            reason: "roads must be lines (GeoJSON, Shapefile, FlatGeobuf, GeoPackage, \
+                     GeoParquet) or an OSM PBF, not CSV"
+                .into(),
+        }),
+        format => {
+            let (table, crs) = read_table(label, &bytes, format, options)?;
             let mut layer = roads_from_features(label, table.features, limits)?;
             layer.crs = crs;
             Ok(layer)
         }
-        InputFormat::OsmPbf => read_roads_osm_pbf_with_limits(label, &bytes, limits),
-        InputFormat::Csv => Err(Error::Parse {
-            layer: label.to_string(),
-            reason: "roads must be GeoJSON lines or an OSM PBF, not CSV".into(),
-        }),
     }
 }
 
-/// Reads points (centers, residents, candidate sites) from GeoJSON points or polygons,
-/// CSV with longitude and latitude columns, or — with [`ReadOptions::osm_filter`] —
-/// the matching elements of an OSM PBF.
+/// The features of a vector file in any format but CSV and OSM PBF, reprojected to WGS 84,
+/// and the name of the coordinate system they came in (`None`: WGS 84 as given).
+fn read_table(
+    label: &str,
+    bytes: &[u8],
+    format: InputFormat,
+    options: &ReadOptions,
+) -> Result<(FeatureTable, Option<String>)> {
+    let limits = &options.limits;
+    let layer = options.layer_name.as_deref();
+    let mut table = match format {
+        InputFormat::GeoJson => parse_features(label, utf8_text(label, bytes)?, limits)?,
+        InputFormat::Shapefile => read_shapefile(label, label, bytes, &options.companions)?,
+        InputFormat::Zip => read_zipped_shapefile(label, bytes, layer, limits)?,
+        InputFormat::FlatGeobuf => read_flatgeobuf(label, bytes, limits)?,
+        InputFormat::GeoPackage => read_geopackage(label, bytes, layer, limits)?,
+        InputFormat::GeoParquet => read_geoparquet(label, bytes, limits)?,
+        InputFormat::Csv | InputFormat::OsmPbf => {
+            return Err(Error::Parse {
+                layer: label.to_string(),
+                reason: format!("{format:?} is not a vector feature format"),
+            })
+        }
+    };
+    limits.check_features(label, table.features.len())?;
+    let crs = reproject::to_wgs84(label, &mut table, options.input_crs.as_ref())?;
+    Ok((table, crs))
+}
+
+/// Reads points (centers, residents, candidate sites) from a vector file of points or
+/// polygons (GeoJSON, Shapefile plain or zipped, FlatGeobuf, GeoPackage, GeoParquet), CSV
+/// with longitude and latitude columns, or — with [`ReadOptions::osm_filter`] — the
+/// matching elements of an OSM PBF.
 ///
 /// # Errors
 /// The format readers' errors, naming `label`; [`Error::Parse`] for an OSM PBF without
@@ -183,14 +243,6 @@ pub fn read_points(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Poi
         );
     }
     match format {
-        InputFormat::GeoJson => {
-            let mut table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
-            let crs = reproject::to_wgs84(label, &mut table, options.input_crs.as_ref())?;
-            let mut layer =
-                points_from_features(label, table.features, &options.point_options(), limits)?;
-            layer.crs = crs;
-            Ok(layer)
-        }
         InputFormat::Csv => read_points_csv_with_limits(
             label,
             utf8_text(label, &bytes)?,
@@ -202,10 +254,18 @@ pub fn read_points(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Poi
             layer: label.to_string(),
             reason: "an OSM PBF holds many kinds of features; choose them with a tag filter".into(),
         }),
+        format => {
+            let (table, crs) = read_table(label, &bytes, format, options)?;
+            let mut layer =
+                points_from_features(label, table.features, &options.point_options(), limits)?;
+            layer.crs = crs;
+            Ok(layer)
+        }
     }
 }
 
-/// Reads reporting units (communities, grid cells) from GeoJSON polygons.
+/// Reads reporting units (communities, grid cells) from a vector file of polygons
+/// (GeoJSON, Shapefile plain or zipped, FlatGeobuf, GeoPackage, GeoParquet).
 ///
 /// # Errors
 /// The reader's errors, naming `label`; [`Error::Parse`] for any other format.
@@ -213,17 +273,18 @@ pub fn read_units(label: &str, raw: &[u8], options: &ReadOptions) -> Result<Unit
     let limits = &options.limits;
     let bytes = maybe_gunzip_with_limits(label, raw, limits)?;
     match options.format_of(label, &bytes) {
-        InputFormat::GeoJson => {
-            let mut table = parse_features(label, utf8_text(label, &bytes)?, limits)?;
-            let crs = reproject::to_wgs84(label, &mut table, options.input_crs.as_ref())?;
+        InputFormat::Csv | InputFormat::OsmPbf => Err(Error::Parse {
+            layer: label.to_string(),
+            reason: "reporting units must be polygons (GeoJSON, Shapefile, FlatGeobuf, \
+                     GeoPackage, GeoParquet)"
+                .into(),
+        }),
+        format => {
+            let (table, crs) = read_table(label, &bytes, format, options)?;
             let mut layer = units_from_features(label, table.features)?;
             layer.crs = crs;
             Ok(layer)
         }
-        _ => Err(Error::Parse {
-            layer: label.to_string(),
-            reason: "reporting units must be GeoJSON polygons".into(),
-        }),
     }
 }
 
