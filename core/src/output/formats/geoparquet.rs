@@ -10,6 +10,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use serde_json::json;
 
@@ -105,10 +106,7 @@ pub(crate) fn write(table: &Table, crs: Crs) -> Result<Vec<u8>, String> {
         "primary_column": "geometry",
         "columns": {"geometry": column},
     });
-    let schema = Arc::new(Schema::new_with_metadata(
-        fields,
-        std::collections::HashMap::from([("geo".to_string(), geo.to_string())]),
-    ));
+    let schema = Arc::new(Schema::new(fields));
     let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| e.to_string())?;
     let properties = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
@@ -118,6 +116,8 @@ pub(crate) fn write(table: &Table, crs: Crs) -> Result<Vec<u8>, String> {
     let mut writer =
         ArrowWriter::try_new(&mut out, schema, Some(properties)).map_err(|e| e.to_string())?;
     writer.write(&batch).map_err(|e| e.to_string())?;
+    // In the file's key-value metadata, where GeoParquet readers look for it.
+    writer.append_key_value_metadata(KeyValue::new("geo".to_string(), geo.to_string()));
     writer.close().map_err(|e| e.to_string())?;
     Ok(out)
 }
