@@ -121,6 +121,8 @@ fn field(
                 })
                 .max()
                 .unwrap_or(0)
+                // A double column keeps a decimal place, so readers type it as real.
+                .max(usize::from(kind == ColumnType::Double))
                 .min(15);
             let numbers: Vec<Option<f64>> = cells()
                 .map(|cell| match cell {
