@@ -3,10 +3,8 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    BinaryBuilder, BooleanBuilder, Float64Builder, Int64Builder, StringBuilder,
-};
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::builder::BinaryBuilder;
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
@@ -29,50 +27,37 @@ pub(crate) fn write(table: &Table, crs: Crs) -> Result<Vec<u8>, String> {
     let names = unique_names(&names, usize::MAX, &["geometry"]);
     let mut fields = Vec::with_capacity(names.len() + 1);
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(names.len() + 1);
-    let n = table.rows.len();
     for (c, (name, (_, kind))) in names.iter().zip(&table.columns).enumerate() {
         let cells = table.rows.iter().map(|row| &row[c]);
         let (data_type, array): (DataType, ArrayRef) = match kind {
-            ColumnType::Boolean => {
-                let mut b = BooleanBuilder::with_capacity(n);
-                cells.for_each(|cell| {
-                    b.append_option(match cell {
-                        Cell::Bool(v) => Some(*v),
-                        _ => None,
-                    })
-                });
-                (DataType::Boolean, Arc::new(b.finish()))
-            }
-            ColumnType::Integer => {
-                let mut b = Int64Builder::with_capacity(n);
-                cells.for_each(|cell| {
-                    b.append_option(match cell {
-                        Cell::Int(v) => Some(*v),
-                        _ => None,
-                    })
-                });
-                (DataType::Int64, Arc::new(b.finish()))
-            }
-            ColumnType::Double => {
-                let mut b = Float64Builder::with_capacity(n);
-                cells.for_each(|cell| {
-                    b.append_option(match cell {
-                        Cell::Double(v) => Some(*v),
-                        _ => None,
-                    })
-                });
-                (DataType::Float64, Arc::new(b.finish()))
-            }
-            ColumnType::Text => {
-                let mut b = StringBuilder::new();
-                cells.for_each(|cell| {
-                    b.append_option(match cell {
-                        Cell::Text(s) => Some(s.as_str()),
-                        _ => None,
-                    })
-                });
-                (DataType::Utf8, Arc::new(b.finish()))
-            }
+            ColumnType::Boolean => (
+                DataType::Boolean,
+                Arc::new(BooleanArray::from_iter(cells.map(|cell| match cell {
+                    Cell::Bool(v) => Some(*v),
+                    _ => None,
+                }))),
+            ),
+            ColumnType::Integer => (
+                DataType::Int64,
+                Arc::new(Int64Array::from_iter(cells.map(|cell| match cell {
+                    Cell::Int(v) => Some(*v),
+                    _ => None,
+                }))),
+            ),
+            ColumnType::Double => (
+                DataType::Float64,
+                Arc::new(Float64Array::from_iter(cells.map(|cell| match cell {
+                    Cell::Double(v) => Some(*v),
+                    _ => None,
+                }))),
+            ),
+            ColumnType::Text => (
+                DataType::Utf8,
+                Arc::new(StringArray::from_iter(cells.map(|cell| match cell {
+                    Cell::Text(s) => Some(s.as_str()),
+                    _ => None,
+                }))),
+            ),
         };
         fields.push(Field::new(name, data_type, true));
         arrays.push(array);

@@ -290,6 +290,9 @@ mod geopackage {
         positions
     }
 
+    /// `id, n, x, ok, list, maybe, geom` of the points table.
+    type PointRow = (String, i64, f64, bool, String, Option<String>, Vec<u8>);
+
     #[test]
     fn layers_read_back_with_sqlite() {
         let crs = Crs::Wgs84;
@@ -366,7 +369,7 @@ mod geopackage {
                 ("maybe", "TEXT")
             ]
         );
-        let rows: Vec<(String, i64, f64, bool, String, Option<String>, Vec<u8>)> = db
+        let rows: Vec<PointRow> = db
             .prepare("SELECT id, n, x, ok, list, maybe, geom FROM points ORDER BY fid")
             .unwrap()
             .query_map([], |r| {
@@ -658,7 +661,7 @@ fn shapefile_reads_back_with_its_crates() {
         assert!(close(&[[p.x, p.y]], want));
     }
     let mut dbf = dbase::Reader::new(Cursor::new(file("dbf"))).unwrap();
-    let names: Vec<&str> = dbf.fields().iter().map(|f| f.name()).collect();
+    let names: Vec<&str> = dbf.fields().iter().map(dbase::FieldInfo::name).collect();
     assert_eq!(names, ["id", "n", "x", "ok", "by.k", "list", "maybe"]);
     let records = dbf.read().unwrap();
     assert_eq!(records.len(), 2);
