@@ -73,7 +73,9 @@ impl Shape {
         }
     }
 
-    /// `[min_x, min_y, max_x, max_y]`, `None` when the shape has no position.
+    /// `[min_x, min_y, max_x, max_y]`, `None` when the shape has no position (the
+    /// GeoPackage envelope).
+    #[cfg_attr(not(feature = "gpkg"), allow(dead_code))]
     pub(crate) fn bbox(&self) -> Option<[f64; 4]> {
         bbox_of(self.positions())
     }
