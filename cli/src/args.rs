@@ -7,6 +7,7 @@ use lifecircle::coverage::{
     DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES, DEFAULT_SPEED_KMH,
     DEFAULT_THRESHOLD_MIN,
 };
+use lifecircle::output::LayerFormat;
 
 /// Walking-distance coverage of service centers over real footpath networks
 /// (the 10-minute service circle).
@@ -78,6 +79,17 @@ pub(crate) struct ReportFormatArgs {
         value_name = "FORMATS"
     )]
     pub report: Vec<ReportFormat>,
+    /// Formats of the map layers: `geojson`, `gpkg` (one layers.gpkg holding every
+    /// layer), `fgb` (FlatGeobuf), `parquet` (GeoParquet) and `shp` (Shapefile).
+    /// Comma-separated, e.g. `geojson,gpkg`.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "geojson",
+        value_name = "FORMATS",
+        value_parser = parse_layer_format
+    )]
+    pub format: Vec<LayerFormat>,
     /// Language of report.html: `en` or `zh`.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub lang: String,
@@ -92,6 +104,10 @@ pub(crate) struct ReportFormatArgs {
     /// (Chinese names intact); implies --csv.
     #[arg(long)]
     pub csv_bom: bool,
+}
+
+fn parse_layer_format(text: &str) -> Result<LayerFormat, String> {
+    LayerFormat::parse(text).map_err(|e| e.to_string())
 }
 
 /// A report format.

@@ -8,6 +8,7 @@
 //! replaced, never followed, and an input can never be overwritten: a run whose inputs
 //! lie inside the output folder is refused before anything is read.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -16,10 +17,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::{bail, Context, Result};
 use lifecircle::coverage::CoverageSummary;
 use lifecircle::crs::Crs;
-use lifecircle::output::{
-    grouped, html_report, terminal_text, write_geojson, CsvOptions, FeatureSource, Lang,
-};
-use lifecircle::study::OUTPUT_NAMES;
+use lifecircle::output::{grouped, html_report, terminal_text, CsvOptions, Lang, LayerFormat};
+use lifecircle::study::{LayerWriter, Truncated, OUTPUT_NAMES};
 use lifecircle::Study;
 use serde::Serialize;
 
@@ -102,14 +101,19 @@ impl Folder {
         self.write(name, &text)
     }
 
-    /// Writes a GeoJSON layer in `crs`.
-    pub(crate) fn write_geojson<L: FeatureSource + ?Sized>(
+    /// Writes map layers, each in every format of `formats` (GeoPackage: one
+    /// `layers.gpkg` holding them all); returns the text values cut to fit.
+    pub(crate) fn write_layers(
         &self,
-        name: &str,
-        layer: &L,
+        formats: &[LayerFormat],
         crs: Crs,
-    ) -> Result<()> {
-        self.write_with(name, |w| write_geojson(w, layer, crs))
+        add: impl FnOnce(&mut LayerWriter<'_, '_, anyhow::Error>) -> Result<()>,
+    ) -> Result<Vec<Truncated>> {
+        let mut sink =
+            |name: &str, fill: &mut lifecircle::study::FillFile<'_>| self.write_with(name, fill);
+        let mut layers = LayerWriter::new(formats, crs, &mut sink);
+        add(&mut layers)?;
+        layers.finish()
     }
 
     /// A folder inside this one (`before/`, `after/`).
@@ -279,20 +283,77 @@ impl Drop for OutputDir {
     }
 }
 
+/// What a coverage folder's writing leaves for the command to report.
+pub(crate) struct CoverageWritten {
+    /// The headline figures.
+    pub(crate) summary: CoverageSummary,
+    /// Text values a layer format cut to fit.
+    pub(crate) truncated: Vec<Truncated>,
+    /// The GeoJSON layers `report.html` reads, kept in memory when `--format` writes
+    /// none to the folder.
+    pub(crate) report_layers: BTreeMap<String, Vec<u8>>,
+}
+
+/// How a run writes its layers and reports (from `ReportFormatArgs`).
+#[derive(Debug, Clone)]
+pub(crate) struct Writing {
+    /// `--csv` / `--csv-bom`.
+    pub(crate) tables: Option<CsvOptions>,
+    /// `--format`, each once.
+    pub(crate) formats: Vec<LayerFormat>,
+    /// Whether `report.html` is written (it reads the GeoJSON layers).
+    pub(crate) html: bool,
+}
+
+impl Writing {
+    pub(crate) fn of(args: &ReportFormatArgs) -> Self {
+        let mut formats = Vec::new();
+        for f in &args.format {
+            if !formats.contains(f) {
+                formats.push(*f);
+            }
+        }
+        Self {
+            tables: csv_tables(args),
+            formats,
+            html: args.report.contains(&ReportFormat::Html),
+        }
+    }
+}
+
 /// Computes a study's derived results and writes every coverage output into `folder`
-/// (the files of [`Study::write_coverage_files`]) and `timings.json`.
+/// (the files of [`Study::write_coverage_files_in`]) and `timings.json`.
 pub(crate) fn write_coverage(
     folder: &Folder,
     study: &Study,
     title: &str,
-    tables: Option<CsvOptions>,
+    writing: &Writing,
     stages: &mut Stages,
-) -> Result<CoverageSummary> {
+) -> Result<CoverageWritten> {
     let outputs = study.coverage_outputs(&mut |stage| stages.lap(stage))?;
     stages.lap("writing outputs");
-    study.write_coverage_files(&outputs, title, &mut |name, fill| {
-        folder.write_with(name, fill)
-    })?;
+    let truncated =
+        study.write_coverage_files_in(&outputs, title, &writing.formats, &mut |name, fill| {
+            folder.write_with(name, fill)
+        })?;
+    let mut report_layers = BTreeMap::new();
+    if writing.html && !writing.formats.contains(&LayerFormat::GeoJson) {
+        // The page is built from the GeoJSON layers; render them in memory only.
+        study.write_coverage_files_in(
+            &outputs,
+            title,
+            &[LayerFormat::GeoJson],
+            &mut |name, fill| -> std::io::Result<()> {
+                if name.ends_with(".geojson") {
+                    let mut bytes = Vec::new();
+                    fill(&mut bytes)?;
+                    report_layers.insert(name.to_string(), bytes);
+                }
+                Ok(())
+            },
+        )?;
+    }
+    let tables = writing.tables;
     if let Some(options) = tables {
         study.write_coverage_tables(&outputs, options, &mut |name, fill| {
             folder.write_with(name, fill)
@@ -300,7 +361,24 @@ pub(crate) fn write_coverage(
     }
     stages.end_lap();
     folder.write_json("timings.json", &stages.timings())?;
-    Ok(outputs.summary)
+    Ok(CoverageWritten {
+        summary: outputs.summary,
+        truncated,
+        report_layers,
+    })
+}
+
+/// Prints what a layer format cut to fit, file by file (`folder` is the subfolder's
+/// name with its slash, or empty).
+pub(crate) fn print_truncated(folder: &str, truncated: &[Truncated]) {
+    for t in truncated {
+        println!(
+            "Note: {folder}{}: {} text values cut to 254 bytes (the Shapefile limit; the other \
+             formats hold them whole)",
+            t.file,
+            thousands(t.values as f64)
+        );
+    }
 }
 
 pub(crate) fn thousands(x: f64) -> String {
@@ -324,9 +402,22 @@ pub(crate) fn read_output_file(root: &Path, name: &str) -> Option<Vec<u8>> {
 }
 
 /// Writes `report.html` of the files already in `folder` (the same page as
-/// `lifecircle report` makes of the finished folder).
-pub(crate) fn write_html_report(folder: &Folder, lang: Lang) -> Result<()> {
-    let html = html_report(&|name| read_output_file(&folder.path, name), lang)?;
+/// `lifecircle report` makes of the finished folder) and of `layers`, GeoJSON layers
+/// kept in memory by name in the folder.
+pub(crate) fn write_html_report(
+    folder: &Folder,
+    lang: Lang,
+    layers: &BTreeMap<String, Vec<u8>>,
+) -> Result<()> {
+    let html = html_report(
+        &|name| {
+            layers
+                .get(name)
+                .cloned()
+                .or_else(|| read_output_file(&folder.path, name))
+        },
+        lang,
+    )?;
     folder.write("report.html", &html)
 }
 

@@ -51,6 +51,15 @@ pub enum Error {
         /// Which limit was hit.
         reason: String,
     },
+    /// An output file could not be made (a layer a format cannot hold, an encoder's
+    /// failure).
+    #[error("{file}: cannot write output: {reason}")]
+    Output {
+        /// The output file's name.
+        file: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Result type used throughout the crate.

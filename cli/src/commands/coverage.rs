@@ -8,7 +8,8 @@ use crate::args::CoverageArgs;
 use crate::load;
 use crate::progress::Stages;
 use crate::write::{
-    csv_tables, html_report_lang, print_summary, write_coverage, write_html_report, OutputDir,
+    html_report_lang, print_summary, print_truncated, write_coverage, write_html_report, OutputDir,
+    Writing,
 };
 
 pub(super) fn run(args: CoverageArgs) -> Result<()> {
@@ -31,21 +32,22 @@ pub(super) fn run(args: CoverageArgs) -> Result<()> {
         stages.lap(stage.as_str());
     })?;
     stages.end_lap();
-    let summary = write_coverage(
+    let written = write_coverage(
         out.folder(),
         &study,
         args.report.title.as_deref().unwrap_or(DEFAULT_TITLE),
-        csv_tables(&args.report),
+        &Writing::of(&args.report),
         &mut stages,
     )?;
     if let Some(lang) = html {
         stages.run("writing report.html", || {
-            write_html_report(out.folder(), lang)
+            write_html_report(out.folder(), lang, &written.report_layers)
         })?;
     }
     let path = out.commit()?;
     if !args.quiet {
-        print_summary(&study, &summary, &path, &stages);
+        print_truncated("", &written.truncated);
+        print_summary(&study, &written.summary, &path, &stages);
     }
     Ok(())
 }

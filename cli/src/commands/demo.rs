@@ -8,7 +8,8 @@ use crate::args::DemoArgs;
 use crate::load;
 use crate::progress::Stages;
 use crate::write::{
-    csv_tables, html_report_lang, print_summary, write_coverage, write_html_report, OutputDir,
+    html_report_lang, print_summary, print_truncated, write_coverage, write_html_report, OutputDir,
+    Writing,
 };
 
 pub(super) fn run(args: DemoArgs) -> Result<()> {
@@ -26,24 +27,25 @@ pub(super) fn run(args: DemoArgs) -> Result<()> {
         stages.lap(stage.as_str());
     })?;
     stages.end_lap();
-    let summary = write_coverage(
+    let written = write_coverage(
         out.folder(),
         &study,
         args.report.title.as_deref().unwrap_or(match html {
             Some(Lang::Zh) => "马恩岛：社区服务步行覆盖",
             _ => "Isle of Man: walking coverage of community services",
         }),
-        csv_tables(&args.report),
+        &Writing::of(&args.report),
         &mut stages,
     )?;
     if let Some(lang) = html {
         stages.run("writing report.html", || {
-            write_html_report(out.folder(), lang)
+            write_html_report(out.folder(), lang, &written.report_layers)
         })?;
     }
     let path = out.commit()?;
     if !args.quiet {
-        print_summary(&study, &summary, &path, &stages);
+        print_truncated("", &written.truncated);
+        print_summary(&study, &written.summary, &path, &stages);
     }
     Ok(())
 }

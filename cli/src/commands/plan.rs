@@ -14,7 +14,9 @@ use lifecircle::{Layer, PlanParams, Study};
 use crate::args::PlanArgs;
 use crate::load;
 use crate::progress::Stages;
-use crate::write::{csv_tables, html_report_lang, write_coverage, write_html_report, OutputDir};
+use crate::write::{
+    html_report_lang, print_truncated, write_coverage, write_html_report, OutputDir, Writing,
+};
 
 /// `--exact` solves exactly (and has no swap step, so it wins over `--no-swap`);
 /// otherwise `--no-swap` keeps the greedy answer as it is.
@@ -200,12 +202,15 @@ pub(super) fn run(args: PlanArgs) -> Result<()> {
     );
     out.write_json("plan.json", &report)?;
     let crs = study.params().output_crs;
-    out.write_geojson("plan.geojson", &Study::sites_layer(&outcome), crs)?;
-    out.write_geojson(
-        "candidates.geojson",
-        &Study::candidates_layer(&candidates, &gains),
-        crs,
-    )?;
+    let writing = Writing::of(&args.report);
+    let mut truncated = vec![(
+        String::new(),
+        out.write_layers(&writing.formats, crs, |layers| {
+            layers.add("plan", &Study::sites_layer(&outcome))?;
+            layers.add("candidates", &Study::candidates_layer(&candidates, &gains))
+        })?,
+    )];
+    let mut report_layers = std::collections::BTreeMap::new();
 
     // Before and after the plan, in the same formats as `coverage` (closed centers left
     // out after).
@@ -214,16 +219,28 @@ pub(super) fn run(args: PlanArgs) -> Result<()> {
         let title = args.report.title.as_deref().unwrap_or(default_title);
         let mut sub = Stages::new(true);
         let folder = out.child(dir)?;
-        stages.run(&format!("writing {dir} coverage"), || {
-            write_coverage(&folder, scenario, title, csv_tables(&args.report), &mut sub)
+        let written = stages.run(&format!("writing {dir} coverage"), || {
+            write_coverage(&folder, scenario, title, &writing, &mut sub)
         })?;
+        truncated.push((format!("{dir}/"), written.truncated));
+        report_layers.extend(
+            written
+                .report_layers
+                .into_iter()
+                .map(|(name, bytes)| (format!("{dir}/{name}"), bytes)),
+        );
     }
     if let Some(lang) = html {
-        stages.run("writing report.html", || write_html_report(out, lang))?;
+        stages.run("writing report.html", || {
+            write_html_report(out, lang, &report_layers)
+        })?;
     }
     out.write_json("timings.json", &stages.timings())?;
     let path = out_dir.commit()?;
     if !args.quiet {
+        for (folder, truncated) in &truncated {
+            print_truncated(folder, truncated);
+        }
         print_table(&outcome, &candidate_source, candidates.len());
         println!(
             "Outputs in {} ({:.2} s)",

@@ -1,4 +1,5 @@
-//! Output stage: GeoJSON layers, CSV tables and the reports.
+//! Output stage: GeoJSON layers (and the same layers in GIS formats), CSV tables and the
+//! reports.
 //!
 //! Layers are typed ([`FeatureSource`]) and serialize straight into a writer in the
 //! output coordinate system; the report renders to a string. Numbers are rounded to
@@ -6,6 +7,8 @@
 //! fixed key order, so the same input always gives the same bytes. Nothing here touches
 //! files: callers choose where the bytes go.
 
+mod flat;
+mod formats;
 mod geojson;
 mod html;
 mod layers;
@@ -15,6 +18,9 @@ mod report;
 mod table;
 mod text;
 
+#[cfg(feature = "gpkg")]
+pub use formats::GeoPackage;
+pub use formats::{write_layer, LayerFiles, LayerFormat};
 pub use geojson::{
     feature_collection, geojson_string, output_position, round_to, write_geojson,
     FeatureCollection, FeatureSource, Geometry, OrderedMap,

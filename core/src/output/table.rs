@@ -15,8 +15,9 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::flat::{flat_values, is_plain_list};
 use super::geojson::{output_position, FeatureSource, Geometry};
 use crate::crs::Crs;
 
@@ -123,34 +124,20 @@ fn number_text(value: f64) -> String {
 
 /// The properties as `(column, cell)` pairs, nested objects flattened.
 fn flat_cells<P: Serialize>(properties: &P) -> io::Result<Vec<(String, String)>> {
-    let value = serde_json::to_value(properties).map_err(io::Error::other)?;
-    let mut cells = Vec::new();
-    match value {
-        Value::Object(map) => flatten("", &map, &mut cells),
-        other => cells.push(("value".to_string(), cell_text(&other))),
-    }
-    Ok(cells)
-}
-
-fn flatten(prefix: &str, map: &Map<String, Value>, cells: &mut Vec<(String, String)>) {
-    for (key, value) in map {
-        let name = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
-        match value {
-            Value::Object(inner) => flatten(&name, inner, cells),
-            other => cells.push((name, cell_text(other))),
-        }
-    }
+    Ok(flat_values(properties)?
+        .into_iter()
+        .map(|(name, value)| {
+            let cell = cell_text(&value);
+            (name, cell)
+        })
+        .collect())
 }
 
 fn cell_text(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(s) => defused(s),
-        Value::Array(items) if items.iter().all(|v| !v.is_array() && !v.is_object()) => {
+        Value::Array(items) if is_plain_list(value) => {
             let parts: Vec<String> = items.iter().map(cell_text).collect();
             parts.join("; ")
         }

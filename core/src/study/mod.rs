@@ -23,8 +23,9 @@ pub use analysis::{Analysis, CoveredByProfile, CrsCheck, SlopeComparison};
 pub use gap_sites::{GapSite, GAP_SITE_CANDIDATES, GAP_SITE_GAPS};
 pub use layers::{InputReport, InputsReport, Layer, Layers};
 pub use outputs::{
-    is_default_title, CoverageOutputs, FillFile, COVERAGE_OUTPUT_STAGES, COVERAGE_TABLE_NAMES,
-    DEFAULT_TITLE, OUTPUT_NAMES, PLAN_FOLDER_TITLES,
+    is_default_title, CoverageOutputs, FileSink, FillFile, LayerWriter, Truncated,
+    COVERAGE_OUTPUT_STAGES, COVERAGE_TABLE_NAMES, DEFAULT_TITLE, GEOPACKAGE_NAME, OUTPUT_NAMES,
+    PLAN_FOLDER_TITLES,
 };
 
 pub use params::{Elevation, InputCrs, ServicesSource, StudyParams, MAX_WALKING_SPEED_KMH};

@@ -10,9 +10,12 @@ use std::io::{self, Write};
 use super::gap_sites::GapSite;
 use super::{Analysis, Study};
 use crate::coverage::{CoverageSummary, GapArea, ReachPiece, ServiceArea};
+use crate::crs::Crs;
+#[cfg(feature = "gpkg")]
+use crate::output::GeoPackage;
 use crate::output::{
-    html_report, write_csv, write_geojson, CsvOptions, DemandLayer, GapsLayer, Lang, NetworkLayer,
-    PointsLayer, ServiceAreasLayer, UnitsLayer,
+    html_report, write_csv, write_geojson, write_layer, CsvOptions, DemandLayer, FeatureSource,
+    GapsLayer, Lang, LayerFormat, NetworkLayer, PointsLayer, ServiceAreasLayer, UnitsLayer,
 };
 use crate::{Error, Result};
 
@@ -45,6 +48,56 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "network.geojson",
     "service_areas.geojson",
     "units.geojson",
+    "layers.gpkg",
+    "demand.fgb",
+    "gaps.fgb",
+    "network.fgb",
+    "service_areas.fgb",
+    "units.fgb",
+    "plan.fgb",
+    "candidates.fgb",
+    "demand.parquet",
+    "gaps.parquet",
+    "network.parquet",
+    "service_areas.parquet",
+    "units.parquet",
+    "plan.parquet",
+    "candidates.parquet",
+    "demand.shp",
+    "demand.shx",
+    "demand.dbf",
+    "demand.cpg",
+    "demand.prj",
+    "gaps.shp",
+    "gaps.shx",
+    "gaps.dbf",
+    "gaps.cpg",
+    "gaps.prj",
+    "network.shp",
+    "network.shx",
+    "network.dbf",
+    "network.cpg",
+    "network.prj",
+    "service_areas.shp",
+    "service_areas.shx",
+    "service_areas.dbf",
+    "service_areas.cpg",
+    "service_areas.prj",
+    "units.shp",
+    "units.shx",
+    "units.dbf",
+    "units.cpg",
+    "units.prj",
+    "plan.shp",
+    "plan.shx",
+    "plan.dbf",
+    "plan.cpg",
+    "plan.prj",
+    "candidates.shp",
+    "candidates.shx",
+    "candidates.dbf",
+    "candidates.cpg",
+    "candidates.prj",
     "demand.csv",
     "centers.csv",
     "units.csv",
@@ -84,6 +137,120 @@ pub const COVERAGE_OUTPUT_STAGES: [&str; 6] = [
 
 /// Writes one output file's bytes into the writer it is given.
 pub type FillFile<'a> = dyn FnMut(&mut dyn Write) -> io::Result<()> + 'a;
+
+/// Where the files of a folder go: called once per file with its name and a function
+/// that writes its bytes.
+pub type FileSink<'a, E> = dyn FnMut(&str, &mut FillFile<'_>) -> Result<(), E> + 'a;
+
+/// The GeoPackage of a folder: every layer a table of this one file.
+pub const GEOPACKAGE_NAME: &str = "layers.gpkg";
+
+/// Text values a layer format cut to fit (Shapefile: 254 bytes), in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Truncated {
+    /// The file (`demand.dbf`).
+    pub file: String,
+    /// How many values were cut.
+    pub values: usize,
+}
+
+/// Writes the layers of one output folder in every format asked for, through a sink:
+/// `NAME.geojson`, `NAME.fgb`, `NAME.parquet` and `NAME.shp` (with `.shx`, `.dbf`,
+/// `.cpg`, `.prj`) as each layer is added, and one [`GEOPACKAGE_NAME`] holding every
+/// layer at [`LayerWriter::finish`]. A layer that cannot be written in a format fails
+/// the writing of its file, so the sink sees the error with the file's name.
+pub struct LayerWriter<'s, 'f, E> {
+    formats: &'f [LayerFormat],
+    crs: Crs,
+    sink: &'s mut FileSink<'f, E>,
+    #[cfg(feature = "gpkg")]
+    geopackage: Option<std::result::Result<GeoPackage, String>>,
+    truncated: Vec<Truncated>,
+}
+
+impl<'s, 'f, E> LayerWriter<'s, 'f, E> {
+    /// Layers in `formats` (each once; order kept) and `crs` into `sink`.
+    pub fn new(formats: &'f [LayerFormat], crs: Crs, sink: &'s mut FileSink<'f, E>) -> Self {
+        Self {
+            formats,
+            crs,
+            sink,
+            #[cfg(feature = "gpkg")]
+            geopackage: formats
+                .contains(&LayerFormat::GeoPackage)
+                .then(|| GeoPackage::new(crs).map_err(|e| e.to_string())),
+            truncated: Vec::new(),
+        }
+    }
+
+    /// Writes `layer` as `name` in every format.
+    ///
+    /// # Errors
+    /// The first error the sink returns.
+    pub fn add<L: FeatureSource + ?Sized>(&mut self, name: &str, layer: &L) -> Result<(), E> {
+        let crs = self.crs;
+        for &format in self.formats {
+            match format {
+                // Streamed: the largest layers need no second copy in memory.
+                LayerFormat::GeoJson => {
+                    (self.sink)(&format!("{name}.geojson"), &mut |w| {
+                        write_geojson(w, layer, crs)
+                    })?;
+                }
+                LayerFormat::GeoPackage =>
+                {
+                    #[cfg(feature = "gpkg")]
+                    if let Some(Ok(gpkg)) = &mut self.geopackage {
+                        if let Err(e) = gpkg.add_layer(name, layer) {
+                            self.geopackage = Some(Err(e.to_string()));
+                        }
+                    }
+                }
+                other => match write_layer(other, name, layer, crs) {
+                    Ok(out) => {
+                        for (file, bytes) in &out.files {
+                            (self.sink)(file, &mut |w| w.write_all(bytes))?;
+                        }
+                        if out.truncated_values > 0 {
+                            self.truncated.push(Truncated {
+                                file: format!("{name}.dbf"),
+                                values: out.truncated_values,
+                            });
+                        }
+                    }
+                    Err(e) => {
+                        let file = format!("{name}.{}", other.extension());
+                        (self.sink)(&file, &mut |_| Err(io::Error::other(e.to_string())))?;
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the GeoPackage, if asked for, and returns what was cut to fit.
+    ///
+    /// # Errors
+    /// The first error the sink returns.
+    pub fn finish(self) -> Result<Vec<Truncated>, E> {
+        if self.formats.contains(&LayerFormat::GeoPackage) {
+            #[cfg(feature = "gpkg")]
+            let bytes = match self.geopackage {
+                Some(Ok(gpkg)) => gpkg.finish().map_err(|e| e.to_string()),
+                Some(Err(e)) => Err(e),
+                None => Err("not started".to_string()),
+            };
+            #[cfg(not(feature = "gpkg"))]
+            let bytes: std::result::Result<Vec<u8>, String> =
+                Err("GeoPackage output needs lifecircle's `gpkg` feature".to_string());
+            (self.sink)(GEOPACKAGE_NAME, &mut |w| match &bytes {
+                Ok(bytes) => w.write_all(bytes),
+                Err(e) => Err(io::Error::other(e.clone())),
+            })?;
+        }
+        Ok(self.truncated)
+    }
+}
 
 impl Study {
     /// Computes every derived result of the outputs; `observe` is called with each
@@ -132,6 +299,23 @@ impl Study {
         title: &str,
         sink: &mut dyn FnMut(&str, &mut FillFile<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
+        self.write_coverage_files_in(outputs, title, &[LayerFormat::GeoJson], sink)
+            .map(drop)
+    }
+
+    /// [`Study::write_coverage_files`] with the layers in `formats` (through a
+    /// [`LayerWriter`]): `summary.json`, the layers in each format, then `report.md`.
+    /// Returns the text values a format cut to fit.
+    ///
+    /// # Errors
+    /// The first error `sink` returns.
+    pub fn write_coverage_files_in<E>(
+        &self,
+        outputs: &CoverageOutputs,
+        title: &str,
+        formats: &[LayerFormat],
+        sink: &mut dyn FnMut(&str, &mut FillFile<'_>) -> Result<(), E>,
+    ) -> Result<Vec<Truncated>, E> {
         let crs = self.params().output_crs;
         let CoverageOutputs {
             analysis,
@@ -149,26 +333,23 @@ impl Study {
             details: analysis.resident_details(),
             ..DemandLayer::new(self.demand(), self.centers(), self.result())
         };
-        sink("demand.geojson", &mut |w| write_geojson(w, &demand, crs))?;
-        sink("gaps.geojson", &mut |w| {
-            write_geojson(w, &GapsLayer { gaps, crs }, crs)
-        })?;
-        sink("network.geojson", &mut |w| {
-            write_geojson(w, &NetworkLayer { pieces: reach }, crs)
-        })?;
-        sink("service_areas.geojson", &mut |w| {
-            write_geojson(w, &ServiceAreasLayer { areas }, crs)
-        })?;
+        let mut layers = LayerWriter::new(formats, crs, &mut *sink);
+        layers.add("demand", &demand)?;
+        layers.add("gaps", &GapsLayer { gaps, crs })?;
+        layers.add("network", &NetworkLayer { pieces: reach })?;
+        layers.add("service_areas", &ServiceAreasLayer { areas })?;
         if self.inputs().units.is_some() {
             let units = UnitsLayer {
                 units: self.units(),
                 summaries: &summary.per_unit,
             };
-            sink("units.geojson", &mut |w| write_geojson(w, &units, crs))?;
+            layers.add("units", &units)?;
         }
+        let truncated = layers.finish()?;
         sink("report.md", &mut |w| {
             w.write_all(self.markdown_report(title, outputs).as_bytes())
-        })
+        })?;
+        Ok(truncated)
     }
 }
 

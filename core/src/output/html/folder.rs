@@ -14,8 +14,14 @@ pub type ReadOutputFile<'a> = dyn Fn(&str) -> Option<Vec<u8>> + 'a;
 fn file(read: &ReadOutputFile<'_>, name: &str) -> Result<Vec<u8>> {
     read(name).ok_or_else(|| Error::Empty {
         layer: name.to_string(),
-        reason: "missing from the output folder (write it with `lifecircle coverage` or `plan`)"
-            .into(),
+        reason: if name.ends_with(".geojson") {
+            "missing from the output folder (the page reads the GeoJSON layers: write them \
+             with `lifecircle coverage` or `plan` and `geojson` among `--format`, or ask \
+             for `--report html` in that run)"
+        } else {
+            "missing from the output folder (write it with `lifecircle coverage` or `plan`)"
+        }
+        .into(),
     })
 }
 
