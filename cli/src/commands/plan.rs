@@ -144,12 +144,12 @@ pub(super) fn run(args: PlanArgs) -> Result<()> {
     let html = html_report_lang(&args.report)?;
     let mut stages = Stages::new(args.quiet);
     let mut named = load::named_files(Some(&args.inputs.roads), &args.inputs.layers, &args.walk);
-    named.extend(
-        [&args.candidates, &args.boundary]
-            .into_iter()
-            .flatten()
-            .cloned(),
-    );
+    let extra: Vec<_> = [&args.candidates, &args.boundary]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    named.extend(load::input_files(&extra));
     let out_dir = OutputDir::begin(&args.out, &named)?;
     let out = out_dir.folder();
     let params = load::study_params(&args.params, &args.walk)?;

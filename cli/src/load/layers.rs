@@ -16,6 +16,7 @@ use lifecircle::{read_points, read_roads, read_units, Layer, Layers, ReadOptions
 
 use super::params::LayerProjections;
 
+use super::files::ReadInput;
 use super::{input_limits, population_rule, read_file};
 use crate::args::LayerArgs;
 
@@ -91,9 +92,10 @@ pub(crate) fn read_inputs(
     extra_osm_filter: Option<&str>,
 ) -> Result<Inputs> {
     let limits = input_limits(args.max_input_mb, args.max_features)?;
-    let roads_label = roads_path.display().to_string();
-    let roads_bytes = read_file(roads_path, &limits)?;
-    let mut files: Vec<PathBuf> = vec![roads_path.to_path_buf()];
+    let mut roads_input = ReadInput::read(roads_path, &limits)?;
+    let roads_label = roads_input.label.clone();
+    let mut files: Vec<PathBuf> = roads_input.files.clone();
+    let roads_bytes = std::mem::take(&mut roads_input.bytes);
     let roads_are_pbf = detect_format(&roads_label, &roads_bytes[..roads_bytes.len().min(64)])
         == InputFormat::OsmPbf;
 
@@ -151,10 +153,10 @@ pub(crate) fn read_inputs(
         None => read_roads(
             &roads_label,
             &roads_bytes,
-            &ReadOptions {
+            &roads_input.options(ReadOptions {
                 input_crs: projections.roads.clone(),
                 ..ReadOptions::with_limits(limits)
-            },
+            }),
         )?,
     };
 
@@ -212,10 +214,11 @@ pub(crate) fn read_inputs(
      -> Result<Layer<PointLayer>> {
         match (file, filter) {
             (Some(path), _) => {
-                let label = path.display().to_string();
-                let bytes = read_file(path, &limits)?;
-                files.push(path.clone());
-                let layer = read_points(&label, &bytes, options).map_err(|e| {
+                let mut input = ReadInput::read(path, &limits)?;
+                files.extend(input.files.iter().cloned());
+                let options = input.options(options.clone());
+                let (label, bytes) = (input.label, input.bytes);
+                let layer = read_points(&label, &bytes, &options).map_err(|e| {
                     if detect_format(&label, &bytes) == InputFormat::OsmPbf {
                         anyhow::anyhow!("{e} (--centers-osm / --demand-osm with --osm {label})")
                     } else {
@@ -284,7 +287,7 @@ pub(crate) fn read_inputs(
     files.extend(args.demand_raster.iter().cloned());
     let units = match &args.units {
         Some(path) => {
-            files.push(path.clone());
+            files.extend(super::input_files(std::slice::from_ref(path)));
             Some(read_units_file(path, &limits, projections.units.as_ref())?)
         }
         None => None,
@@ -343,13 +346,13 @@ pub(crate) fn read_units_file(
     limits: &InputLimits,
     projection: Option<&Projection>,
 ) -> Result<Layer<UnitLayer>> {
-    let label = path.display().to_string();
-    let bytes = read_file(path, limits)?;
-    let options = ReadOptions {
+    let mut input = ReadInput::read(path, limits)?;
+    let options = input.options(ReadOptions {
         input_crs: projection.cloned(),
         ..ReadOptions::with_limits(*limits)
-    };
-    Ok(Layer::new(read_units(&label, &bytes, &options)?, label))
+    });
+    let layer = read_units(&input.label, &input.bytes, &options)?;
+    Ok(Layer::new(layer, input.label))
 }
 
 /// Candidate sites from a points file, within the default limits; `projection` converts
@@ -358,11 +361,11 @@ pub(crate) fn read_candidates_file(
     path: &Path,
     projection: Option<&Projection>,
 ) -> Result<Layer<PointLayer>> {
-    let label = path.display().to_string();
-    let bytes = read_file(path, &InputLimits::default())?;
-    let options = ReadOptions {
+    let mut input = ReadInput::read(path, &InputLimits::default())?;
+    let options = input.options(ReadOptions {
         input_crs: projection.cloned(),
         ..ReadOptions::default().as_places()
-    };
-    Ok(Layer::new(read_points(&label, &bytes, &options)?, label))
+    });
+    let layer = read_points(&input.label, &input.bytes, &options)?;
+    Ok(Layer::new(layer, input.label))
 }

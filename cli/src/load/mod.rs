@@ -1,6 +1,7 @@
 //! Loading: the files named on the command line become typed layers and study
 //! parameters. Sizes are checked before anything is read.
 
+mod files;
 mod layers;
 mod params;
 
@@ -14,8 +15,8 @@ pub(crate) use params::{layer_projections, study_params, LayerProjections};
 
 use crate::args::{LayerArgs, ModelArgs};
 
-/// Every file a command names on its command line (an input the outputs must never
-/// replace).
+/// Every file a command names on its command line, with a Shapefile's companions (an
+/// input the outputs must never replace).
 pub(crate) fn named_files(
     roads: Option<&Path>,
     layers: &LayerArgs,
@@ -23,10 +24,16 @@ pub(crate) fn named_files(
 ) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = roads.map(Path::to_path_buf).into_iter().collect();
     files.extend(
-        [&layers.centers, &layers.demand, &layers.osm, &layers.units]
-            .into_iter()
-            .flatten()
-            .cloned(),
+        [
+            &layers.centers,
+            &layers.demand,
+            &layers.osm,
+            &layers.units,
+            &layers.demand_raster,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned(),
     );
     if let Some(config) = model
         .config
@@ -36,7 +43,15 @@ pub(crate) fn named_files(
         files.push(PathBuf::from(config));
     }
     files.extend(model.dem.iter().cloned());
-    files
+    input_files(&files)
+}
+
+/// The files behind input arguments: `city.gpkg:roads` is `city.gpkg`, a `.shp` brings
+/// its `.dbf`, `.shx`, `.prj` and `.cpg`.
+pub(crate) fn input_files(args: &[PathBuf]) -> Vec<PathBuf> {
+    args.iter()
+        .flat_map(|arg| files::InputFile::resolve(arg).files())
+        .collect()
 }
 
 /// Reads a whole file, at most `limits.max_bytes` of it: a regular file's size is checked

@@ -225,13 +225,13 @@ fn geopackage_layers_are_chosen_by_name() {
         .to_string();
     assert!(e.starts_with("w.gpkg: "), "{e}");
     assert!(
-        e.contains("2 layers") && e.contains("centers, roads"),
+        e.contains("3 layers") && e.contains("centers, roads, units"),
         "{e}"
     );
     let e = read_geopackage("w.gpkg", gpkg, Some("streets"), &limits()).fails();
     let e = e.to_string();
     assert!(
-        e.contains("no layer `streets`") && e.contains("centers, roads"),
+        e.contains("no layer `streets`") && e.contains("centers, roads, units"),
         "{e}"
     );
     let roads = read_geopackage("w.gpkg", gpkg, Some("roads"), &limits()).unwrap();
@@ -582,7 +582,7 @@ fn front_door_reads_every_format_the_same() {
     assert_eq!(mercator.units.len(), reference_units.units.len());
     // A GeoPackage with two layers and none chosen lists them through the front door too.
     let e = read_roads("w.gpkg", fixture!("wuhan_32650.gpkg"), &options).fails();
-    assert!(e.to_string().contains("centers, roads"), "{e}");
+    assert!(e.to_string().contains("centers, roads, units"), "{e}");
 }
 
 #[test]
