@@ -84,7 +84,11 @@ class Study:
     ``older``, ``wheelchair``, ``config`` the tier and service catalogue (``preset:NAME``
     or a TOML / JSON file), ``max_snap_m`` the farthest a point may be from the network,
     ``slope`` / ``dem`` slope-aware walking, ``crs`` the coordinate system of file inputs
-    (``wgs84``, ``gcj02``, ``bd09``), ``output_crs`` that of the outputs.
+    (``wgs84``, ``gcj02``, ``bd09``), or — for files that declare none — any system such as
+    ``EPSG:4547``, WKT or a PROJ string (a file's own ``.prj``, GeoPackage SRS or GeoParquet
+    metadata wins); ``output_crs`` that of the outputs. Paths may be Shapefiles (their
+    ``.dbf``, ``.shx``, ``.prj``, ``.cpg`` are read beside them), zipped Shapefiles,
+    GeoPackages (``city.gpkg:roads`` chooses a layer), FlatGeobuf or GeoParquet files.
     """
 
     def __init__(

@@ -3,6 +3,9 @@
 //! OSM PBF. Sizes are checked before anything is read.
 
 use std::io::Read;
+use std::path::Path;
+
+use lifecircle::crs::Projection;
 
 use lifecircle::features::{PointLayer, RoadLayer, UnitLayer};
 use lifecircle::input::{
@@ -41,6 +44,54 @@ pub(crate) struct LayerBytes {
     format: Option<InputFormat>,
     osm_filter: Option<String>,
     population: Option<String>,
+    /// The layer of a file that holds several (`city.gpkg:roads`).
+    layer_name: Option<String>,
+    /// A Shapefile's `.dbf`, `.shx`, `.prj` and `.cpg` read beside its `.shp`.
+    companions: Vec<(String, Vec<u8>)>,
+    /// The system of a file that declares none (`crs="EPSG:4547"`).
+    input_crs: Option<Projection>,
+}
+
+/// The companions of a Shapefile, by extension, in the order they are looked for.
+const SHAPEFILE_COMPANIONS: [&str; 4] = ["dbf", "shx", "prj", "cpg"];
+
+/// `path` as given: a file, or `FILE:LAYER` when `path` itself is no file but the part
+/// before its last `:` is (as on the command line).
+fn file_and_layer(path: &str) -> (String, Option<String>) {
+    if !Path::new(path).exists() {
+        if let Some((file, layer)) = path.rsplit_once(':') {
+            if !layer.is_empty() && Path::new(file).is_file() {
+                return (file.to_string(), Some(layer.to_string()));
+            }
+        }
+    }
+    (path.to_string(), None)
+}
+
+/// The companion files beside a `.shp` (any letter case), each `(name, bytes)`.
+fn shapefile_companions(path: &str, limits: &InputLimits) -> Outcome<Vec<(String, Vec<u8>)>> {
+    let path = Path::new(path);
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
+    {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for extension in SHAPEFILE_COMPANIONS {
+        let candidates = [
+            path.with_extension(extension),
+            path.with_extension(extension.to_ascii_uppercase()),
+        ];
+        if let Some(companion) = candidates.iter().find(|p| p.is_file()) {
+            let name = companion
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            found.push((name, read_file(&companion.to_string_lossy(), limits)?));
+        }
+    }
+    Ok(found)
 }
 
 /// Reads a whole file, refusing one larger than `limits.max_bytes` before reading it
@@ -67,10 +118,17 @@ fn read_file(path: &str, limits: &InputLimits) -> Outcome<Vec<u8>> {
 }
 
 impl LayerSpec {
-    /// The layer's bytes: the file read, or the bytes given.
+    /// The layer's bytes: the file read (with a Shapefile's companions, the layer after
+    /// a `:` chosen), or the bytes given.
     pub(crate) fn load(&self, py: Python<'_>, limits: &InputLimits) -> Outcome<LayerBytes> {
+        let (mut layer_name, mut companions) = (None, Vec::new());
         let bytes = match (&self.path, &self.data) {
-            (Some(path), _) => read_file(path, limits)?,
+            (Some(path), _) => {
+                let (file, layer) = file_and_layer(path);
+                layer_name = layer;
+                companions = shapefile_companions(&file, limits)?;
+                read_file(&file, limits)?
+            }
             (None, Some(data)) => data.as_bytes(py).to_vec(),
             (None, None) => return Err(Failure::input(&self.label, "no file and no data given")),
         };
@@ -92,6 +150,9 @@ impl LayerSpec {
             format,
             osm_filter: self.osm_filter.clone(),
             population: self.population.clone(),
+            layer_name,
+            companions,
+            input_crs: None,
         })
     }
 }
@@ -164,9 +225,18 @@ fn population_estimate(spec: Option<&str>) -> Outcome<PopulationEstimate> {
 }
 
 impl LayerBytes {
+    /// The same layer with `projection` as the system of a file that declares none.
+    #[must_use]
+    pub(crate) fn with_crs(mut self, projection: Option<Projection>) -> Self {
+        self.input_crs = projection;
+        self
+    }
+
     fn options(&self, limits: InputLimits) -> ReadOptions {
-        let mut options = ReadOptions::with_limits(limits);
+        let mut options = ReadOptions::with_limits(limits).with_companions(self.companions.clone());
         options.format = self.format;
+        options.layer_name = self.layer_name.clone();
+        options.input_crs = self.input_crs.clone();
         options
     }
 

@@ -1,7 +1,7 @@
 //! Study parameters from the keyword arguments of `lifecircle.Study`.
 
 use lifecircle::coverage::ServiceConfig;
-use lifecircle::crs::Crs;
+use lifecircle::crs::{Crs, Projection};
 use lifecircle::input::{maybe_gunzip, read_hgt_tile, Dem, InputLimits};
 use lifecircle::network::NetworkParams;
 use lifecircle::study::{Elevation, InputCrs, ServicesSource};
@@ -26,7 +26,8 @@ pub(crate) struct StudyOptions {
     config: Option<String>,
     /// SRTM `.hgt` tiles.
     dem: Vec<String>,
-    /// Coordinate system of file inputs (`wgs84`, `gcj02`, `bd09`).
+    /// Coordinate system of file inputs (`wgs84`, `gcj02`, `bd09`), or of files that
+    /// declare none (`EPSG:4547`, WKT, a PROJ string).
     crs: String,
     /// Coordinate system of the outputs (`input`: that of the inputs).
     output_crs: String,
@@ -36,8 +37,19 @@ pub(crate) struct StudyOptions {
     max_features: Option<usize>,
 }
 
+/// A Chinese web-map system the study shifts after reading, or WGS84 when `value` is a
+/// system the readers convert from (see [`StudyOptions::projection`]).
 fn crs(name: &str, value: &str) -> Outcome<Crs> {
-    Crs::parse(value).map_err(|e| Failure::parameter(name, e.to_string()))
+    match Crs::parse(value) {
+        Ok(crs) => Ok(crs),
+        Err(e) => match Projection::parse(value) {
+            Ok(_) => Ok(Crs::Wgs84),
+            Err(projection) => Err(Failure::parameter(
+                name,
+                format!("{e}; nor a coordinate system: {projection}"),
+            )),
+        },
+    }
 }
 
 impl StudyOptions {
@@ -59,6 +71,17 @@ impl StudyOptions {
         Ok(limits)
     }
 
+    /// The system file inputs that declare none are converted from (`crs="EPSG:4547"`);
+    /// `None` for WGS84 and the shifted Chinese systems.
+    pub(crate) fn projection(&self) -> Outcome<Option<Projection>> {
+        if Crs::parse(&self.crs).is_ok() {
+            return Ok(None);
+        }
+        Projection::parse(&self.crs)
+            .map(Some)
+            .map_err(|e| Failure::parameter("crs", e.to_string()))
+    }
+
     /// How residents are read.
     pub(crate) fn demand_reading(&self) -> PointReading {
         PointReading {
@@ -74,7 +97,9 @@ impl StudyOptions {
         let output_crs = if self.output_crs.eq_ignore_ascii_case("input") {
             base
         } else {
-            crs("output_crs", &self.output_crs)?
+            // Outputs are WGS84 or a shifted Chinese system, never projected.
+            Crs::parse(&self.output_crs)
+                .map_err(|e| Failure::parameter("output_crs", e.to_string()))?
         };
         let params = StudyParams {
             coverage: CoverageParams {

@@ -99,10 +99,14 @@ impl NativeStudy {
         let limits = options.limits()?;
         let params = options.study_params()?;
         let demand_reading = options.demand_reading();
-        let roads = roads.load(py, &limits)?;
-        let centers = centers.load(py, &limits)?;
-        let demand = demand.load(py, &limits)?;
-        let units = units.map(|u| u.load(py, &limits)).transpose()?;
+        let projection = options.projection()?;
+        let load = |spec: LayerSpec| -> PyResult<_> {
+            Ok(spec.load(py, &limits)?.with_crs(projection.clone()))
+        };
+        let roads = load(roads)?;
+        let centers = load(centers)?;
+        let demand = load(demand)?;
+        let units = units.map(load).transpose()?;
         let max_snap_m = params.coverage.max_snap_m;
         let (study, doubtful) = background::run(py, progress, move |report| {
             report("reading inputs");

@@ -113,3 +113,57 @@ def test_progress_reports_each_stage(tiny):
     later = []
     study.residents(progress=later.append)
     assert later[0] == "profiles, slope and services"
+
+
+FORMATS = "core/tests/fixtures/formats/"
+
+
+def test_gis_files_in_their_own_systems_give_the_same_coverage(tmp_path):
+    """The Wuhan fixtures made by GDAL: GeoPackage in UTM 50N (layers chosen after a
+    colon), Shapefile in CGCS2000 Gauss-Kruger with its companions, FlatGeobuf in Web
+    Mercator, GeoParquet — the same residents and walks as the GeoJSON."""
+    def study(roads, centers, units):
+        return lifecircle.Study(
+            FORMATS + roads, FORMATS + centers, FORMATS + units,
+            FORMATS + units, demand_spread_m=40, minutes=5, min_component_nodes=1,
+        )
+
+    want = study("roads.geojson", "centers.geojson", "units.geojson")
+    key = lambda frame: sorted(  # noqa: E731 - FlatGeobuf keeps index order
+        (round(g.x, 7), round(g.y, 7), w) for g, w in zip(frame.geometry, frame["walk_m"].fillna(-1))
+    )
+    expected = key(want.residents())
+    assert len(expected) > 100
+    for roads, centers, units in [
+        ("wuhan_32650.gpkg:roads", "wuhan_32650.gpkg:centers", "wuhan_32650.gpkg:units"),
+        ("roads_4547.shp", "centers_4547.shp", "units_4547.shp"),
+        ("roads_4547.zip", "centers_3857.fgb", "units_3857.fgb"),
+        ("roads.parquet", "centers_32650.parquet", "units.parquet"),
+    ]:
+        got = study(roads, centers, units)
+        assert key(got.residents()) == expected, roads
+        assert got.summary["coverage"]["residents_covered"] == want.summary["coverage"]["residents_covered"]
+        if roads != "roads.parquet":  # the GeoParquet roads are WGS84 already
+            assert got.summary["inputs"]["roads"]["crs"]
+
+
+def test_crs_names_the_system_of_files_that_declare_none(tmp_path):
+    for ext in ("shp", "shx", "dbf"):  # no .prj
+        (tmp_path / f"c.{ext}").write_bytes((REPO / FORMATS / f"centers_4547.{ext}").read_bytes())
+        (tmp_path / f"r.{ext}").write_bytes((REPO / FORMATS / f"roads_4547.{ext}").read_bytes())
+    roads, centers = FORMATS + "roads.geojson", str(tmp_path / "c.shp")
+    with pytest.raises(lifecircle.errors.FeatureError, match="--input-crs|cannot be longitude/latitude"):
+        lifecircle.Study(roads, centers, FORMATS + "centers.geojson", min_component_nodes=1)
+    # Given, it is used for the file without a .prj; the GeoJSON's degrees stay degrees.
+    with pytest.raises(ValueError, match="looks like longitude/latitude"):
+        lifecircle.Study(roads, centers, FORMATS + "centers.geojson", crs="EPSG:4547", min_component_nodes=1)
+    projected = lifecircle.Study(
+        str(tmp_path / "r.shp"), centers, centers, crs="EPSG:4547", min_component_nodes=1
+    )
+    reference = lifecircle.Study(
+        FORMATS + "roads.geojson", FORMATS + "centers.geojson", FORMATS + "centers.geojson", min_component_nodes=1
+    )
+    assert projected.summary["coverage"]["residents_covered"] == reference.summary["coverage"]["residents_covered"]
+    assert projected.summary["inputs"]["centers"]["crs"] == "EPSG:4547"
+    with pytest.raises(lifecircle.errors.ParameterError, match="crs"):
+        lifecircle.Study(roads, centers, FORMATS + "centers.geojson", crs="EPSG:999999")

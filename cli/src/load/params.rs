@@ -62,7 +62,7 @@ pub(crate) fn layer_projections(model: &ModelArgs) -> Result<LayerProjections> {
             CrsArg::Shifted(_) => None,
         })
     };
-    let base = projection("crs", &model.crs)?;
+    let base = projection("crs/--input-crs", &model.crs)?;
     let per = |flag: &str, v: &Option<String>| match v {
         Some(v) => projection(flag, v),
         None => Ok(base.clone()),
@@ -113,7 +113,7 @@ fn elevation(paths: &[std::path::PathBuf]) -> Result<Option<Elevation>> {
 /// The parameters of a study from the command line; reads the catalogue and the
 /// elevation tiles, and checks every name.
 pub(crate) fn study_params(params: &ParamArgs, model: &ModelArgs) -> Result<StudyParams> {
-    let base = crs("crs", &model.crs)?;
+    let base = crs("crs/--input-crs", &model.crs)?;
     let per = |flag: &str, v: &Option<String>| v.as_deref().map_or(Ok(base), |v| crs(flag, v));
     let input_crs = InputCrs {
         roads: per("roads-crs", &model.roads_crs)?,

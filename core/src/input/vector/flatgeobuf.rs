@@ -32,6 +32,9 @@ fn read(label: &str, bytes: &[u8], limits: &InputLimits) -> Result<FeatureTable>
     let reader = FgbReader::open(Cursor::new(bytes)).map_err(corrupt)?;
     let header = reader.header();
     let declared_crs = header_crs(&header);
+    // 0 when the writer did not know; otherwise a file cut short is told by the count
+    // (the reader itself ends quietly where the bytes end).
+    let features_declared = header.features_count();
     // Every column of the header, null until a feature gives it a value (FlatGeobuf
     // leaves nulls out).
     let empty: Properties = header
@@ -62,6 +65,16 @@ fn read(label: &str, bytes: &[u8], limits: &InputLimits) -> Result<FeatureTable>
             .process_properties(&mut properties)
             .map_err(|e| feature_error(label, index, format!("invalid properties: {e}")))?;
         features.push(RawFeature::new(geometry, properties.0));
+    }
+    if features_declared > 0 && features.len() as u64 != features_declared {
+        return Err(parse_error(
+            label,
+            format!(
+                "truncated FlatGeobuf: the header says {features_declared} features, the file \
+                 holds {}",
+                features.len()
+            ),
+        ));
     }
     Ok(FeatureTable {
         features,
