@@ -75,7 +75,7 @@ export const en = {
   "gaps.more": "Showing the {n} largest.",
   "gaps.none": "No gaps: everyone is within the walk.",
   "data.title": "Data",
-  "data.hint": "Load your own files (GeoJSON, OSM PBF, CSV, .gz) or drop them on the map.",
+  "data.hint": "Load your own files (GeoJSON, zipped Shapefile, FlatGeobuf, GeoParquet, OSM PBF, CSV, .gz) or drop them on the map. GeoPackage: convert it to FlatGeobuf, or use the command line.",
   "data.roads": "Roads",
   "data.centers": "Centers",
   "data.demand": "Residents",

@@ -77,7 +77,7 @@ export const zh: Record<Key, string> = {
   "gaps.more": "仅显示最大的 {n} 处。",
   "gaps.none": "没有盲区：所有人都在步行范围内。",
   "data.title": "数据",
-  "data.hint": "载入自己的文件（GeoJSON、OSM PBF、CSV、.gz），或直接拖到地图上。",
+  "data.hint": "载入自己的文件（GeoJSON、Shapefile 压缩包 .zip、FlatGeobuf、GeoParquet、OSM PBF、CSV、.gz），或直接拖到地图上。GeoPackage 请先转为 FlatGeobuf，或使用命令行。",
   "data.roads": "道路",
   "data.centers": "服务设施",
   "data.demand": "居民",
