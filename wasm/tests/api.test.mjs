@@ -119,7 +119,7 @@ test("every error is a JS Error naming the file and reason", () => {
   const cases = [
     [() => model.loadRoads("roads.geojson", new TextEncoder().encode('{"type": "Feat')), /^roads\.geojson: cannot read input/],
     [() => model.loadRoads("cut.osm.pbf", MONACO.slice(0, 1000)), /^cut\.osm\.pbf: /],
-    [() => model.loadRoads("roads.csv", new TextEncoder().encode("lon,lat\n1,2\n")), /roads must be GeoJSON lines or an OSM PBF/],
+    [() => model.loadRoads("roads.csv", new TextEncoder().encode("lon,lat\n1,2\n")), /roads must be lines \(GeoJSON, Shapefile, FlatGeobuf, GeoPackage, GeoParquet\) or an OSM PBF/],
     [() => model.loadCenters("c.geojson", new TextEncoder().encode('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[200,95]}}]}')), /^c\.geojson: /],
     [() => model.loadCenters("monaco.osm.pbf", MONACO, "amenity="), /tag filter/],
     [() => model.coverage(), /no roads loaded/],

@@ -52,7 +52,7 @@ test("row 2: JSON that is not GeoJSON, text that is not UTF-8, roads as CSV", ()
   const m = new CoverageModel();
   throwsError(() => m.loadRoads("roads.geojson", bytes('{"type": "Topology"}')), /^roads\.geojson: cannot read input/);
   throwsError(() => m.loadCenters("c.geojson", new Uint8Array([0x7b, 0xff, 0x7d])), /not UTF-8 text \(invalid byte at offset 1\)/);
-  throwsError(() => m.loadRoads("roads.csv", bytes("lon,lat\n1,2\n")), /roads must be GeoJSON lines or an OSM PBF, not CSV/);
+  throwsError(() => m.loadRoads("roads.csv", bytes("lon,lat\n1,2\n")), /roads must be lines \(GeoJSON, Shapefile, FlatGeobuf, GeoPackage, GeoParquet\) or an OSM PBF, not CSV/);
 });
 
 test("row 3: geometry of the wrong type is counted; nothing usable is an error", () => {
