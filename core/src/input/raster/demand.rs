@@ -82,8 +82,18 @@ pub fn read_raster_demand<R: Read + Seek>(
         None => cells_to_points(label, &cells, options.spread_m, Ok)?,
     };
     layer.crs = projection.map(|p| p.name());
+    // Cells beyond the area are never decoded, so their people are unknown; the count
+    // says how much of the raster the run did not look at.
+    let [c0, r0, c1, r1] = cells.window_pixels;
+    let outside = (info.size[0] * info.size[1]).saturating_sub((c1 - c0) * (r1 - r0));
+    if window.is_some() {
+        layer.skipped.add(OUTSIDE_NOTE, outside);
+    }
     Ok(layer)
 }
+
+/// Skip-count key of the raster cells outside the area (not read).
+pub(crate) const OUTSIDE_NOTE: &str = "no feature: raster cells outside the study area, not read";
 
 /// The raster's system (`None`: WGS84 degrees already).
 fn raster_projection(
@@ -235,6 +245,24 @@ mod tests {
             .map(|p| p.population)
             .sum();
         assert!((same - total(&east)).abs() < 1e-9);
+        // The cells left unread are counted: with those read, they make the whole grid.
+        let read_cells = |layer: &PointLayer| {
+            [
+                super::super::points::NODATA_NOTE,
+                super::super::points::ZERO_NOTE,
+            ]
+            .iter()
+            .map(|key| layer.skipped.0.get(*key).copied().unwrap_or(0))
+            .sum::<usize>()
+                + layer.points.len()
+        };
+        let outside = east.skipped.0[OUTSIDE_NOTE];
+        assert!(outside > 0);
+        assert_eq!(read_cells(&east) + outside, 40 * 30);
+        assert!(
+            !whole.skipped.0.contains_key(OUTSIDE_NOTE),
+            "no area, nothing left out"
+        );
     }
 
     #[test]
