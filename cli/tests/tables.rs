@@ -108,7 +108,10 @@ fn the_tables_hold_every_resident_center_and_unit_with_the_layers_figures() {
     let per_unit = summary["coverage"]["per_unit"].as_array().unwrap();
     assert_eq!(units.len(), per_unit.len());
     assert_eq!(units[0]["name"], "West");
-    assert!(!units[0].contains_key("lon"), "units have no point position");
+    assert!(
+        !units[0].contains_key("lon"),
+        "units have no point position"
+    );
 }
 
 #[test]
