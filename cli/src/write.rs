@@ -472,6 +472,26 @@ pub(crate) fn print_input_notes(study: &Study) {
     }
 }
 
+/// With tag rules in the catalogue: how many centers each way got a tier, and how many
+/// none (they count for no tier).
+fn print_rule_counts(study: &Study) {
+    let Some(services) = &study.params().services else {
+        return;
+    };
+    // The tier analysis itself reports a failure; here only a successful match is told.
+    let Ok(roles) = lifecircle::coverage::center_roles(&services.config, study.centers()) else {
+        return;
+    };
+    if let Some(rules) = roles.rules {
+        let by_rule: usize = rules.rules.iter().map(|r| r.centers).sum();
+        println!(
+            "Tiers: {by_rule} centers by tag rule, {} by their own `tier`, {} matched no rule \
+             (count for no tier; listed in summary.json tiers.center_rules)",
+            rules.by_property, rules.unmatched
+        );
+    }
+}
+
 /// Prints the headline figures.
 pub(crate) fn print_summary(study: &Study, s: &CoverageSummary, out: &Path, stages: &Stages) {
     print_input_notes(study);
@@ -487,6 +507,7 @@ pub(crate) fn print_summary(study: &Study, s: &CoverageSummary, out: &Path, stag
         "Centers: {} ({} off the network)",
         s.centers, s.centers_too_far_from_network
     );
+    print_rule_counts(study);
     println!(
         "Coverage within {} min at {} km/h: {:.1} % ({} of {} population)",
         study.params().coverage.threshold_min,

@@ -1,5 +1,8 @@
 //! Coverage stage: per-resident walks, summaries, gaps, network reach and service areas.
 
+mod catalogue;
+mod center_roles;
+mod center_rules;
 mod compare;
 mod compute;
 mod gaps;
@@ -9,6 +12,9 @@ mod service_areas;
 mod summary;
 mod tiers;
 
+pub use catalogue::{ServiceConfig, ServiceSpec, TierSpec, GB50180_TOML, SERVICE_PRESETS};
+pub use center_roles::{center_roles, CenterRoles};
+pub use center_rules::{CenterRule, RuleCount, RuleReport, RuleValue, UNMATCHED_LISTED};
 pub use compare::{compare_coverage, CenterChange, CoverageComparison, ProfileCoverage};
 pub(crate) use compute::walk_from_position;
 pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
@@ -20,7 +26,4 @@ pub use params::{
 pub use reach::{network_reach, ReachPiece};
 pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};
 pub use summary::{summarize, CenterSummary, CoverageSummary, HistogramBin, UnitSummary};
-pub use tiers::{
-    center_roles, compute_tier_coverage, CenterRoles, RequirementCoverage, ServiceConfig,
-    ServiceSpec, TierCoverage, TierSpec, GB50180_TOML, SERVICE_PRESETS,
-};
+pub use tiers::{compute_tier_coverage, RequirementCoverage, TierCoverage};

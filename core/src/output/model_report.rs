@@ -161,5 +161,41 @@ pub fn tiers_markdown(t: &TierCoverage) -> String {
             );
         }
     }
+    if let Some(rules) = &t.center_rules {
+        let _ = writeln!(
+            out,
+            "\nTiers of centers from the config's tag rules (a center's own `tier` wins: {}).\n\n\
+             | rule | tier | centers |\n|---|---|---:|",
+            rules.by_property
+        );
+        for r in &rules.rules {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                markdown_cell(&r.rule),
+                markdown_cell(&r.tier),
+                r.centers
+            );
+        }
+        if rules.unmatched > 0 {
+            let more = rules.unmatched - rules.unmatched_ids.len();
+            let _ = writeln!(
+                out,
+                "\n**{} centers matched no rule and count for no tier:** {}{}.",
+                rules.unmatched,
+                rules
+                    .unmatched_ids
+                    .iter()
+                    .map(|id| markdown_cell(id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
     out
 }

@@ -213,6 +213,10 @@ impl Study {
                 index,
                 reason: format!("{reason} (catalogue {})", services.source),
             },
+            Error::Empty { layer, reason } if layer == "centers" => Error::Empty {
+                layer: self.inputs().centers.source.clone(),
+                reason: format!("{reason} (catalogue {})", services.source),
+            },
             e => e,
         })
     }
