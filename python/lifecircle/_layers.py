@@ -94,6 +94,26 @@ def layer_spec(role: str, value: Any) -> Optional[Dict[str, Any]]:
     )
 
 
+_SHAPEFILE_COMPANIONS = (".dbf", ".shx", ".prj", ".cpg")
+
+
+def _files_of(path: str) -> list:
+    """The files one path argument reads: ``city.gpkg:roads`` is ``city.gpkg``; a ``.shp``
+    brings its ``.dbf``, ``.shx``, ``.prj`` and ``.cpg`` (any letter case)."""
+    if not os.path.exists(path) and ":" in path:
+        file = path.rsplit(":", 1)[0]
+        if os.path.isfile(file):
+            path = file
+    files = [path]
+    stem, ext = os.path.splitext(path)
+    if ext.lower() == ".shp":
+        for companion in _SHAPEFILE_COMPANIONS:
+            for candidate in (stem + companion, stem + companion.upper()):
+                if os.path.isfile(candidate):
+                    files.append(candidate)
+    return files
+
+
 def input_paths(*specs: Optional[Dict[str, Any]]) -> list:
     """The files the layers read (which outputs must never replace)."""
-    return [s["path"] for s in specs if s is not None and s["path"] is not None]
+    return [f for s in specs if s is not None and s["path"] is not None for f in _files_of(s["path"])]

@@ -73,3 +73,25 @@ def test_a_failed_write_leaves_the_previous_outputs(small, tmp_path, monkeypatch
         study.to_files(out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.lifecircle-")]
+
+
+def test_refuses_a_folder_holding_a_geopackage_layer_or_a_shapefile_companion(tmp_path):
+    """`city.gpkg:roads` is the file city.gpkg; a .shp's .dbf is an input too."""
+    formats = "core/tests/fixtures/formats/"
+    gpkg = tmp_path / "gpkg"
+    gpkg.mkdir()
+    (gpkg / "w.gpkg").write_bytes(open(formats + "wuhan_32650.gpkg", "rb").read())
+    study = lifecircle.Study(
+        f"{gpkg}/w.gpkg:roads", f"{gpkg}/w.gpkg:centers", f"{gpkg}/w.gpkg:units", min_component_nodes=1
+    )
+    with pytest.raises(errors.FileError, match="is inside this folder"):
+        study.to_files(gpkg)
+    shp = tmp_path / "shp"
+    shp.mkdir()
+    for ext in ("shp", "shx", "dbf", "prj", "cpg"):
+        (shp / f"c.{ext}").write_bytes(open(formats + f"centers_4547.{ext}", "rb").read())
+    study = lifecircle.Study(formats + "roads.geojson", str(shp / "c.shp"), formats + "centers.geojson", min_component_nodes=1)
+    (shp / "c.shp").rename(tmp_path / "c.shp")  # only the companions are left in the folder
+    with pytest.raises(errors.FileError, match="is inside this folder"):
+        study.to_files(shp)
+    assert (shp / "c.dbf").exists()
