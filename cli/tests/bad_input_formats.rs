@@ -8,15 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{lifecircle, temp_dir, texts};
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../core/tests/fixtures/formats")
-        .join(name)
-        .display()
-        .to_string()
-}
+use common::{formats_fixture as fixture, lifecircle, temp_dir, texts};
 
 /// Copies the fixture `name` into `dir` as `as_name`.
 fn copy(dir: &Path, name: &str, as_name: &str) -> String {

@@ -7,16 +7,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{lifecircle, temp_dir};
+use common::{formats_fixture as fixture, lifecircle, temp_dir};
 use serde_json::Value;
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../core/tests/fixtures/formats")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 /// Runs coverage on roads, centers and units, the units' area spread into residents
 /// every 40 m; the output folder.

@@ -15,6 +15,15 @@ pub(crate) fn data(name: &str) -> PathBuf {
     repo_root().join("data").join(name)
 }
 
+/// A vector-format fixture of the core crate (made by GDAL: `core/tests/fixtures/formats`).
+pub(crate) fn formats_fixture(name: &str) -> String {
+    repo_root()
+        .join("core/tests/fixtures/formats")
+        .join(name)
+        .display()
+        .to_string()
+}
+
 /// Runs `lifecircle` with arguments.
 pub(crate) fn lifecircle(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lifecircle"))

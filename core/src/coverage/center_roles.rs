@@ -156,13 +156,7 @@ pub fn center_roles(config: &ServiceConfig, centers: &[PointFeature]) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn center(tags: &[(&str, &str)]) -> PointFeature {
-        tags.iter()
-            .fold(PointFeature::new("c", 0.0, 0.0), |c, (k, v)| {
-                c.with_property(k, *v)
-            })
-    }
+    use crate::coverage::center_rules::tests::center;
 
     const CONFIG: &str = r#"
 [[tiers]]

@@ -152,10 +152,11 @@ pub(crate) fn check_rules(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn center(tags: &[(&str, &str)]) -> PointFeature {
+    /// A center at 0, 0 with these properties.
+    pub(crate) fn center(tags: &[(&str, &str)]) -> PointFeature {
         tags.iter()
             .fold(PointFeature::new("c", 0.0, 0.0), |c, (k, v)| {
                 c.with_property(k, *v)
