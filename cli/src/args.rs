@@ -207,6 +207,15 @@ pub(crate) struct ParamArgs {
     /// Walking threshold in minutes.
     #[arg(long, default_value_t = DEFAULT_THRESHOLD_MIN, value_name = "MIN")]
     pub minutes: f64,
+    /// Walking threshold as a distance along the network, metres, instead of minutes
+    /// (GB 50180-2018's rule: 300, 500, 800–1,000 m).
+    #[arg(
+        long,
+        visible_alias = "meters",
+        value_name = "M",
+        conflicts_with = "minutes"
+    )]
+    pub metres: Option<f64>,
     /// Walking speed on flat ground, km/h.
     #[arg(long, default_value_t = DEFAULT_SPEED_KMH, value_name = "KMH")]
     pub speed_kmh: f64,
@@ -225,7 +234,8 @@ pub(crate) struct ParamArgs {
 /// command that computes coverage).
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ModelArgs {
-    /// Tiers and service catalogue: a TOML or JSON file, or `preset:gb50180`.
+    /// Tiers and service catalogue: a TOML or JSON file, `preset:gb50180` (the
+    /// standard's walking distances) or `preset:gb50180-minutes` (walking times).
     #[arg(long, value_name = "FILE")]
     pub config: Option<String>,
     /// Slope-aware walking times (Tobler) from the roads' z coordinates.

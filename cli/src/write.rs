@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{bail, Context, Result};
-use lifecircle::coverage::CoverageSummary;
+use lifecircle::coverage::{CoverageSummary, Threshold, TierCoverage};
 use lifecircle::crs::Crs;
 use lifecircle::output::{grouped, html_report, terminal_text, CsvOptions, Lang, LayerFormat};
 use lifecircle::study::{LayerWriter, Truncated, OUTPUT_NAMES};
@@ -287,6 +287,8 @@ impl Drop for OutputDir {
 pub(crate) struct CoverageWritten {
     /// The headline figures.
     pub(crate) summary: CoverageSummary,
+    /// Coverage per tier and service, with a catalogue.
+    pub(crate) tiers: Option<TierCoverage>,
     /// Text values a layer format cut to fit.
     pub(crate) truncated: Vec<Truncated>,
     /// The GeoJSON layers `report.html` reads, kept in memory when `--format` writes
@@ -362,6 +364,7 @@ pub(crate) fn write_coverage(
     stages.end_lap();
     folder.write_json("timings.json", &stages.timings())?;
     Ok(CoverageWritten {
+        tiers: outputs.analysis.tiers.clone(),
         summary: outputs.summary,
         truncated,
         report_layers,
@@ -492,8 +495,34 @@ fn print_rule_counts(study: &Study) {
     }
 }
 
+/// With a catalogue: coverage per tier (its threshold with its unit) and complete
+/// coverage.
+fn print_tiers(tiers: &TierCoverage) {
+    println!(
+        "Tiers ({}): complete coverage {:.1} % ({} of {} population)",
+        tiers.config.as_deref().unwrap_or("catalogue"),
+        tiers.complete_ratio * 100.0,
+        thousands(tiers.complete_population),
+        thousands(tiers.total_population)
+    );
+    for t in &tiers.tiers {
+        let threshold = match t.threshold() {
+            Threshold::Minutes(min) => format!("{min} min"),
+            Threshold::Metres(m) => format!("{m} m"),
+        };
+        println!(
+            "  {:<40} within {:>8}: {:>5.1} %  ({} centers)",
+            t.name,
+            threshold,
+            t.coverage_ratio * 100.0,
+            t.centers
+        );
+    }
+}
+
 /// Prints the headline figures.
-pub(crate) fn print_summary(study: &Study, s: &CoverageSummary, out: &Path, stages: &Stages) {
+pub(crate) fn print_summary(written: &CoverageWritten, study: &Study, out: &Path, stages: &Stages) {
+    let s = &written.summary;
     print_input_notes(study);
     let network = study.network().stats();
     println!(
@@ -508,10 +537,15 @@ pub(crate) fn print_summary(study: &Study, s: &CoverageSummary, out: &Path, stag
         s.centers, s.centers_too_far_from_network
     );
     print_rule_counts(study);
+    if let Some(t) = &written.tiers {
+        print_tiers(t);
+    }
     println!(
-        "Coverage within {} min at {} km/h: {:.1} % ({} of {} population)",
-        study.params().coverage.threshold_min,
-        study.costs().speed_kmh(),
+        "Coverage within {}: {:.1} % ({} of {} population)",
+        match study.threshold() {
+            Threshold::Minutes(min) => format!("{min} min at {} km/h", study.costs().speed_kmh()),
+            Threshold::Metres(m) => format!("{m} m walking distance"),
+        },
         s.coverage_ratio * 100.0,
         thousands(s.covered_population),
         thousands(s.total_population)

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use lifecircle::coverage::{compute_coverage, compute_tier_coverage, ServiceConfig};
+use lifecircle::coverage::{compute_coverage, compute_tier_coverage, ServiceConfig, Threshold};
 use lifecircle::features::{PointFeature, RoadLine};
 use lifecircle::geodesy::haversine_m;
 use lifecircle::network::{NetworkParams, WalkNetwork};
@@ -393,10 +393,37 @@ fn bad_configs_give_clear_errors() {
 }
 
 #[test]
-fn gb50180_preset_has_three_life_circles() {
+fn gb50180_preset_has_the_standards_distances_and_a_minutes_variant() {
+    // GB 50180-2018 Table 3.0.4: 800–1,000 m, 500 m, 300 m; the block level below.
     let c = ServiceConfig::preset("gb50180").unwrap();
-    let t: Vec<f64> = c.tiers.iter().map(|t| t.threshold_min).collect();
-    assert_eq!(t, vec![15.0, 10.0, 5.0]);
+    let t: Vec<Threshold> = c
+        .tiers
+        .iter()
+        .map(lifecircle::coverage::TierSpec::threshold)
+        .collect();
+    let ids: Vec<&str> = c.tiers.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["15min", "10min", "5min", "block"]);
+    assert_eq!(
+        t,
+        [1000.0, 500.0, 300.0, 200.0]
+            .map(Threshold::Metres)
+            .to_vec()
+    );
     assert!(c.tiers.iter().all(|t| t.stands_in_for.is_empty()));
+    let m = ServiceConfig::preset("gb50180-minutes").unwrap();
+    let t: Vec<Threshold> = m
+        .tiers
+        .iter()
+        .map(lifecircle::coverage::TierSpec::threshold)
+        .collect();
+    assert_eq!(t, [15.0, 10.0, 5.0, 2.5].map(Threshold::Minutes).to_vec());
+    // The same facilities in both.
+    let services = |c: &ServiceConfig| {
+        c.services
+            .iter()
+            .map(|s| (s.id.clone(), s.tier.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(services(&c), services(&m));
     assert!(ServiceConfig::preset("nope").is_err());
 }

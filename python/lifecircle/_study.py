@@ -35,7 +35,8 @@ def _progress(progress: Progress) -> Optional[Callable[[str], Any]]:
 
 def study_options(
     *,
-    minutes: float = _DEFAULTS["minutes"],
+    minutes: Optional[float] = None,
+    metres: Optional[float] = None,
     speed_kmh: float = _DEFAULTS["speed_kmh"],
     profile: str = "adult",
     max_snap_m: float = _DEFAULTS["max_snap_m"],
@@ -52,8 +53,15 @@ def study_options(
     max_features: Optional[int] = None,
 ) -> Dict[str, Any]:
     """The native module's study options, every one given (see :class:`Study`)."""
+    if minutes is not None and metres is not None:
+        raise ParameterError(
+            "invalid parameter `metres`: give `minutes` (a walking time) or `metres` (a walking distance), not both",
+            parameter="metres",
+            reason="give `minutes` or `metres`, not both",
+        )
     return {
-        "minutes": float(minutes),
+        "minutes": float(_DEFAULTS["minutes"] if minutes is None else minutes),
+        "metres": None if metres is None else float(metres),
         "speed_kmh": float(speed_kmh),
         "profile": profile,
         "max_snap_m": float(max_snap_m),
@@ -79,7 +87,9 @@ class Study:
     WGS84), GeoJSON-like dicts, or :func:`lifecircle.from_osm` for points chosen by tag
     from a PBF. The study runs when it is made (the GIL is released; Ctrl-C interrupts).
 
-    Parameters mirror the command line's ``coverage``: ``minutes`` the threshold,
+    Parameters mirror the command line's ``coverage``: ``minutes`` the threshold (10
+    when neither is given), or ``metres`` a threshold as a walking distance along the
+    network (GB 50180-2018's rule; ``config="preset:gb50180"`` has its distances),
     ``speed_kmh`` the adult walking speed on the flat, ``profile`` one of ``adult``,
     ``older``, ``wheelchair``, ``config`` the tier and service catalogue (``preset:NAME``
     or a TOML / JSON file), ``max_snap_m`` the farthest a point may be from the network,
@@ -98,7 +108,8 @@ class Study:
         demand: Any,
         units: Any = None,
         *,
-        minutes: float = _DEFAULTS["minutes"],
+        minutes: Optional[float] = None,
+        metres: Optional[float] = None,
         speed_kmh: float = _DEFAULTS["speed_kmh"],
         profile: str = "adult",
         config: Optional[str] = None,
@@ -126,6 +137,7 @@ class Study:
                 raise ParameterError(f"invalid parameter `{role}`: required", parameter=role, reason="required")
         options = study_options(
             minutes=minutes,
+            metres=metres,
             speed_kmh=speed_kmh,
             profile=profile,
             max_snap_m=max_snap_m,

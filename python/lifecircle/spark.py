@@ -48,7 +48,7 @@ import math
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 from . import _native
 from ._study import study_options
@@ -300,7 +300,8 @@ def coverage(
     centers: Any,
     demand: Any,
     *,
-    minutes: float = _DEFAULTS["minutes"],
+    minutes: Optional[float] = None,
+    metres: Optional[float] = None,
     speed_kmh: float = _DEFAULTS["speed_kmh"],
     profile: str = "adult",
     max_snap_m: float = _DEFAULTS["max_snap_m"],
@@ -313,7 +314,7 @@ def coverage(
     from pyspark.sql import functions as F
 
     options = study_options(
-        minutes=minutes, speed_kmh=speed_kmh, profile=profile, max_snap_m=max_snap_m, min_component_nodes=min_component_nodes
+        minutes=minutes, metres=metres, speed_kmh=speed_kmh, profile=profile, max_snap_m=max_snap_m, min_component_nodes=min_component_nodes
     )
     reach_m = _native.max_walk_reach_m(options)
     if not (math.isfinite(tile_m) and tile_m >= 100.0):

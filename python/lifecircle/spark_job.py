@@ -24,6 +24,7 @@ def main(argv=None) -> int:
     parser.add_argument("--demand", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--minutes", type=float, default=None)
+    parser.add_argument("--metres", "--meters", type=float, default=None, help="threshold as a walking distance, metres")
     parser.add_argument("--speed-kmh", type=float, default=None)
     parser.add_argument("--profile", default="adult")
     parser.add_argument("--max-snap-m", type=float, default=None)
@@ -43,6 +44,7 @@ def main(argv=None) -> int:
         name: value
         for name, value in (
             ("minutes", args.minutes),
+            ("metres", args.metres),
             ("speed_kmh", args.speed_kmh),
             ("max_snap_m", args.max_snap_m),
             ("min_component_nodes", args.min_component_nodes),

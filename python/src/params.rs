@@ -16,6 +16,8 @@ use crate::inputs::PointReading;
 #[pyo3(from_item_all)]
 pub(crate) struct StudyOptions {
     minutes: f64,
+    /// A threshold as a walking distance, metres (instead of `minutes`).
+    metres: Option<f64>,
     speed_kmh: f64,
     profile: String,
     max_snap_m: f64,
@@ -104,6 +106,7 @@ impl StudyOptions {
         let params = StudyParams {
             coverage: CoverageParams {
                 threshold_min: self.minutes,
+                threshold_m: self.metres,
                 max_snap_m: self.max_snap_m,
                 gap_link_m: self.gap_link_m,
             },

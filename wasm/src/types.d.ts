@@ -26,7 +26,10 @@ export interface OsmLoadReport {
 }
 
 export interface ParamsInput {
+  /** Threshold as a walking time, minutes (switches a distance threshold back to time). */
   thresholdMin?: number;
+  /** Threshold as a walking distance along the network, metres (GB 50180-2018's rule). Not with `thresholdMin`. */
+  thresholdM?: number;
   speedKmh?: number;
   profile?: Profile;
   maxSnapM?: number;
@@ -41,7 +44,10 @@ export interface LimitsInput {
 }
 
 export interface Params {
+  /** Not used while `thresholdM` is set. */
   thresholdMin: number;
+  /** The threshold as a walking distance, metres, or null for a walking time. */
+  thresholdM: number | null;
   speedKmh: number;
   profile: Profile;
   maxSnapM: number;
@@ -116,7 +122,10 @@ export interface CoverageView {
   gaps: GapRow[];
   /** West, south, east, north of the roads. */
   bounds: [number, number, number, number];
+  /** The threshold in minutes (for a distance: the minutes it takes at `speedKmh`). */
   thresholdMin: number;
+  /** The threshold as a walking distance, metres, or null for a walking time. */
+  thresholdM: number | null;
   speedKmh: number;
   /** Tier and service coverage (after setServices), as the CLI's summary.json "tiers". */
   tiers: TierCoverage | null;
@@ -139,7 +148,10 @@ export interface RequirementCoverage {
   id: string;
   name: string;
   tier: string | null;
+  /** For a distance: the minutes it takes at the costs' speed. */
   threshold_min: number;
+  /** The threshold as a walking distance, metres, when it is one. */
+  threshold_m: number | null;
   required: boolean;
   centers: number;
   covered_population: number;

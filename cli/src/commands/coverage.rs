@@ -47,7 +47,7 @@ pub(super) fn run(args: CoverageArgs) -> Result<()> {
     let path = out.commit()?;
     if !args.quiet {
         print_truncated("", &written.truncated);
-        print_summary(&study, &written.summary, &path, &stages);
+        print_summary(&written, &study, &path, &stages);
     }
     Ok(())
 }

@@ -45,7 +45,7 @@ pub(super) fn run(args: DemoArgs) -> Result<()> {
     let path = out.commit()?;
     if !args.quiet {
         print_truncated("", &written.truncated);
-        print_summary(&study, &written.summary, &path, &stages);
+        print_summary(&written, &study, &path, &stages);
     }
     Ok(())
 }

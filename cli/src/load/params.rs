@@ -139,6 +139,7 @@ pub(crate) fn study_params(params: &ParamArgs, model: &ModelArgs) -> Result<Stud
     Ok(StudyParams {
         coverage: CoverageParams {
             threshold_min: params.minutes,
+            threshold_m: params.metres,
             max_snap_m: params.max_snap_m,
             gap_link_m: params.gap_link_m,
         },

@@ -342,6 +342,7 @@ mod tests {
             threshold_min: 150.0 / 80.0,
             max_snap_m: 50.0,
             gap_link_m: 100.0,
+            ..CoverageParams::default()
         };
         let result =
             compute_coverage(&network, &costs, &[point(0.0, 0.0, 1.0)], demand, &params).unwrap();

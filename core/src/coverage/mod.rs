@@ -12,7 +12,9 @@ mod service_areas;
 mod summary;
 mod tiers;
 
-pub use catalogue::{ServiceConfig, ServiceSpec, TierSpec, GB50180_TOML, SERVICE_PRESETS};
+pub use catalogue::{
+    ServiceConfig, ServiceSpec, TierSpec, GB50180_MINUTES_TOML, GB50180_TOML, SERVICE_PRESETS,
+};
 pub use center_roles::{center_roles, CenterRoles};
 pub use center_rules::{CenterRule, RuleCount, RuleReport, RuleValue, UNMATCHED_LISTED};
 pub use compare::{compare_coverage, CenterChange, CoverageComparison, ProfileCoverage};
@@ -20,8 +22,8 @@ pub(crate) use compute::walk_from_position;
 pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
 pub use gaps::{find_gaps, GapArea};
 pub use params::{
-    CoverageParams, DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES,
-    DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN, MAX_SNAP_LIMIT_M, MAX_THRESHOLD_MIN,
+    CoverageParams, Threshold, DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES,
+    DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN, MAX_SNAP_LIMIT_M, MAX_THRESHOLD_M, MAX_THRESHOLD_MIN,
 };
 pub use reach::{network_reach, ReachPiece};
 pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};

@@ -9,7 +9,7 @@ use super::center_roles::center_roles;
 use super::center_rules::RuleReport;
 use super::compute::{compute_coverage, CoverageResult, DemandStatus};
 use super::gaps::find_gaps;
-use super::params::CoverageParams;
+use super::params::{CoverageParams, Threshold};
 use crate::features::{CenterId, PointFeature};
 use crate::network::WalkNetwork;
 use crate::routing::WalkCosts;
@@ -24,8 +24,10 @@ pub struct RequirementCoverage {
     pub name: String,
     /// The tier the requirement belongs to (None: any tier).
     pub tier: Option<String>,
-    /// Threshold, minutes.
+    /// Threshold, minutes (for a distance: the minutes it takes at the costs' flat speed).
     pub threshold_min: f64,
+    /// Threshold as a walking distance, metres, when the requirement is a distance.
+    pub threshold_m: Option<f64>,
     /// Whether it counts towards complete coverage.
     pub required: bool,
     /// Eligible centers (offering the service at a tier that counts).
@@ -79,6 +81,16 @@ pub struct TierCoverage {
     pub center_rules: Option<RuleReport>,
 }
 
+impl RequirementCoverage {
+    /// The requirement's threshold: a distance when it is one, else a time.
+    pub fn threshold(&self) -> Threshold {
+        match self.threshold_m {
+            Some(m) => Threshold::Metres(m),
+            None => Threshold::Minutes(self.threshold_min),
+        }
+    }
+}
+
 impl TierCoverage {
     /// Ids of the required services resident `i` does not reach in time.
     pub fn missing_services(&self, i: usize) -> Vec<&str> {
@@ -98,15 +110,19 @@ fn requirement(
     demand: &[PointFeature],
     params: &CoverageParams,
     eligible: &[usize],
-    head: (String, String, Option<String>, f64, bool),
+    head: (String, String, Option<String>, Threshold, bool),
 ) -> Result<RequirementCoverage> {
-    let (id, name, tier, threshold_min, required) = head;
+    let (id, name, tier, threshold, required) = head;
     let total: f64 = demand.iter().map(|d| d.population).sum();
     let mut out = RequirementCoverage {
         id,
         name,
         tier,
-        threshold_min,
+        threshold_min: threshold.minutes_at(costs.metres_per_min()),
+        threshold_m: match threshold {
+            Threshold::Metres(m) => Some(m),
+            Threshold::Minutes(_) => None,
+        },
         required,
         centers: eligible.len(),
         covered_population: 0.0,
@@ -125,10 +141,7 @@ fn requirement(
         return Ok(out);
     }
     let subset: Vec<PointFeature> = eligible.iter().map(|&c| centers[c].clone()).collect();
-    let p = CoverageParams {
-        threshold_min,
-        ..params.clone()
-    };
+    let p = params.with_threshold(threshold);
     let result: CoverageResult = compute_coverage(network, costs, &subset, demand, &p)?;
     for (i, (r, d)) in result.demand.iter().zip(demand).enumerate() {
         if r.status == DemandStatus::Ok {
@@ -193,7 +206,7 @@ pub fn compute_tier_coverage(
                 t.id.clone(),
                 t.name.clone().unwrap_or_else(|| t.id.clone()),
                 Some(t.id.clone()),
-                t.threshold_min,
+                t.threshold(),
                 true,
             ),
         )?);
@@ -221,7 +234,7 @@ pub fn compute_tier_coverage(
                 s.id.clone(),
                 s.name.clone().unwrap_or_else(|| s.id.clone()),
                 s.tier.clone(),
-                config.service_threshold_min(s),
+                config.service_threshold(s),
                 s.required,
             ),
         )?);

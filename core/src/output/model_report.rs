@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
-use crate::coverage::{CoverageComparison, ProfileCoverage, TierCoverage};
+use crate::coverage::{CoverageComparison, ProfileCoverage, Threshold, TierCoverage};
 
 use super::numbers::grouped;
+use super::report::threshold_words;
 use super::text::markdown_cell;
 
 fn pct(x: f64) -> String {
@@ -19,7 +20,7 @@ fn num(x: f64) -> String {
 pub const REPORT_SLOPE_CENTER_ROWS: usize = 10;
 
 /// "Walking profiles": coverage per profile side by side, and who loses access.
-pub fn profiles_markdown(rows: &[ProfileCoverage], threshold_min: f64) -> String {
+pub fn profiles_markdown(rows: &[ProfileCoverage], threshold: Threshold) -> String {
     let mut out = String::new();
     if rows.is_empty() {
         return out;
@@ -27,9 +28,15 @@ pub fn profiles_markdown(rows: &[ProfileCoverage], threshold_min: f64) -> String
     let _ = writeln!(out, "\n## Walking profiles\n");
     let _ = writeln!(
         out,
-        "Coverage within {} min for each profile on the same network{}.\n",
-        num(threshold_min),
-        if rows[0].slope { ", with slope" } else { "" }
+        "Coverage within {} for each profile on the same network{}.{}\n",
+        threshold_words(threshold),
+        if rows[0].slope { ", with slope" } else { "" },
+        if threshold.is_distance() {
+            " A walking distance is the same for every walker: profiles differ only where \
+             one cannot pass (steps, steep slopes)."
+        } else {
+            ""
+        }
     );
     let _ = writeln!(
         out,
@@ -126,14 +133,14 @@ pub fn tiers_markdown(t: &TierCoverage) -> String {
     );
     let _ = writeln!(
         out,
-        "| tier | threshold (min) | centers | covered population | coverage | gaps |\n|---|---:|---:|---:|---:|---:|"
+        "| tier | threshold | centers | covered population | coverage | gaps |\n|---|---:|---:|---:|---:|---:|"
     );
     for r in &t.tiers {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
             markdown_cell(&r.name),
-            num(r.threshold_min),
+            threshold_words(r.threshold()),
             r.centers,
             num(r.covered_population),
             pct(r.coverage_ratio),
@@ -143,7 +150,7 @@ pub fn tiers_markdown(t: &TierCoverage) -> String {
     if !t.services.is_empty() {
         let _ = writeln!(
             out,
-            "\n| service | tier | threshold (min) | centers | covered population | coverage | gaps | population in gaps |\n|---|---|---:|---:|---:|---:|---:|---:|"
+            "\n| service | tier | threshold | centers | covered population | coverage | gaps | population in gaps |\n|---|---|---:|---:|---:|---:|---:|---:|"
         );
         for r in &t.services {
             let _ = writeln!(
@@ -152,7 +159,7 @@ pub fn tiers_markdown(t: &TierCoverage) -> String {
                 markdown_cell(&r.name),
                 if r.required { "" } else { " (optional)" },
                 markdown_cell(r.tier.as_deref().unwrap_or("any")),
-                num(r.threshold_min),
+                threshold_words(r.threshold()),
                 r.centers,
                 num(r.covered_population),
                 pct(r.coverage_ratio),

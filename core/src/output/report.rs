@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::coverage::{CoverageParams, CoverageSummary};
+use crate::coverage::{CoverageParams, CoverageSummary, Threshold};
 use crate::network::NetworkStats;
 
 use super::numbers::grouped;
@@ -74,6 +74,15 @@ fn minutes(x: Option<f64>) -> String {
     x.map_or("–".to_string(), |m| format!("{m:.1}"))
 }
 
+/// A threshold with its unit, as the reports write it: `10 min`, `500 m walking
+/// distance`.
+pub(crate) fn threshold_words(threshold: Threshold) -> String {
+    match threshold {
+        Threshold::Minutes(min) => format!("{} min", num(min)),
+        Threshold::Metres(m) => format!("{} m walking distance", num(m)),
+    }
+}
+
 /// Renders the Markdown report.
 pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
     let s = ctx.summary;
@@ -82,11 +91,14 @@ pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
     let _ = writeln!(out, "# {}\n", markdown_cell(ctx.title));
     let _ = writeln!(
         out,
-        "**{} of the population ({} of {}) lives within a {}-minute walk of a service center.**\n",
+        "**{} of the population ({} of {}) lives within {} of a service center.**\n",
         pct(s.coverage_ratio),
         num(s.covered_population),
         num(s.total_population),
-        num(p.threshold_min)
+        match p.threshold() {
+            Threshold::Minutes(min) => format!("a {}-minute walk", num(min)),
+            Threshold::Metres(m) => format!("{} m walking distance", num(m)),
+        }
     );
     let _ = writeln!(out, "## Coverage\n");
     let _ = writeln!(out, "| | population | residents |\n|---|---:|---:|");
@@ -178,8 +190,8 @@ pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
     let _ = writeln!(out, "\n## Centers\n");
     let _ = writeln!(
         out,
-        "| center | served population (within {} min) | nearest for population |\n|---|---:|---:|",
-        num(p.threshold_min)
+        "| center | served population (within {}) | nearest for population |\n|---|---:|---:|",
+        threshold_words(p.threshold())
     );
     let mut centers: Vec<_> = s.per_center.iter().collect();
     centers.sort_by(|a, b| {
@@ -230,7 +242,7 @@ pub fn markdown_report(ctx: &ReportContext<'_>) -> String {
     let _ = writeln!(
         out,
         "Walks follow the walking network ({} nodes, {} edges, {} km; {} of {} components used, {} island nodes left out). \
-Walking speed {} km/h; threshold {} min; points farther than {} m from the network are counted as unreachable.",
+Walking speed {} km/h; threshold {}; points farther than {} m from the network are counted as unreachable.",
         count(ctx.network.nodes),
         count(ctx.network.edges),
         grouped(ctx.network.length_km),
@@ -238,7 +250,7 @@ Walking speed {} km/h; threshold {} min; points farther than {} m from the netwo
         ctx.network.components,
         count(ctx.network.island_nodes),
         num(ctx.speed_kmh),
-        num(p.threshold_min),
+        threshold_words(p.threshold()),
         num(p.max_snap_m)
     );
     if !ctx.inputs.is_empty() {

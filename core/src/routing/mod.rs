@@ -12,7 +12,8 @@ pub use costs::WalkCosts;
 pub(crate) use multi_source::search_threads;
 pub use multi_source::{MultiSourceSearch, Seed};
 pub use profiles::{
-    closed_edges, profile_costs, WalkProfile, OLDER_SPEED_KMH, PROFILE_NAMES, WHEELCHAIR_MAX_SLOPE,
+    closed_edges, profile_costs, profile_costs_by, Measure, WalkProfile, OLDER_SPEED_KMH,
+    PROFILE_NAMES, WHEELCHAIR_MAX_SLOPE,
 };
 pub(crate) use pruned::{Prune, PrunedSearch};
 pub use slope::{tobler_factor, tobler_speed_kmh};

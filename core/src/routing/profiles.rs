@@ -142,6 +142,49 @@ impl WalkProfile {
 /// assert!((costs.backward_m(EdgeId(0)) / network.edge_length_m(EdgeId(0)) - 1.0).abs() < 1e-3);
 /// ```
 pub fn profile_costs(network: &WalkNetwork, profile: &WalkProfile, use_slope: bool) -> WalkCosts {
+    profile_costs_by(network, profile, use_slope, Measure::Time)
+}
+
+/// What a walk's cost measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Walking time (as flat-equivalent metres): slope makes a metre cost more or less.
+    Time,
+    /// Length along the network: every open metre costs one, heights only close what
+    /// the profile cannot walk (steeper than its `max_slope`). The measure of a
+    /// distance threshold ([`crate::coverage::Threshold::Metres`]).
+    Distance,
+}
+
+/// [`profile_costs`] measuring `measure`: with [`Measure::Distance`] a walk's cost is
+/// its length, and slope only closes segments too steep for the profile.
+///
+/// ```
+/// use lifecircle::features::RoadLine;
+/// use lifecircle::network::{NetworkParams, WalkNetwork, EdgeId};
+/// use lifecircle::routing::{profile_costs_by, Measure, WalkProfile};
+/// // 100 m climbing 10 m: slower to walk, but still 100 m long; too steep for a wheelchair.
+/// let line = RoadLine { coords: vec![[0.0, 0.0], [0.000899322, 0.0]],
+///     elevations_m: Some(vec![0.0, 10.0]), osm_node_ids: None, tags: Default::default(),
+///     source_index: 0 };
+/// let roads = [line];
+/// let network = WalkNetwork::from_roads(&roads, &NetworkParams { min_component_nodes: 1 }).unwrap();
+/// let adult = profile_costs_by(&network, &WalkProfile::adult(4.8), true, Measure::Distance);
+/// assert_eq!(adult.forward_m(EdgeId(0)), network.edge_length_m(EdgeId(0)));
+/// let chair = profile_costs_by(&network, &WalkProfile::wheelchair(4.8), true, Measure::Distance);
+/// assert!(chair.forward_m(EdgeId(0)).is_infinite());
+/// ```
+pub fn profile_costs_by(
+    network: &WalkNetwork,
+    profile: &WalkProfile,
+    use_slope: bool,
+    measure: Measure,
+) -> WalkCosts {
+    let rate = |s: f64| match measure {
+        Measure::Time => tobler_factor(s),
+        Measure::Distance => 1.0,
+    };
     let elevation = network.vertex_elevations_m().filter(|_| use_slope);
     let vertex_count = network.vertex_slots();
     let mut seg_forward = vec![1.0; vertex_count];
@@ -173,7 +216,7 @@ pub fn profile_costs(network: &WalkNetwork, profile: &WalkProfile, use_slope: bo
                     if profile.max_slope.is_some_and(|m| s.abs() > m) {
                         (f64::INFINITY, f64::INFINITY)
                     } else {
-                        (tobler_factor(s), tobler_factor(-s))
+                        (rate(s), rate(-s))
                     }
                 } else {
                     (1.0, 1.0)

@@ -11,7 +11,7 @@ use crate::coverage::{
 };
 use crate::geodesy::haversine_m;
 use crate::output::{round_to, ResidentDetails};
-use crate::routing::{closed_edges, profile_costs, WalkProfile};
+use crate::routing::{closed_edges, profile_costs_by, WalkProfile};
 use crate::{Error, Result};
 
 /// Flat ground against slope-aware walking for the main profile.
@@ -115,7 +115,7 @@ impl Study {
         let mut covered_by_profile = Vec::new();
         let mut first: Option<CoverageResult> = None;
         for profile in WalkProfile::builtin(self.params().speed_kmh) {
-            let costs = profile_costs(network, &profile, slope);
+            let costs = profile_costs_by(network, &profile, slope, self.params().measure());
             let r = compute_coverage(network, &costs, centers, demand, &self.params().coverage)?;
             let (steps, steep) = closed_edges(network, &profile, &costs);
             let covered = population_where(self, &r, |i| r.demand[i].covered);
@@ -157,7 +157,7 @@ impl Study {
             return Ok(None);
         }
         let network = self.network();
-        let flat_costs = profile_costs(network, self.profile(), false);
+        let flat_costs = profile_costs_by(network, self.profile(), false, self.params().measure());
         let flat = compute_coverage(
             network,
             &flat_costs,

@@ -68,7 +68,7 @@ impl Study {
                 owner.push(g);
             }
         }
-        let threshold = self.params().coverage.threshold_min;
+        let threshold = self.threshold_min();
         let gains = self.rank(&candidates, Some(threshold));
         let mut best: Vec<Option<GapSite>> = vec![None; gaps.len().min(GAP_SITE_GAPS)];
         // Candidates come in gap order then resident order, so the first best one wins

@@ -43,7 +43,7 @@ pub use view::{
 
 use crate::coverage::{
     compute_coverage, find_gaps, network_reach, service_areas, summarize, CoverageResult,
-    CoverageSummary, GapArea, ReachPiece, ServiceArea,
+    CoverageSummary, GapArea, ReachPiece, ServiceArea, Threshold,
 };
 use crate::crs::{points_to_wgs84, roads_to_wgs84, units_to_wgs84, Crs};
 use crate::features::{CenterId, PointFeature, PointLayer, ReportingUnit, RoadLayer, UnitLayer};
@@ -52,7 +52,7 @@ use crate::planning::{
     plan_sites_with_progress, rank_candidates, Candidate, CandidateGain, PlanIndex, PlanOutcome,
     PlanParams, PlanProgress, PlanScratch, Planner, SiteChange,
 };
-use crate::routing::{profile_costs, WalkCosts, WalkProfile};
+use crate::routing::{profile_costs_by, WalkCosts, WalkProfile};
 use crate::{Error, Result};
 
 /// What preparing the inputs did, kept for the reports and the coordinate check.
@@ -342,7 +342,12 @@ impl Study {
         let profile = params.walk_profile()?;
         let costs = match parts.costs {
             Some(costs) if costs.speed_kmh() == profile.speed_kmh => costs,
-            _ => Arc::new(profile_costs(&network, &profile, params.uses_slope())),
+            _ => Arc::new(profile_costs_by(
+                &network,
+                &profile,
+                params.uses_slope(),
+                params.measure(),
+            )),
         };
         let inputs = InputsReport {
             roads: parts.roads,
@@ -405,6 +410,17 @@ impl Study {
     /// The parameters.
     pub fn params(&self) -> &StudyParams {
         &self.params
+    }
+
+    /// The threshold asked for: a walking time or a walking distance.
+    pub fn threshold(&self) -> Threshold {
+        self.params.coverage.threshold()
+    }
+
+    /// The threshold in minutes of the main profile's walk (a distance as the time it
+    /// takes on flat ground): what walk-time figures are compared with.
+    pub fn threshold_min(&self) -> f64 {
+        self.threshold().minutes_at(self.costs.metres_per_min())
     }
 
     /// What reading each input used and skipped.

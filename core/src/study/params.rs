@@ -7,7 +7,7 @@ use crate::coverage::{CoverageParams, ServiceConfig, DEFAULT_SPEED_KMH};
 use crate::crs::Crs;
 use crate::input::Dem;
 use crate::network::NetworkParams;
-use crate::routing::WalkProfile;
+use crate::routing::{Measure, WalkProfile};
 use crate::{Error, Result};
 
 /// Fastest flat-ground speed accepted, km/h: a brisk run. Studies are of walking; the
@@ -119,6 +119,60 @@ impl StudyParams {
             });
         }
         self.walk_profile()?;
+        self.check_measures()?;
+        Ok(())
+    }
+
+    /// What the study's walk costs measure: length along the network when its threshold
+    /// is a walking distance, time otherwise ([`Measure`]).
+    pub fn measure(&self) -> Measure {
+        if self.coverage.threshold().is_distance() {
+            Measure::Distance
+        } else {
+            Measure::Time
+        }
+    }
+
+    /// With slope, times and distances need different costs, and a study has one: every
+    /// threshold of the catalogue must then be of the study's kind. (On flat ground a
+    /// walk's cost is its length, so minutes and metres mix exactly.)
+    fn check_measures(&self) -> Result<()> {
+        if !self.uses_slope() {
+            return Ok(());
+        }
+        let main = self.coverage.threshold();
+        let Some(services) = &self.services else {
+            return Ok(());
+        };
+        let other = services
+            .config
+            .thresholds()
+            .into_iter()
+            .find(|(_, t)| t.is_distance() != main.is_distance());
+        if let Some((what, t)) = other {
+            let (asked, wanted) = if main.is_distance() {
+                ("a walking distance", "threshold_m")
+            } else {
+                ("a walking time", "threshold_min")
+            };
+            return Err(Error::InvalidParameter {
+                name: "threshold".into(),
+                reason: format!(
+                    "with slope the study's threshold ({}) is {asked}, but {what} of {} has \
+                     {}; slope changes walking times, not distances, so one study \
+                     cannot measure both: give the catalogue's thresholds as {wanted}, or \
+                     the study's threshold as {}",
+                    main.label(),
+                    services.source,
+                    t.label(),
+                    if main.is_distance() {
+                        "minutes"
+                    } else {
+                        "metres"
+                    }
+                ),
+            });
+        }
         Ok(())
     }
 
@@ -131,21 +185,21 @@ impl StudyParams {
     }
 
     /// The longest walk, in metres along the network, that stays within the threshold:
-    /// the threshold times the main profile's flat speed, divided by the cheapest rate a
-    /// metre can cost (Tobler's downhill optimum, at a 5 % descent, when slope is used;
-    /// 1 otherwise). Nothing farther from a resident can change its covered flag or its
+    /// a distance threshold itself, or a time threshold times the main profile's flat
+    /// speed divided by the cheapest rate a metre can cost (Tobler's downhill optimum,
+    /// at a 5 % descent, when slope is used; 1 otherwise). Nothing farther from a resident can change its covered flag or its
     /// walk within the threshold: the halo of a distributed run.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for an unknown profile name.
     pub fn max_walk_reach_m(&self) -> Result<f64> {
         let speed_m_per_min = self.walk_profile()?.speed_kmh * 1000.0 / 60.0;
-        let cheapest_rate = if self.uses_slope() {
+        let cheapest_rate = if self.uses_slope() && self.measure() == Measure::Time {
             crate::routing::tobler_factor(-0.05)
         } else {
             1.0
         };
-        Ok(self.coverage.threshold_min * speed_m_per_min / cheapest_rate)
+        Ok(self.coverage.threshold_cost_m(speed_m_per_min) / cheapest_rate)
     }
 
     /// Whether walking times follow the slope (asked for, or heights from tiles).

@@ -34,8 +34,14 @@ pub struct PlanReportParams {
     /// for [`Method::Exact`] too, which has no swap step (as when the swap was a flag of
     /// its own, on by default).
     pub swap: bool,
-    /// Walk-time threshold, minutes.
+    /// What the threshold measures: `walking time` or `walking distance`.
+    pub threshold_rule: &'static str,
+    /// Walk-time threshold, minutes (for a distance: the minutes it takes at
+    /// `speed_kmh` on flat ground).
     pub threshold_min: f64,
+    /// The threshold as a walking distance along the network, metres (distance rule
+    /// only).
+    pub threshold_m: Option<f64>,
     /// Adult walking speed on flat ground, km/h.
     pub speed_kmh: f64,
     /// Farthest straight-line access to the network, metres.
@@ -189,7 +195,9 @@ impl Study {
                 max_closed: params.max_closed,
                 exact: params.method == Method::Exact,
                 swap: params.method != Method::Greedy,
-                threshold_min: p.coverage.threshold_min,
+                threshold_rule: self.threshold().rule(),
+                threshold_min: self.threshold_min(),
+                threshold_m: p.coverage.threshold_m,
                 speed_kmh: p.speed_kmh,
                 max_snap_m: p.coverage.max_snap_m,
                 min_component_nodes: p.network.min_component_nodes,

@@ -39,8 +39,14 @@ impl Default for ToolInfo {
 /// The `parameters` section of `summary.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportParams {
-    /// Walk-time threshold, minutes.
+    /// What the threshold measures: `walking time` or `walking distance`.
+    pub threshold_rule: &'static str,
+    /// Walk-time threshold, minutes (for a distance: the minutes it takes at
+    /// `speed_kmh` on flat ground).
     pub threshold_min: f64,
+    /// The threshold as a walking distance along the network, metres (distance rule
+    /// only).
+    pub threshold_m: Option<f64>,
     /// Walking speed of the main profile on flat ground, km/h.
     pub speed_kmh: f64,
     /// Farthest straight-line access to the network, metres.
@@ -231,7 +237,9 @@ impl Study {
             tool: ToolInfo::default(),
             title,
             parameters: ReportParams {
-                threshold_min: p.coverage.threshold_min,
+                threshold_rule: self.threshold().rule(),
+                threshold_min: self.threshold_min(),
+                threshold_m: p.coverage.threshold_m,
                 speed_kmh: self.costs().speed_kmh(),
                 max_snap_m: p.coverage.max_snap_m,
                 min_component_nodes: p.network.min_component_nodes,
@@ -315,10 +323,7 @@ impl Study {
                 })
                 .collect(),
         });
-        out.push_str(&profiles_markdown(
-            &analysis.profiles,
-            p.coverage.threshold_min,
-        ));
+        out.push_str(&profiles_markdown(&analysis.profiles, self.threshold()));
         if let Some(s) = &analysis.slope {
             out.push_str(&slope_markdown(&s.comparison));
         }

@@ -74,6 +74,7 @@ struct CoverageView<'a> {
     gaps: &'a [GapHeadline],
     bounds: [f64; 4],
     threshold_min: f64,
+    threshold_m: Option<f64>,
     speed_kmh: f64,
     tiers: Option<&'a TierCoverage>,
     layers: ViewLayers<'a>,
@@ -269,7 +270,8 @@ impl Study {
             largest_gap: gap_rows.first(),
             gaps: &gap_rows,
             bounds,
-            threshold_min: self.params().coverage.threshold_min,
+            threshold_min: self.threshold_min(),
+            threshold_m: self.params().coverage.threshold_m,
             speed_kmh: self.costs().speed_kmh(),
             tiers: tiers.as_ref(),
             layers: ViewLayers {

@@ -51,8 +51,10 @@ impl From<InputReport> for LoadReport {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ParamUpdate {
-    /// Walk-time threshold, minutes.
+    /// Walk-time threshold, minutes (switches a distance threshold back to time).
     pub threshold_min: Option<f64>,
+    /// Threshold as a walking distance along the network, metres.
+    pub threshold_m: Option<f64>,
     /// Adult walking speed on flat ground, km/h.
     pub speed_kmh: Option<f64>,
     /// `adult`, `older` or `wheelchair`.
@@ -139,8 +141,10 @@ pub struct CenterInfo {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ParamsView {
-    /// Walk-time threshold, minutes.
+    /// Walk-time threshold, minutes (not used while `threshold_m` is given).
     pub threshold_min: f64,
+    /// Threshold as a walking distance, metres, when the threshold is a distance.
+    pub threshold_m: Option<f64>,
     /// Adult walking speed on flat ground, km/h.
     pub speed_kmh: f64,
     /// The walking profile.

@@ -314,8 +314,21 @@ impl Session {
     /// Changes parameters; checks them all before applying any.
     pub fn set_params(&mut self, update: &ParamUpdate) -> Result<()> {
         let mut params = self.params.clone();
-        if let Some(v) = update.threshold_min {
-            params.coverage.threshold_min = v;
+        match (update.threshold_min, update.threshold_m) {
+            (Some(_), Some(_)) => {
+                return Err(Error::InvalidParameter {
+                    name: "thresholdM".into(),
+                    reason: "give thresholdMin (a walking time) or thresholdM (a walking \
+                             distance), not both"
+                        .into(),
+                })
+            }
+            (Some(min), None) => {
+                params.coverage.threshold_min = min;
+                params.coverage.threshold_m = None;
+            }
+            (None, Some(m)) => params.coverage.threshold_m = Some(m),
+            (None, None) => {}
         }
         if let Some(v) = update.speed_kmh {
             params.speed_kmh = v;
@@ -330,7 +343,8 @@ impl Session {
             params.profile = profile.clone();
         }
         params.validate()?;
-        let new_costs = params.walk_profile()? != self.params.walk_profile()?;
+        let new_costs = params.walk_profile()? != self.params.walk_profile()?
+            || params.measure() != self.params.measure();
         if new_costs {
             self.costs = None;
         }
@@ -343,6 +357,7 @@ impl Session {
     pub fn params_view(&self) -> ParamsView {
         ParamsView {
             threshold_min: self.params.coverage.threshold_min,
+            threshold_m: self.params.coverage.threshold_m,
             speed_kmh: self.params.speed_kmh,
             profile: self.params.profile.clone(),
             max_snap_m: self.params.coverage.max_snap_m,
@@ -606,9 +621,8 @@ impl Session {
     /// Every candidate's gain, best first.
     pub fn rank_candidates(&mut self, options: &RankOptions) -> Result<Vec<RankedCandidate>> {
         let candidates = self.candidates(options.spacing_m)?;
-        let threshold = self.params.coverage.threshold_min;
         self.with_study(|study, _| {
-            let mut gains = study.rank(&candidates, Some(threshold));
+            let mut gains = study.rank(&candidates, Some(study.threshold_min()));
             gains.sort_by_key(|g| g.rank);
             if let Some(limit) = options.limit {
                 gains.truncate(limit);

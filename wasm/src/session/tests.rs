@@ -175,6 +175,43 @@ fn parameters_change_the_scenario_and_bad_ones_are_refused() {
 }
 
 #[test]
+fn a_distance_threshold_is_the_walk_of_the_same_minutes_and_switches_back() {
+    let mut s = monaco();
+    // 400 m at 4.8 km/h (80 m/min) are 5 minutes.
+    s.set_params(&ParamUpdate {
+        threshold_min: Some(5.0),
+        ..ParamUpdate::default()
+    })
+    .unwrap();
+    let five_min = view(&mut s);
+    s.set_params(&ParamUpdate {
+        threshold_m: Some(400.0),
+        ..ParamUpdate::default()
+    })
+    .unwrap();
+    let four_hundred_m = view(&mut s);
+    assert_eq!(four_hundred_m["summary"], five_min["summary"]);
+    assert_eq!(four_hundred_m["thresholdM"], 400.0);
+    assert_eq!(four_hundred_m["thresholdMin"], 5.0);
+    assert_eq!(five_min["thresholdM"], Value::Null);
+    assert_eq!(json(s.params_view())["thresholdM"], 400.0);
+    let e = s
+        .set_params(&ParamUpdate {
+            threshold_min: Some(10.0),
+            threshold_m: Some(800.0),
+            ..ParamUpdate::default()
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("not both"), "{e}");
+    s.set_params(&ParamUpdate {
+        threshold_min: Some(10.0),
+        ..ParamUpdate::default()
+    })
+    .unwrap();
+    assert_eq!(json(s.params_view())["thresholdM"], Value::Null);
+}
+
+#[test]
 fn ranking_and_optimizing_agree_with_the_what_if() {
     let mut s = monaco();
     let ranked = json(

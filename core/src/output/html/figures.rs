@@ -2,27 +2,33 @@
 
 use std::fmt::Write;
 
-use super::folder::{CoverageFolder, Summary};
+use super::folder::{CoverageFolder, Parameters, Summary};
 use super::markup::esc;
 use super::strings::{Lang, Words};
 use super::svg::{self, colors, Bar, Marker, MarkerKind};
 use crate::output::grouped;
 
-pub(super) fn legend(w: &Words, threshold_min: f64, new_sites: bool) -> String {
-    let t = grouped(threshold_min);
-    let near = grouped(threshold_min * 1.5);
+/// The map's legend; streets are coloured by walk minutes, and a distance threshold is
+/// named in metres (on the flat costs a distance threshold uses, the same streets).
+pub(super) fn legend(w: &Words, parameters: &Parameters, new_sites: bool) -> String {
+    let (value, unit) = match parameters.threshold_m {
+        Some(m) => (m, w.metres),
+        None => (parameters.threshold_min, w.min),
+    };
+    let t = grouped(value);
+    let near = grouped(value * 1.5);
     let mut items = vec![
         (
             svg::swatch(colors::COVERED, "line"),
-            format!("≤ {t} {} · {}", w.min, w.legend_covered),
+            format!("≤ {t} {unit} · {}", w.legend_covered),
         ),
         (
             svg::swatch(colors::NEAR, "line"),
-            format!("≤ {near} {} · {}", w.min, w.legend_near),
+            format!("≤ {near} {unit} · {}", w.legend_near),
         ),
         (
             svg::swatch(colors::BEYOND, "line"),
-            format!("> {near} {} · {}", w.min, w.legend_beyond),
+            format!("> {near} {unit} · {}", w.legend_beyond),
         ),
         (
             svg::swatch(colors::NO_WALK, "line"),
@@ -107,11 +113,7 @@ pub(super) fn map_figure(
     );
     format!(
         "<figure>{svg}{}<figcaption>{}</figcaption></figure>",
-        legend(
-            w,
-            folder.summary.parameters.threshold_min,
-            !extra.is_empty()
-        ),
+        legend(w, &folder.summary.parameters, !extra.is_empty()),
         esc(caption)
     )
 }

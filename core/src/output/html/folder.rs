@@ -58,6 +58,9 @@ pub(super) struct Tool {
 #[derive(Debug, Deserialize)]
 pub(super) struct Parameters {
     pub threshold_min: f64,
+    /// A distance threshold, metres (absent in folders of time thresholds).
+    #[serde(default)]
+    pub threshold_m: Option<f64>,
     pub speed_kmh: f64,
     pub max_snap_m: f64,
 }
@@ -173,6 +176,8 @@ pub(super) struct Tiers {
 pub(super) struct Requirement {
     pub name: String,
     pub threshold_min: f64,
+    #[serde(default)]
+    pub threshold_m: Option<f64>,
     pub required: bool,
     pub centers: usize,
     pub covered_population: f64,

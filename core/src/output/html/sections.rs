@@ -189,7 +189,7 @@ pub(super) fn coverage_sections(
                     "",
                     &[
                         esc(&r.name),
-                        grouped(r.threshold_min),
+                        esc(&threshold_text(w, r.threshold_min, r.threshold_m)),
                         esc(if r.required { w.yes } else { w.no }),
                         grouped(r.centers as f64),
                         grouped(r.covered_population),
@@ -333,7 +333,10 @@ pub(super) fn method_section(out: &mut String, w: &Words, s: &Summary) {
             ("edges", grouped(s.network.edges as f64)),
             ("km", grouped(s.network.length_km)),
             ("speed", grouped(s.parameters.speed_kmh)),
-            ("min", grouped(s.parameters.threshold_min)),
+            (
+                "threshold",
+                threshold_text(w, s.parameters.threshold_min, s.parameters.threshold_m),
+            ),
             ("snap", grouped(s.parameters.max_snap_m)),
         ],
     );
@@ -390,13 +393,17 @@ pub(super) fn footer(w: &Words, s: &Summary) -> String {
 
 pub(super) fn headline(lang: Lang, w: &Words, s: &Summary) -> String {
     let c = &s.coverage;
+    let (template, key, value) = match s.parameters.threshold_m {
+        Some(m) => (w.headline_m, "m", m),
+        None => (w.headline, "min", s.parameters.threshold_min),
+    };
     fill(
-        w.headline,
+        template,
         &[
             ("pct", lang.percent(c.coverage_ratio)),
             ("covered", grouped(c.covered_population)),
             ("total", grouped(c.total_population)),
-            ("min", grouped(s.parameters.threshold_min)),
+            (key, grouped(value)),
         ],
     )
 }
@@ -457,5 +464,13 @@ pub(super) fn cards(lang: Lang, w: &Words, s: &Summary) -> String {
 pub(super) fn subtitle(body: &mut String, s: &Summary) {
     if let Some(t) = s.title.as_deref().filter(|t| !is_default_title(t)) {
         let _ = write!(body, r#"<p class="subtitle" id="title">{}</p>"#, esc(t));
+    }
+}
+
+/// A threshold with its unit: `10 min`, or `500 m walking distance` for a distance.
+pub(super) fn threshold_text(w: &Words, threshold_min: f64, threshold_m: Option<f64>) -> String {
+    match threshold_m {
+        Some(m) => fill(w.walking_distance, &[("m", grouped(m))]),
+        None => format!("{} {}", grouped(threshold_min), w.min),
     }
 }

@@ -1,0 +1,54 @@
+"""Thresholds as walking distances (``metres=``) beside walking times, on the tiny T of
+footways: the one resident walks 222.4 m along the street plus 11.1 m to reach it."""
+
+import pytest
+
+import lifecircle
+from lifecircle import errors
+
+
+def test_metres_cover_the_walks_up_to_them(tiny):
+    paths = tiny()
+    near = lifecircle.Study(*paths, metres=240, min_component_nodes=1)
+    assert near.summary["coverage"]["covered_population"] == 3.0
+    assert near.summary["parameters"]["threshold_rule"] == "walking distance"
+    assert near.summary["parameters"]["threshold_m"] == 240.0
+    assert near.summary["parameters"]["threshold_min"] == pytest.approx(3.0)
+    short = lifecircle.Study(*paths, metres=230, min_component_nodes=1)
+    assert short.summary["coverage"]["covered_population"] == 0.0
+    walk = float(near.residents()["walk_m"][0])
+    assert 230 < walk < 240
+    # The same walk in minutes at 80 m/min gives the same answer.
+    timed = lifecircle.Study(*paths, minutes=3.0, min_component_nodes=1)
+    assert timed.summary["coverage"] == near.summary["coverage"]
+    assert timed.summary["parameters"]["threshold_rule"] == "walking time"
+
+
+def test_minutes_and_metres_together_are_refused(tiny):
+    with pytest.raises(errors.ParameterError, match="not both"):
+        lifecircle.Study(*tiny(), minutes=10, metres=500, min_component_nodes=1)
+    with pytest.raises(errors.ParameterError, match="positive number of metres"):
+        lifecircle.Study(*tiny(), metres=0, min_component_nodes=1)
+
+
+def test_the_standard_true_preset_counts_distances(tiny):
+    roads, centers, demand = tiny(
+        centers={
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"id": "c1", "tier": "block", "services": "convenience_store"},
+                    "geometry": {"type": "Point", "coordinates": [0, 0]},
+                }
+            ],
+        }
+    )
+    study = lifecircle.Study(roads, centers, demand, config="preset:gb50180", min_component_nodes=1)
+    tiers = {t["id"]: t for t in study.summary["tiers"]["tiers"]}
+    # 233.5 m is beyond the block's 200 m; the minutes variant's 2.5 minutes is 200 m too.
+    assert tiers["block"]["threshold_m"] == 200.0
+    assert tiers["block"]["covered_population"] == 0.0
+    assert [t["threshold_m"] for t in study.summary["tiers"]["tiers"]] == [1000.0, 500.0, 300.0, 200.0]
+    minutes = lifecircle.Study(roads, centers, demand, config="preset:gb50180-minutes", min_component_nodes=1)
+    assert [t["threshold_min"] for t in minutes.summary["tiers"]["tiers"]] == [15.0, 10.0, 5.0, 2.5]
