@@ -181,7 +181,8 @@ impl CoverageModel {
             .map_err(js_error)
     }
 
-    /// Sets any of `thresholdMin`, `speedKmh`, `profile`, `maxSnapM`, `gapLinkM`.
+    /// Sets any of `thresholdMin` (or `thresholdM`, a walking distance), `speedKmh`,
+    /// `profile`, `maxSnapM`, `gapLinkM`.
     #[wasm_bindgen(js_name = setParams)]
     pub fn set_params(
         &mut self,

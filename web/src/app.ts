@@ -6,6 +6,7 @@ import { MapView, type CenterHit } from "./map/mapview";
 import { initialLang, lang, onLangChange, setLang, t, translate } from "./i18n";
 import { $, el } from "./format";
 import { readUrl, writeUrl, type UrlState } from "./state/url";
+import { clamp, convert, engineParams, label, SLIDER, type Threshold, type ThresholdUnit } from "./state/threshold";
 import { Scenario, type Edit } from "./state/scenario";
 import { renderSummary } from "./panel/summary";
 import { renderHistogram } from "./panel/histogram";
@@ -43,7 +44,7 @@ export class App {
   plan: PlanView | null = null;
   whatIf: WhatIf | null = null;
   private url: UrlState;
-  private threshold = 10;
+  private threshold: Threshold = { value: 10, unit: "min" };
   private serviceAreasVisible = false;
   private profile: Profile = "adult";
   private scenario = new Scenario();
@@ -65,7 +66,8 @@ export class App {
   constructor() {
     this.url = readUrl();
     setLang(initialLang(this.url.lang));
-    if (this.url.threshold != null) this.threshold = Math.min(60, Math.max(1, this.url.threshold));
+    if (this.url.thresholdM != null) this.threshold = clamp({ value: this.url.thresholdM, unit: "m" });
+    else if (this.url.threshold != null) this.threshold = clamp({ value: this.url.threshold, unit: "min" });
     if (this.url.profile) this.profile = this.url.profile;
     if (this.url.centersFilter) this.centersFilter = this.url.centersFilter;
     if (this.url.demandFilter) this.demandFilter = this.url.demandFilter;
@@ -95,7 +97,7 @@ export class App {
     try {
       const [info] = await Promise.all([this.engine.init(), this.mapView.ready]);
       $("#engine-version").textContent = `· lifecircle ${info.version}`;
-      await this.engine.setParams({ thresholdMin: this.threshold, profile: this.profile });
+      await this.engine.setParams({ ...engineParams(this.threshold), profile: this.profile });
       if (this.url.roads) await this.loadFromUrls();
       else await this.loadSample();
       await this.recompute({ fit: !this.url.view });
@@ -219,7 +221,7 @@ export class App {
       if (role === "roads") await this.loadRoads(file.name, file.name, bytes, "derived");
       else await this.loadPoints(role, file.name, bytes);
       this.whatIf = null;
-      renderWhatIf(null, this.threshold);
+      renderWhatIf(null, label(this.threshold));
       this.mapView.setCandidate(null);
       await this.recompute({ fit: role === "roads" });
     } catch (error) {
@@ -279,7 +281,7 @@ export class App {
     try {
       do {
         this.recomputeAgain = false;
-        await this.engine.setParams({ thresholdMin: this.threshold, profile: this.profile });
+        await this.engine.setParams({ ...engineParams(this.threshold), profile: this.profile });
         const missing = (["roads", "centers", "demand"] as Role[]).filter((r) => !this.sources[r]);
         if (missing.length) {
           this.showMessage(t("data.missing", { what: missing.map((r) => t(`data.${r}` as const)).join(" / ") }));
@@ -311,15 +313,27 @@ export class App {
   private renderAll(): void {
     const view = this.view;
     renderSummary(view);
-    renderHistogram($("#histogram") as unknown as SVGSVGElement, view?.layers.demand ?? null, this.threshold);
+    renderHistogram(
+      $("#histogram") as unknown as SVGSVGElement,
+      view?.layers.demand ?? null,
+      this.thresholdMin(),
+      label(this.threshold),
+    );
     renderGaps(view?.layers.gaps ?? null, (centroid) => this.mapView.flyTo(centroid, 15));
     renderLegend(this.threshold, this.mapView.tierLegend());
     renderNetStats(view?.network ?? null);
     this.renderScenario();
     this.renderServices();
     this.renderSources();
-    renderWhatIf(this.whatIf, this.threshold);
+    renderWhatIf(this.whatIf, label(this.threshold));
     renderPlan(this.plan, { onSite: (s) => this.mapView.flyTo(s.lonlat, 14.5), onAddAll: () => void this.addPlanSites() });
+  }
+
+  /** The threshold in minutes of walking (a distance as the minutes the engine says it
+   * takes; before the first run, at the default 80 m/min). */
+  private thresholdMin(): number {
+    if (this.view) return this.view.thresholdMin;
+    return this.threshold.unit === "m" ? this.threshold.value / 80 : this.threshold.value;
   }
 
   private renderSources(): void {
@@ -335,14 +349,14 @@ export class App {
     const seq = ++this.pickSeq;
     this.whatIf = { kind: "site", lon, lat, change: null };
     this.mapView.setCandidate([lon, lat]);
-    renderWhatIf(this.whatIf, this.threshold);
+    renderWhatIf(this.whatIf, label(this.threshold));
     try {
       const sent = performance.now();
       const change = await this.engine.evaluateCandidate(lon, lat);
       const engine = { roundTrip: performance.now() - sent, worker: this.engine.lastWorkerMs };
       if (seq !== this.pickSeq) return;
       this.whatIf = { kind: "site", lon, lat, change };
-      renderWhatIf(this.whatIf, this.threshold);
+      renderWhatIf(this.whatIf, label(this.threshold));
       this.whatIfLatencies.push(performance.now() - at);
       this.whatIfEngineMs.push(engine);
     } catch (error) {
@@ -356,7 +370,7 @@ export class App {
     const seq = ++this.pickSeq;
     this.mapView.setCandidate(null);
     this.whatIf = { kind: "center", id: center.id, name: center.name, removed: center.removed, change: null };
-    renderWhatIf(this.whatIf, this.threshold);
+    renderWhatIf(this.whatIf, label(this.threshold));
     if (center.removed) return;
     try {
       const sent = performance.now();
@@ -364,7 +378,7 @@ export class App {
       const engine = { roundTrip: performance.now() - sent, worker: this.engine.lastWorkerMs };
       if (seq !== this.pickSeq) return;
       this.whatIf = { ...this.whatIf, change };
-      renderWhatIf(this.whatIf, this.threshold);
+      renderWhatIf(this.whatIf, label(this.threshold));
       this.whatIfLatencies.push(performance.now() - at);
       this.whatIfEngineMs.push(engine);
     } catch (error) {
@@ -390,7 +404,7 @@ export class App {
     this.pickSeq++;
     this.whatIf = null;
     this.mapView.setCandidate(null);
-    renderWhatIf(null, this.threshold);
+    renderWhatIf(null, label(this.threshold));
   }
 
   private centerFeature(id: string) {
@@ -543,18 +557,46 @@ export class App {
 
   private bindPanel(): void {
     const slider = $("#threshold") as HTMLInputElement;
+    const unit = $("#threshold-unit") as HTMLSelectElement;
     const out = $("#threshold-out");
-    slider.value = String(this.threshold);
-    out.textContent = `${this.threshold} ${t("unit.min")}`;
+    const showThreshold = () => {
+      const range = SLIDER[this.threshold.unit];
+      slider.min = String(range.min);
+      slider.max = String(range.max);
+      slider.step = String(range.step);
+      slider.value = String(this.threshold.value);
+      unit.value = this.threshold.unit;
+      out.textContent = label(this.threshold);
+      unit.title = t("params.thresholdUnit");
+      $("#threshold-ticks").replaceChildren(
+        ...range.ticks.map((v) => {
+          const tick = el("span", {}, String(v));
+          // Under the thumb: its centre runs from 1.5 % to 98.5 % of the track.
+          tick.style.left = `${1.5 + (97 * (v - range.min)) / (range.max - range.min)}%`;
+          return tick;
+        }),
+      );
+    };
+    showThreshold();
     let timer = 0;
-    slider.addEventListener("input", () => {
-      this.threshold = Number(slider.value);
-      out.textContent = `${this.threshold} ${t("unit.min")}`;
+    const changed = () => {
       clearTimeout(timer);
       timer = window.setTimeout(() => {
         this.clearPlan();
         void this.recompute({});
       }, 180);
+    };
+    slider.addEventListener("input", () => {
+      this.threshold = { value: Number(slider.value), unit: this.threshold.unit };
+      out.textContent = label(this.threshold);
+      changed();
+    });
+    unit.addEventListener("change", () => {
+      // The same walk in the other unit, at the engine's speed of the current run.
+      const metresPerMin = this.view ? (this.view.speedKmh * 1000) / 60 : undefined;
+      this.threshold = convert(this.threshold, unit.value as ThresholdUnit, metresPerMin);
+      showThreshold();
+      changed();
     });
     const profile = $("#profile") as HTMLSelectElement;
     profile.value = this.profile;
@@ -566,7 +608,7 @@ export class App {
     $(".lang").addEventListener("click", () => setLang(lang() === "en" ? "zh" : "en"));
     onLangChange(() => {
       $(".lang").textContent = lang() === "en" ? "中文" : "English";
-      out.textContent = `${this.threshold} ${t("unit.min")}`;
+      showThreshold();
       this.setStatus(this.status);
       this.renderAll();
       this.syncUrl();
@@ -825,7 +867,8 @@ export class App {
     const c = this.mapView.map.getCenter();
     writeUrl({
       ...this.url,
-      threshold: this.threshold,
+      threshold: this.threshold.unit === "min" ? this.threshold.value : null,
+      thresholdM: this.threshold.unit === "m" ? this.threshold.value : null,
       profile: this.profile,
       added,
       removed,

@@ -167,6 +167,40 @@ describe("lifecircle viewer on the Isle of Man sample", () => {
     assertSummary(await summary(page), SUMMARY, "back at 10 minutes");
   });
 
+  test("the threshold as a walking distance: 800 m and 1,200 m give the 10- and 15-minute figures", async () => {
+    await tidy(page);
+    const unit = page.locator('[data-testid="threshold-unit"]');
+    const slider = page.locator('[data-testid="threshold-slider"]');
+    // 10 min at 80 m/min are 800 m: the same walk, the same figures.
+    await unit.selectOption("m");
+    await page.waitForFunction(() => window.__lifecircle.view.thresholdM === 800, null, { timeout: 60_000 });
+    assert.equal(await slider.inputValue(), "800");
+    assert.equal(await page.locator("#threshold-out").textContent(), "800 m");
+    assertSummary(await summary(page), SUMMARY, "at 800 m");
+    assert.match(await page.locator(".big-label").textContent(), /800 m walking distance/);
+    assert.match(page.url(), /[?&]metres=800\b/);
+    await slider.evaluate((el) => {
+      el.value = "1200";
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await summaryChangedFrom(page, SUMMARY.covered_population);
+    assertSummary(await summary(page), SUMMARY_15, "at 1,200 m");
+    assert.match(await page.locator("#legend-network").textContent(), /within 1200 m/);
+    // Back to minutes: 1,200 m are 15 minutes.
+    await unit.selectOption("min");
+    await page.waitForFunction(() => window.__lifecircle.view.thresholdM === null, null, { timeout: 60_000 });
+    assert.equal(await slider.inputValue(), "15");
+    assertSummary(await summary(page), SUMMARY_15, "back in minutes");
+    assert.match(page.url(), /[?&]minutes=15\b/);
+    await slider.evaluate((el) => {
+      el.value = "10";
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await summaryChangedFrom(page, SUMMARY_15.covered_population);
+    assertSummary(await summary(page), SUMMARY, "back at 10 minutes");
+    assert.deepEqual(page.errors, [], "no errors in the page");
+  });
+
   test("a click shows the gain of a new site; adding it gives the CLI's figures; undo restores", async () => {
     await tidy(page);
     const seq = await whatIfSeq(page);

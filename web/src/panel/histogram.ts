@@ -44,7 +44,14 @@ export function binWalks(demand: FeatureCollection, thresholdMin: number): { bin
   return { bins, noWalk };
 }
 
-export function renderHistogram(svg: SVGSVGElement, demand: FeatureCollection | null, thresholdMin: number): void {
+/** Residents by walking minutes; the line marks the threshold at `thresholdMin` (a distance
+ * as the minutes it takes), labelled `thresholdLabel`. */
+export function renderHistogram(
+  svg: SVGSVGElement,
+  demand: FeatureCollection | null,
+  thresholdMin: number,
+  thresholdLabel: string,
+): void {
   svg.replaceChildren();
   const W = 320;
   const H = 150;
@@ -102,6 +109,6 @@ export function renderHistogram(svg: SVGSVGElement, demand: FeatureCollection | 
   // Threshold line.
   const tx = pad.l + (thresholdMin / width) * bw;
   g.append(node("line", { x1: tx, x2: tx, y1: pad.t - 4, y2: pad.t + ih, class: "threshold" }));
-  g.append(node("text", { x: tx + 3, y: pad.t + 4, class: "threshold-label" }, `${thresholdMin} ${t("unit.min")}`));
+  g.append(node("text", { x: tx + 3, y: pad.t + 4, class: "threshold-label" }, thresholdLabel));
   g.append(node("line", { x1: pad.l, x2: W - pad.r, y1: pad.t + ih + 0.5, y2: pad.t + ih + 0.5, class: "baseline" }));
 }

@@ -3,6 +3,7 @@
 import { t } from "../i18n";
 import { $, el } from "../format";
 import { colors, tierPalette } from "../map/colors";
+import { label, type Threshold } from "../state/threshold";
 
 function swatch(color: string, kind: "line" | "dot" | "ring"): HTMLElement {
   const s = el("i", { class: `sw sw-${kind}` });
@@ -15,12 +16,14 @@ function item(color: string, kind: "line" | "dot" | "ring", text: string): HTMLE
   return el("div", { class: "scale-item" }, swatch(color, kind), el("span", {}, text));
 }
 
-export function renderLegend(thresholdMin: number, tiers: Array<{ tier: string; color: string }>): void {
-  const near = Math.round(thresholdMin * 1.5 * 10) / 10;
+export function renderLegend(threshold: Threshold, tiers: Array<{ tier: string; color: string }>): void {
+  // Streets are coloured up to 1.5 × the threshold as "near", in either unit.
+  const near = label({ unit: threshold.unit, value: Math.round(threshold.value * 1.5 * 10) / 10 });
+  const within = label(threshold);
   $("#legend-network").replaceChildren(
-    item(colors.covered, "line", t("legend.covered", { min: thresholdMin })),
-    item(colors.near, "line", t("legend.near", { min: thresholdMin, max: near })),
-    item(colors.beyond, "line", t("legend.beyond", { max: near })),
+    item(colors.covered, "line", t("legend.covered", { t: within })),
+    item(colors.near, "line", t("legend.near", { t: within, near })),
+    item(colors.beyond, "line", t("legend.beyond", { near })),
     item(colors.noPath, "line", t("legend.nopath")),
   );
   $("#legend-demand").replaceChildren(

@@ -31,7 +31,8 @@ export function renderSummary(view: CoverageView | null): void {
     view.largestGap ? view.largestGap.population : 0,
   );
   $("#median-walk").textContent = s.median_walk_min == null ? "–" : `${minutes(s.median_walk_min)} ${t("unit.min")}`;
-  $(".big-label").textContent = t("summary.coverage", { min: view.thresholdMin });
+  $(".big-label").textContent =
+    view.thresholdM != null ? t("summary.coverageM", { m: view.thresholdM }) : t("summary.coverage", { min: view.thresholdMin });
   ($("#coverage-bar") as HTMLElement).style.width = `${(s.coverage_ratio * 100).toFixed(2)}%`;
   $("#summary-note").textContent = t("summary.note", {
     unreachable: int(Number(s.too_far_from_network_population ?? 0)),

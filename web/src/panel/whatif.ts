@@ -14,7 +14,7 @@ export function hideWhatIf(): void {
   $("#whatif-card").hidden = true;
 }
 
-export function renderWhatIf(w: WhatIf | null, thresholdMin: number): void {
+export function renderWhatIf(w: WhatIf | null, thresholdLabel: string): void {
   const card = $("#whatif-card");
   if (!w) {
     card.hidden = true;
@@ -56,7 +56,7 @@ export function renderWhatIf(w: WhatIf | null, thresholdMin: number): void {
   gain.dataset.value = String(change);
   gain.classList.toggle("negative", change < 0);
   gain.classList.toggle("positive", change > 0);
-  $("#whatif-unit").textContent = t(w.kind === "site" ? "whatif.gainUnit" : "whatif.lossUnit", { min: thresholdMin });
+  $("#whatif-unit").textContent = t(w.kind === "site" ? "whatif.gainUnit" : "whatif.lossUnit", { t: thresholdLabel });
   $("#whatif-before").textContent = pct(c.coverage_ratio_before);
   cov.textContent = pct(c.coverage_ratio_after);
   cov.dataset.value = String(c.coverage_ratio_after);

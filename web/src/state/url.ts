@@ -1,5 +1,6 @@
 // Scenario state in the URL, so a link reproduces a view:
 //   minutes=10  threshold (min; `t=` also read)   p=adult|older|wheelchair
+//   metres=500  threshold as a walking distance instead
 //   add=lon,lat;lon,lat           sites added to the centers
 //   rm=id;id                      centers closed
 //   svc=library|townhall          services counted (OSM centers only)
@@ -11,6 +12,7 @@ import type { Profile } from "../types";
 
 export interface UrlState {
   threshold: number | null;
+  thresholdM: number | null;
   profile: Profile | null;
   added: Array<[number, number]>;
   removed: string[];
@@ -41,6 +43,7 @@ export function readUrl(search = location.search): UrlState {
   const svc = q.get("svc");
   return {
     threshold: num(q.get("minutes")) ?? num(q.get("t")),
+    thresholdM: num(q.get("metres")) ?? num(q.get("meters")),
     profile: PROFILES.includes(p as Profile) ? (p as Profile) : null,
     added,
     removed: (q.get("rm") ?? "").split(";").filter(Boolean),
@@ -63,7 +66,8 @@ export function writeUrl(state: UrlState): void {
     const value = state[key];
     if (value) q.set(key, value);
   }
-  if (state.threshold != null) q.set("minutes", String(state.threshold));
+  if (state.thresholdM != null) q.set("metres", String(state.thresholdM));
+  else if (state.threshold != null) q.set("minutes", String(state.threshold));
   if (state.profile && state.profile !== "adult") q.set("p", state.profile);
   if (state.added.length) q.set("add", state.added.map(([lon, lat]) => `${lon.toFixed(6)},${lat.toFixed(6)}`).join(";"));
   if (state.removed.length) q.set("rm", state.removed.join(";"));
