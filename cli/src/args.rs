@@ -228,6 +228,10 @@ pub(crate) struct ParamArgs {
     /// Uncovered residents closer than this share a gap area, metres.
     #[arg(long, default_value_t = DEFAULT_GAP_LINK_M, value_name = "M")]
     pub gap_link_m: f64,
+    /// Gaps as `pieces` one new center could close (each with its site), or as whole
+    /// `linked` areas (single linkage at --gap-link-m).
+    #[arg(long, default_value = "pieces", value_name = "MODE")]
+    pub gaps: String,
 }
 
 /// Tiers and services, slope, walking profile and coordinate systems (shared by every

@@ -44,6 +44,7 @@ class Study:
         max_snap_m: float = ...,
         min_component_nodes: int = ...,
         gap_link_m: float = ...,
+        gaps: str = "pieces",
         slope: bool = False,
         dem: Sequence[PathLike] = (),
         crs: str = "wgs84",

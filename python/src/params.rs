@@ -1,6 +1,6 @@
 //! Study parameters from the keyword arguments of `lifecircle.Study`.
 
-use lifecircle::coverage::ServiceConfig;
+use lifecircle::coverage::{GapMode, ServiceConfig};
 use lifecircle::crs::{Crs, Projection};
 use lifecircle::input::{maybe_gunzip, read_hgt_tile, Dem, InputLimits};
 use lifecircle::network::NetworkParams;
@@ -23,6 +23,8 @@ pub(crate) struct StudyOptions {
     max_snap_m: f64,
     min_component_nodes: usize,
     gap_link_m: f64,
+    /// `pieces` (one new center could close each) or `linked` areas.
+    gaps: String,
     slope: bool,
     /// `preset:NAME`, or a TOML / JSON file.
     config: Option<String>,
@@ -109,6 +111,7 @@ impl StudyOptions {
                 threshold_m: self.metres,
                 max_snap_m: self.max_snap_m,
                 gap_link_m: self.gap_link_m,
+                gap_mode: GapMode::by_name(&self.gaps)?,
             },
             network: NetworkParams {
                 min_component_nodes: self.min_component_nodes,

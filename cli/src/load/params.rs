@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use lifecircle::coverage::ServiceConfig;
+use lifecircle::coverage::{GapMode, ServiceConfig};
 use lifecircle::crs::{Crs, Projection};
 use lifecircle::input::{maybe_gunzip, read_hgt_tile, Dem, InputLimits};
 use lifecircle::network::NetworkParams;
@@ -142,6 +142,7 @@ pub(crate) fn study_params(params: &ParamArgs, model: &ModelArgs) -> Result<Stud
             threshold_m: params.metres,
             max_snap_m: params.max_snap_m,
             gap_link_m: params.gap_link_m,
+            gap_mode: GapMode::by_name(&params.gaps).context("--gaps")?,
         },
         network: NetworkParams {
             min_component_nodes: params.min_component_nodes,

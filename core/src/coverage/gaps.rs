@@ -15,11 +15,23 @@ use crate::network::WalkNetwork;
 const GAP_CIRCLE_SEGMENTS: usize = 16;
 
 /// A cluster of uncovered residents: people who are not within the threshold walk of
-/// any center and live within `gap_link_m` of one another (single linkage).
+/// any center and live within `gap_link_m` of one another (single linkage) — a *linked
+/// area* — or one piece of such an area that a single new center could close
+/// ([`super::find_gap_pieces`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GapArea {
     /// Position by population, 1 for the largest gap.
     pub rank: usize,
+    /// Rank of the linked area the gap lies in (its own rank for a linked area).
+    pub area: usize,
+    /// For a piece: the point of the network (in front of one of its residents' places)
+    /// from which every resident of the piece is within the threshold walk, `[lon,
+    /// lat]` — a new center there closes the piece. `None` for linked areas, and for
+    /// pieces of residents no site on the network can bring within the threshold (too
+    /// far from the network).
+    pub site_lonlat: Option<[f64; 2]>,
+    /// Widest straight-line distance between two of its residents, metres.
+    pub width_m: f64,
     /// Population of the gap (unreachable residents included).
     pub population: f64,
     /// Residents (demand points) in the gap.
@@ -214,6 +226,27 @@ pub fn find_gaps(
     result: &CoverageResult,
     demand: &[PointFeature],
 ) -> Vec<GapArea> {
+    let areas = linked_areas(network, result, demand);
+    let mut gaps: Vec<GapArea> = areas
+        .iter()
+        .enumerate()
+        .map(|(a, members)| {
+            let mut gap = gap_area(network, result, demand, members);
+            gap.area = a + 1;
+            gap
+        })
+        .collect();
+    rank_gaps(&mut gaps);
+    gaps
+}
+
+/// The residents of each linked area (demand indexes, ascending), the area with the
+/// most population first (ties: the smaller first resident index).
+pub(super) fn linked_areas(
+    network: &WalkNetwork,
+    result: &CoverageResult,
+    demand: &[PointFeature],
+) -> Vec<Vec<usize>> {
     let projection = network.projection();
     let uncovered: Vec<usize> = result
         .demand
@@ -227,67 +260,21 @@ pub fn find_gaps(
         .iter()
         .map(|&i| projection.to_xy([demand[i].lon, demand[i].lat]))
         .collect();
-    let radius = result.params.gap_link_m / 2.0;
-
-    let mut gaps: Vec<GapArea> = single_linkage(&points, result.params.gap_link_m)
+    let mut areas: Vec<(f64, Vec<usize>)> = single_linkage(&points, result.params.gap_link_m)
         .into_iter()
         .map(|members| {
-            let mut gap = GapArea {
-                rank: 0,
-                population: 0.0,
-                residents: members.len(),
-                unreachable_population: 0.0,
-                too_far_from_network_residents: 0,
-                no_path_residents: 0,
-                mean_walk_min: None,
-                max_walk_min: None,
-                centroid_lonlat: [0.0, 0.0],
-                polygon: Polygon::new(LineString::new(Vec::new()), Vec::new()),
-                resident_indexes: members.iter().map(|&m| uncovered[m]).collect(),
-            };
-            let (mut walk_sum, mut walk_weight) = (0.0, 0.0);
-            let mut weighted = [0.0, 0.0];
-            let mut plain = [0.0, 0.0];
-            for &m in &members {
-                let i = uncovered[m];
-                let (pop, r, p) = (demand[i].population, &result.demand[i], points[m]);
-                gap.population += pop;
-                for k in 0..2 {
-                    weighted[k] += pop * p[k];
-                    plain[k] += p[k];
-                }
-                match r.status {
-                    DemandStatus::Ok => {}
-                    DemandStatus::TooFarFromNetwork => gap.too_far_from_network_residents += 1,
-                    DemandStatus::NoPath => gap.no_path_residents += 1,
-                }
-                match r.walk_min {
-                    Some(w) => {
-                        walk_sum += w * pop;
-                        walk_weight += pop;
-                        gap.max_walk_min = Some(gap.max_walk_min.map_or(w, |x: f64| x.max(w)));
-                    }
-                    None => gap.unreachable_population += pop,
-                }
-            }
-            if walk_weight > 0.0 {
-                gap.mean_walk_min = Some(walk_sum / walk_weight);
-            }
-            let centroid = if gap.population > 0.0 {
-                [weighted[0] / gap.population, weighted[1] / gap.population]
-            } else {
-                let n = members.len() as f64;
-                [plain[0] / n, plain[1] / n]
-            };
-            gap.centroid_lonlat = projection.to_lonlat(centroid);
-            let member_points: Vec<[f64; 2]> = members.iter().map(|&m| points[m]).collect();
-            gap.polygon = hull_outline(&member_points, radius).map_coords(|c| {
-                let [x, y] = projection.to_lonlat([c.x, c.y]);
-                Coord { x, y }
-            });
-            gap
+            let members: Vec<usize> = members.iter().map(|&m| uncovered[m]).collect();
+            let population = members.iter().map(|&i| demand[i].population).sum();
+            (population, members)
         })
         .collect();
+    areas.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1[0].cmp(&b.1[0])));
+    areas.into_iter().map(|(_, members)| members).collect()
+}
+
+/// Sorts gaps by population, most first (ties: the smaller first resident index), and
+/// numbers them 1..n.
+pub(super) fn rank_gaps(gaps: &mut [GapArea]) {
     gaps.sort_by(|a, b| {
         b.population
             .total_cmp(&a.population)
@@ -296,7 +283,99 @@ pub fn find_gaps(
     for (k, gap) in gaps.iter_mut().enumerate() {
         gap.rank = k + 1;
     }
-    gaps
+}
+
+/// The gap of `members` (demand indexes, ascending, at least one): its figures, centroid,
+/// outline and width; `rank`, `area` and `site_lonlat` are left for the caller.
+pub(super) fn gap_area(
+    network: &WalkNetwork,
+    result: &CoverageResult,
+    demand: &[PointFeature],
+    members: &[usize],
+) -> GapArea {
+    let projection = network.projection();
+    let points: Vec<[f64; 2]> = members
+        .iter()
+        .map(|&i| projection.to_xy([demand[i].lon, demand[i].lat]))
+        .collect();
+    let mut gap = GapArea {
+        rank: 0,
+        area: 0,
+        site_lonlat: None,
+        width_m: width_m(&points),
+        population: 0.0,
+        residents: members.len(),
+        unreachable_population: 0.0,
+        too_far_from_network_residents: 0,
+        no_path_residents: 0,
+        mean_walk_min: None,
+        max_walk_min: None,
+        centroid_lonlat: [0.0, 0.0],
+        polygon: Polygon::new(LineString::new(Vec::new()), Vec::new()),
+        resident_indexes: members.to_vec(),
+    };
+    let (mut walk_sum, mut walk_weight) = (0.0, 0.0);
+    let mut weighted = [0.0, 0.0];
+    let mut plain = [0.0, 0.0];
+    for (&i, p) in members.iter().zip(&points) {
+        let (pop, r) = (demand[i].population, &result.demand[i]);
+        gap.population += pop;
+        for k in 0..2 {
+            weighted[k] += pop * p[k];
+            plain[k] += p[k];
+        }
+        match r.status {
+            DemandStatus::Ok => {}
+            DemandStatus::TooFarFromNetwork => gap.too_far_from_network_residents += 1,
+            DemandStatus::NoPath => gap.no_path_residents += 1,
+        }
+        match r.walk_min {
+            Some(w) => {
+                walk_sum += w * pop;
+                walk_weight += pop;
+                gap.max_walk_min = Some(gap.max_walk_min.map_or(w, |x: f64| x.max(w)));
+            }
+            None => gap.unreachable_population += pop,
+        }
+    }
+    if walk_weight > 0.0 {
+        gap.mean_walk_min = Some(walk_sum / walk_weight);
+    }
+    let centroid = if gap.population > 0.0 {
+        [weighted[0] / gap.population, weighted[1] / gap.population]
+    } else {
+        let n = members.len() as f64;
+        [plain[0] / n, plain[1] / n]
+    };
+    gap.centroid_lonlat = projection.to_lonlat(centroid);
+    gap.polygon = hull_outline(&points, result.params.gap_link_m / 2.0).map_coords(|c| {
+        let [x, y] = projection.to_lonlat([c.x, c.y]);
+        Coord { x, y }
+    });
+    gap
+}
+
+/// The widest distance between two of `points` (local metres): between two corners of
+/// their convex hull.
+fn width_m(points: &[[f64; 2]]) -> f64 {
+    if points.len() < 2 {
+        return 0.0;
+    }
+    let hull = MultiPoint::from(points.to_vec()).convex_hull();
+    let corners: Vec<Coord<f64>> = hull.exterior().0.clone();
+    // A degenerate hull (collinear points) may drop interior points but keeps the ends.
+    let corners = if corners.len() < 2 {
+        points.iter().map(|p| Coord { x: p[0], y: p[1] }).collect()
+    } else {
+        corners
+    };
+    let mut widest2: f64 = 0.0;
+    for (k, a) in corners.iter().enumerate() {
+        for b in &corners[k + 1..] {
+            widest2 = widest2.max((a.x - b.x).powi(2) + (a.y - b.y).powi(2));
+        }
+    }
+    widest2.sqrt()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod center_roles;
 mod center_rules;
 mod compare;
 mod compute;
+mod gap_pieces;
 mod gaps;
 mod params;
 mod reach;
@@ -20,10 +21,12 @@ pub use center_rules::{CenterRule, RuleCount, RuleReport, RuleValue, UNMATCHED_L
 pub use compare::{compare_coverage, CenterChange, CoverageComparison, ProfileCoverage};
 pub(crate) use compute::walk_from_position;
 pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
+pub use gap_pieces::find_gap_pieces;
 pub use gaps::{find_gaps, GapArea};
 pub use params::{
-    CoverageParams, Threshold, DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M, DEFAULT_MIN_COMPONENT_NODES,
-    DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN, MAX_SNAP_LIMIT_M, MAX_THRESHOLD_M, MAX_THRESHOLD_MIN,
+    CoverageParams, GapMode, Threshold, DEFAULT_GAP_LINK_M, DEFAULT_MAX_SNAP_M,
+    DEFAULT_MIN_COMPONENT_NODES, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN, MAX_SNAP_LIMIT_M,
+    MAX_THRESHOLD_M, MAX_THRESHOLD_MIN,
 };
 pub use reach::{network_reach, ReachPiece};
 pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};

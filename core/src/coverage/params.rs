@@ -119,6 +119,36 @@ impl Threshold {
 /// line through whatever lies between a point and the network).
 pub const MAX_SNAP_LIMIT_M: f64 = 10_000.0;
 
+/// How uncovered residents are grouped into gaps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapMode {
+    /// Pieces one new center could close ([`crate::coverage::find_gap_pieces`]): every
+    /// resident of a piece is within the threshold of its site.
+    #[default]
+    Pieces,
+    /// Linked areas: residents within `gap_link_m` of one another, chained (single
+    /// linkage; [`crate::coverage::find_gaps`]).
+    Linked,
+}
+
+impl GapMode {
+    /// The mode by name: `pieces` or `linked`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for another name.
+    pub fn by_name(name: &str) -> Result<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "pieces" => Ok(GapMode::Pieces),
+            "linked" => Ok(GapMode::Linked),
+            _ => Err(Error::InvalidParameter {
+                name: "gaps".into(),
+                reason: format!("unknown gap mode `{name}`; expected pieces or linked"),
+            }),
+        }
+    }
+}
+
 /// Parameters of a coverage computation. The walking speed is not among them: it comes
 /// with the costs ([`crate::routing::WalkCosts::speed_kmh`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -133,6 +163,8 @@ pub struct CoverageParams {
     pub max_snap_m: f64,
     /// Uncovered residents closer than this (straight line) share a gap area.
     pub gap_link_m: f64,
+    /// Gaps as pieces one new center could close, or as whole linked areas.
+    pub gap_mode: GapMode,
 }
 
 impl Default for CoverageParams {
@@ -142,6 +174,7 @@ impl Default for CoverageParams {
             threshold_m: None,
             max_snap_m: DEFAULT_MAX_SNAP_M,
             gap_link_m: DEFAULT_GAP_LINK_M,
+            gap_mode: GapMode::Pieces,
         }
     }
 }

@@ -8,8 +8,9 @@ use super::catalogue::ServiceConfig;
 use super::center_roles::center_roles;
 use super::center_rules::RuleReport;
 use super::compute::{compute_coverage, CoverageResult, DemandStatus};
+use super::gap_pieces::find_gap_pieces;
 use super::gaps::find_gaps;
-use super::params::{CoverageParams, Threshold};
+use super::params::{CoverageParams, GapMode, Threshold};
 use crate::features::{CenterId, PointFeature};
 use crate::network::WalkNetwork;
 use crate::routing::WalkCosts;
@@ -157,7 +158,10 @@ fn requirement(
     if total > 0.0 {
         out.coverage_ratio = out.covered_population / total;
     }
-    let gaps = find_gaps(network, &result, demand);
+    let gaps = match params.gap_mode {
+        GapMode::Pieces => find_gap_pieces(network, costs, &result, demand),
+        GapMode::Linked => find_gaps(network, &result, demand),
+    };
     out.gap_count = gaps.len();
     out.gap_population = gaps.iter().map(|g| g.population).sum();
     out.largest_gap_centroid = gaps.first().map(|g| g.centroid_lonlat);

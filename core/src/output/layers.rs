@@ -155,12 +155,15 @@ pub struct GapsLayer<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct GapProperties {
     rank: usize,
+    area: usize,
     population: f64,
     residents: usize,
     unreachable_population: f64,
     mean_walk_min: Option<f64>,
     max_walk_min: Option<f64>,
     centroid: [f64; 2],
+    width_m: f64,
+    site: Option<[f64; 2]>,
 }
 
 impl FeatureSource for GapsLayer<'_> {
@@ -179,12 +182,15 @@ impl FeatureSource for GapsLayer<'_> {
             Geometry::Polygon(&g.polygon),
             GapProperties {
                 rank: g.rank,
+                area: g.area,
                 population: round_to(g.population, 3),
                 residents: g.residents,
                 unreachable_population: round_to(g.unreachable_population, 3),
                 mean_walk_min: rounded(g.mean_walk_min, 3),
                 max_walk_min: rounded(g.max_walk_min, 3),
                 centroid: output_position(self.crs, g.centroid_lonlat),
+                width_m: round_to(g.width_m, 1),
+                site: g.site_lonlat.map(|s| output_position(self.crs, s)),
             },
         )
     }

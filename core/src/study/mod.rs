@@ -42,8 +42,8 @@ pub use view::{
 };
 
 use crate::coverage::{
-    compute_coverage, find_gaps, network_reach, service_areas, summarize, CoverageResult,
-    CoverageSummary, GapArea, ReachPiece, ServiceArea, Threshold,
+    compute_coverage, find_gap_pieces, find_gaps, network_reach, service_areas, summarize,
+    CoverageResult, CoverageSummary, GapArea, GapMode, ReachPiece, ServiceArea, Threshold,
 };
 use crate::crs::{points_to_wgs84, roads_to_wgs84, units_to_wgs84, Crs};
 use crate::features::{CenterId, PointFeature, PointLayer, ReportingUnit, RoadLayer, UnitLayer};
@@ -494,9 +494,15 @@ impl Study {
         summarize(&self.result, self.centers(), self.demand(), self.units())
     }
 
-    /// Clusters of uncovered residents, largest population first.
+    /// Gaps of uncovered residents, largest population first: pieces one new center
+    /// could close, or linked areas ([`crate::coverage::GapMode`]).
     pub fn gaps(&self) -> Vec<GapArea> {
-        find_gaps(&self.network, &self.result, self.demand())
+        match self.params.coverage.gap_mode {
+            GapMode::Pieces => {
+                find_gap_pieces(&self.network, &self.costs, &self.result, self.demand())
+            }
+            GapMode::Linked => find_gaps(&self.network, &self.result, self.demand()),
+        }
     }
 
     /// The network split where walks cross the threshold.

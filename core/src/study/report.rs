@@ -8,7 +8,7 @@ use super::layers::InputsReport;
 use super::outputs::CoverageOutputs;
 use super::params::InputCrs;
 use super::Study;
-use crate::coverage::{CoverageSummary, GapArea, ProfileCoverage, TierCoverage};
+use crate::coverage::{CoverageSummary, GapArea, GapMode, ProfileCoverage, TierCoverage};
 use crate::crs::Crs;
 use crate::network::NetworkStats;
 use crate::output::{
@@ -55,6 +55,8 @@ pub struct ReportParams {
     pub min_component_nodes: usize,
     /// Uncovered residents closer than this share a gap, metres.
     pub gap_link_m: f64,
+    /// Gaps as `pieces` one new center could close, or `linked` areas.
+    pub gap_mode: GapMode,
 }
 
 /// One of the largest gaps in `summary.json`.
@@ -74,6 +76,13 @@ pub struct GapHeadline {
     pub max_walk_min: Option<f64>,
     /// Population-weighted centre, in the output coordinate system.
     pub centroid: [f64; 2],
+    /// Rank of the linked area it lies in (its own rank when gaps are linked areas).
+    pub area: usize,
+    /// Widest straight-line distance between two of its residents, metres.
+    pub width_m: f64,
+    /// A piece's site, from which every one of its residents is within the threshold
+    /// (output system; none for linked areas and for residents too far from the network).
+    pub site: Option<[f64; 2]>,
     /// The best place found for a new center (location in the output system).
     pub best_site: Option<GapSite>,
 }
@@ -89,6 +98,9 @@ impl GapHeadline {
             mean_walk_min: g.mean_walk_min,
             max_walk_min: g.max_walk_min,
             centroid: crs.from_wgs84(g.centroid_lonlat),
+            area: g.area,
+            width_m: g.width_m,
+            site: g.site_lonlat.map(|s| crs.from_wgs84(s)),
             best_site: best_site.map(|s| s.in_crs(crs)),
         }
     }
@@ -244,6 +256,7 @@ impl Study {
                 max_snap_m: p.coverage.max_snap_m,
                 min_component_nodes: p.network.min_component_nodes,
                 gap_link_m: p.coverage.gap_link_m,
+                gap_mode: p.coverage.gap_mode,
             },
             inputs: self.inputs(),
             network: self.network().stats(),
