@@ -180,7 +180,7 @@ fn split_area(
         let s = snap(walkers[site]);
         let at = Snap {
             access_m: 0.0,
-            ..s.clone()
+            ..*s
         };
         let mut centers = SnappedCenters {
             results: vec![CenterResult {

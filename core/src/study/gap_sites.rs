@@ -129,6 +129,8 @@ mod tests {
         let mut params = StudyParams::default();
         params.network.min_component_nodes = 1;
         params.coverage.threshold_min = 9.5;
+        // One linked gap (pieces would split it where one site cannot reach).
+        params.coverage.gap_mode = crate::coverage::GapMode::Linked;
         let study = Study::new(layers, params).unwrap();
         let gaps = study.gaps();
         assert_eq!(gaps.len(), 1);
