@@ -204,18 +204,27 @@ pub(crate) struct LayerArgs {
 /// Coverage parameters (design defaults).
 #[derive(Debug, Args)]
 pub(crate) struct ParamArgs {
-    /// Walking threshold in minutes.
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD_MIN, value_name = "MIN")]
-    pub minutes: f64,
+    /// Walking threshold in minutes; several, comma-separated (`5,10,15`), answer each
+    /// circle side by side from one run: the first is the headline (gaps, what-ifs),
+    /// every one gets its coverage, units, network band and service areas.
+    #[arg(
+        long,
+        default_value = "10",
+        value_name = "MIN[,MIN…]",
+        value_delimiter = ','
+    )]
+    pub minutes: Vec<f64>,
     /// Walking threshold as a distance along the network, metres, instead of minutes
-    /// (GB 50180-2018's rule: 300, 500, 800–1,000 m).
+    /// (GB 50180-2018's rule: 300, 500, 800–1,000 m); several comma-separated as
+    /// --minutes.
     #[arg(
         long,
         visible_alias = "meters",
-        value_name = "M",
+        value_name = "M[,M…]",
+        value_delimiter = ',',
         conflicts_with = "minutes"
     )]
-    pub metres: Option<f64>,
+    pub metres: Vec<f64>,
     /// Walking speed on flat ground, km/h.
     #[arg(long, default_value_t = DEFAULT_SPEED_KMH, value_name = "KMH")]
     pub speed_kmh: f64,

@@ -18,7 +18,7 @@ use anyhow::{bail, Context, Result};
 use lifecircle::coverage::{CoverageSummary, Threshold, TierCoverage};
 use lifecircle::crs::Crs;
 use lifecircle::output::{grouped, html_report, terminal_text, CsvOptions, Lang, LayerFormat};
-use lifecircle::study::{LayerWriter, Truncated, OUTPUT_NAMES};
+use lifecircle::study::{BandCoverage, LayerWriter, Truncated, OUTPUT_NAMES};
 use lifecircle::Study;
 use serde::Serialize;
 
@@ -289,6 +289,8 @@ pub(crate) struct CoverageWritten {
     pub(crate) summary: CoverageSummary,
     /// Coverage per tier and service, with a catalogue.
     pub(crate) tiers: Option<TierCoverage>,
+    /// Every band's coverage, in a multi-threshold run.
+    pub(crate) bands: Vec<BandCoverage>,
     /// Text values a layer format cut to fit.
     pub(crate) truncated: Vec<Truncated>,
     /// The GeoJSON layers `report.html` reads, kept in memory when `--format` writes
@@ -365,6 +367,7 @@ pub(crate) fn write_coverage(
     folder.write_json("timings.json", &stages.timings())?;
     Ok(CoverageWritten {
         tiers: outputs.analysis.tiers.clone(),
+        bands: outputs.bands.map(|b| b.coverage).unwrap_or_default(),
         summary: outputs.summary,
         truncated,
         report_layers,
@@ -556,6 +559,14 @@ pub(crate) fn print_summary(written: &CoverageWritten, study: &Study, out: &Path
         thousands(s.too_far_from_network_population),
         thousands(s.no_path_population)
     );
+    for band in &written.bands {
+        println!(
+            "  within {:>8}: {:>5.1} % ({} population)",
+            band.label,
+            band.coverage_ratio * 100.0,
+            thousands(band.covered_population)
+        );
+    }
     if let (Some(mean), Some(median)) = (s.mean_walk_min, s.median_walk_min) {
         println!("  walk time: mean {mean:.1} min, median {median:.1} min");
     }

@@ -7,34 +7,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{city, data, lifecircle, temp_dir, texts};
+use common::{city, city_coverage as run, data, lifecircle, temp_dir, texts};
 use serde_json::Value;
-
-fn run(dir: &Path, name: &str, threshold: &[&str]) -> (String, std::path::PathBuf) {
-    let (roads, centers, demand, units) = city(dir);
-    let out = dir.join(name);
-    let out_text = out.display().to_string();
-    let mut args = vec![
-        "coverage",
-        "--roads",
-        &roads,
-        "--centers",
-        &centers,
-        "--demand",
-        &demand,
-        "--units",
-        &units,
-        "--report",
-        "md,html",
-        "--out",
-        &out_text,
-    ];
-    args.extend_from_slice(threshold);
-    let output = lifecircle(&args);
-    let (stdout, stderr) = texts(&output);
-    assert!(output.status.success(), "{stderr}");
-    (stdout, out)
-}
 
 fn json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
@@ -47,7 +21,6 @@ fn metres_give_the_run_of_the_same_walk_in_minutes_and_the_reports_name_the_rule
     let (stdout, metres) = run(dir.path(), "metres", &["--metres", "500"]);
     let (_, minutes) = run(dir.path(), "minutes", &["--minutes", "6.25"]);
     for layer in [
-        "demand.geojson",
         "network.geojson",
         "service_areas.geojson",
         "gaps.geojson",
@@ -59,6 +32,32 @@ fn metres_give_the_run_of_the_same_walk_in_minutes_and_the_reports_name_the_rule
             "{layer} differs"
         );
     }
+    // Residents: the adult's walk and cover are the same; only the older walker, slower,
+    // reaches fewer in 6.25 minutes than within 500 m (a distance is the same for every
+    // walker).
+    let residents = |folder: &Path| -> Vec<Value> {
+        let layer = json(&folder.join("demand.geojson"));
+        layer["features"].as_array().unwrap().clone()
+    };
+    let (by_distance, by_time) = (residents(&metres), residents(&minutes));
+    let mut older_differs = 0;
+    for (mut d, mut t) in by_distance.into_iter().zip(by_time) {
+        let older = |f: &mut Value| {
+            f["properties"]
+                .as_object_mut()
+                .unwrap()
+                .remove("covered_by_profile")
+                .unwrap()["older"]
+                .clone()
+        };
+        let (od, ot) = (older(&mut d), older(&mut t));
+        assert_eq!(d, t);
+        if od != ot {
+            assert!(od == true && ot == false, "{d}");
+            older_differs += 1;
+        }
+    }
+    assert!(older_differs > 0);
     let (m, t) = (
         json(&metres.join("summary.json")),
         json(&minutes.join("summary.json")),

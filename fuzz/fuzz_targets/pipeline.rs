@@ -127,8 +127,14 @@ fuzz_target!(|data: &[u8]| {
             },
             Crs::Wgs84,
         ),
-        geojson_string(&NetworkLayer { pieces: &reach }, Crs::Wgs84),
-        geojson_string(&ServiceAreasLayer { areas: &areas }, Crs::Wgs84),
+        geojson_string(&NetworkLayer {
+            pieces: &reach,
+            band: None,
+        }, Crs::Wgs84),
+        geojson_string(&ServiceAreasLayer {
+            areas: &areas,
+            band: None,
+        }, Crs::Wgs84),
     ] {
         assert!(text.starts_with("{\"type\":\"FeatureCollection\",\"features\":[\n"));
         assert!(text.ends_with("\n]}\n"));

@@ -33,10 +33,17 @@ def _progress(progress: Progress) -> Optional[Callable[[str], Any]]:
     return bar.set_description_str
 
 
+def _thresholds(value: Union[float, Sequence[float]]) -> List[float]:
+    """One threshold or several (the first is the headline, all are bands)."""
+    if isinstance(value, (int, float)):
+        return [float(value)]
+    return [float(v) for v in value]
+
+
 def study_options(
     *,
-    minutes: Optional[float] = None,
-    metres: Optional[float] = None,
+    minutes: Union[None, float, Sequence[float]] = None,
+    metres: Union[None, float, Sequence[float]] = None,
     speed_kmh: float = _DEFAULTS["speed_kmh"],
     profile: str = "adult",
     max_snap_m: float = _DEFAULTS["max_snap_m"],
@@ -61,8 +68,8 @@ def study_options(
             reason="give `minutes` or `metres`, not both",
         )
     return {
-        "minutes": float(_DEFAULTS["minutes"] if minutes is None else minutes),
-        "metres": None if metres is None else float(metres),
+        "minutes": _thresholds([_DEFAULTS["minutes"]] if minutes is None else minutes),
+        "metres": [] if metres is None else _thresholds(metres),
         "speed_kmh": float(speed_kmh),
         "profile": profile,
         "max_snap_m": float(max_snap_m),

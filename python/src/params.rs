@@ -1,6 +1,6 @@
 //! Study parameters from the keyword arguments of `lifecircle.Study`.
 
-use lifecircle::coverage::{GapMode, ServiceConfig};
+use lifecircle::coverage::{GapMode, ServiceConfig, Threshold};
 use lifecircle::crs::{Crs, Projection};
 use lifecircle::input::{maybe_gunzip, read_hgt_tile, Dem, InputLimits};
 use lifecircle::network::NetworkParams;
@@ -15,9 +15,10 @@ use crate::inputs::PointReading;
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
 pub(crate) struct StudyOptions {
-    minutes: f64,
-    /// A threshold as a walking distance, metres (instead of `minutes`).
-    metres: Option<f64>,
+    /// Thresholds in minutes: the first is the study's own, the others its bands.
+    minutes: Vec<f64>,
+    /// Thresholds as walking distances, metres (instead of `minutes`), as `minutes`.
+    metres: Vec<f64>,
     speed_kmh: f64,
     profile: String,
     max_snap_m: f64,
@@ -105,14 +106,27 @@ impl StudyOptions {
             Crs::parse(&self.output_crs)
                 .map_err(|e| Failure::parameter("output_crs", e.to_string()))?
         };
+        let (name, thresholds): (&str, Vec<Threshold>) = if self.metres.is_empty() {
+            let t = self.minutes.iter().map(|&m| Threshold::Minutes(m));
+            ("minutes", t.collect())
+        } else {
+            (
+                "metres",
+                self.metres.iter().map(|&m| Threshold::Metres(m)).collect(),
+            )
+        };
+        let Some((&main, bands)) = thresholds.split_first() else {
+            return Err(Failure::parameter(name, "give at least one threshold"));
+        };
         let params = StudyParams {
             coverage: CoverageParams {
-                threshold_min: self.minutes,
-                threshold_m: self.metres,
                 max_snap_m: self.max_snap_m,
                 gap_link_m: self.gap_link_m,
                 gap_mode: GapMode::by_name(&self.gaps)?,
-            },
+                ..CoverageParams::default()
+            }
+            .with_threshold(main),
+            bands: bands.to_vec(),
             network: NetworkParams {
                 min_component_nodes: self.min_component_nodes,
             },

@@ -7,8 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use lifecircle::crs::Crs;
 use lifecircle::output::{
-    geojson_string, DemandLayer, FeatureSource, GapsLayer, Lang, NetworkLayer, PointsLayer,
-    ServiceAreasLayer, UnitsLayer,
+    geojson_string, DemandLayer, FeatureSource, GapsLayer, Lang, PointsLayer,
 };
 use lifecircle::study::{CoverageOutputs, DEFAULT_TITLE};
 use lifecircle::Study;
@@ -166,13 +165,7 @@ fn make<L: FeatureSource + ?Sized>(layer: &L, crs: Crs, want: &Want) -> Outcome<
 fn layer(study: &Study, outputs: &CoverageOutputs, name: &str, want: &Want) -> Outcome<Made> {
     let crs = study.params().output_crs;
     match name {
-        "residents" => {
-            let demand = DemandLayer {
-                details: outputs.analysis.resident_details(),
-                ..DemandLayer::new(study.demand(), study.centers(), study.result())
-            };
-            make(&demand, crs, want)
-        }
+        "residents" => make(&outputs.demand_layer(study), crs, want),
         "gaps" => make(
             &GapsLayer {
                 gaps: &outputs.gaps,
@@ -181,20 +174,8 @@ fn layer(study: &Study, outputs: &CoverageOutputs, name: &str, want: &Want) -> O
             crs,
             want,
         ),
-        "network" => make(
-            &NetworkLayer {
-                pieces: &outputs.reach,
-            },
-            crs,
-            want,
-        ),
-        "service_areas" => make(
-            &ServiceAreasLayer {
-                areas: &outputs.areas,
-            },
-            crs,
-            want,
-        ),
+        "network" => make(&outputs.network_layer(), crs, want),
+        "service_areas" => make(&outputs.service_areas_layer(), crs, want),
         "units" => {
             if study.inputs().units.is_none() {
                 return Err(Failure::parameter(
@@ -202,11 +183,7 @@ fn layer(study: &Study, outputs: &CoverageOutputs, name: &str, want: &Want) -> O
                     "the study was made without reporting units (give units=)",
                 ));
             }
-            let units = UnitsLayer {
-                units: study.units(),
-                summaries: &outputs.summary.per_unit,
-            };
-            make(&units, crs, want)
+            make(&outputs.units_layer(study), crs, want)
         }
         "centers" => make(&centers_layer(study), crs, want),
         other => Err(Failure::parameter(

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use lifecircle::coverage::{GapMode, ServiceConfig};
+use lifecircle::coverage::{GapMode, ServiceConfig, Threshold};
 use lifecircle::crs::{Crs, Projection};
 use lifecircle::input::{maybe_gunzip, read_hgt_tile, Dem, InputLimits};
 use lifecircle::network::NetworkParams;
@@ -136,14 +136,33 @@ pub(crate) fn study_params(params: &ParamArgs, model: &ModelArgs) -> Result<Stud
     };
     WalkProfile::by_name(&model.profile, params.speed_kmh)
         .with_context(|| format!("--profile {}", model.profile))?;
+    // The first threshold is the study's own; the others are its bands.
+    let thresholds: Vec<Threshold> = if params.metres.is_empty() {
+        params
+            .minutes
+            .iter()
+            .map(|&m| Threshold::Minutes(m))
+            .collect()
+    } else {
+        params
+            .metres
+            .iter()
+            .map(|&m| Threshold::Metres(m))
+            .collect()
+    };
+    let Some((&main, bands)) = thresholds.split_first() else {
+        anyhow::bail!("--minutes / --metres: give at least one threshold");
+    };
+    let coverage = CoverageParams {
+        max_snap_m: params.max_snap_m,
+        gap_link_m: params.gap_link_m,
+        gap_mode: GapMode::by_name(&params.gaps).context("--gaps")?,
+        ..CoverageParams::default()
+    }
+    .with_threshold(main);
     Ok(StudyParams {
-        coverage: CoverageParams {
-            threshold_min: params.minutes,
-            threshold_m: params.metres,
-            max_snap_m: params.max_snap_m,
-            gap_link_m: params.gap_link_m,
-            gap_mode: GapMode::by_name(&params.gaps).context("--gaps")?,
-        },
+        coverage,
+        bands: bands.to_vec(),
         network: NetworkParams {
             min_component_nodes: params.min_component_nodes,
         },

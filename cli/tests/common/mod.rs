@@ -55,18 +55,30 @@ pub(crate) fn write(dir: &Path, name: &str, content: &[u8]) -> String {
 /// A 12 × 12 street grid about 110 m apart near (0°, 0°), two centers, 300 residents and
 /// two units: a run takes a fraction of a second and writes every coverage output.
 pub(crate) fn city(dir: &Path) -> (String, String, String, String) {
+    // A 12 × 12 street grid: every street has a vertex at each crossing, so the
+    // streets meet and form one network.
     let step = 0.001;
     let mut lines = Vec::new();
+    let along = |fixed: f64, east_west: bool| {
+        let coords: Vec<String> = (0..12)
+            .map(|j| {
+                let t = f64::from(j) * step;
+                if east_west {
+                    format!("[{t},{fixed}]")
+                } else {
+                    format!("[{fixed},{t}]")
+                }
+            })
+            .collect();
+        format!(
+            r#"{{"type":"Feature","properties":{{"highway":"footway"}},"geometry":{{"type":"LineString","coordinates":[{}]}}}}"#,
+            coords.join(",")
+        )
+    };
     for i in 0..12 {
         let at = f64::from(i) * step;
-        lines.push(format!(
-            r#"{{"type":"Feature","properties":{{"highway":"footway"}},"geometry":{{"type":"LineString","coordinates":[[0,{at}],[{},{at}]]}}}}"#,
-            11.0 * step
-        ));
-        lines.push(format!(
-            r#"{{"type":"Feature","properties":{{"highway":"footway"}},"geometry":{{"type":"LineString","coordinates":[[{at},0],[{at},{}]]}}}}"#,
-            11.0 * step
-        ));
+        lines.push(along(at, true));
+        lines.push(along(at, false));
     }
     let roads = format!(
         r#"{{"type":"FeatureCollection","features":[{}]}}"#,
@@ -88,4 +100,32 @@ pub(crate) fn city(dir: &Path) -> (String, String, String, String) {
         write(dir, "demand.csv", demand.as_bytes()),
         write(dir, "units.geojson", units.as_bytes()),
     )
+}
+
+/// Runs `coverage` on [`city`] (with its units, both reports) into `dir/name` with
+/// `extra` arguments; panics when it fails. Returns the terminal text and the folder.
+pub(crate) fn city_coverage(dir: &Path, name: &str, extra: &[&str]) -> (String, PathBuf) {
+    let (roads, centers, demand, units) = city(dir);
+    let out = dir.join(name);
+    let out_text = out.display().to_string();
+    let mut args = vec![
+        "coverage",
+        "--roads",
+        &roads,
+        "--centers",
+        &centers,
+        "--demand",
+        &demand,
+        "--units",
+        &units,
+        "--report",
+        "md,html",
+        "--out",
+        &out_text,
+    ];
+    args.extend_from_slice(extra);
+    let output = lifecircle(&args);
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    (stdout, out)
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::params::CoverageParams;
+use super::params::{CoverageParams, Threshold};
 use crate::features::{CenterId, PointFeature};
 use crate::network::{EdgeId, NodeId, Snap, WalkNetwork};
 use crate::routing::{search_threads, MultiSourceSearch, Seed, WalkCosts};
@@ -194,6 +194,10 @@ pub struct CoverageResult {
     pub demand: Vec<DemandResult>,
     pub(crate) snapped_centers: SnappedCenters,
     pub(crate) search: MultiSourceSearch,
+    /// Per resident, the walk's cost (flat-equivalent metres, access leg included), as
+    /// `covered` compares it with the threshold: kept so another threshold classifies
+    /// exactly as a run at it would ([`CoverageResult::at_threshold`]).
+    pub(crate) demand_cost_m: Vec<Option<f64>>,
 }
 
 impl CoverageResult {
@@ -210,6 +214,29 @@ impl CoverageResult {
     /// The threshold as a flat-equivalent walking cost in metres.
     pub fn threshold_cost_m(&self) -> f64 {
         self.params.threshold_cost_m(self.metres_per_min())
+    }
+
+    /// Resident `i`'s walk as a flat-equivalent cost in metres (access leg included),
+    /// the figure `covered` compares with the threshold; `None` without a walk.
+    pub fn walk_cost_m(&self, i: usize) -> Option<f64> {
+        self.demand_cost_m.get(i).copied().flatten()
+    }
+
+    /// The same result at another threshold: every walk is kept (the search is not
+    /// bounded by the threshold) and only `covered` is decided again, with the very
+    /// costs the run compared, so it is exactly what [`compute_coverage`] gives at
+    /// `threshold` on the same inputs. The bands of a multi-threshold run are these.
+    ///
+    /// Complexity: O(V + D) (a copy of the walk field).
+    pub fn at_threshold(&self, threshold: Threshold) -> CoverageResult {
+        let params = self.params.with_threshold(threshold);
+        let limit_m = params.threshold_cost_m(self.metres_per_min());
+        let mut result = self.clone();
+        for (d, cost) in result.demand.iter_mut().zip(&self.demand_cost_m) {
+            d.covered = cost.is_some_and(|c| c <= limit_m);
+        }
+        result.params = params;
+        result
     }
 }
 
@@ -253,11 +280,13 @@ pub fn compute_coverage(
 
     let metres_per_min = costs.metres_per_min();
     let threshold_cost = params.threshold_cost_m(metres_per_min);
+    let mut demand_cost_m = Vec::with_capacity(demand.len());
     let demand_results = demand
         .iter()
         .map(|point| {
             let snap = network.snap_within([point.lon, point.lat], params.max_snap_m);
             let Some(snap) = snap else {
+                demand_cost_m.push(None);
                 return DemandResult {
                     status: DemandStatus::TooFarFromNetwork,
                     snap: None,
@@ -275,16 +304,20 @@ pub fn compute_coverage(
                 snap.edge,
                 snap.offset_m,
             ) {
-                None => DemandResult {
-                    status: DemandStatus::NoPath,
-                    snap: Some(snap),
-                    walk_m: None,
-                    walk_min: None,
-                    nearest_center: None,
-                    covered: false,
-                },
+                None => {
+                    demand_cost_m.push(None);
+                    DemandResult {
+                        status: DemandStatus::NoPath,
+                        snap: Some(snap),
+                        walk_m: None,
+                        walk_min: None,
+                        nearest_center: None,
+                        covered: false,
+                    }
+                }
                 Some(walk) => {
                     let cost = walk.cost_m + snap.access_m;
+                    demand_cost_m.push(Some(cost));
                     DemandResult {
                         status: DemandStatus::Ok,
                         snap: Some(snap),
@@ -305,6 +338,7 @@ pub fn compute_coverage(
         demand: demand_results,
         snapped_centers,
         search,
+        demand_cost_m,
     })
 }
 

@@ -28,7 +28,7 @@ pub use params::{
     DEFAULT_MIN_COMPONENT_NODES, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MIN, MAX_SNAP_LIMIT_M,
     MAX_THRESHOLD_M, MAX_THRESHOLD_MIN,
 };
-pub use reach::{network_reach, ReachPiece};
+pub use reach::{network_reach, network_reach_in_bands, ReachPiece};
 pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};
 pub use summary::{summarize, CenterSummary, CoverageSummary, HistogramBin, UnitSummary};
 pub use tiers::{compute_tier_coverage, RequirementCoverage, TierCoverage};

@@ -61,6 +61,13 @@ impl Threshold {
         }
     }
 
+    /// The number without its unit (minutes or metres).
+    pub fn value(self) -> f64 {
+        match self {
+            Threshold::Minutes(v) | Threshold::Metres(v) => v,
+        }
+    }
+
     /// Whether the threshold is a walking distance.
     pub fn is_distance(self) -> bool {
         matches!(self, Threshold::Metres(_))
@@ -86,6 +93,14 @@ impl Threshold {
         match self {
             Threshold::Minutes(min) => format!("{min} min"),
             Threshold::Metres(m) => format!("{m} m"),
+        }
+    }
+
+    /// The threshold as a column key, without spaces: `10min`, `500m`.
+    pub fn key(self) -> String {
+        match self {
+            Threshold::Minutes(min) => format!("{min}min"),
+            Threshold::Metres(m) => format!("{m}m"),
         }
     }
 

@@ -19,6 +19,10 @@ pub struct ReachPiece {
     /// Whether a walker standing anywhere on the piece reaches a center within the
     /// threshold (access legs not included: the walker is on the path).
     pub covered: bool,
+    /// Of the thresholds the network was split at ([`network_reach_in_bands`]), the
+    /// first within whose walk the whole piece lies; `None` beyond them all. With one
+    /// threshold, `Some(0)` exactly when `covered`.
+    pub band: Option<usize>,
     /// Walk time in minutes from the piece start to the nearest center; `None` when no
     /// center can be reached from there.
     pub walk_min_start: Option<f64>,
@@ -129,7 +133,26 @@ pub fn network_reach(
     costs: &WalkCosts,
     result: &CoverageResult,
 ) -> Vec<ReachPiece> {
-    let limit_m = result.threshold_cost_m();
+    network_reach_in_bands(network, costs, result, &[result.threshold_cost_m()])
+}
+
+/// [`network_reach`] split at several thresholds at once: every edge is cut wherever
+/// the walk crosses any of `limits_m` (walking costs, flat-equivalent metres, in
+/// ascending order), and each piece's [`ReachPiece::band`] is the first limit whose
+/// walk reaches all of it. `covered` stays that of `result`'s own threshold. Adjacent
+/// stretches of the same band form one piece, so with one limit, the result's own,
+/// this is [`network_reach`].
+///
+/// Complexity: O(B (E + C log C)) for B limits.
+pub fn network_reach_in_bands(
+    network: &WalkNetwork,
+    costs: &WalkCosts,
+    result: &CoverageResult,
+    limits_m: &[f64],
+) -> Vec<ReachPiece> {
+    debug_assert!(limits_m.windows(2).all(|w| w[0] <= w[1]));
+    let own_limit_m = result.threshold_cost_m();
+    let covering = |band: Option<usize>| band.is_some_and(|b| limits_m[b] <= own_limit_m);
     let metres_per_min = result.metres_per_min();
     let minutes_at = |edge: EdgeId, offset_m: f64| {
         walk_from_position(
@@ -145,58 +168,83 @@ pub fn network_reach(
         .map(|c| c / metres_per_min)
     };
     let mut pieces = Vec::new();
-    let mut intervals = Vec::new();
-    let mut push = |edge: EdgeId, from: f64, to: f64, covered: bool| {
+    let mut push = |edge: EdgeId, from: f64, to: f64, band: Option<usize>| {
         pieces.push(ReachPiece {
             edge,
             from_offset_m: from,
             to_offset_m: to,
-            covered,
+            covered: covering(band),
+            band,
             walk_min_start: minutes_at(edge, from),
             walk_min_end: minutes_at(edge, to),
             coords: network.edge_geometry_between(edge, from, to),
         });
     };
+    let mut by_band: Vec<Vec<(f64, f64)>> = vec![Vec::new(); limits_m.len()];
+    let mut cuts = Vec::new();
     for e in 0..network.edge_count() {
         let edge = EdgeId(e as u32);
         let (from, to) = network.edge_nodes(edge);
         if !network.is_node_eligible(from) {
             continue;
         }
-        let on_edge = result
-            .snapped_centers
-            .on_edge
-            .get(&edge.0)
-            .into_iter()
-            .flatten()
-            .map(|&(offset, access, _)| (offset, access));
-        reached_intervals(
-            network,
-            costs,
-            edge,
-            [node_cost(result, from), node_cost(result, to)],
-            on_edge,
-            limit_m,
-            &mut intervals,
-        );
+        for (intervals, &limit_m) in by_band.iter_mut().zip(limits_m) {
+            let on_edge = result
+                .snapped_centers
+                .on_edge
+                .get(&edge.0)
+                .into_iter()
+                .flatten()
+                .map(|&(offset, access, _)| (offset, access));
+            reached_intervals(
+                network,
+                costs,
+                edge,
+                [node_cost(result, from), node_cost(result, to)],
+                on_edge,
+                limit_m,
+                intervals,
+            );
+        }
         let length = network.edge_length_m(edge);
         if length <= 0.0 {
-            push(edge, 0.0, 0.0, !intervals.is_empty());
+            let band = by_band.iter().position(|i| !i.is_empty());
+            push(edge, 0.0, 0.0, band);
             continue;
         }
-        let mut cursor = 0.0;
-        for &(lo, hi) in &intervals {
-            if hi <= lo {
-                continue; // a single covered point is not a stretch
-            }
-            if lo > cursor {
-                push(edge, cursor, lo, false);
-            }
-            push(edge, lo, hi, true);
-            cursor = hi;
+        // Every place a band starts or ends; between two cuts the band is one. A single
+        // reached point is not a stretch, so it only cuts what is merged again below.
+        cuts.clear();
+        cuts.push(0.0);
+        cuts.push(length);
+        for &(lo, hi) in by_band.iter().flatten() {
+            cuts.push(lo);
+            cuts.push(hi);
         }
-        if cursor < length {
-            push(edge, cursor, length, false);
+        cuts.sort_by(f64::total_cmp);
+        cuts.dedup();
+        let band_at = |x: f64| {
+            by_band
+                .iter()
+                .position(|intervals| intervals.iter().any(|&(lo, hi)| lo <= x && x <= hi))
+        };
+        let mut start = 0.0;
+        let mut current: Option<Option<usize>> = None;
+        for pair in cuts.windows(2) {
+            let (lo, hi) = (pair[0], pair[1]);
+            let band = band_at(lo + (hi - lo) / 2.0);
+            match current {
+                Some(b) if b == band => {}
+                Some(b) => {
+                    push(edge, start, lo, b);
+                    start = lo;
+                    current = Some(band);
+                }
+                None => current = Some(band),
+            }
+        }
+        if let Some(b) = current {
+            push(edge, start, length, b);
         }
     }
     pieces
@@ -327,6 +375,56 @@ mod tests {
         assert!((pieces[1].walk_min_start.unwrap() - 50.0 / 80.0).abs() < 1e-9);
         assert!((pieces[1].walk_min_end.unwrap() - 50.0 / 80.0).abs() < 1e-9);
         assert!((pieces[0].walk_min_start.unwrap() - mid / 80.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bands_cut_an_edge_at_each_threshold_and_keep_the_own_cover() {
+        // A center mid-edge (l/2 from either end, l = 222.4 m) on one edge: bands of
+        // 30, 50 and 80 m cut it symmetrically; the run's own threshold is 50 m.
+        let network = WalkNetwork::from_roads(
+            &[line(&[[0.0, 0.0], [2.0 * DEG, 0.0]])],
+            &NetworkParams {
+                min_component_nodes: 1,
+            },
+        )
+        .unwrap();
+        let costs = WalkCosts::flat(&network);
+        let result =
+            compute_coverage(&network, &costs, &[point(DEG, 0.0)], &[], &params(50.0)).unwrap();
+        let pieces = network_reach_in_bands(&network, &costs, &result, &[30.0, 50.0, 80.0]);
+        let mid = network.edge_length_m(EdgeId(0)) / 2.0;
+        let got: Vec<(f64, f64, Option<usize>, bool)> = pieces
+            .iter()
+            .map(|p| {
+                (
+                    p.from_offset_m - mid,
+                    p.to_offset_m - mid,
+                    p.band,
+                    p.covered,
+                )
+            })
+            .collect();
+        let expected = [
+            (-mid, -80.0, None, false),
+            (-80.0, -50.0, Some(2), false),
+            (-50.0, -30.0, Some(1), true),
+            (-30.0, 30.0, Some(0), true),
+            (30.0, 50.0, Some(1), true),
+            (50.0, 80.0, Some(2), false),
+            (80.0, mid, None, false),
+        ];
+        assert_eq!(got.len(), expected.len(), "{got:?}");
+        for (g, e) in got.iter().zip(&expected) {
+            assert!(
+                (g.0 - e.0).abs() < 1e-9 && (g.1 - e.1).abs() < 1e-9,
+                "{got:?}"
+            );
+            assert_eq!((g.2, g.3), (e.2, e.3), "{got:?}");
+        }
+        // One band, the run's own: the plain split, band 0 exactly where covered.
+        let one = network_reach_in_bands(&network, &costs, &result, &[50.0]);
+        assert_eq!(one, network_reach(&network, &costs, &result));
+        assert!(one.iter().all(|p| p.covered == (p.band == Some(0))));
     }
 
     #[test]

@@ -13,6 +13,41 @@ use crate::coverage::{
 use crate::crs::Crs;
 use crate::features::{PointFeature, ReportingUnit};
 
+/// One value per feature of the band it lies in (the band's threshold in its unit;
+/// null beyond every band), written as one column named `name` (`band_min`, `band_m`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BandColumn {
+    /// The column's name.
+    pub name: &'static str,
+    /// Per feature, the band's threshold.
+    pub values: Vec<Option<f64>>,
+}
+
+/// One feature's band cell (see [`BandColumn`]).
+#[derive(Debug, Clone, Copy)]
+pub struct BandCell {
+    name: &'static str,
+    value: Option<f64>,
+}
+
+impl BandColumn {
+    /// Feature `i`'s cell.
+    pub fn cell(&self, i: usize) -> BandCell {
+        BandCell {
+            name: self.name,
+            value: self.values.get(i).copied().flatten(),
+        }
+    }
+}
+
+impl Serialize for BandCell {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(self.name, &self.value)?;
+        map.end()
+    }
+}
+
 /// Per-resident results beyond the walk to the nearest center, added to the
 /// properties of [`DemandLayer`] after the standard ones.
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,6 +59,8 @@ pub struct ResidentDetails<'a> {
     /// Tiers and services (`complete`, `services_missing`, `walk_min_by_service`,
     /// `covered_by_tier`).
     pub tiers: Option<&'a TierCoverage>,
+    /// The band each resident lives in, in a multi-threshold run.
+    pub band: Option<&'a BandColumn>,
 }
 
 /// `demand.geojson`: one Point per resident with `id`, `population`, `walk_m` (null when
@@ -83,6 +120,10 @@ impl Serialize for DemandProperties<'_> {
         map.serialize_entry("status", r.status.as_str())?;
         map.serialize_entry("access_m", &rounded(r.snap.map(|s| s.access_m), 2))?;
         let details = &layer.details;
+        if let Some(band) = details.band {
+            let cell = band.cell(i);
+            map.serialize_entry(cell.name, &cell.value)?;
+        }
         if let Some(flat) = details.flat_walk_min {
             map.serialize_entry("walk_min_flat", &rounded(flat[i], 3))?;
         }
@@ -203,6 +244,8 @@ impl FeatureSource for GapsLayer<'_> {
 pub struct NetworkLayer<'a> {
     /// The pieces.
     pub pieces: &'a [ReachPiece],
+    /// Each piece's band, in a multi-threshold run.
+    pub band: Option<&'a BandColumn>,
 }
 
 /// The properties of one network piece.
@@ -210,6 +253,8 @@ pub struct NetworkLayer<'a> {
 pub struct ReachProperties {
     edge: u32,
     covered: bool,
+    #[serde(flatten)]
+    band: Option<BandCell>,
     walk_min_start: Option<f64>,
     walk_min_end: Option<f64>,
 }
@@ -231,6 +276,7 @@ impl FeatureSource for NetworkLayer<'_> {
             ReachProperties {
                 edge: piece.edge.0,
                 covered: piece.covered,
+                band: self.band.map(|b| b.cell(i)),
                 walk_min_start: rounded(piece.walk_min_start, 3),
                 walk_min_end: rounded(piece.walk_min_end, 3),
             },
@@ -246,12 +292,16 @@ impl FeatureSource for NetworkLayer<'_> {
 pub struct ServiceAreasLayer<'a> {
     /// The areas.
     pub areas: &'a [ServiceArea],
+    /// Each area's band, in a multi-threshold run (one area per center and band).
+    pub band: Option<&'a BandColumn>,
 }
 
 /// The properties of one service area.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceAreaProperties<'a> {
     center: &'a str,
+    #[serde(flatten)]
+    band: Option<BandCell>,
     reached_length_m: f64,
     reachable_population: f64,
     reachable_residents: usize,
@@ -275,6 +325,7 @@ impl FeatureSource for ServiceAreasLayer<'_> {
             Geometry::MultiPolygon(&a.polygon),
             ServiceAreaProperties {
                 center: &a.center_id,
+                band: self.band.map(|b| b.cell(i)),
                 reached_length_m: round_to(a.reached_length_m, 2),
                 reachable_population: round_to(a.reachable_population, 3),
                 reachable_residents: a.reachable_residents,
@@ -292,6 +343,9 @@ pub struct UnitsLayer<'a> {
     pub units: &'a [ReportingUnit],
     /// Their figures, in the same order.
     pub summaries: &'a [UnitSummary],
+    /// In a multi-threshold run, per band its key (`5min`, `500m`) and per unit its
+    /// coverage ratio: the column `coverage_by_band.KEY`.
+    pub band_ratios: &'a [(String, Vec<f64>)],
 }
 
 /// The properties of one unit.
@@ -305,6 +359,8 @@ pub struct UnitProperties<'a> {
     unreachable_population: f64,
     coverage_ratio: f64,
     mean_walk_min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage_by_band: Option<OrderedMap<'a, f64>>,
 }
 
 impl FeatureSource for UnitsLayer<'_> {
@@ -330,6 +386,14 @@ impl FeatureSource for UnitsLayer<'_> {
                 unreachable_population: round_to(s.unreachable_population, 3),
                 coverage_ratio: round_to(s.coverage_ratio, 6),
                 mean_walk_min: rounded(s.mean_walk_min, 3),
+                coverage_by_band: (!self.band_ratios.is_empty()).then(|| {
+                    OrderedMap(
+                        self.band_ratios
+                            .iter()
+                            .map(|(key, ratios)| (key.as_str(), round_to(ratios[i], 6)))
+                            .collect(),
+                    )
+                }),
             },
         )
     }

@@ -27,12 +27,13 @@ pub use geojson::{
 };
 pub use html::{html_report, Lang, ReadOutputFile};
 pub use layers::{
-    DemandLayer, DemandProperties, GapProperties, GapsLayer, NetworkLayer, PointsLayer,
-    ReachProperties, ResidentDetails, ServiceAreaProperties, ServiceAreasLayer, UnitProperties,
-    UnitsLayer,
+    BandCell, BandColumn, DemandLayer, DemandProperties, GapProperties, GapsLayer, NetworkLayer,
+    PointsLayer, ReachProperties, ResidentDetails, ServiceAreaProperties, ServiceAreasLayer,
+    UnitProperties, UnitsLayer,
 };
 pub use model_report::{
-    profiles_markdown, slope_markdown, tiers_markdown, REPORT_SLOPE_CENTER_ROWS,
+    bands_markdown, profiles_markdown, slope_markdown, tiers_markdown, BandRow,
+    REPORT_BAND_UNIT_ROWS, REPORT_SLOPE_CENTER_ROWS,
 };
 pub use numbers::grouped;
 pub use report::{markdown_report, GapRow, ReportContext, REPORT_GAP_ROWS};

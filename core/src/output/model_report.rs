@@ -206,3 +206,69 @@ pub fn tiers_markdown(t: &TierCoverage) -> String {
     }
     out
 }
+
+/// One band of a multi-threshold run, as [`bands_markdown`] lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct BandRow<'a> {
+    /// The threshold with its unit (`5 min`).
+    pub label: &'a str,
+    /// Population within the band's walk.
+    pub covered_population: f64,
+    /// Its share of all population.
+    pub coverage_ratio: f64,
+    /// Population with a longer walk.
+    pub uncovered_reachable_population: f64,
+}
+
+/// Units listed in the bands table (in the units' order; all are in `units.geojson`).
+pub const REPORT_BAND_UNIT_ROWS: usize = 50;
+
+/// "Life circles side by side": coverage within each band, and per reporting unit
+/// (`units`: name and one coverage ratio per band).
+pub fn bands_markdown(rows: &[BandRow<'_>], units: &[(&str, Vec<f64>)]) -> String {
+    let mut out = String::new();
+    if rows.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "\n## Life circles side by side\n");
+    let _ = writeln!(
+        out,
+        "Every threshold from the same walks (each equals a run at that threshold alone).\n"
+    );
+    let _ = writeln!(
+        out,
+        "| within | covered population | coverage | reachable, but farther |\n|---|---:|---:|---:|"
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            r.label,
+            num(r.covered_population),
+            pct(r.coverage_ratio),
+            num(r.uncovered_reachable_population)
+        );
+    }
+    if units.is_empty() {
+        return out;
+    }
+    let labels: Vec<&str> = rows.iter().map(|r| r.label).collect();
+    let _ = writeln!(
+        out,
+        "\nCoverage per reporting unit:\n\n| unit | {} |\n|---|{}",
+        labels.join(" | "),
+        "---:|".repeat(labels.len())
+    );
+    for (name, ratios) in units.iter().take(REPORT_BAND_UNIT_ROWS) {
+        let cells: Vec<String> = ratios.iter().map(|&r| pct(r)).collect();
+        let _ = writeln!(out, "| {} | {} |", markdown_cell(name), cells.join(" | "));
+    }
+    if units.len() > REPORT_BAND_UNIT_ROWS {
+        let _ = writeln!(
+            out,
+            "\n{} more units in `units.geojson`.",
+            units.len() - REPORT_BAND_UNIT_ROWS
+        );
+    }
+    out
+}

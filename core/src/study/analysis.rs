@@ -80,6 +80,7 @@ impl Analysis {
             flat_walk_min: self.flat_walk_min.as_deref(),
             covered_by_profile: &self.covered_by_profile,
             tiers: self.tiers.as_ref(),
+            band: None,
         }
     }
 }

@@ -9,6 +9,7 @@
 //! benchmarks all stand on it.
 
 mod analysis;
+mod bands;
 mod gap_sites;
 mod layers;
 mod outputs;
@@ -20,6 +21,7 @@ mod view;
 use std::sync::{Arc, OnceLock};
 
 pub use analysis::{Analysis, CoveredByProfile, CrsCheck, SlopeComparison};
+pub use bands::{BandCoverage, BandOutputs, UnitBand};
 pub use gap_sites::{GapSite, GAP_SITE_CANDIDATES, GAP_SITE_GAPS};
 pub use layers::{InputReport, InputsReport, Layer, Layers};
 pub use outputs::{

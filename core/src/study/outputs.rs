@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use super::bands::BandOutputs;
 use super::gap_sites::GapSite;
 use super::{Analysis, Study};
 use crate::coverage::{CoverageSummary, GapArea, ReachPiece, ServiceArea};
@@ -15,7 +16,8 @@ use crate::crs::Crs;
 use crate::output::GeoPackage;
 use crate::output::{
     html_report, write_csv, write_geojson, write_layer, CsvOptions, DemandLayer, FeatureSource,
-    GapsLayer, Lang, LayerFormat, NetworkLayer, PointsLayer, ServiceAreasLayer, UnitsLayer,
+    GapsLayer, Lang, LayerFormat, NetworkLayer, PointsLayer, ResidentDetails, ServiceAreasLayer,
+    UnitsLayer,
 };
 use crate::{Error, Result};
 
@@ -34,6 +36,54 @@ pub struct CoverageOutputs {
     pub areas: Vec<ServiceArea>,
     /// The best site of each of the largest gaps ([`Study::gap_sites`]).
     pub gap_sites: Vec<Option<GapSite>>,
+    /// Every band's figures and service areas, in a multi-threshold run.
+    pub bands: Option<BandOutputs>,
+}
+
+impl CoverageOutputs {
+    /// `demand.geojson`'s layer: every resident with the per-profile, slope, tier and
+    /// band details of these outputs.
+    pub fn demand_layer<'a>(&'a self, study: &'a Study) -> DemandLayer<'a> {
+        DemandLayer {
+            details: ResidentDetails {
+                band: self.bands.as_ref().map(|b| &b.resident_band),
+                ..self.analysis.resident_details()
+            },
+            ..DemandLayer::new(study.demand(), study.centers(), study.result())
+        }
+    }
+
+    /// `network.geojson`'s layer (with each piece's band in a multi-threshold run).
+    pub fn network_layer(&self) -> NetworkLayer<'_> {
+        NetworkLayer {
+            pieces: &self.reach,
+            band: self.bands.as_ref().map(|b| &b.reach_band),
+        }
+    }
+
+    /// `service_areas.geojson`'s layer: one area per center, or per center and band in a
+    /// multi-threshold run.
+    pub fn service_areas_layer(&self) -> ServiceAreasLayer<'_> {
+        match &self.bands {
+            None => ServiceAreasLayer {
+                areas: &self.areas,
+                band: None,
+            },
+            Some(b) => ServiceAreasLayer {
+                areas: &b.areas,
+                band: Some(&b.areas_band),
+            },
+        }
+    }
+
+    /// `units.geojson`'s layer (with each band's coverage in a multi-threshold run).
+    pub fn units_layer<'a>(&'a self, study: &'a Study) -> UnitsLayer<'a> {
+        UnitsLayer {
+            units: study.units(),
+            summaries: &self.summary.per_unit,
+            band_ratios: self.bands.as_ref().map_or(&[], |b| &b.unit_ratios),
+        }
+    }
 }
 
 /// Every name an output folder of a run may hold: the coverage files, `timings.json`,
@@ -272,9 +322,10 @@ impl Study {
         observe(gap_sites);
         let gap_sites = self.gap_sites(&gaps);
         observe(reach);
-        let reach = self.reach();
+        let reach = self.reach_in_bands();
         observe(areas);
         let areas = self.service_areas();
+        let bands = self.band_outputs(&reach);
         Ok(CoverageOutputs {
             analysis,
             summary,
@@ -282,6 +333,7 @@ impl Study {
             reach,
             areas,
             gap_sites,
+            bands,
         })
     }
 
@@ -317,33 +369,18 @@ impl Study {
         sink: &mut dyn FnMut(&str, &mut FillFile<'_>) -> Result<(), E>,
     ) -> Result<Vec<Truncated>, E> {
         let crs = self.params().output_crs;
-        let CoverageOutputs {
-            analysis,
-            summary,
-            gaps,
-            reach,
-            areas,
-            gap_sites: _,
-        } = outputs;
+        let gaps = &outputs.gaps;
         sink("summary.json", &mut |w| {
             serde_json::to_writer_pretty(&mut *w, &self.coverage_report(title, outputs))?;
             w.write_all(b"\n")
         })?;
-        let demand = DemandLayer {
-            details: analysis.resident_details(),
-            ..DemandLayer::new(self.demand(), self.centers(), self.result())
-        };
         let mut layers = LayerWriter::new(formats, crs, &mut *sink);
-        layers.add("demand", &demand)?;
+        layers.add("demand", &outputs.demand_layer(self))?;
         layers.add("gaps", &GapsLayer { gaps, crs })?;
-        layers.add("network", &NetworkLayer { pieces: reach })?;
-        layers.add("service_areas", &ServiceAreasLayer { areas })?;
+        layers.add("network", &outputs.network_layer())?;
+        layers.add("service_areas", &outputs.service_areas_layer())?;
         if self.inputs().units.is_some() {
-            let units = UnitsLayer {
-                units: self.units(),
-                summaries: &summary.per_unit,
-            };
-            layers.add("units", &units)?;
+            layers.add("units", &outputs.units_layer(self))?;
         }
         let truncated = layers.finish()?;
         sink("report.md", &mut |w| {
@@ -383,10 +420,7 @@ impl Study {
     ) -> Result<(), E> {
         let crs = self.params().output_crs;
         let [demand_csv, centers_csv, units_csv] = COVERAGE_TABLE_NAMES;
-        let demand = DemandLayer {
-            details: outputs.analysis.resident_details(),
-            ..DemandLayer::new(self.demand(), self.centers(), self.result())
-        };
+        let demand = outputs.demand_layer(self);
         sink(demand_csv, &mut |w| write_csv(w, &demand, crs, options))?;
         let centers = PointsLayer {
             points: outputs
@@ -408,10 +442,7 @@ impl Study {
         };
         sink(centers_csv, &mut |w| write_csv(w, &centers, crs, options))?;
         if self.inputs().units.is_some() {
-            let units = UnitsLayer {
-                units: self.units(),
-                summaries: &outputs.summary.per_unit,
-            };
+            let units = outputs.units_layer(self);
             sink(units_csv, &mut |w| write_csv(w, &units, crs, options))?;
         }
         Ok(())

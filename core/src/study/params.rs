@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::coverage::{CoverageParams, ServiceConfig, DEFAULT_SPEED_KMH};
+use crate::coverage::{CoverageParams, ServiceConfig, Threshold, DEFAULT_SPEED_KMH};
 use crate::crs::Crs;
 use crate::input::Dem;
 use crate::network::NetworkParams;
@@ -62,6 +62,11 @@ pub struct Elevation {
 pub struct StudyParams {
     /// Threshold, snapping distance and gap linkage.
     pub coverage: CoverageParams,
+    /// More thresholds answered beside the study's own, from the same walks (the 5-,
+    /// 10- and 15-minute circles side by side): each gets its coverage, per-unit
+    /// figures, network reach and service areas ([`crate::Study::bands`]). Of the
+    /// study's kind (all times or all distances); empty for one threshold.
+    pub bands: Vec<Threshold>,
     /// Smallest component points may snap to.
     pub network: NetworkParams,
     /// Adult walking speed on flat ground, km/h (the older-person profile has its own).
@@ -84,6 +89,7 @@ impl Default for StudyParams {
     fn default() -> Self {
         Self {
             coverage: CoverageParams::default(),
+            bands: Vec::new(),
             network: NetworkParams::default(),
             speed_kmh: DEFAULT_SPEED_KMH,
             profile: "adult".into(),
@@ -120,6 +126,30 @@ impl StudyParams {
         }
         self.walk_profile()?;
         self.check_measures()?;
+        self.check_bands()?;
+        Ok(())
+    }
+
+    /// Bands are thresholds in range and of the study's kind: one run measures times or
+    /// distances, and its outputs name the bands in one unit.
+    fn check_bands(&self) -> Result<()> {
+        let main = self.coverage.threshold();
+        for band in &self.bands {
+            band.validate("bands")?;
+            if band.is_distance() != main.is_distance() {
+                return Err(Error::InvalidParameter {
+                    name: "bands".into(),
+                    reason: format!(
+                        "band {} is {} but the study's threshold ({}) is {}: give every \
+                         band in the same unit",
+                        band.label(),
+                        band.rule(),
+                        main.label(),
+                        main.rule()
+                    ),
+                });
+            }
+        }
         Ok(())
     }
 

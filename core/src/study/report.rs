@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::analysis::{CrsCheck, SlopeComparison};
+use super::bands::BandCoverage;
 use super::gap_sites::{GapSite, GAP_SITE_GAPS};
 use super::layers::InputsReport;
 use super::outputs::CoverageOutputs;
@@ -12,7 +13,8 @@ use crate::coverage::{CoverageSummary, GapArea, GapMode, ProfileCoverage, TierCo
 use crate::crs::Crs;
 use crate::network::NetworkStats;
 use crate::output::{
-    markdown_report, profiles_markdown, slope_markdown, tiers_markdown, GapRow, ReportContext,
+    bands_markdown, markdown_report, profiles_markdown, slope_markdown, tiers_markdown, BandRow,
+    GapRow, ReportContext,
 };
 
 /// Gaps listed in `summary.json` (all of them are in `gaps.geojson`).
@@ -174,6 +176,9 @@ pub struct CoverageReport<'a> {
     pub network: NetworkStats,
     /// The headline figures (center locations in the output system).
     pub coverage: CoverageSummary,
+    /// In a multi-threshold run, every band's coverage, smallest first.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub bands: &'a [BandCoverage],
     /// Gap areas.
     pub gaps: GapsReport,
     /// Service areas.
@@ -261,6 +266,7 @@ impl Study {
             inputs: self.inputs(),
             network: self.network().stats(),
             coverage,
+            bands: outputs.bands.as_ref().map_or(&[], |b| &b.coverage),
             gaps: GapsReport {
                 count: gaps.len(),
                 population: gaps.iter().map(|g| g.population).sum(),
@@ -336,6 +342,34 @@ impl Study {
                 })
                 .collect(),
         });
+        if let Some(b) = &outputs.bands {
+            let rows: Vec<BandRow> = b
+                .coverage
+                .iter()
+                .map(|c| BandRow {
+                    label: &c.label,
+                    covered_population: c.covered_population,
+                    coverage_ratio: c.coverage_ratio,
+                    uncovered_reachable_population: c.uncovered_reachable_population,
+                })
+                .collect();
+            let units: Vec<(&str, Vec<f64>)> = self
+                .units()
+                .iter()
+                .enumerate()
+                .map(|(i, u)| {
+                    let name = u.name.as_deref().unwrap_or(&u.id);
+                    (
+                        name,
+                        b.coverage
+                            .iter()
+                            .map(|c| c.per_unit[i].coverage_ratio)
+                            .collect(),
+                    )
+                })
+                .collect();
+            out.push_str(&bands_markdown(&rows, &units));
+        }
         out.push_str(&profiles_markdown(&analysis.profiles, self.threshold()));
         if let Some(s) = &analysis.slope {
             out.push_str(&slope_markdown(&s.comparison));

@@ -251,16 +251,22 @@ impl Study {
                 .collect(),
         };
         let wgs84 = Crs::Wgs84;
-        let network_layer = NetworkLayer { pieces: &reach };
+        let network_layer = NetworkLayer {
+            pieces: &reach,
+            band: None,
+        };
         let demand_layer = DemandLayer::new(self.demand(), self.centers(), self.result());
         let gaps_layer = GapsLayer {
             gaps: &gaps,
             crs: wgs84,
         };
-        let areas_layer = areas.as_ref().map(|areas| ServiceAreasLayer { areas });
+        let areas_layer = areas
+            .as_ref()
+            .map(|areas| ServiceAreasLayer { areas, band: None });
         let units_layer = UnitsLayer {
             units: self.units(),
             summaries: &summary.per_unit,
+            band_ratios: &[],
         };
         let view = CoverageView {
             summary: &summary,
@@ -292,6 +298,12 @@ impl Study {
     /// The service areas of the study as GeoJSON text (WGS84).
     pub fn service_areas_json(&self) -> String {
         let areas = self.service_areas();
-        crate::output::geojson_string(&ServiceAreasLayer { areas: &areas }, Crs::Wgs84)
+        crate::output::geojson_string(
+            &ServiceAreasLayer {
+                areas: &areas,
+                band: None,
+            },
+            Crs::Wgs84,
+        )
     }
 }
