@@ -98,7 +98,10 @@ class Study:
 
     Parameters mirror the command line's ``coverage``: ``minutes`` the threshold (10
     when neither is given), or ``metres`` a threshold as a walking distance along the
-    network (GB 50180-2018's rule; ``config="preset:gb50180"`` has its distances),
+    network (GB 50180-2018's rule; ``config="preset:gb50180"`` has its distances);
+    either may be several (``minutes=[10, 5, 15]``): the first is the headline, and
+    ``summary["bands"]``, the layers' ``band_min`` / ``band_m`` columns and the units'
+    ``coverage_by_band`` give every circle, each exactly the study at it alone;
     ``speed_kmh`` the adult walking speed on the flat, ``profile`` one of ``adult``,
     ``older``, ``wheelchair``, ``config`` the tier and service catalogue (``preset:NAME``
     or a TOML / JSON file), ``max_snap_m`` the farthest a point may be from the network,
@@ -117,8 +120,8 @@ class Study:
         demand: Any,
         units: Any = None,
         *,
-        minutes: Optional[float] = None,
-        metres: Optional[float] = None,
+        minutes: Union[None, float, Sequence[float]] = None,
+        metres: Union[None, float, Sequence[float]] = None,
         speed_kmh: float = _DEFAULTS["speed_kmh"],
         profile: str = "adult",
         config: Optional[str] = None,

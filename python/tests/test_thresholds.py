@@ -52,3 +52,24 @@ def test_the_standard_true_preset_counts_distances(tiny):
     assert [t["threshold_m"] for t in study.summary["tiers"]["tiers"]] == [1000.0, 500.0, 300.0, 200.0]
     minutes = lifecircle.Study(roads, centers, demand, config="preset:gb50180-minutes", min_component_nodes=1)
     assert [t["threshold_min"] for t in minutes.summary["tiers"]["tiers"]] == [15.0, 10.0, 5.0, 2.5]
+
+
+def test_several_thresholds_give_every_band_as_its_own_run(tiny):
+    paths = tiny()
+    # The one resident walks 233.5 m: 2.92 minutes at 80 m/min.
+    banded = lifecircle.Study(*paths, minutes=[2, 1, 3], min_component_nodes=1)
+    bands = banded.summary["bands"]
+    assert [b["label"] for b in bands] == ["1 min", "2 min", "3 min"]
+    for band in bands:
+        alone = lifecircle.Study(*paths, minutes=band["threshold_min"], min_component_nodes=1)
+        assert band["covered_population"] == alone.summary["coverage"]["covered_population"]
+    assert [b["covered_population"] for b in bands] == [0.0, 0.0, 3.0]
+    assert banded.summary["parameters"]["threshold_min"] == 2.0
+    assert list(banded.residents()["band_min"]) == [3.0]
+    areas = banded.service_areas()
+    assert sorted(set(areas["band_min"])) == [1.0, 2.0, 3.0]
+    by_metres = lifecircle.Study(*paths, metres=(230, 240), min_component_nodes=1)
+    assert [b["covered_population"] for b in by_metres.summary["bands"]] == [0.0, 3.0]
+    assert "bands" not in lifecircle.Study(*paths, minutes=2, min_component_nodes=1).summary
+    with pytest.raises(errors.ParameterError, match="bands"):
+        lifecircle.Study(*paths, minutes=[2, -1], min_component_nodes=1)

@@ -30,6 +30,8 @@ export interface ParamsInput {
   thresholdMin?: number;
   /** Threshold as a walking distance along the network, metres (GB 50180-2018's rule). Not with `thresholdMin`. */
   thresholdM?: number;
+  /** More thresholds side by side, in the threshold's unit (`[5, 15]` beside 10 minutes); `[]` for one. Dropped when the unit switches without them. */
+  bands?: number[];
   speedKmh?: number;
   profile?: Profile;
   maxSnapM?: number;
@@ -48,10 +50,23 @@ export interface Params {
   thresholdMin: number;
   /** The threshold as a walking distance, metres, or null for a walking time. */
   thresholdM: number | null;
+  /** The other bands, in the threshold's unit. */
+  bands: number[];
   speedKmh: number;
   profile: Profile;
   maxSnapM: number;
   gapLinkM: number;
+}
+
+export interface BandCoverage {
+  label: string;
+  threshold_min?: number;
+  threshold_m?: number;
+  covered_population: number;
+  coverage_ratio: number;
+  residents_covered: number;
+  uncovered_reachable_population: number;
+  per_unit: { id: string; covered_population: number; coverage_ratio: number }[];
 }
 
 export interface HistogramBin {
@@ -129,6 +144,8 @@ export interface CoverageView {
   speedKmh: number;
   /** Tier and service coverage (after setServices), as the CLI's summary.json "tiers". */
   tiers: TierCoverage | null;
+  /** With bands: each circle's coverage, smallest first, as summary.json "bands" (the network and demand layers then carry `band_min` or `band_m`). */
+  bands?: BandCoverage[];
   layers: {
     network: FeatureCollection;
     demand: FeatureCollection;

@@ -145,6 +145,23 @@ impl Study {
             .collect()
     }
 
+    /// A column of band indices (into [`Self::bands`]), one per feature, as the layers
+    /// write it: the band's threshold under `band_min` or `band_m`.
+    pub fn band_column(&self, indices: impl IntoIterator<Item = Option<usize>>) -> BandColumn {
+        let bands = self.bands();
+        BandColumn {
+            name: if self.threshold().is_distance() {
+                "band_m"
+            } else {
+                "band_min"
+            },
+            values: indices
+                .into_iter()
+                .map(|b| b.map(|b| bands[b].value()))
+                .collect(),
+        }
+    }
+
     /// The bands as walking costs, flat-equivalent metres, ascending.
     fn band_limits_m(&self) -> Vec<f64> {
         let metres_per_min = self.costs.metres_per_min();
@@ -177,21 +194,14 @@ impl Study {
             .map(|&t| self.at_threshold(t).service_areas())
             .collect();
         let coverage = self.band_coverage();
-        let column = |indices: &mut dyn Iterator<Item = Option<usize>>| BandColumn {
-            name: match thresholds[0] {
-                Threshold::Metres(_) => "band_m",
-                Threshold::Minutes(_) => "band_min",
-            },
-            values: indices.map(|b| b.map(|b| thresholds[b].value())).collect(),
-        };
-        let areas_band = column(
-            &mut per_band
+        let areas_band = self.band_column(
+            per_band
                 .iter()
                 .enumerate()
                 .flat_map(|(band, areas)| std::iter::repeat_n(Some(band), areas.len())),
         );
-        let resident_band = column(&mut self.resident_bands().into_iter());
-        let reach_band = column(&mut reach.iter().map(|p| p.band));
+        let resident_band = self.band_column(self.resident_bands());
+        let reach_band = self.band_column(reach.iter().map(|p| p.band));
         let unit_ratios = thresholds
             .iter()
             .zip(&coverage)

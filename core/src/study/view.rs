@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::bands::BandCoverage;
 use super::report::GapHeadline;
 use super::Study;
 use crate::coverage::{CoverageSummary, TierCoverage};
@@ -12,7 +13,7 @@ use crate::features::CenterId;
 use crate::network::NetworkStats;
 use crate::output::{
     round_to, DemandLayer, FeatureCollection, GapsLayer, NetworkLayer, PointsLayer,
-    ServiceAreasLayer, UnitsLayer,
+    ResidentDetails, ServiceAreasLayer, UnitsLayer,
 };
 use crate::planning::{Candidate, CandidateGain, ClosedCenter, PlanOutcome, SiteChange};
 use crate::Result;
@@ -77,6 +78,10 @@ struct CoverageView<'a> {
     threshold_m: Option<f64>,
     speed_kmh: f64,
     tiers: Option<&'a TierCoverage>,
+    /// Every band's coverage in a multi-threshold run (the network and residents then
+    /// carry `band_min` / `band_m`).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    bands: &'a [BandCoverage],
     layers: ViewLayers<'a>,
 }
 
@@ -221,7 +226,17 @@ impl Study {
     ) -> Result<String> {
         let summary = self.summary();
         let gaps = self.gaps();
-        let reach = self.reach();
+        let reach = self.reach_in_bands();
+        // The view needs each band's figures and columns, not its service areas.
+        let band_coverage = self.band_coverage();
+        let (reach_band, resident_band) = if band_coverage.is_empty() {
+            (None, None)
+        } else {
+            (
+                Some(self.band_column(reach.iter().map(|p| p.band))),
+                Some(self.band_column(self.resident_bands())),
+            )
+        };
         let tiers = self.tiers()?;
         let areas = with_service_areas.then(|| self.service_areas());
         let gap_rows: Vec<GapHeadline> = gaps
@@ -253,9 +268,15 @@ impl Study {
         let wgs84 = Crs::Wgs84;
         let network_layer = NetworkLayer {
             pieces: &reach,
-            band: None,
+            band: reach_band.as_ref(),
         };
-        let demand_layer = DemandLayer::new(self.demand(), self.centers(), self.result());
+        let demand_layer = DemandLayer {
+            details: ResidentDetails {
+                band: resident_band.as_ref(),
+                ..ResidentDetails::default()
+            },
+            ..DemandLayer::new(self.demand(), self.centers(), self.result())
+        };
         let gaps_layer = GapsLayer {
             gaps: &gaps,
             crs: wgs84,
@@ -280,6 +301,7 @@ impl Study {
             threshold_m: self.params().coverage.threshold_m,
             speed_kmh: self.costs().speed_kmh(),
             tiers: tiers.as_ref(),
+            bands: &band_coverage,
             layers: ViewLayers {
                 network: FeatureCollection::new(&network_layer, wgs84),
                 demand: FeatureCollection::new(&demand_layer, wgs84),

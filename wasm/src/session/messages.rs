@@ -55,6 +55,10 @@ pub struct ParamUpdate {
     pub threshold_min: Option<f64>,
     /// Threshold as a walking distance along the network, metres.
     pub threshold_m: Option<f64>,
+    /// More thresholds answered side by side, in the threshold's unit (minutes or
+    /// metres; empty for one threshold). Switching the threshold's unit without them
+    /// drops the bands.
+    pub bands: Option<Vec<f64>>,
     /// Adult walking speed on flat ground, km/h.
     pub speed_kmh: Option<f64>,
     /// `adult`, `older` or `wheelchair`.
@@ -145,6 +149,8 @@ pub struct ParamsView {
     pub threshold_min: f64,
     /// Threshold as a walking distance, metres, when the threshold is a distance.
     pub threshold_m: Option<f64>,
+    /// The other bands, in the threshold's unit.
+    pub bands: Vec<f64>,
     /// Adult walking speed on flat ground, km/h.
     pub speed_kmh: f64,
     /// The walking profile.

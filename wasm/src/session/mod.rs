@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use lifecircle::coverage::ServiceConfig;
+use lifecircle::coverage::{ServiceConfig, Threshold};
 use lifecircle::features::{PointFeature, PointLayer, SkipCounts, UnitLayer};
 use lifecircle::input::{
     read_osm_layers, InputLimits, OsmPointQuery, PopulationEstimate, TagFilter,
@@ -330,6 +330,21 @@ impl Session {
             (None, Some(m)) => params.coverage.threshold_m = Some(m),
             (None, None) => {}
         }
+        let distance = params.coverage.threshold().is_distance();
+        let in_unit = |v: f64| {
+            if distance {
+                Threshold::Metres(v)
+            } else {
+                Threshold::Minutes(v)
+            }
+        };
+        match &update.bands {
+            Some(values) => params.bands = values.iter().map(|&v| in_unit(v)).collect(),
+            None if distance != self.params.coverage.threshold().is_distance() => {
+                params.bands.clear();
+            }
+            None => {}
+        }
         if let Some(v) = update.speed_kmh {
             params.speed_kmh = v;
         }
@@ -358,6 +373,7 @@ impl Session {
         ParamsView {
             threshold_min: self.params.coverage.threshold_min,
             threshold_m: self.params.coverage.threshold_m,
+            bands: self.params.bands.iter().map(|t| t.value()).collect(),
             speed_kmh: self.params.speed_kmh,
             profile: self.params.profile.clone(),
             max_snap_m: self.params.coverage.max_snap_m,

@@ -356,3 +356,51 @@ fn a_failed_osm_load_changes_nothing() {
     assert!(error.starts_with("roads.geojson"), "{error}");
     assert_eq!(view(&mut s), before);
 }
+
+#[test]
+fn bands_give_each_circle_as_its_own_run_and_follow_the_unit() {
+    let mut s = monaco();
+    s.set_params(&ParamUpdate {
+        threshold_min: Some(10.0),
+        bands: Some(vec![5.0, 15.0]),
+        ..ParamUpdate::default()
+    })
+    .unwrap();
+    let banded = view(&mut s);
+    let bands = banded["bands"].as_array().unwrap().clone();
+    assert_eq!(bands.len(), 3);
+    assert_eq!(
+        banded["summary"]["covered_population"],
+        bands[1]["covered_population"]
+    );
+    for band in &bands {
+        let minutes = band["threshold_min"].as_f64().unwrap();
+        s.set_params(&ParamUpdate {
+            threshold_min: Some(minutes),
+            bands: Some(Vec::new()),
+            ..ParamUpdate::default()
+        })
+        .unwrap();
+        let alone = view(&mut s);
+        assert!(alone.get("bands").is_none());
+        assert_eq!(
+            band["covered_population"],
+            alone["summary"]["covered_population"]
+        );
+        assert_eq!(band["coverage_ratio"], alone["summary"]["coverage_ratio"]);
+    }
+    let pieces = banded["layers"]["network"]["features"].as_array().unwrap();
+    assert!(pieces.iter().any(|p| p["properties"]["band_min"] == 15.0));
+    // Switching to metres without bands drops the minutes bands.
+    s.set_params(&ParamUpdate {
+        bands: Some(vec![5.0]),
+        ..ParamUpdate::default()
+    })
+    .unwrap();
+    s.set_params(&ParamUpdate {
+        threshold_m: Some(500.0),
+        ..ParamUpdate::default()
+    })
+    .unwrap();
+    assert_eq!(json(s.params_view())["bands"], serde_json::json!([]));
+}
