@@ -6,7 +6,19 @@ import { MapView, type CenterHit } from "./map/mapview";
 import { initialLang, lang, onLangChange, setLang, t, translate } from "./i18n";
 import { $, el } from "./format";
 import { readUrl, writeUrl, type UrlState } from "./state/url";
-import { clamp, convert, engineParams, label, SLIDER, type Threshold, type ThresholdUnit } from "./state/threshold";
+import {
+  bandsParam,
+  clamp,
+  convert,
+  engineParams,
+  label,
+  SLIDER,
+  STANDARD_BANDS,
+  type Threshold,
+  type ThresholdUnit,
+} from "./state/threshold";
+import { renderBands } from "./panel/bands";
+import { viewBands } from "./map/layers";
 import { Scenario, type Edit } from "./state/scenario";
 import { renderSummary } from "./panel/summary";
 import { renderHistogram } from "./panel/histogram";
@@ -45,6 +57,10 @@ export class App {
   whatIf: WhatIf | null = null;
   private url: UrlState;
   private threshold: Threshold = { value: 10, unit: "min" };
+  /** Whether the standard circles are compared side by side (bands). */
+  private bands = false;
+  /** Shows the threshold in the panel's controls (set by bindPanel). */
+  private showThreshold: () => void = () => {};
   private serviceAreasVisible = false;
   private profile: Profile = "adult";
   private scenario = new Scenario();
@@ -68,6 +84,7 @@ export class App {
     setLang(initialLang(this.url.lang));
     if (this.url.thresholdM != null) this.threshold = clamp({ value: this.url.thresholdM, unit: "m" });
     else if (this.url.threshold != null) this.threshold = clamp({ value: this.url.threshold, unit: "min" });
+    this.bands = this.url.bands;
     if (this.url.profile) this.profile = this.url.profile;
     if (this.url.centersFilter) this.centersFilter = this.url.centersFilter;
     if (this.url.demandFilter) this.demandFilter = this.url.demandFilter;
@@ -97,7 +114,11 @@ export class App {
     try {
       const [info] = await Promise.all([this.engine.init(), this.mapView.ready]);
       $("#engine-version").textContent = `· lifecircle ${info.version}`;
-      await this.engine.setParams({ ...engineParams(this.threshold), profile: this.profile });
+      await this.engine.setParams({
+          ...engineParams(this.threshold),
+          ...bandsParam(this.bands, this.threshold.unit),
+          profile: this.profile,
+        });
       if (this.url.roads) await this.loadFromUrls();
       else await this.loadSample();
       await this.recompute({ fit: !this.url.view });
@@ -281,7 +302,11 @@ export class App {
     try {
       do {
         this.recomputeAgain = false;
-        await this.engine.setParams({ ...engineParams(this.threshold), profile: this.profile });
+        await this.engine.setParams({
+          ...engineParams(this.threshold),
+          ...bandsParam(this.bands, this.threshold.unit),
+          profile: this.profile,
+        });
         const missing = (["roads", "centers", "demand"] as Role[]).filter((r) => !this.sources[r]);
         if (missing.length) {
           this.showMessage(t("data.missing", { what: missing.map((r) => t(`data.${r}` as const)).join(" / ") }));
@@ -313,6 +338,13 @@ export class App {
   private renderAll(): void {
     const view = this.view;
     renderSummary(view);
+    renderBands(view, (value) => {
+      // A circle chosen becomes the headline: its gaps, what-ifs and suggestions.
+      this.threshold = clamp({ value, unit: this.threshold.unit });
+      this.showThreshold();
+      this.clearPlan();
+      void this.recompute({});
+    });
     renderHistogram(
       $("#histogram") as unknown as SVGSVGElement,
       view?.layers.demand ?? null,
@@ -320,7 +352,7 @@ export class App {
       label(this.threshold),
     );
     renderGaps(view?.layers.gaps ?? null, (centroid) => this.mapView.flyTo(centroid, 15));
-    renderLegend(this.threshold, this.mapView.tierLegend());
+    renderLegend(this.threshold, this.mapView.tierLegend(), view ? (viewBands(view)?.values ?? []) : []);
     renderNetStats(view?.network ?? null);
     this.renderScenario();
     this.renderServices();
@@ -568,6 +600,11 @@ export class App {
       unit.value = this.threshold.unit;
       out.textContent = label(this.threshold);
       unit.title = t("params.thresholdUnit");
+      const circles = STANDARD_BANDS[this.threshold.unit];
+      $("#bands-toggle-label").textContent = t("params.bands", {
+        bands: `${circles.join(" / ")} ${t(this.threshold.unit === "m" ? "unit.m" : "unit.min")}`,
+      });
+      ($("#bands-toggle") as HTMLInputElement).checked = this.bands;
       $("#threshold-ticks").replaceChildren(
         ...range.ticks.map((v) => {
           const tick = el("span", {}, String(v));
@@ -578,6 +615,12 @@ export class App {
       );
     };
     showThreshold();
+    this.showThreshold = showThreshold;
+    ($("#bands-toggle") as HTMLInputElement).addEventListener("change", (e) => {
+      this.bands = (e.target as HTMLInputElement).checked;
+      this.clearPlan();
+      void this.recompute({});
+    });
     let timer = 0;
     const changed = () => {
       clearTimeout(timer);
@@ -869,6 +912,7 @@ export class App {
       ...this.url,
       threshold: this.threshold.unit === "min" ? this.threshold.value : null,
       thresholdM: this.threshold.unit === "m" ? this.threshold.value : null,
+      bands: this.bands,
       profile: this.profile,
       added,
       removed,

@@ -167,6 +167,35 @@ describe("lifecircle viewer on the Isle of Man sample", () => {
     assertSummary(await summary(page), SUMMARY, "back at 10 minutes");
   });
 
+  test("the life circles side by side: each band gives the CLI's figures and a chosen band becomes the headline", async () => {
+    await tidy(page);
+    await page.locator('[data-testid="bands-toggle"]').check();
+    await page.waitForFunction(() => window.__lifecircle.view.bands?.length === 3, null, { timeout: 60_000 });
+    const bands = page.locator('[data-testid="band"]');
+    assert.equal(await bands.count(), 3);
+    const ratio = async (value) => Number(await page.locator(`[data-testid="band"][data-band="${value}"]`).getAttribute("data-value"));
+    // Each circle is its own run: 10 and 15 minutes are the CLI's demo figures.
+    assert.ok(Math.abs((await ratio(10)) - SUMMARY.coverage_ratio) < 1e-12);
+    assert.ok(Math.abs((await ratio(15)) - SUMMARY_15.coverage_ratio) < 1e-12);
+    assert.ok((await ratio(5)) < SUMMARY.coverage_ratio);
+    assert.equal(await page.locator('[data-testid="band"][data-band="10"]').getAttribute("aria-pressed"), "true");
+    // The headline stays the threshold's; the map colours streets by circle.
+    assertSummary(await summary(page), SUMMARY, "with bands");
+    assert.match(await page.locator("#legend-network").textContent(), /within 5 min.*within 10 min.*within 15 min/);
+    assert.match(page.url(), /[?&]bands=1\b/);
+    // Choosing the 15-minute circle makes it the headline.
+    await page.locator('[data-testid="band"][data-band="15"]').click();
+    await summaryChangedFrom(page, SUMMARY.covered_population);
+    assertSummary(await summary(page), SUMMARY_15, "15-minute band chosen");
+    assert.equal(await page.locator('[data-testid="threshold-slider"]').inputValue(), "15");
+    await page.locator('[data-testid="band"][data-band="10"]').click();
+    await summaryChangedFrom(page, SUMMARY_15.covered_population);
+    await page.locator('[data-testid="bands-toggle"]').uncheck();
+    await page.waitForFunction(() => !window.__lifecircle.view.bands, null, { timeout: 60_000 });
+    assert.equal(await page.locator("#bands").isHidden(), true);
+    assertSummary(await summary(page), SUMMARY, "bands off");
+  });
+
   test("the threshold as a walking distance: 800 m and 1,200 m give the 10- and 15-minute figures", async () => {
     await tidy(page);
     const unit = page.locator('[data-testid="threshold-unit"]');

@@ -17,5 +17,8 @@ export const colors = {
   suggested: "#1d4ed8",
 };
 
+/** Footpaths by life circle when circles are compared: the nearest circle darkest. */
+export const bandPalette = ["#056b47", "#1fa56b", "#8fd19e", "#c7e9b4"];
+
 /** Colours for center tiers, in order of first appearance. */
 export const tierPalette = ["#1f6feb", "#e0710f", "#0f766e", "#b4237b", "#6b7f1a", "#7c5b2e"];

@@ -2,7 +2,8 @@
 // are GeoJSON sources updated with `setData`; nothing here creates per-feature DOM.
 
 import type { ExpressionSpecification, Map as MapLibreMap } from "maplibre-gl";
-import { colors } from "./colors";
+import type { CoverageView } from "../types";
+import { bandPalette, colors } from "./colors";
 
 const empty = { type: "FeatureCollection" as const, features: [] };
 
@@ -19,9 +20,29 @@ export const TOGGLES: Record<string, string[]> = {
   centers: ["centers-circle"],
 };
 
-export function networkColor(thresholdMin: number): ExpressionSpecification {
+/** The band column of a view's layers (`band_min` or `band_m`) and its bands' values,
+ * when circles are compared. */
+export function viewBands(view: CoverageView): { column: string; values: number[] } | null {
+  if (!view.bands?.length) return null;
+  const metres = view.thresholdM != null;
+  return {
+    column: metres ? "band_m" : "band_min",
+    values: view.bands.map((b) => (metres ? b.threshold_m : b.threshold_min) ?? 0),
+  };
+}
+
+export function networkColor(view: Pick<CoverageView, "thresholdMin" | "thresholdM" | "bands">): ExpressionSpecification {
+  const thresholdMin = view.thresholdMin;
   const start = ["coalesce", ["get", "walk_min_start"], -1] as ExpressionSpecification;
   const end = ["coalesce", ["get", "walk_min_end"], -1] as ExpressionSpecification;
+  const bands = viewBands(view as CoverageView);
+  if (bands) {
+    // Each piece in the colour of the nearest circle it lies in; beyond them all as usual.
+    const match: unknown[] = ["match", ["coalesce", ["get", bands.column], -1]];
+    bands.values.forEach((v, i) => match.push(v, bandPalette[i % bandPalette.length]));
+    match.push(["case", ["<", start, 0], colors.noPath, colors.beyond]);
+    return match as ExpressionSpecification;
+  }
   return [
     "case",
     ["<", start, 0],
@@ -73,7 +94,7 @@ export function addLayers(map: MapLibreMap, tierColor: ExpressionSpecification):
     source: "network",
     layout: { "line-cap": "round", "line-join": "round" },
     paint: {
-      "line-color": networkColor(10),
+      "line-color": networkColor({ thresholdMin: 10, thresholdM: null }),
       "line-width": ["interpolate", ["exponential", 1.6], ["zoom"], 9, 0.6, 13, 1.6, 16, 4],
     },
   });

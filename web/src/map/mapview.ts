@@ -151,7 +151,7 @@ export class MapView {
     this.source("gaps").setData(layers.gaps);
     if (layers.serviceAreas) this.source("serviceAreas").setData(layers.serviceAreas);
     this.source("centers").setData(layers.centers);
-    this.map.setPaintProperty("network-line", "line-color", networkColor(view.thresholdMin));
+    this.map.setPaintProperty("network-line", "line-color", networkColor(view));
     const tiers: string[] = [];
     for (const f of layers.centers.features) {
       const tier = f.properties?.tier;

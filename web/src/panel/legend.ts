@@ -2,7 +2,7 @@
 
 import { t } from "../i18n";
 import { $, el } from "../format";
-import { colors, tierPalette } from "../map/colors";
+import { bandPalette, colors, tierPalette } from "../map/colors";
 import { label, type Threshold } from "../state/threshold";
 
 function swatch(color: string, kind: "line" | "dot" | "ring"): HTMLElement {
@@ -16,14 +16,29 @@ function item(color: string, kind: "line" | "dot" | "ring", text: string): HTMLE
   return el("div", { class: "scale-item" }, swatch(color, kind), el("span", {}, text));
 }
 
-export function renderLegend(threshold: Threshold, tiers: Array<{ tier: string; color: string }>): void {
-  // Streets are coloured up to 1.5 × the threshold as "near", in either unit.
+export function renderLegend(
+  threshold: Threshold,
+  tiers: Array<{ tier: string; color: string }>,
+  bands: number[] = [],
+): void {
+  // Streets are coloured up to 1.5 × the threshold as "near", in either unit; with
+  // circles compared, by the nearest circle they lie in.
   const near = label({ unit: threshold.unit, value: Math.round(threshold.value * 1.5 * 10) / 10 });
   const within = label(threshold);
+  const widest = label({ unit: threshold.unit, value: bands[bands.length - 1] ?? threshold.value });
   $("#legend-network").replaceChildren(
-    item(colors.covered, "line", t("legend.covered", { t: within })),
-    item(colors.near, "line", t("legend.near", { t: within, near })),
-    item(colors.beyond, "line", t("legend.beyond", { near })),
+    ...(bands.length
+      ? [
+          ...bands.map((value, i) =>
+            item(bandPalette[i % bandPalette.length], "line", t("legend.covered", { t: label({ unit: threshold.unit, value }) })),
+          ),
+          item(colors.beyond, "line", t("legend.beyond", { near: widest })),
+        ]
+      : [
+          item(colors.covered, "line", t("legend.covered", { t: within })),
+          item(colors.near, "line", t("legend.near", { t: within, near })),
+          item(colors.beyond, "line", t("legend.beyond", { near })),
+        ]),
     item(colors.noPath, "line", t("legend.nopath")),
   );
   $("#legend-demand").replaceChildren(

@@ -38,6 +38,15 @@ export function label(th: Threshold): string {
   return `${th.value} ${t(th.unit === "m" ? "unit.m" : "unit.min")}`;
 }
 
+/** The life circles compared side by side, per unit: GB 50180-2018's 5/10/15-minute
+ * circles, and its walking distances (300, 500, 1,000 m). */
+export const STANDARD_BANDS: Record<ThresholdUnit, number[]> = { min: [5, 10, 15], m: [300, 500, 1000] };
+
+/** The bands the engine answers beside the threshold: the standard circles, or none. */
+export function bandsParam(on: boolean, unit: ThresholdUnit): { bands: number[] } {
+  return { bands: on ? STANDARD_BANDS[unit] : [] };
+}
+
 /** What the engine's setParams takes for it. */
 export function engineParams(th: Threshold): { thresholdMin: number } | { thresholdM: number } {
   return th.unit === "m" ? { thresholdM: th.value } : { thresholdMin: th.value };

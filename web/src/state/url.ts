@@ -1,6 +1,7 @@
 // Scenario state in the URL, so a link reproduces a view:
 //   minutes=10  threshold (min; `t=` also read)   p=adult|older|wheelchair
 //   metres=500  threshold as a walking distance instead
+//   bands=1     the standard circles side by side (5/10/15 min or 300/500/1,000 m)
 //   add=lon,lat;lon,lat           sites added to the centers
 //   rm=id;id                      centers closed
 //   svc=library|townhall          services counted (OSM centers only)
@@ -13,6 +14,7 @@ import type { Profile } from "../types";
 export interface UrlState {
   threshold: number | null;
   thresholdM: number | null;
+  bands: boolean;
   profile: Profile | null;
   added: Array<[number, number]>;
   removed: string[];
@@ -44,6 +46,7 @@ export function readUrl(search = location.search): UrlState {
   return {
     threshold: num(q.get("minutes")) ?? num(q.get("t")),
     thresholdM: num(q.get("metres")) ?? num(q.get("meters")),
+    bands: q.get("bands") === "1",
     profile: PROFILES.includes(p as Profile) ? (p as Profile) : null,
     added,
     removed: (q.get("rm") ?? "").split(";").filter(Boolean),
@@ -68,6 +71,7 @@ export function writeUrl(state: UrlState): void {
   }
   if (state.thresholdM != null) q.set("metres", String(state.thresholdM));
   else if (state.threshold != null) q.set("minutes", String(state.threshold));
+  if (state.bands) q.set("bands", "1");
   if (state.profile && state.profile !== "adult") q.set("p", state.profile);
   if (state.added.length) q.set("add", state.added.map(([lon, lat]) => `${lon.toFixed(6)},${lat.toFixed(6)}`).join(";"));
   if (state.removed.length) q.set("rm", state.removed.join(";"));
