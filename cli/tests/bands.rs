@@ -204,3 +204,42 @@ fn metres_bands_and_bad_bands_are_named() {
     );
     assert!(!Path::new(&out).exists());
 }
+
+#[test]
+fn unknown_gap_mode_is_named() {
+    let dir = temp_dir();
+    common::city(dir.path());
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let (roads, centers, demand, out) = (
+        path("roads.geojson"),
+        path("centers.csv"),
+        path("demand.csv"),
+        path("bad"),
+    );
+    for (flag, value, said) in [
+        (
+            "--gaps",
+            "blobs",
+            "unknown gap mode `blobs`; expected pieces or linked",
+        ),
+        ("--minutes", "5,x", "invalid value 'x' for '--minutes"),
+    ] {
+        let output = lifecircle(&[
+            "coverage",
+            "--roads",
+            &roads,
+            "--centers",
+            &centers,
+            "--demand",
+            &demand,
+            flag,
+            value,
+            "--out",
+            &out,
+        ]);
+        let (_, stderr) = texts(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(flag) && stderr.contains(said), "{stderr}");
+        assert!(!Path::new(&out).exists());
+    }
+}

@@ -42,11 +42,22 @@ pub(super) struct Summary {
     pub inputs: std::collections::BTreeMap<String, Input>,
     pub network: Network,
     pub coverage: Coverage,
+    /// Each circle of a multi-threshold run (absent with one threshold).
+    #[serde(default)]
+    pub bands: Vec<Band>,
     pub gaps: Gaps,
     #[serde(default)]
     pub profiles: Vec<Profile>,
     #[serde(default)]
     pub tiers: Option<Tiers>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct Band {
+    pub label: String,
+    pub covered_population: f64,
+    pub coverage_ratio: f64,
+    pub residents_covered: usize,
 }
 
 #[derive(Debug, Deserialize)]

@@ -85,6 +85,31 @@ pub(super) fn coverage_sections(
     }
     out.push_str(&t.end());
 
+    if !s.bands.is_empty() {
+        let _ = write!(out, "<h2>{}</h2>", esc(w.circles));
+        let mut t = Table::new(
+            &format!("{id_prefix}circles-table"),
+            &[
+                (w.circle_within, false),
+                (w.population, true),
+                (w.share, true),
+                (w.residents, true),
+            ],
+        );
+        for b in &s.bands {
+            t.row(
+                "",
+                &[
+                    esc(&b.label),
+                    grouped(b.covered_population),
+                    pct(b.coverage_ratio),
+                    grouped(b.residents_covered as f64),
+                ],
+            );
+        }
+        out.push_str(&t.end());
+    }
+
     let _ = write!(out, "<h2>{}</h2>", esc(w.walk_time));
     out.push_str(&histogram_figure(
         &format!("{id_prefix}histogram"),
