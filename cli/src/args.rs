@@ -349,6 +349,15 @@ pub(crate) struct PlanArgs {
     /// With --allow-closing: most existing centers that may close (default: any).
     #[arg(long, value_name = "N")]
     pub max_closed: Option<usize>,
+    /// Every reporting unit (--units) at least this covered, e.g. 0.8 (mclp; solved
+    /// exactly). Units the candidates cannot bring there are reported and left out; when
+    /// k sites cannot meet it, plan.json says how many would.
+    #[arg(long, value_name = "RATIO", conflicts_with = "maximin")]
+    pub unit_floor: Option<f64>,
+    /// Maximise the coverage of the worst-served reporting unit (--units), then the
+    /// population covered (mclp; solved exactly).
+    #[arg(long)]
+    pub maximin: bool,
     /// Time limit of the exact solver, seconds.
     #[arg(long, default_value_t = 120.0, value_name = "S")]
     pub time_limit_s: f64,

@@ -82,6 +82,8 @@ class Study:
         swap: bool = True,
         allow_closing: bool = False,
         max_closed: Optional[int] = None,
+        unit_floor: Optional[float] = None,
+        maximin: bool = False,
         time_limit_s: float = 60.0,
         progress: Progress = None,
     ) -> Plan: ...

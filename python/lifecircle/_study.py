@@ -288,13 +288,20 @@ class Study:
         swap: bool = True,
         allow_closing: bool = False,
         max_closed: Optional[int] = None,
+        unit_floor: Optional[float] = None,
+        maximin: bool = False,
         time_limit_s: float = 60.0,
         progress: Progress = None,
     ) -> "Plan":
         """Chooses new sites: ``mclp`` (k sites covering the most people), ``lscp``
         (fewest sites reaching ``target`` coverage) or ``pmedian`` (k sites saving the
         most walking). Candidates are a points layer (any input form), or network nodes
-        ``candidate_spacing_m`` apart (inside ``boundary`` when given)."""
+        ``candidate_spacing_m`` apart (inside ``boundary`` when given).
+
+        Fair to the study's ``units`` (mclp, solved exactly): ``unit_floor=0.8`` keeps
+        every unit at least 80 % covered where the candidates can, ``maximin=True``
+        lifts the worst-served unit first; ``report["units"]`` has every unit before
+        and after."""
         options = {
             "model": model,
             "k": k,
@@ -304,6 +311,8 @@ class Study:
             "swap": bool(swap),
             "allow_closing": bool(allow_closing),
             "max_closed": max_closed,
+            "unit_floor": None if unit_floor is None else float(unit_floor),
+            "maximin": bool(maximin),
             "time_limit_s": float(time_limit_s),
             "candidate_spacing_m": candidate_spacing_m,
         }

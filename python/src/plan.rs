@@ -8,7 +8,7 @@ use lifecircle::features::SkipCounts;
 use lifecircle::output::geojson_string;
 use lifecircle::planning::{
     candidates_from_points, generate_candidates, Candidate, CandidateGain, CandidateGrid, Method,
-    PlanModel, PlanOutcome,
+    PlanModel, PlanOutcome, UnitRule,
 };
 use lifecircle::study::PLAN_FOLDER_TITLES;
 use lifecircle::{PlanParams, Study};
@@ -33,6 +33,8 @@ pub(crate) struct PlanOptions {
     swap: bool,
     allow_closing: bool,
     max_closed: Option<usize>,
+    unit_floor: Option<f64>,
+    maximin: bool,
     time_limit_s: f64,
     candidate_spacing_m: Option<f64>,
 }
@@ -55,8 +57,20 @@ impl PlanOptions {
                 ),
             ));
         }
+        let unit_rule = match (self.unit_floor, self.maximin) {
+            (Some(_), true) => {
+                return Err(Failure::parameter(
+                    "maximin",
+                    "is another rule than unit_floor: give one of them",
+                ))
+            }
+            (Some(ratio), false) => Some(UnitRule::Floor { ratio }),
+            (None, true) => Some(UnitRule::Maximin),
+            (None, false) => None,
+        };
         let mut params = PlanParams {
             model,
+            unit_rule,
             capacity: self.capacity,
             method: if self.exact {
                 Method::Exact

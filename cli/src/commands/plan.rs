@@ -6,7 +6,7 @@ use lifecircle::features::SkipCounts;
 use lifecircle::output::terminal_text;
 use lifecircle::planning::{
     candidates_from_points, generate_candidates, plan_matrix, Candidate, CandidateGrid, Method,
-    PlanModel, PlanOutcome, PlanProgress, PlanStage,
+    PlanModel, PlanOutcome, PlanProgress, PlanStage, UnitPlan, UnitRule,
 };
 use lifecircle::study::PLAN_FOLDER_TITLES;
 use lifecircle::{Layer, PlanParams, Study};
@@ -41,8 +41,20 @@ fn plan_params(args: &PlanArgs) -> Result<PlanParams> {
             args.time_limit_s
         );
     }
+    let unit_rule = match (args.unit_floor, args.maximin) {
+        (Some(ratio), _) => Some(UnitRule::Floor { ratio }),
+        (None, true) => Some(UnitRule::Maximin),
+        (None, false) => None,
+    };
+    if unit_rule.is_some() && args.inputs.layers.units.is_none() {
+        bail!(
+            "--unit-floor and --maximin are about reporting units: give them with --units FILE \
+             (communities, grid cells as GeoJSON polygons)"
+        );
+    }
     let mut p = PlanParams {
         model,
+        unit_rule,
         capacity: args.capacity,
         method: method(args),
         exact_time_limit_s: Some(args.time_limit_s),
@@ -310,7 +322,33 @@ fn print_table(o: &PlanOutcome, source: &str, n: usize) {
             (None, None) => println!("Closes center {}", c.center.0),
         }
     }
+    if let Some(units) = &o.units {
+        print_units(units);
+    }
     for note in &o.notes {
         println!("Note: {note}");
     }
+}
+
+fn print_units(u: &UnitPlan) {
+    let percent = |r: Option<f64>| r.map_or("-".to_string(), |r| format!("{:.1} %", r * 100.0));
+    match (u.rule, u.floor_met) {
+        (UnitRule::Floor { ratio }, Some(met)) => println!(
+            "Unit floor {:.0} %: {} ({} of {} units below it before, {} after{})",
+            ratio * 100.0,
+            if met { "met" } else { "not met" },
+            u.units_below_floor_before.unwrap_or(0),
+            u.units.len(),
+            u.units_below_floor_after.unwrap_or(0),
+            u.sites_needed_for_floor
+                .map_or(String::new(), |n| format!("; {n} new sites would meet it")),
+        ),
+        _ => println!("Worst-served unit first (maximin), {} units", u.units.len()),
+    }
+    println!(
+        "Worst unit: {} -> {} ({} out of reach of every candidate)",
+        percent(u.worst_ratio_before),
+        percent(u.worst_ratio_after),
+        u.units_out_of_reach
+    );
 }

@@ -30,5 +30,6 @@ pub use params::{
 };
 pub use reach::{network_reach, network_reach_in_bands, ReachPiece};
 pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};
+pub(crate) use summary::assign_units;
 pub use summary::{summarize, CenterSummary, CoverageSummary, HistogramBin, UnitSummary};
 pub use tiers::{compute_tier_coverage, RequirementCoverage, TierCoverage};

@@ -123,7 +123,7 @@ impl RTreeObject for UnitBox {
 
 /// For each resident, the indexes of the reporting units containing it (a resident in
 /// overlapping units counts in each).
-pub(super) fn assign_units(demand: &[PointFeature], units: &[ReportingUnit]) -> Vec<Vec<usize>> {
+pub(crate) fn assign_units(demand: &[PointFeature], units: &[ReportingUnit]) -> Vec<Vec<usize>> {
     let boxes: Vec<UnitBox> = units
         .iter()
         .enumerate()

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::candidates::CandidateId;
 use super::evaluator::Evaluator;
+use super::fairness::UnitSolve;
 use super::outcome::{ChosenSite, ClosedCenter, PlanOutcome};
 use super::params::{Method, PlanModel};
 use super::problem::{Problem, Solved};
@@ -21,6 +22,7 @@ pub(crate) fn outcome(p: &Problem<'_>, eval: &mut Evaluator<'_>, solved: Solved)
         covered_after: capacitated_after,
         reach_max,
         notes: model_notes,
+        unit_solve,
     } = solved;
     let inst = &p.inst;
     let params = p.params;
@@ -39,6 +41,16 @@ pub(crate) fn outcome(p: &Problem<'_>, eval: &mut Evaluator<'_>, solved: Solved)
     // With capacities, the capacitated assignment's (the model's objective).
     let covered_after = capacitated_after.unwrap_or(walking_after);
     let closed = closed_centers(p, &set, &mut plain);
+    let units = match (&p.units, params.unit_rule) {
+        (Some(figures), Some(rule)) => {
+            let solve = unit_solve.unwrap_or(UnitSolve {
+                floor_met: false,
+                sites_needed: None,
+            });
+            Some(figures.plan(rule, solve, &mut plain, &set))
+        }
+        _ => None,
+    };
     // Objective: the plan's gain over today (MCLP, p-median) or its site count (LSCP).
     let (objective_value, bound_value) = match params.model {
         PlanModel::SetCover => (value, bound_value),
@@ -122,6 +134,7 @@ pub(crate) fn outcome(p: &Problem<'_>, eval: &mut Evaluator<'_>, solved: Solved)
         useful_candidates: inst.cands.len(),
         demand_groups: inst.weight.len(),
         closed,
+        units,
     }
 }
 

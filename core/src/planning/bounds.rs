@@ -71,7 +71,7 @@ pub(crate) fn tighten_upper_with_lp(
     need: f64,
     max_closed: usize,
 ) -> (f64, BoundKind) {
-    match exact::lp_bound(inst, params, need, max_closed) {
+    match exact::lp_bound(inst, params, need, max_closed, None) {
         Some(lp) if lp < bound => (lp, BoundKind::LpRelaxation),
         _ => (bound, BoundKind::Greedy),
     }
@@ -109,7 +109,7 @@ pub(crate) fn tighten_lower_with_lp(
     need: f64,
     max_closed: usize,
 ) -> (f64, BoundKind) {
-    match exact::lp_bound(inst, params, need, max_closed) {
+    match exact::lp_bound(inst, params, need, max_closed, None) {
         Some(lp) if (lp - 1e-6).ceil() > bound => ((lp - 1e-6).ceil(), BoundKind::LpRelaxation),
         _ => (bound, BoundKind::LargestGains),
     }

@@ -6,6 +6,7 @@ use good_lp::{
     SolutionStatus, SolverModel, Variable, WithTimeLimit,
 };
 
+use super::fairness::UnitConstraint;
 use super::instance::Instance;
 use super::params::{PlanModel, PlanParams};
 use crate::{Error, Result};
@@ -58,13 +59,15 @@ struct Answer {
 ///
 /// Variables: `x[j]` open column j (existing centers first when closing; at most
 /// `max_closed` of them at 0), then per group either `y[g]` covered or, in the
-/// assignment form (savings, capacities), `z[g][j]` share of g served by j.
+/// assignment form (savings, capacities), `z[g][j]` share of g served by j; with
+/// [`UnitConstraint::MaximiseWorst`], `w` the worst unit's ratio.
 fn build(
     inst: &Instance,
     params: &PlanParams,
     need: f64,
     max_closed: usize,
     integer: bool,
+    units: Option<&UnitConstraint<'_>>,
 ) -> Model {
     let mut vars = ProblemVariables::new();
     let x: Vec<Variable> = (0..inst.column_count())
@@ -80,6 +83,8 @@ fn build(
     let mut objective = Expression::from(0.0);
     let mut served = Expression::from(0.0);
     let mut served_by = Vec::new();
+    // The share of each group covered, for the per-unit constraints.
+    let mut group_covered: Vec<Expression> = Vec::new();
     if inst.savings() || params.capacity.is_some() {
         // Assignment form: z[g][j] share of group g served by candidate j.
         let mut per_group: Vec<Expression> = vec![Expression::from(0.0); inst.weight.len()];
@@ -97,6 +102,9 @@ fn build(
                     served += w * z;
                 }
             }
+        }
+        if units.is_some() {
+            group_covered = per_group.clone();
         }
         for e in per_group {
             if inst.savings() && inst.may_close() {
@@ -127,7 +135,31 @@ fn build(
             let y = vars.add(variable().min(0.0).max(1.0));
             constraints.push(constraint!(y <= e));
             served += inst.weight[g] * y;
+            if units.is_some() {
+                group_covered.push(Expression::from(y));
+            }
         }
+    }
+    let mut worst = None;
+    if let Some(units) = units {
+        let (figures, floor_of, worst_of) = match units {
+            UnitConstraint::Floors(f, floors) => (*f, Some(floors), None),
+            UnitConstraint::MaximiseWorst(f, included) => (*f, None, Some(included)),
+        };
+        let w = worst_of.map(|_| vars.add(variable().min(0.0).max(1.0)));
+        for u in 0..figures.len() {
+            let population = figures.population[u];
+            let mut covered = Expression::from(figures.covered_before[u]);
+            for &g in &figures.groups[u] {
+                covered += inst.weight[g as usize] * group_covered[g as usize].clone();
+            }
+            if let Some(Some(ratio)) = floor_of.map(|f| f[u]) {
+                constraints.push(constraint!(covered >= ratio * population));
+            } else if let (Some(w), Some(true)) = (w, worst_of.map(|i| i[u])) {
+                constraints.push(constraint!(covered - population * w >= 0.0));
+            }
+        }
+        worst = w;
     }
     let count: Expression = x.iter().copied().sum();
     let existing = inst.existing().len();
@@ -140,7 +172,7 @@ fn build(
     let open_max = (existing + params.k) as f64;
     match params.model {
         PlanModel::MaxCoverage => {
-            objective = served;
+            objective = worst.map_or(served, Expression::from);
             constraints.push(constraint!(count <= open_max));
         }
         PlanModel::PMedian => {
@@ -201,11 +233,12 @@ pub(crate) fn lp_bound(
     params: &PlanParams,
     need: f64,
     max_closed: usize,
+    units: Option<&UnitConstraint<'_>>,
 ) -> Option<f64> {
     if inst.column_count() == 0 || variable_count(inst, params) > params.exact_max_variables {
         return None;
     }
-    let model = build(inst, params, need, max_closed, false);
+    let model = build(inst, params, need, max_closed, false, units);
     solve_model(model, params, params.exact_time_limit_s)
         .ok()
         .map(|a| a.objective)
@@ -238,7 +271,7 @@ pub(crate) fn max_coverage(
         return None;
     }
     // Every existing center may close: `open` says which columns stay.
-    let mut model = build(inst, &all, 0.0, inst.existing().len(), false);
+    let mut model = build(inst, &all, 0.0, inst.existing().len(), false, None);
     if let Some(open) = open {
         for (j, &x) in model.x.iter().enumerate() {
             if !open.contains(&j) {
@@ -268,8 +301,10 @@ pub(crate) fn infeasible() -> Error {
     }
 }
 
-/// Solves the integer program; `None` when it is infeasible (LSCP: the need is more
-/// than the sites can serve with their capacities).
+/// Solves the integer program, with the per-unit constraints `units` if any; `None`
+/// when it is infeasible (LSCP: the need is more than the sites can serve with their
+/// capacities; a unit floor that `k` sites cannot meet). With
+/// [`UnitConstraint::MaximiseWorst`] the objective is the worst unit's ratio.
 ///
 /// # Errors
 /// [`Error::TooLarge`] over [`PlanParams::exact_max_variables`];
@@ -279,6 +314,7 @@ pub(crate) fn solve(
     params: &PlanParams,
     need: f64,
     max_closed: usize,
+    units: Option<&UnitConstraint<'_>>,
 ) -> Result<Option<ExactSolution>> {
     let n = variable_count(inst, params);
     if n > params.exact_max_variables {
@@ -302,7 +338,7 @@ pub(crate) fn solve(
             optimal: true,
         }));
     }
-    let model = build(inst, params, need, max_closed, true);
+    let model = build(inst, params, need, max_closed, true, units);
     let Answer {
         x: values,
         objective,
@@ -322,7 +358,7 @@ pub(crate) fn solve(
     let bound = if optimal {
         objective
     } else {
-        lp_bound(inst, params, need, max_closed).unwrap_or(f64::NAN)
+        lp_bound(inst, params, need, max_closed, units).unwrap_or(f64::NAN)
     };
     Ok(Some(ExactSolution {
         chosen,

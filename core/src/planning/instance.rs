@@ -69,6 +69,10 @@ impl Columns {
     }
 }
 
+/// What tells residents apart: their walk today (savings), the sites serving them with
+/// the walk from each, and their reporting units.
+type GroupKey<'a> = (u64, Vec<(u32, u64)>, &'a [u32]);
+
 /// What the optimization works on: residents grouped by the sites that serve them, so
 /// residents no site can tell apart count as one.
 ///
@@ -91,6 +95,9 @@ pub(crate) struct Instance {
     pub entries: Vec<Vec<(u32, f64)>>,
     /// Number of columns serving each group.
     pub degree: Vec<u32>,
+    /// With reporting units ([`PlanParams::unit_rule`]): the units of each group's
+    /// residents (groups never mix units); empty otherwise.
+    pub group_units: Vec<Vec<u32>>,
 }
 
 impl Instance {
@@ -102,12 +109,16 @@ impl Instance {
     /// resident within the threshold of some site (coverage) or every resident with a
     /// walk today (savings), existing centers included as columns.
     ///
+    /// With `unit_of` (each resident's reporting units), residents of different units
+    /// never share a group, so per-unit constraints can be written on the groups.
+    ///
     /// Complexity: one search per site (see [`site_lists`]), then O(N log N) in the
     /// matrix entries N to group the residents.
     pub(super) fn build(
         planner: &Planner<'_>,
         candidates: &[Candidate],
         params: &PlanParams,
+        unit_of: Option<&[Vec<u32>]>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Self {
         let objective = Objective::of(params.model);
@@ -161,7 +172,8 @@ impl Instance {
             }
         }
         drop(lists);
-        let mut group_of: HashMap<(u64, Vec<(u32, u64)>), u32> = HashMap::new();
+        let mut group_of: HashMap<GroupKey<'_>, u32> = HashMap::new();
+        let mut group_units: Vec<Vec<u32>> = Vec::new();
         let mut weight = Vec::new();
         let mut current_min = Vec::new();
         let mut members: Vec<(u32, Vec<(u32, u64)>)> = Vec::new();
@@ -176,7 +188,8 @@ impl Instance {
             }
             let res = &planner.index.residents[r];
             let cur = if savings { res.cost_m / mpm } else { 0.0 };
-            let key = (cur.to_bits(), list);
+            let units: &[u32] = unit_of.map_or(&[], |u| &u[r]);
+            let key = (cur.to_bits(), list, units);
             let g = match group_of.get(&key) {
                 Some(&g) => {
                     weight[g as usize] += res.population;
@@ -187,6 +200,9 @@ impl Instance {
                     weight.push(res.population);
                     current_min.push(cur);
                     members.push((g, key.1.clone()));
+                    if unit_of.is_some() {
+                        group_units.push(units.to_vec());
+                    }
                     group_of.insert(key, g);
                     g
                 }
@@ -230,6 +246,7 @@ impl Instance {
             cands,
             entries,
             degree,
+            group_units,
         }
     }
 

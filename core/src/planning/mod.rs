@@ -14,11 +14,12 @@
 //! | `params.rs` | [`PlanParams`], [`PlanModel`], [`Method`] |
 //! | `instance.rs` | the candidate/demand-group matrix and its build |
 //! | `evaluator.rs` | the incremental objective: marginal gains, capacities |
-//! | `greedy.rs` | lazy greedy (CELF), swap improvement, dropping redundant sites |
+//! | `greedy.rs` | lazy greedy (CELF), 1-swap/2-swap local search, dropping redundant sites |
 //! | `exact.rs` | the integer programs and their LP relaxation |
 //! | `bounds.rs` | the bounds a heuristic plan reports |
+//! | `fairness.rs` | reporting units in a plan: coverage per unit, floors, [`UnitPlan`] |
 //! | `problem.rs` | a plan as the models see it, and what they return |
-//! | `models/` | one plan function per model (`mclp.rs`, `lscp.rs`, `pmedian.rs`; `k_sites.rs` the heuristic MCLP and p-median share) |
+//! | `models/` | one plan function per model (`mclp.rs`, `lscp.rs`, `pmedian.rs`; `k_sites.rs` the heuristic MCLP and p-median share; `fair.rs` MCLP with a unit floor or maximin) |
 //! | `assemble.rs` | from the final sites to the [`PlanOutcome`] |
 //! | `outcome.rs` | [`PlanOutcome`] and the types it holds, progress |
 //! | `plan.rs` | [`plan_sites`], [`plan_sites_with_progress`] |
@@ -29,6 +30,7 @@ mod bounds;
 mod candidates;
 mod evaluator;
 mod exact;
+mod fairness;
 mod greedy;
 mod index;
 mod instance;
@@ -47,11 +49,12 @@ mod whatif;
 pub use candidates::{
     candidates_from_points, generate_candidates, Candidate, CandidateGrid, CandidateId,
 };
+pub use fairness::{PlanUnits, UnitPlan, UnitPlanFigures};
 pub use index::{PlanIndex, Planner};
 pub use matrix::{plan_matrix, PlanMatrix};
 pub use outcome::{BoundKind, ChosenSite, ClosedCenter, PlanOutcome, PlanProgress, PlanStage};
-pub use params::{Method, PlanModel, PlanParams, DEFAULT_EXACT_MAX_VARIABLES};
-pub use plan::{plan_sites, plan_sites_with_progress};
+pub use params::{Method, PlanModel, PlanParams, UnitRule, DEFAULT_EXACT_MAX_VARIABLES};
+pub use plan::{plan_sites, plan_sites_in_units, plan_sites_with_progress};
 pub use rank::{rank_candidates, CandidateGain};
 pub use scratch::PlanScratch;
 pub use whatif::SiteChange;

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::candidates::CandidateId;
+use super::fairness::UnitPlan;
 use super::params::{Method, PlanModel};
 use crate::features::CenterId;
 
@@ -100,6 +101,9 @@ pub struct PlanOutcome {
     /// Existing centers the plan closes (only with [`PlanParams::allow_closing`](crate::planning::PlanParams::allow_closing)), by
     /// center index.
     pub closed: Vec<ClosedCenter>,
+    /// With [`PlanParams::unit_rule`](crate::planning::PlanParams::unit_rule): the rule,
+    /// whether it was met and every reporting unit's coverage before and after.
+    pub units: Option<UnitPlan>,
 }
 
 /// An existing center the plan closes.

@@ -55,7 +55,7 @@ pub enum Method {
     /// Lazy greedy (CELF) alone, with a reported bound.
     #[serde(rename = "greedy")]
     Greedy,
-    /// Lazy greedy improved by first-improvement swaps, with a reported bound (the
+    /// Lazy greedy improved by a 1-swap/2-swap local search, with a reported bound (the
     /// default). LSCP has no swap step and runs the greedy alone.
     #[default]
     #[serde(rename = "greedy+swap")]
@@ -98,6 +98,25 @@ impl std::fmt::Display for Method {
     }
 }
 
+/// Fairness over reporting units (communities, grid cells): what the plan owes the
+/// worst-served ones (MCLP, solved by the integer program).
+///
+/// Serialized as `{"rule": "floor", "ratio": 0.8}` or `{"rule": "maximin"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum UnitRule {
+    /// Every unit at least `ratio` of its population covered, then the most population
+    /// in all. Units the candidates cannot bring to the floor are reported and left out
+    /// of it.
+    Floor {
+        /// Coverage ratio each unit must reach, in `(0, 1]`.
+        ratio: f64,
+    },
+    /// The worst-covered unit (of those the candidates can improve) as well covered as
+    /// possible, then the most population in all.
+    Maximin,
+}
+
 /// Parameters of a site optimization ([`crate::planning::plan_sites`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanParams {
@@ -138,6 +157,11 @@ pub struct PlanParams {
     pub allow_closing: bool,
     /// With `allow_closing`: most existing centers that may close; `None`: any number.
     pub max_closed: Option<usize>,
+    /// Fairness over reporting units (MCLP): a per-unit floor or the worst unit
+    /// maximised. Needs the units ([`crate::Study`] passes its own), runs the integer
+    /// program whatever the [`Self::method`] (the heuristic has no floor), and refuses
+    /// capacities and closing.
+    pub unit_rule: Option<UnitRule>,
 }
 
 impl Default for PlanParams {
@@ -153,6 +177,7 @@ impl Default for PlanParams {
             improve_limit_min: None,
             allow_closing: false,
             max_closed: None,
+            unit_rule: None,
         }
     }
 }
@@ -215,6 +240,29 @@ impl PlanParams {
         }
         if self.max_closed.is_some() && !self.allow_closing {
             return bad("max_closed", "needs allow_closing".into());
+        }
+        if let Some(rule) = self.unit_rule {
+            if let UnitRule::Floor { ratio } = rule {
+                if !(ratio > 0.0 && ratio <= 1.0) {
+                    return bad("unit_floor", format!("must be in (0, 1], got {ratio}"));
+                }
+            }
+            let name = match rule {
+                UnitRule::Floor { .. } => "unit_floor",
+                UnitRule::Maximin => "maximin",
+            };
+            if self.model != PlanModel::MaxCoverage {
+                return bad(
+                    name,
+                    format!("applies to the mclp model, not {}", self.model.as_str()),
+                );
+            }
+            if self.capacity.is_some() {
+                return bad(name, "cannot be combined with a capacity".into());
+            }
+            if self.allow_closing {
+                return bad(name, "cannot be combined with allow_closing".into());
+            }
         }
         Ok(())
     }

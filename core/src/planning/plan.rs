@@ -5,10 +5,11 @@
 use super::assemble;
 use super::candidates::Candidate;
 use super::evaluator::Evaluator;
+use super::fairness::PlanUnits;
 use super::index::Planner;
 use super::models::{lscp, mclp, pmedian};
 use super::outcome::{PlanOutcome, PlanProgress};
-use super::params::{PlanModel, PlanParams};
+use super::params::{PlanModel, PlanParams, UnitRule};
 use super::problem::Problem;
 use crate::{Error, Result};
 
@@ -17,7 +18,7 @@ use crate::{Error, Result};
 /// The candidate → resident matrix is built once (one pruned search per candidate,
 /// parallel with the `parallel` feature); residents are grouped exactly (by the
 /// candidates that cover them, or by identical walks). Heuristic mode runs lazy greedy
-/// (CELF, ties to the smaller candidate index) and first-improvement swaps, and reports
+/// (CELF, ties to the smaller candidate index) and a 1-swap/2-swap local search, and reports
 /// an upper/lower bound (the LP relaxation when the instance is small enough for the
 /// solver, else the greedy online bound). Exact mode solves the integer program with
 /// the pure-Rust `microlp` solver through `good_lp`.
@@ -28,7 +29,7 @@ use crate::{Error, Result};
 /// gets a binary variable per existing center.
 ///
 /// Complexity: matrix as [`crate::planning::rank_candidates`]; greedy O(k · N) lazily (N = matrix
-/// entries), swap O(k² · J · N/J) per pass; exact exponential in the worst case.
+/// entries), 1-swap O(k · N) and 2-swap O(k² · N) per pass; exact exponential in the worst case.
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for bad parameters, [`Error::Empty`] without
@@ -56,14 +57,57 @@ pub fn plan_sites_with_progress(
     params: &PlanParams,
     progress: &mut dyn FnMut(PlanProgress),
 ) -> Result<PlanOutcome> {
+    plan(planner, candidates, params, None, progress)
+}
+
+/// [`plan_sites_with_progress`] fair to the reporting units `units`: with
+/// [`PlanParams::unit_rule`] the plan holds a per-unit floor or maximises the worst
+/// unit, and [`PlanOutcome::units`] gives every unit's coverage before and after.
+///
+/// # Errors
+/// As [`plan_sites`]; [`Error::InvalidParameter`] (`units`) when there is no unit.
+pub fn plan_sites_in_units(
+    planner: &Planner<'_>,
+    candidates: &[Candidate],
+    params: &PlanParams,
+    units: &PlanUnits,
+    progress: &mut dyn FnMut(PlanProgress),
+) -> Result<PlanOutcome> {
+    if units.is_empty() {
+        return Err(Error::InvalidParameter {
+            name: "units".into(),
+            reason: "a plan fair to reporting units needs at least one unit".into(),
+        });
+    }
+    plan(planner, candidates, params, Some(units), progress)
+}
+
+fn plan(
+    planner: &Planner<'_>,
+    candidates: &[Candidate],
+    params: &PlanParams,
+    units: Option<&PlanUnits>,
+    progress: &mut dyn FnMut(PlanProgress),
+) -> Result<PlanOutcome> {
     params.validate()?;
+    if let (Some(rule), None) = (params.unit_rule, units) {
+        let name = match rule {
+            UnitRule::Floor { .. } => "unit_floor",
+            UnitRule::Maximin => "maximin",
+        };
+        return Err(Error::InvalidParameter {
+            name: name.into(),
+            reason: "needs reporting units (communities, grid cells: `units`)".into(),
+        });
+    }
     if candidates.is_empty() {
         return Err(Error::Empty {
             layer: "candidates".into(),
             reason: "no candidate site given".into(),
         });
     }
-    let problem = Problem::new(planner, candidates, params, progress);
+    let units = units.filter(|_| params.unit_rule.is_some());
+    let problem = Problem::new(planner, candidates, params, units, progress);
     let mut eval = Evaluator::new(&problem.inst, params.capacity);
     let solved = match params.model {
         PlanModel::MaxCoverage => mclp::plan(&problem, &mut eval, progress)?,

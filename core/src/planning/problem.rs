@@ -4,6 +4,7 @@
 use super::candidates::Candidate;
 use super::evaluator::Evaluator;
 use super::exact::{self, ExactSolution};
+use super::fairness::{PlanUnits, UnitConstraint, UnitFigures, UnitSolve};
 use super::index::Planner;
 use super::instance::Instance;
 use super::outcome::{report, BoundKind, PlanProgress, PlanStage};
@@ -39,6 +40,8 @@ pub(crate) struct Problem<'a> {
     pub eps: f64,
     /// Notes found while setting up (an unreachable target).
     pub notes: Vec<String>,
+    /// With [`PlanParams::unit_rule`]: coverage per reporting unit.
+    pub units: Option<UnitFigures>,
 }
 
 /// What a model returns: the final columns and their value, with the bound.
@@ -62,6 +65,8 @@ pub(crate) struct Solved {
     pub reach_max: Option<f64>,
     /// Notes of the model.
     pub notes: Vec<String>,
+    /// With [`PlanParams::unit_rule`]: what the per-unit solve found.
+    pub unit_solve: Option<UnitSolve>,
 }
 
 impl Solved {
@@ -82,22 +87,27 @@ impl Solved {
             covered_after: None,
             reach_max: None,
             notes: Vec::new(),
+            unit_solve: None,
         }
     }
 }
 
 impl<'a> Problem<'a> {
     /// Builds the instance (reporting [`PlanStage::Candidates`]) and today's figures,
-    /// and for LSCP the need, with a note when the target is out of reach.
+    /// for LSCP the need, with a note when the target is out of reach, and with `units`
+    /// the coverage per unit.
     pub(super) fn new(
         planner: &'a Planner<'a>,
         candidates: &'a [Candidate],
         params: &'a PlanParams,
+        units: Option<&PlanUnits>,
         progress: &mut dyn FnMut(PlanProgress),
     ) -> Self {
-        let inst = Instance::build(planner, candidates, params, &mut |done, total| {
+        let unit_of = units.map(PlanUnits::unit_of);
+        let inst = Instance::build(planner, candidates, params, unit_of, &mut |done, total| {
             report(progress, PlanStage::Candidates, done, total);
         });
+        let units = units.map(|u| UnitFigures::new(u, planner, &inst));
         let total = planner.index.total_population;
         let before = planner.index.covered_population;
         let mut notes = Vec::new();
@@ -164,6 +174,7 @@ impl<'a> Problem<'a> {
             eps: 1e-9 * total.max(1.0),
             notes,
             inst,
+            units,
         }
     }
 
@@ -186,8 +197,23 @@ impl<'a> Problem<'a> {
         need: f64,
         progress: &mut dyn FnMut(PlanProgress),
     ) -> Result<Option<ExactSolution>> {
+        self.solve_exact_in_units(self.params, need, None, progress)
+    }
+
+    /// [`Self::solve_exact`] with `params` (the plan's, or a variant of them) and the
+    /// per-unit constraints `units`.
+    ///
+    /// # Errors
+    /// As [`exact::solve`].
+    pub(super) fn solve_exact_in_units(
+        &self,
+        params: &PlanParams,
+        need: f64,
+        units: Option<&UnitConstraint<'_>>,
+        progress: &mut dyn FnMut(PlanProgress),
+    ) -> Result<Option<ExactSolution>> {
         report(progress, PlanStage::Exact, 0, 1);
-        let sol = exact::solve(&self.inst, self.params, need, self.max_closed)?;
+        let sol = exact::solve(&self.inst, params, need, self.max_closed, units)?;
         report(progress, PlanStage::Exact, 1, 1);
         Ok(sol)
     }

@@ -51,8 +51,8 @@ use crate::crs::{points_to_wgs84, roads_to_wgs84, units_to_wgs84, Crs};
 use crate::features::{CenterId, PointFeature, PointLayer, ReportingUnit, RoadLayer, UnitLayer};
 use crate::network::WalkNetwork;
 use crate::planning::{
-    plan_sites_with_progress, rank_candidates, Candidate, CandidateGain, PlanIndex, PlanOutcome,
-    PlanParams, PlanProgress, PlanScratch, Planner, SiteChange,
+    plan_sites_in_units, plan_sites_with_progress, rank_candidates, Candidate, CandidateGain,
+    PlanIndex, PlanOutcome, PlanParams, PlanProgress, PlanScratch, PlanUnits, Planner, SiteChange,
 };
 use crate::routing::{profile_costs_by, WalkCosts, WalkProfile};
 use crate::{Error, Result};
@@ -579,16 +579,22 @@ impl Study {
         rank_candidates(&self.planner(), candidates, threshold_min)
     }
 
-    /// Chooses sites among `candidates` ([`plan_sites_with_progress`]).
+    /// Chooses sites among `candidates` ([`plan_sites_with_progress`]); with a
+    /// [`PlanParams::unit_rule`], fair to the study's units ([`plan_sites_in_units`]).
     ///
     /// # Errors
-    /// As [`plan_sites_with_progress`].
+    /// As [`plan_sites_in_units`].
     pub fn plan(
         &self,
         candidates: &[Candidate],
         params: &PlanParams,
         progress: &mut dyn FnMut(PlanProgress),
     ) -> Result<PlanOutcome> {
-        plan_sites_with_progress(&self.planner(), candidates, params, progress)
+        if params.unit_rule.is_some() {
+            let units = PlanUnits::new(self.demand(), self.units());
+            plan_sites_in_units(&self.planner(), candidates, params, &units, progress)
+        } else {
+            plan_sites_with_progress(&self.planner(), candidates, params, progress)
+        }
     }
 }

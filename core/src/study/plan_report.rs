@@ -9,7 +9,8 @@ use super::Study;
 use crate::features::{PointFeature, PointLayer, SkipCounts};
 use crate::output::{round_to, PointsLayer};
 use crate::planning::{
-    BoundKind, Candidate, CandidateGain, Method, PlanModel, PlanOutcome, PlanParams,
+    BoundKind, Candidate, CandidateGain, Method, PlanModel, PlanOutcome, PlanParams, UnitPlan,
+    UnitRule,
 };
 use crate::Result;
 
@@ -28,6 +29,9 @@ pub struct PlanReportParams {
     pub allow_closing: bool,
     /// Most existing centers that may close.
     pub max_closed: Option<usize>,
+    /// Fairness over reporting units: `{"rule": "floor", "ratio": R}` or
+    /// `{"rule": "maximin"}`.
+    pub unit_rule: Option<UnitRule>,
     /// Solved exactly: [`PlanParams::method`] is [`Method::Exact`].
     pub exact: bool,
     /// Swaps not turned off: `false` only for [`Method::Greedy`] (`--no-swap`); `true`
@@ -146,6 +150,9 @@ pub struct PlanReport {
     pub max_reachable_ratio: Option<f64>,
     /// Notes for the planner.
     pub notes: Vec<String>,
+    /// With a unit rule: whether it was met, the worst unit before and after, and
+    /// every reporting unit's coverage before and after.
+    pub units: Option<UnitPlan>,
 }
 
 /// A planned site in `plan.geojson`.
@@ -193,6 +200,7 @@ impl Study {
                 capacity: params.capacity,
                 allow_closing: params.allow_closing,
                 max_closed: params.max_closed,
+                unit_rule: params.unit_rule,
                 exact: params.method == Method::Exact,
                 swap: params.method != Method::Greedy,
                 threshold_rule: self.threshold().rule(),
@@ -253,6 +261,7 @@ impl Study {
             target_reached: outcome.target_reached,
             max_reachable_ratio: outcome.max_reachable_ratio,
             notes: outcome.notes.clone(),
+            units: outcome.units.clone(),
         }
     }
 

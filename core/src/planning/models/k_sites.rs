@@ -46,5 +46,6 @@ pub(crate) fn heuristic(
         covered_after: None,
         reach_max: None,
         notes: Vec::new(),
+        unit_solve: None,
     }
 }

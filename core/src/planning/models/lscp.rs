@@ -170,6 +170,7 @@ fn most_reachable(p: &Problem<'_>, eval: &mut Evaluator<'_>, max: &MaxCoverage) 
         method: Method::Exact,
         covered_after: None,
         reach_max: None,
+        unit_solve: None,
     }
 }
 
@@ -225,5 +226,6 @@ fn heuristic(
         covered_after: None,
         reach_max: None,
         notes: Vec::new(),
+        unit_solve: None,
     }
 }

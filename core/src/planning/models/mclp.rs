@@ -8,7 +8,7 @@ use crate::planning::params::Method;
 use crate::planning::problem::{Problem, Solved};
 use crate::Result;
 
-use super::k_sites;
+use super::{fair, k_sites};
 
 /// Solves MCLP by the integer program ([`Method::Exact`]) or the `k`-sites heuristic.
 /// With capacities the objective is the capacitated assignment (the evaluator's, or
@@ -21,6 +21,9 @@ pub(crate) fn plan(
     eval: &mut Evaluator<'_>,
     progress: &mut dyn FnMut(PlanProgress),
 ) -> Result<Solved> {
+    if let Some(rule) = p.params.unit_rule {
+        return fair::plan(p, eval, rule, progress);
+    }
     let mut solved = if p.params.method == Method::Exact {
         let sol = p
             .solve_exact(p.reachable_need, progress)?

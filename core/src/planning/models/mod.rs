@@ -3,6 +3,7 @@
 //! ([`Solved`](super::problem::Solved)); [`plan_sites`](crate::planning::plan_sites)
 //! turns that into the outcome.
 
+pub(crate) mod fair;
 pub(crate) mod k_sites;
 pub(crate) mod lscp;
 pub(crate) mod mclp;
