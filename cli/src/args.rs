@@ -261,6 +261,20 @@ pub(crate) struct ModelArgs {
     /// Walking profile of the main results: adult, older or wheelchair.
     #[arg(long, default_value = "adult", value_name = "NAME")]
     pub profile: String,
+    /// Accessibility beyond yes/no: `2sfca` (two-step floating catchment, capacities
+    /// shared over each center's catchment) or `e2sfca` (with Gaussian distance decay);
+    /// adds `access_score` and `centers_within` per resident and unit.
+    #[arg(long, value_name = "METHOD")]
+    pub access: Option<String>,
+    /// With --access: the center property holding its capacity (centers without it
+    /// count 1, and are counted).
+    #[arg(
+        long,
+        default_value = "capacity",
+        value_name = "NAME",
+        requires = "access"
+    )]
+    pub capacity_field: String,
     /// Coordinate system of inputs that declare none: wgs84, gcj02, bd09 (Chinese web
     /// maps), or any other as EPSG:NNNN (e.g. EPSG:4547 CGCS2000 Gauss–Krüger, EPSG:32650
     /// UTM 50N), a PROJ string or WKT. A file's own declaration (.prj, GeoPackage SRS,

@@ -291,11 +291,23 @@ pub(crate) struct CoverageWritten {
     pub(crate) tiers: Option<TierCoverage>,
     /// Every band's coverage, in a multi-threshold run.
     pub(crate) bands: Vec<BandCoverage>,
+    /// 2SFCA figures, with `--access` (per-resident vectors left out).
+    pub(crate) access: Option<AccessHeadline>,
     /// Text values a layer format cut to fit.
     pub(crate) truncated: Vec<Truncated>,
     /// The GeoJSON layers `report.html` reads, kept in memory when `--format` writes
     /// none to the folder.
     pub(crate) report_layers: BTreeMap<String, Vec<u8>>,
+}
+
+/// The accessibility figures the terminal shows.
+#[derive(Debug, Clone)]
+pub(crate) struct AccessHeadline {
+    method: &'static str,
+    mean_score: f64,
+    mean_centers_within: f64,
+    capacity_field: String,
+    defaulted: usize,
 }
 
 /// How a run writes its layers and reports (from `ReportFormatArgs`).
@@ -367,6 +379,13 @@ pub(crate) fn write_coverage(
     folder.write_json("timings.json", &stages.timings())?;
     Ok(CoverageWritten {
         tiers: outputs.analysis.tiers.clone(),
+        access: outputs.analysis.access.as_ref().map(|a| AccessHeadline {
+            method: a.method,
+            mean_score: a.mean_score,
+            mean_centers_within: a.mean_centers_within,
+            capacity_field: a.capacity_field.clone(),
+            defaulted: a.centers_capacity_defaulted,
+        }),
         bands: outputs.bands.map(|b| b.coverage).unwrap_or_default(),
         summary: outputs.summary,
         truncated,
@@ -569,6 +588,23 @@ pub(crate) fn print_summary(written: &CoverageWritten, study: &Study, out: &Path
     }
     if let (Some(mean), Some(median)) = (s.mean_walk_min, s.median_walk_min) {
         println!("  walk time: mean {mean:.1} min, median {median:.1} min");
+    }
+    if let Some(a) = &written.access {
+        println!(
+            "Accessibility ({}): mean score {:.6} `{}` per resident, {:.2} centers within \
+             the threshold on average",
+            a.method,
+            a.mean_score,
+            terminal_text(&a.capacity_field),
+            a.mean_centers_within
+        );
+        if a.defaulted > 0 {
+            println!(
+                "Note: {} centers have no `{}`: each counts as 1",
+                a.defaulted,
+                terminal_text(&a.capacity_field)
+            );
+        }
     }
     println!("  walk-time histogram (population):");
     for bin in &s.histogram {

@@ -53,6 +53,8 @@ class Study:
         demand_spread_m: Optional[float] = None,
         max_input_mb: Optional[int] = None,
         max_features: Optional[int] = None,
+        access: Optional[str] = None,
+        capacity_field: str = "capacity",
         progress: Progress = None,
     ) -> None: ...
     @property

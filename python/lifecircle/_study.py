@@ -59,6 +59,8 @@ def study_options(
     demand_spread_m: Optional[float] = None,
     max_input_mb: Optional[int] = None,
     max_features: Optional[int] = None,
+    access: Optional[str] = None,
+    capacity_field: str = "capacity",
 ) -> Dict[str, Any]:
     """The native module's study options, every one given (see :class:`Study`)."""
     if minutes is not None and metres is not None:
@@ -81,6 +83,8 @@ def study_options(
         "dem": [os.fspath(p) for p in dem],
         "crs": crs,
         "output_crs": output_crs,
+        "access": access,
+        "capacity_field": capacity_field,
         "population_field": population_field,
         "demand_spread_m": None if demand_spread_m is None else float(demand_spread_m),
         "max_input_mb": max_input_mb,
@@ -111,6 +115,10 @@ class Study:
     metadata wins); ``output_crs`` that of the outputs. Paths may be Shapefiles (their
     ``.dbf``, ``.shx``, ``.prj``, ``.cpg`` are read beside them), zipped Shapefiles,
     GeoPackages (``city.gpkg:roads`` chooses a layer), FlatGeobuf or GeoParquet files.
+    ``access="2sfca"`` (or ``"e2sfca"``, with Gaussian decay) adds two-step floating
+    catchment scores from each center's ``capacity_field`` and the number of centers
+    within the threshold (``summary["accessibility"]``, ``access_score`` and
+    ``centers_within`` per resident, their means per unit).
     """
 
     def __init__(
@@ -137,6 +145,8 @@ class Study:
         demand_spread_m: Optional[float] = None,
         max_input_mb: Optional[int] = None,
         max_features: Optional[int] = None,
+        access: Optional[str] = None,
+        capacity_field: str = "capacity",
         progress: Progress = None,
     ) -> None:
         specs = {
@@ -166,6 +176,8 @@ class Study:
             demand_spread_m=demand_spread_m,
             max_input_mb=max_input_mb,
             max_features=max_features,
+            access=access,
+            capacity_field=capacity_field,
         )
         self._inputs = input_paths(*specs.values()) + list(options["dem"])
         if options["config"] is not None and not options["config"].startswith("preset:"):

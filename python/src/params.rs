@@ -1,6 +1,6 @@
 //! Study parameters from the keyword arguments of `lifecircle.Study`.
 
-use lifecircle::coverage::{GapMode, ServiceConfig, Threshold};
+use lifecircle::coverage::{AccessDecay, AccessParams, GapMode, ServiceConfig, Threshold};
 use lifecircle::crs::{Crs, Projection};
 use lifecircle::input::{maybe_gunzip, read_hgt_tile, Dem, InputLimits};
 use lifecircle::network::NetworkParams;
@@ -40,6 +40,10 @@ pub(crate) struct StudyOptions {
     demand_spread_m: Option<f64>,
     max_input_mb: Option<u64>,
     max_features: Option<usize>,
+    /// `2sfca` or `e2sfca`: accessibility scores (`None`: not computed).
+    access: Option<String>,
+    /// The center property holding its capacity.
+    capacity_field: String,
 }
 
 /// A Chinese web-map system the study shifts after reading, or WGS84 when `value` is a
@@ -137,6 +141,16 @@ impl StudyOptions {
             services: self.config.as_deref().map(services).transpose()?,
             input_crs: InputCrs::all(base),
             output_crs,
+            access: self
+                .access
+                .as_deref()
+                .map(|method| {
+                    AccessDecay::parse(method).map(|decay| AccessParams {
+                        decay,
+                        capacity_field: self.capacity_field.clone(),
+                    })
+                })
+                .transpose()?,
         };
         params.validate()?;
         Ok(params)

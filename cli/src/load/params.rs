@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use lifecircle::coverage::{GapMode, ServiceConfig, Threshold};
+use lifecircle::coverage::{AccessDecay, AccessParams, GapMode, ServiceConfig, Threshold};
 use lifecircle::crs::{Crs, Projection};
 use lifecircle::input::{maybe_gunzip, read_hgt_tile, Dem, InputLimits};
 use lifecircle::network::NetworkParams;
@@ -173,5 +173,16 @@ pub(crate) fn study_params(params: &ParamArgs, model: &ModelArgs) -> Result<Stud
         elevation: elevation(&model.dem)?,
         input_crs,
         output_crs,
+        access: model
+            .access
+            .as_deref()
+            .map(|method| {
+                AccessDecay::parse(method).map(|decay| AccessParams {
+                    decay,
+                    capacity_field: model.capacity_field.clone(),
+                })
+            })
+            .transpose()
+            .context("--access")?,
     })
 }

@@ -1,5 +1,6 @@
 //! Coverage stage: per-resident walks, summaries, gaps, network reach and service areas.
 
+mod access;
 mod catalogue;
 mod center_roles;
 mod center_rules;
@@ -12,7 +13,12 @@ mod reach;
 mod service_areas;
 mod summary;
 mod tiers;
+mod unit_tiers;
 
+pub(crate) use access::accessibility;
+pub use access::{
+    center_capacities, two_step_fca, AccessDecay, AccessParams, Accessibility, UnitAccess,
+};
 pub use catalogue::{
     ServiceConfig, ServiceSpec, TierSpec, GB50180_MINUTES_TOML, GB50180_TOML, SERVICE_PRESETS,
 };
@@ -32,4 +38,7 @@ pub use reach::{network_reach, network_reach_in_bands, ReachPiece};
 pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};
 pub(crate) use summary::assign_units;
 pub use summary::{summarize, CenterSummary, CoverageSummary, HistogramBin, UnitSummary};
-pub use tiers::{compute_tier_coverage, RequirementCoverage, TierCoverage};
+pub use tiers::{
+    compute_tier_coverage, RequirementCoverage, TierCoverage, UnitRequirement, UnitTierCoverage,
+};
+pub use unit_tiers::tier_coverage_per_unit;

@@ -56,6 +56,36 @@ pub struct RequirementCoverage {
     pub covered: Vec<bool>,
 }
 
+/// One tier's or service's coverage in one unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitRequirement {
+    /// Tier or service id.
+    pub id: String,
+    /// Population of the unit within the requirement's threshold.
+    pub covered_population: f64,
+    /// covered / the unit's population (0 without population).
+    pub coverage_ratio: f64,
+}
+
+/// A reporting unit's coverage by tier and service.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitTierCoverage {
+    /// Unit id.
+    pub id: String,
+    /// Unit name.
+    pub name: Option<String>,
+    /// Population in the unit.
+    pub population: f64,
+    /// Population with every required service within its threshold.
+    pub complete_population: f64,
+    /// complete / population (0 without population).
+    pub complete_ratio: f64,
+    /// Per tier, in the order of [`TierCoverage::tiers`].
+    pub tiers: Vec<UnitRequirement>,
+    /// Per service, in the order of [`TierCoverage::services`].
+    pub services: Vec<UnitRequirement>,
+}
+
 /// Coverage per service, per tier and complete coverage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TierCoverage {
@@ -80,6 +110,10 @@ pub struct TierCoverage {
     /// With rules in the config: centers matched per rule, and those none matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub center_rules: Option<RuleReport>,
+    /// With reporting units: every unit's coverage by tier and service
+    /// ([`super::tier_coverage_per_unit`]); empty (and not written) without.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub per_unit: Vec<UnitTierCoverage>,
 }
 
 impl RequirementCoverage {
@@ -273,5 +307,6 @@ pub fn compute_tier_coverage(
         total_population,
         complete,
         center_rules: roles.rules,
+        per_unit: Vec::new(),
     })
 }

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::geojson::{output_position, round_to, rounded, FeatureSource, Geometry, OrderedMap};
 use crate::coverage::{
-    CoverageResult, GapArea, ReachPiece, ServiceArea, TierCoverage, UnitSummary,
+    Accessibility, CoverageResult, GapArea, ReachPiece, ServiceArea, TierCoverage, UnitAccess,
+    UnitRequirement, UnitSummary, UnitTierCoverage,
 };
 use crate::crs::Crs;
 use crate::features::{PointFeature, ReportingUnit};
@@ -61,6 +62,9 @@ pub struct ResidentDetails<'a> {
     pub tiers: Option<&'a TierCoverage>,
     /// The band each resident lives in, in a multi-threshold run.
     pub band: Option<&'a BandColumn>,
+    /// 2SFCA score and centers within the threshold (`access_score`,
+    /// `centers_within`).
+    pub access: Option<&'a Accessibility>,
 }
 
 /// `demand.geojson`: one Point per resident with `id`, `population`, `walk_m` (null when
@@ -126,6 +130,10 @@ impl Serialize for DemandProperties<'_> {
         }
         if let Some(flat) = details.flat_walk_min {
             map.serialize_entry("walk_min_flat", &rounded(flat[i], 3))?;
+        }
+        if let Some(access) = details.access {
+            map.serialize_entry("access_score", &round_to(access.score[i], 9))?;
+            map.serialize_entry("centers_within", &access.centers_within[i])?;
         }
         if !details.covered_by_profile.is_empty() {
             let by_profile = OrderedMap(
@@ -346,6 +354,12 @@ pub struct UnitsLayer<'a> {
     /// In a multi-threshold run, per band its key (`5min`, `500m`) and per unit its
     /// coverage ratio: the column `coverage_by_band.KEY`.
     pub band_ratios: &'a [(String, Vec<f64>)],
+    /// With a service catalogue: each unit's coverage by tier and service, in the units'
+    /// order: the columns `complete_ratio`, `tier_coverage.ID` and `service_coverage.ID`.
+    pub tiers: &'a [UnitTierCoverage],
+    /// With accessibility: each unit's mean 2SFCA score and centers within the
+    /// threshold (`access_score_mean`, `centers_within_mean`).
+    pub access: &'a [UnitAccess],
 }
 
 /// The properties of one unit.
@@ -361,6 +375,16 @@ pub struct UnitProperties<'a> {
     mean_walk_min: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     coverage_by_band: Option<OrderedMap<'a, f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    complete_ratio: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tier_coverage: Option<OrderedMap<'a, f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_coverage: Option<OrderedMap<'a, f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_score_mean: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    centers_within_mean: Option<f64>,
 }
 
 impl FeatureSource for UnitsLayer<'_> {
@@ -375,6 +399,14 @@ impl FeatureSource for UnitsLayer<'_> {
 
     fn feature(&self, i: usize) -> (Geometry<'_>, UnitProperties<'_>) {
         let (unit, s) = (&self.units[i], &self.summaries[i]);
+        let tiers = self.tiers.get(i);
+        fn ratios(list: &[UnitRequirement]) -> OrderedMap<'_, f64> {
+            OrderedMap(
+                list.iter()
+                    .map(|r| (r.id.as_str(), round_to(r.coverage_ratio, 6)))
+                    .collect(),
+            )
+        }
         (
             Geometry::MultiPolygon(&unit.geometry),
             UnitProperties {
@@ -394,6 +426,16 @@ impl FeatureSource for UnitsLayer<'_> {
                             .collect(),
                     )
                 }),
+                complete_ratio: tiers.map(|t| round_to(t.complete_ratio, 6)),
+                tier_coverage: tiers.map(|t| ratios(&t.tiers)),
+                service_coverage: tiers
+                    .filter(|t| !t.services.is_empty())
+                    .map(|t| ratios(&t.services)),
+                access_score_mean: self.access.get(i).map(|a| round_to(a.mean_score, 9)),
+                centers_within_mean: self
+                    .access
+                    .get(i)
+                    .map(|a| round_to(a.mean_centers_within, 3)),
             },
         )
     }

@@ -32,8 +32,9 @@ pub use layers::{
     UnitProperties, UnitsLayer,
 };
 pub use model_report::{
-    bands_markdown, profiles_markdown, slope_markdown, tiers_markdown, BandRow,
-    REPORT_BAND_UNIT_ROWS, REPORT_SLOPE_CENTER_ROWS,
+    access_markdown, bands_markdown, profiles_markdown, slope_markdown, tiers_markdown, BandRow,
+    REPORT_ACCESS_UNIT_ROWS, REPORT_BAND_UNIT_ROWS, REPORT_SLOPE_CENTER_ROWS,
+    REPORT_TIER_UNIT_ROWS,
 };
 pub use numbers::grouped;
 pub use report::{markdown_report, GapRow, ReportContext, REPORT_GAP_ROWS};

@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::coverage::{CoverageComparison, ProfileCoverage, Threshold, TierCoverage};
+use crate::coverage::{
+    AccessDecay, Accessibility, CoverageComparison, ProfileCoverage, Threshold, TierCoverage,
+};
 
 use super::numbers::grouped;
 use super::report::threshold_words;
@@ -204,6 +206,64 @@ pub fn tiers_markdown(t: &TierCoverage) -> String {
             );
         }
     }
+    out.push_str(&unit_tiers_markdown(t));
+    out
+}
+
+/// Units listed in the per-unit tiers table (the units' order; all are in
+/// `units.geojson` and `summary.json`).
+pub const REPORT_TIER_UNIT_ROWS: usize = 50;
+
+/// Per reporting unit: complete coverage, each tier and the weakest required service.
+fn unit_tiers_markdown(t: &TierCoverage) -> String {
+    let mut out = String::new();
+    if t.per_unit.is_empty() {
+        return out;
+    }
+    let tier_names: Vec<String> = t.tiers.iter().map(|r| markdown_cell(&r.name)).collect();
+    let weakest = !t.services.is_empty();
+    let _ = writeln!(
+        out,
+        "\nPer reporting unit (every tier and service in `units.geojson`):\n\n\
+         | unit | population | complete | {}{} |\n|---|---:|---:|{}{}",
+        tier_names.join(" | "),
+        if weakest {
+            " | weakest required service"
+        } else {
+            ""
+        },
+        "---:|".repeat(tier_names.len()),
+        if weakest { "---|" } else { "" }
+    );
+    for u in t.per_unit.iter().take(REPORT_TIER_UNIT_ROWS) {
+        let tiers: Vec<String> = u.tiers.iter().map(|r| pct(r.coverage_ratio)).collect();
+        let weakest_cell = if weakest {
+            let name = u.weakest_service(t).map_or("-".to_string(), |w| {
+                let service = t.services.iter().find(|s| s.id == w.id);
+                let label = service.map_or(w.id.as_str(), |s| s.name.as_str());
+                format!("{} ({})", markdown_cell(label), pct(w.coverage_ratio))
+            });
+            format!(" | {name}")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {}{} |",
+            markdown_cell(u.name.as_deref().unwrap_or(&u.id)),
+            num(u.population),
+            pct(u.complete_ratio),
+            tiers.join(" | "),
+            weakest_cell
+        );
+    }
+    if t.per_unit.len() > REPORT_TIER_UNIT_ROWS {
+        let _ = writeln!(
+            out,
+            "\n{} more units in `units.geojson`.",
+            t.per_unit.len() - REPORT_TIER_UNIT_ROWS
+        );
+    }
     out
 }
 
@@ -268,6 +328,70 @@ pub fn bands_markdown(rows: &[BandRow<'_>], units: &[(&str, Vec<f64>)]) -> Strin
             out,
             "\n{} more units in `units.geojson`.",
             units.len() - REPORT_BAND_UNIT_ROWS
+        );
+    }
+    out
+}
+
+/// Units listed in the accessibility table (the units' order; all are in
+/// `units.geojson`).
+pub const REPORT_ACCESS_UNIT_ROWS: usize = 50;
+
+/// "Accessibility": the 2SFCA scores and the centers within the threshold, overall and
+/// per reporting unit (`unit_names` in the units' order).
+pub fn access_markdown(a: &Accessibility, unit_names: &[&str], threshold: Threshold) -> String {
+    let mut out = String::new();
+    let decay = if a.method == AccessDecay::Gaussian.method() {
+        "Gaussian distance decay"
+    } else {
+        "no distance decay"
+    };
+    let _ = writeln!(
+        out,
+        "\n## Accessibility ({}, {decay})\n\nEach center's `{}` is shared over the residents \
+         within {} of it, and each resident sums the shares of the centers within reach: a \
+         score is {}. {} centers have a capacity, {} count as 1 (total {}).\n",
+        a.method,
+        markdown_cell(&a.capacity_field),
+        threshold_words(threshold),
+        a.score_unit,
+        a.centers_with_capacity,
+        a.centers_capacity_defaulted,
+        num(a.total_capacity)
+    );
+    let _ = writeln!(
+        out,
+        "| mean score | mean centers within | population with no center within |\n|---:|---:|---:|\n| {:.6} | {:.2} | {} |",
+        a.mean_score,
+        a.mean_centers_within,
+        num(a.population_without_center)
+    );
+    if a.per_unit.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\n| unit | mean score | mean centers within |\n|---|---:|---:|"
+    );
+    for (u, name) in a
+        .per_unit
+        .iter()
+        .zip(unit_names)
+        .take(REPORT_ACCESS_UNIT_ROWS)
+    {
+        let _ = writeln!(
+            out,
+            "| {} | {:.6} | {:.2} |",
+            markdown_cell(name),
+            u.mean_score,
+            u.mean_centers_within
+        );
+    }
+    if a.per_unit.len() > REPORT_ACCESS_UNIT_ROWS {
+        let _ = writeln!(
+            out,
+            "\n{} more units in `units.geojson`.",
+            a.per_unit.len() - REPORT_ACCESS_UNIT_ROWS
         );
     }
     out

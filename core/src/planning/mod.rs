@@ -55,6 +55,7 @@ pub use matrix::{plan_matrix, PlanMatrix};
 pub use outcome::{BoundKind, ChosenSite, ClosedCenter, PlanOutcome, PlanProgress, PlanStage};
 pub use params::{Method, PlanModel, PlanParams, UnitRule, DEFAULT_EXACT_MAX_VARIABLES};
 pub use plan::{plan_sites, plan_sites_in_units, plan_sites_with_progress};
+pub(crate) use rank::center_catchments;
 pub use rank::{rank_candidates, CandidateGain};
 pub use scratch::PlanScratch;
 pub use whatif::SiteChange;

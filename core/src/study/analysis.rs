@@ -6,11 +6,13 @@ use serde::Serialize;
 
 use super::Study;
 use crate::coverage::{
-    compare_coverage, compute_coverage, compute_tier_coverage, CoverageComparison, CoverageResult,
-    ProfileCoverage, TierCoverage,
+    accessibility, assign_units, center_capacities, compare_coverage, compute_coverage,
+    compute_tier_coverage, tier_coverage_per_unit, Accessibility, CoverageComparison,
+    CoverageResult, ProfileCoverage, TierCoverage,
 };
 use crate::geodesy::haversine_m;
 use crate::output::{round_to, ResidentDetails};
+use crate::planning::center_catchments;
 use crate::routing::{closed_edges, profile_costs_by, WalkProfile};
 use crate::{Error, Result};
 
@@ -71,6 +73,9 @@ pub struct Analysis {
     pub tiers: Option<TierCoverage>,
     /// The skipped-conversion check, with inputs in GCJ-02 / BD-09.
     pub crs_check: Option<CrsCheck>,
+    /// 2SFCA scores and centers within the threshold, when asked for
+    /// ([`StudyParams::access`](super::StudyParams::access)).
+    pub access: Option<Accessibility>,
 }
 
 impl Analysis {
@@ -81,6 +86,7 @@ impl Analysis {
             covered_by_profile: &self.covered_by_profile,
             tiers: self.tiers.as_ref(),
             band: None,
+            access: self.access.as_ref(),
         }
     }
 }
@@ -184,8 +190,8 @@ impl Study {
         )))
     }
 
-    /// Coverage per tier and service, and complete coverage; `None` without a
-    /// catalogue.
+    /// Coverage per tier and service, and complete coverage (with reporting units,
+    /// also per unit); `None` without a catalogue.
     ///
     /// # Errors
     /// [`crate::Error::Feature`] naming the centers' source and the center whose tier or
@@ -202,7 +208,12 @@ impl Study {
             &self.params().coverage,
             &services.config,
         )
-        .map(Some)
+        .map(|mut t| {
+            if !self.units().is_empty() {
+                t.per_unit = tier_coverage_per_unit(&t, self.demand(), self.units());
+            }
+            Some(t)
+        })
         .map_err(|e| match e {
             // The catalogue names the layer `centers`: say which file it is.
             Error::Feature {
@@ -296,6 +307,40 @@ impl Study {
             flat_walk_min,
             tiers: self.tiers()?,
             crs_check: self.crs_check()?,
+            access: self.accessibility()?,
         })
+    }
+
+    /// 2SFCA scores (capacity per resident within the catchments) and the number of
+    /// centers within the threshold, per resident and per unit; `None` unless
+    /// [`StudyParams::access`](super::StudyParams::access) asks for them.
+    ///
+    /// # Errors
+    /// [`crate::Error::Feature`] naming the centers' source and the center whose
+    /// capacity is not a number ≥ 0.
+    pub fn accessibility(&self) -> Result<Option<Accessibility>> {
+        let Some(params) = &self.params().access else {
+            return Ok(None);
+        };
+        let (capacities, defaulted) = center_capacities(self.centers(), &params.capacity_field)
+            .map_err(|e| match e {
+                Error::Feature { index, reason, .. } => Error::Feature {
+                    layer: self.inputs().centers.source.clone(),
+                    index,
+                    reason,
+                },
+                e => e,
+            })?;
+        let planner = self.planner();
+        let reach = center_catchments(&planner);
+        let membership = assign_units(self.demand(), self.units());
+        Ok(Some(accessibility(
+            &reach,
+            (&capacities, defaulted),
+            self.demand(),
+            (self.units(), &membership),
+            planner.index.threshold_cost_m,
+            params,
+        )))
     }
 }

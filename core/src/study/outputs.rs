@@ -76,12 +76,15 @@ impl CoverageOutputs {
         }
     }
 
-    /// `units.geojson`'s layer (with each band's coverage in a multi-threshold run).
+    /// `units.geojson`'s layer (with each band's coverage in a multi-threshold run, and
+    /// each tier's and service's with a catalogue).
     pub fn units_layer<'a>(&'a self, study: &'a Study) -> UnitsLayer<'a> {
         UnitsLayer {
             units: study.units(),
             summaries: &self.summary.per_unit,
             band_ratios: self.bands.as_ref().map_or(&[], |b| &b.unit_ratios),
+            tiers: self.analysis.tiers.as_ref().map_or(&[], |t| &t.per_unit),
+            access: self.analysis.access.as_ref().map_or(&[], |a| &a.per_unit),
         }
     }
 }

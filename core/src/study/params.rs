@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::coverage::{CoverageParams, ServiceConfig, Threshold, DEFAULT_SPEED_KMH};
+use crate::coverage::{AccessParams, CoverageParams, ServiceConfig, Threshold, DEFAULT_SPEED_KMH};
 use crate::crs::Crs;
 use crate::input::Dem;
 use crate::network::NetworkParams;
@@ -83,6 +83,10 @@ pub struct StudyParams {
     pub input_crs: InputCrs,
     /// Coordinate system of the written outputs.
     pub output_crs: Crs,
+    /// Accessibility beyond covered / not covered: 2SFCA scores with center capacities
+    /// and the number of centers within the threshold ([`crate::Study::accessibility`]);
+    /// `None`: not computed.
+    pub access: Option<AccessParams>,
 }
 
 impl Default for StudyParams {
@@ -98,6 +102,7 @@ impl Default for StudyParams {
             services: None,
             input_crs: InputCrs::default(),
             output_crs: Crs::Wgs84,
+            access: None,
         }
     }
 }

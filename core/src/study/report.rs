@@ -9,12 +9,14 @@ use super::layers::InputsReport;
 use super::outputs::CoverageOutputs;
 use super::params::InputCrs;
 use super::Study;
-use crate::coverage::{CoverageSummary, GapArea, GapMode, ProfileCoverage, TierCoverage};
+use crate::coverage::{
+    Accessibility, CoverageSummary, GapArea, GapMode, ProfileCoverage, TierCoverage,
+};
 use crate::crs::Crs;
 use crate::network::NetworkStats;
 use crate::output::{
-    bands_markdown, markdown_report, profiles_markdown, slope_markdown, tiers_markdown, BandRow,
-    GapRow, ReportContext,
+    access_markdown, bands_markdown, markdown_report, profiles_markdown, slope_markdown,
+    tiers_markdown, BandRow, GapRow, ReportContext,
 };
 
 /// Gaps listed in `summary.json` (all of them are in `gaps.geojson`).
@@ -196,6 +198,9 @@ pub struct CoverageReport<'a> {
     /// What skipping the coordinate conversion would change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crs_check: Option<&'a CrsCheck>,
+    /// 2SFCA scores and centers within the threshold, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<&'a Accessibility>,
 }
 
 impl Study {
@@ -294,6 +299,7 @@ impl Study {
             slope: analysis.slope.as_ref(),
             tiers,
             crs_check: analysis.crs_check.as_ref(),
+            accessibility: analysis.access.as_ref(),
         }
     }
 
@@ -376,6 +382,14 @@ impl Study {
         }
         if let Some(t) = &analysis.tiers {
             out.push_str(&tiers_markdown(t));
+        }
+        if let Some(a) = &analysis.access {
+            let names: Vec<&str> = self
+                .units()
+                .iter()
+                .map(|u| u.name.as_deref().unwrap_or(&u.id))
+                .collect();
+            out.push_str(&access_markdown(a, &names, self.threshold()));
         }
         if let Some(CrsCheck::Compared {
             residents_changing_status,

@@ -288,6 +288,8 @@ impl Study {
             units: self.units(),
             summaries: &summary.per_unit,
             band_ratios: &[],
+            tiers: &[],
+            access: &[],
         };
         let view = CoverageView {
             summary: &summary,
