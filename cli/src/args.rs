@@ -372,6 +372,11 @@ pub(crate) struct PlanArgs {
     /// population covered (mclp; solved exactly).
     #[arg(long)]
     pub maximin: bool,
+    /// Plan by tier (with --config): the new sites are centers of this tier offering
+    /// every service it counts for, and the plan maximises complete coverage (every
+    /// required service within its threshold) instead of plain coverage (mclp, lscp).
+    #[arg(long, value_name = "TIER")]
+    pub site_tier: Option<String>,
     /// Time limit of the exact solver, seconds.
     #[arg(long, default_value_t = 120.0, value_name = "S")]
     pub time_limit_s: f64,

@@ -86,6 +86,7 @@ class Study:
         max_closed: Optional[int] = None,
         unit_floor: Optional[float] = None,
         maximin: bool = False,
+        site_tier: Optional[str] = None,
         time_limit_s: float = 60.0,
         progress: Progress = None,
     ) -> Plan: ...

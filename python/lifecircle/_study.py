@@ -302,6 +302,7 @@ class Study:
         max_closed: Optional[int] = None,
         unit_floor: Optional[float] = None,
         maximin: bool = False,
+        site_tier: Optional[str] = None,
         time_limit_s: float = 60.0,
         progress: Progress = None,
     ) -> "Plan":
@@ -313,7 +314,8 @@ class Study:
         Fair to the study's ``units`` (mclp, solved exactly): ``unit_floor=0.8`` keeps
         every unit at least 80 % covered where the candidates can, ``maximin=True``
         lifts the worst-served unit first; ``report["units"]`` has every unit before
-        and after."""
+        and after. With a ``config``, ``site_tier="neighbourhood"`` plans new centers of
+        that tier (offering its services) for complete coverage."""
         options = {
             "model": model,
             "k": k,
@@ -325,6 +327,7 @@ class Study:
             "max_closed": max_closed,
             "unit_floor": None if unit_floor is None else float(unit_floor),
             "maximin": bool(maximin),
+            "site_tier": site_tier,
             "time_limit_s": float(time_limit_s),
             "candidate_spacing_m": candidate_spacing_m,
         }

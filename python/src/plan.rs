@@ -35,6 +35,7 @@ pub(crate) struct PlanOptions {
     max_closed: Option<usize>,
     unit_floor: Option<f64>,
     maximin: bool,
+    site_tier: Option<String>,
     time_limit_s: f64,
     candidate_spacing_m: Option<f64>,
 }
@@ -71,6 +72,7 @@ impl PlanOptions {
         let mut params = PlanParams {
             model,
             unit_rule,
+            site_tier: self.site_tier.clone(),
             capacity: self.capacity,
             method: if self.exact {
                 Method::Exact

@@ -71,3 +71,28 @@ def test_unit_rules_are_named_when_wrong(town):
     no_units = lifecircle.Study(ROADS, CENTERS, DEMAND, min_component_nodes=1)
     with pytest.raises(lifecircle.errors.ParameterError, match="reporting units"):
         no_units.plan("mclp", k=1, candidates=CANDIDATES, unit_floor=0.5)
+
+
+TIERS = """
+[[tiers]]
+id = "neighbourhood"
+threshold_min = 10
+[[services]]
+id = "clinic"
+tier = "neighbourhood"
+"""
+
+
+def test_a_tier_plan_counts_complete_coverage(tmp_path):
+    config = tmp_path / "tiers.toml"
+    config.write_text(TIERS)
+    centers = collection(point("center", 0.0, 0.0001, tier="neighbourhood", services="clinic"))
+    study = lifecircle.Study(ROADS, centers, DEMAND, config=str(config), min_component_nodes=1)
+    with pytest.raises(lifecircle.errors.ParameterError, match="site_tier"):
+        study.plan("mclp", k=1, candidates=CANDIDATES)
+    plan = study.plan("mclp", k=1, candidates=CANDIDATES, site_tier="neighbourhood")
+    assert site_ids(plan) == ["west"]
+    assert plan.report["parameters"]["site_tier"] == "neighbourhood"
+    # 80 complete today, the west site completes 60 more.
+    assert (plan.report["covered_population_before"], plan.report["covered_population_after"]) == (80, 140)
+    assert plan.after.summary["tiers"]["complete_population"] == 140

@@ -55,6 +55,7 @@ fn plan_params(args: &PlanArgs) -> Result<PlanParams> {
     let mut p = PlanParams {
         model,
         unit_rule,
+        site_tier: args.site_tier.clone(),
         capacity: args.capacity,
         method: method(args),
         exact_time_limit_s: Some(args.time_limit_s),
@@ -165,6 +166,23 @@ pub(super) fn run(args: PlanArgs) -> Result<()> {
     let out_dir = OutputDir::begin(&args.out, &named)?;
     let out = out_dir.folder();
     let params = load::study_params(&args.params, &args.walk)?;
+    if let (Some(services), None) = (&params.services, &plan.site_tier) {
+        // Without tag rules a new site needs a tier for the coverage after the plan.
+        if services.config.rules.is_empty() {
+            let tiers: Vec<&str> = services
+                .config
+                .tiers
+                .iter()
+                .map(|t| t.id.as_str())
+                .collect();
+            bail!(
+                "--config {} has tiers: say which tier the new sites are with --site-tier \
+                 ({}); the plan then maximises complete coverage",
+                services.source,
+                tiers.join(", ")
+            );
+        }
+    }
     let projections = load::layer_projections(&args.walk)?;
     // Candidates tagged in the OSM file are decoded in the same pass as the other layers.
     let inputs = stages.run("reading inputs", || {
@@ -291,7 +309,11 @@ fn print_table(o: &PlanOutcome, source: &str, n: usize) {
         );
     }
     println!(
-        "Coverage: {:.2} % -> {:.2} % ({:.0} -> {:.0} of {:.0} population)",
+        "{}: {:.2} % -> {:.2} % ({:.0} -> {:.0} of {:.0} population)",
+        match &o.site_tier {
+            Some(tier) => format!("Complete coverage (new `{}` centers)", terminal_text(tier)),
+            None => "Coverage".to_string(),
+        },
         o.coverage_ratio_before * 100.0,
         o.coverage_ratio_after * 100.0,
         o.covered_population_before,

@@ -135,6 +135,7 @@ pub(crate) fn outcome(p: &Problem<'_>, eval: &mut Evaluator<'_>, solved: Solved)
         demand_groups: inst.weight.len(),
         closed,
         units,
+        site_tier: params.site_tier.clone(),
     }
 }
 

@@ -9,6 +9,7 @@ use super::evaluator::Evaluator;
 use super::index::Planner;
 use super::instance::Instance;
 use super::params::UnitRule;
+use super::targets::PlanTargets;
 use crate::coverage::assign_units;
 use crate::features::{PointFeature, ReportingUnit};
 
@@ -74,8 +75,14 @@ pub(crate) struct UnitFigures {
 
 impl UnitFigures {
     /// Today's and the most reachable coverage of every unit of `units`; `inst` must
-    /// have been built with the units' membership.
-    pub(crate) fn new(units: &PlanUnits, planner: &Planner<'_>, inst: &Instance) -> Self {
+    /// have been built with the units' membership (and `targets`, when given: then
+    /// "covered" is theirs).
+    pub(crate) fn new(
+        units: &PlanUnits,
+        planner: &Planner<'_>,
+        inst: &Instance,
+        targets: Option<&PlanTargets>,
+    ) -> Self {
         let n = units.len();
         let mut population = vec![0.0; n];
         let mut covered_before = vec![0.0; n];
@@ -83,7 +90,8 @@ impl UnitFigures {
         for (r, res) in planner.index.residents.iter().enumerate() {
             for &u in &units.unit_of[r] {
                 population[u as usize] += res.population;
-                if res.cost_m <= t {
+                let covered = targets.map_or(res.cost_m <= t, |targets| targets.served(r));
+                if covered {
                     covered_before[u as usize] += res.population;
                 }
             }

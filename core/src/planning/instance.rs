@@ -7,6 +7,7 @@ use super::candidates::Candidate;
 use super::index::{Planner, SiteSnap};
 use super::params::{PlanModel, PlanParams};
 use super::rank::{site_lists, SearchSite};
+use super::targets::PlanTargets;
 
 /// What the optimization counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +111,9 @@ impl Instance {
     /// walk today (savings), existing centers included as columns.
     ///
     /// With `unit_of` (each resident's reporting units), residents of different units
-    /// never share a group, so per-unit constraints can be written on the groups.
+    /// never share a group, so per-unit constraints can be written on the groups. With
+    /// `targets` (a tier plan), the groups are the residents not served today that a
+    /// site reaches within their own limit, searched plainly.
     ///
     /// Complexity: one search per site (see [`site_lists`]), then O(N log N) in the
     /// matrix entries N to group the residents.
@@ -119,6 +122,7 @@ impl Instance {
         candidates: &[Candidate],
         params: &PlanParams,
         unit_of: Option<&[Vec<u32>]>,
+        targets: Option<&PlanTargets>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Self {
         let objective = Objective::of(params.model);
@@ -129,6 +133,8 @@ impl Instance {
             params
                 .improve_limit_min
                 .map_or(f64::INFINITY, |m| m * planner.index.metres_per_min)
+        } else if let Some(targets) = targets {
+            targets.search_limit_m()
         } else {
             t
         };
@@ -144,7 +150,8 @@ impl Instance {
         };
         for c in candidates {
             let snap = planner.snap_site(c.lonlat);
-            sites.push(if closing {
+            // A target's walk is not the study's: every resident in reach is searched.
+            sites.push(if closing || targets.is_some() {
                 SearchSite::Plain(snap)
             } else {
                 SearchSite::Improving(snap)
@@ -158,7 +165,9 @@ impl Instance {
         for (j, list) in lists.iter().enumerate() {
             for &(r, cost) in list.iter().flatten() {
                 let res = &planner.index.residents[r as usize];
-                let keep = if savings {
+                let keep = if let Some(targets) = targets {
+                    targets.newly_served(r as usize, cost)
+                } else if savings {
                     res.cost_m.is_finite()
                 } else if closing {
                     cost <= t

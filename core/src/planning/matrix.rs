@@ -38,7 +38,7 @@ pub fn plan_matrix(
     candidates: &[Candidate],
     params: &PlanParams,
 ) -> PlanMatrix {
-    let inst = Instance::build(planner, candidates, params, None, &mut |_, _| {});
+    let inst = Instance::build(planner, candidates, params, None, None, &mut |_, _| {});
     PlanMatrix {
         existing_centers: inst.existing().iter().map(|&c| CenterId(c)).collect(),
         candidates: inst.cands.iter().map(|&c| CandidateId(c as u32)).collect(),

@@ -18,6 +18,7 @@
 //! | `exact.rs` | the integer programs and their LP relaxation |
 //! | `bounds.rs` | the bounds a heuristic plan reports |
 //! | `fairness.rs` | reporting units in a plan: coverage per unit, floors, [`UnitPlan`] |
+//! | `targets.rs` | whom a tier plan serves: [`PlanTargets`] |
 //! | `problem.rs` | a plan as the models see it, and what they return |
 //! | `models/` | one plan function per model (`mclp.rs`, `lscp.rs`, `pmedian.rs`; `k_sites.rs` the heuristic MCLP and p-median share; `fair.rs` MCLP with a unit floor or maximin) |
 //! | `assemble.rs` | from the final sites to the [`PlanOutcome`] |
@@ -42,6 +43,7 @@ mod plan;
 mod problem;
 mod rank;
 mod scratch;
+mod targets;
 #[cfg(test)]
 mod tests;
 mod whatif;
@@ -54,8 +56,11 @@ pub use index::{PlanIndex, Planner};
 pub use matrix::{plan_matrix, PlanMatrix};
 pub use outcome::{BoundKind, ChosenSite, ClosedCenter, PlanOutcome, PlanProgress, PlanStage};
 pub use params::{Method, PlanModel, PlanParams, UnitRule, DEFAULT_EXACT_MAX_VARIABLES};
-pub use plan::{plan_sites, plan_sites_in_units, plan_sites_with_progress};
+pub use plan::{
+    plan_sites, plan_sites_in, plan_sites_in_units, plan_sites_with_progress, PlanScope,
+};
 pub(crate) use rank::center_catchments;
 pub use rank::{rank_candidates, CandidateGain};
 pub use scratch::PlanScratch;
+pub use targets::PlanTargets;
 pub use whatif::SiteChange;

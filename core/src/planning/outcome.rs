@@ -104,6 +104,9 @@ pub struct PlanOutcome {
     /// With [`PlanParams::unit_rule`](crate::planning::PlanParams::unit_rule): the rule,
     /// whether it was met and every reporting unit's coverage before and after.
     pub units: Option<UnitPlan>,
+    /// A tier plan ([`PlanParams::site_tier`](crate::planning::PlanParams::site_tier)):
+    /// the tier of the new sites; the coverage figures are then complete coverage.
+    pub site_tier: Option<String>,
 }
 
 /// An existing center the plan closes.

@@ -162,6 +162,11 @@ pub struct PlanParams {
     /// program whatever the [`Self::method`] (the heuristic has no floor), and refuses
     /// capacities and closing.
     pub unit_rule: Option<UnitRule>,
+    /// Plan by tier: the new sites are centers of this tier of the study's catalogue,
+    /// each offering every service a center of the tier counts for (co-location), and
+    /// the objective is *complete* coverage (every required service within its
+    /// threshold) instead of plain coverage. MCLP and LSCP; refuses closing.
+    pub site_tier: Option<String>,
 }
 
 impl Default for PlanParams {
@@ -178,6 +183,7 @@ impl Default for PlanParams {
             allow_closing: false,
             max_closed: None,
             unit_rule: None,
+            site_tier: None,
         }
     }
 }
@@ -240,6 +246,17 @@ impl PlanParams {
         }
         if self.max_closed.is_some() && !self.allow_closing {
             return bad("max_closed", "needs allow_closing".into());
+        }
+        if self.site_tier.is_some() {
+            if self.model == PlanModel::PMedian {
+                return bad(
+                    "site_tier",
+                    "plans complete coverage: use mclp or lscp, not pmedian".into(),
+                );
+            }
+            if self.allow_closing {
+                return bad("site_tier", "cannot be combined with allow_closing".into());
+            }
         }
         if let Some(rule) = self.unit_rule {
             if let UnitRule::Floor { ratio } = rule {

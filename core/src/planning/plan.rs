@@ -11,6 +11,7 @@ use super::models::{lscp, mclp, pmedian};
 use super::outcome::{PlanOutcome, PlanProgress};
 use super::params::{PlanModel, PlanParams, UnitRule};
 use super::problem::Problem;
+use super::targets::PlanTargets;
 use crate::{Error, Result};
 
 /// Chooses new sites among `candidates` for the model in `params`.
@@ -57,7 +58,7 @@ pub fn plan_sites_with_progress(
     params: &PlanParams,
     progress: &mut dyn FnMut(PlanProgress),
 ) -> Result<PlanOutcome> {
-    plan(planner, candidates, params, None, progress)
+    plan(planner, candidates, params, PlanScope::default(), progress)
 }
 
 /// [`plan_sites_with_progress`] fair to the reporting units `units`: with
@@ -79,17 +80,71 @@ pub fn plan_sites_in_units(
             reason: "a plan fair to reporting units needs at least one unit".into(),
         });
     }
-    plan(planner, candidates, params, Some(units), progress)
+    let scope = PlanScope {
+        units: Some(units),
+        targets: None,
+    };
+    plan_sites_in(planner, candidates, params, scope, progress)
+}
+
+/// What a plan is about beyond the study's own coverage: reporting units to be fair to
+/// ([`plan_sites_in_units`]) and whom it serves ([`PlanTargets`], a tier plan).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanScope<'a> {
+    /// The reporting units of [`PlanParams::unit_rule`].
+    pub units: Option<&'a PlanUnits>,
+    /// Who counts as served today and within which walk a new site serves them
+    /// (replacing the study's coverage); needed with [`PlanParams::site_tier`].
+    pub targets: Option<&'a PlanTargets>,
+}
+
+/// [`plan_sites_with_progress`] in a [`PlanScope`].
+///
+/// # Errors
+/// As [`plan_sites_in_units`]; [`Error::InvalidParameter`] (`site_tier`) when the
+/// targets are missing or do not match the residents, or come with closing or
+/// p-median.
+pub fn plan_sites_in(
+    planner: &Planner<'_>,
+    candidates: &[Candidate],
+    params: &PlanParams,
+    scope: PlanScope<'_>,
+    progress: &mut dyn FnMut(PlanProgress),
+) -> Result<PlanOutcome> {
+    plan(planner, candidates, params, scope, progress)
 }
 
 fn plan(
     planner: &Planner<'_>,
     candidates: &[Candidate],
     params: &PlanParams,
-    units: Option<&PlanUnits>,
+    scope: PlanScope<'_>,
     progress: &mut dyn FnMut(PlanProgress),
 ) -> Result<PlanOutcome> {
     params.validate()?;
+    let PlanScope { units, targets } = scope;
+    let bad_targets = |reason: String| {
+        Err(Error::InvalidParameter {
+            name: "site_tier".into(),
+            reason,
+        })
+    };
+    match (params.site_tier.is_some(), targets) {
+        (true, None) => {
+            return bad_targets("a tier plan needs its targets (who lacks which service)".into())
+        }
+        (false, Some(_)) => {
+            return bad_targets("targets are for a tier plan: give the site tier".into())
+        }
+        (_, Some(t)) if t.len() != planner.index.residents.len() => {
+            return bad_targets(format!(
+                "{} targets for {} residents",
+                t.len(),
+                planner.index.residents.len()
+            ))
+        }
+        _ => {}
+    }
     if let (Some(rule), None) = (params.unit_rule, units) {
         let name = match rule {
             UnitRule::Floor { .. } => "unit_floor",
@@ -107,7 +162,7 @@ fn plan(
         });
     }
     let units = units.filter(|_| params.unit_rule.is_some());
-    let problem = Problem::new(planner, candidates, params, units, progress);
+    let problem = Problem::new(planner, candidates, params, units, targets, progress);
     let mut eval = Evaluator::new(&problem.inst, params.capacity);
     let solved = match params.model {
         PlanModel::MaxCoverage => mclp::plan(&problem, &mut eval, progress)?,

@@ -9,6 +9,7 @@ use super::index::Planner;
 use super::instance::Instance;
 use super::outcome::{report, BoundKind, PlanProgress, PlanStage};
 use super::params::{Method, PlanModel, PlanParams};
+use super::targets::PlanTargets;
 use crate::Result;
 
 /// The problem one plan solves.
@@ -94,22 +95,44 @@ impl Solved {
 
 impl<'a> Problem<'a> {
     /// Builds the instance (reporting [`PlanStage::Candidates`]) and today's figures,
-    /// for LSCP the need, with a note when the target is out of reach, and with `units`
-    /// the coverage per unit.
+    /// for LSCP the need, with a note when the target is out of reach, with `units` the
+    /// coverage per unit, and with `targets` who is served today and within which walk.
     pub(super) fn new(
         planner: &'a Planner<'a>,
         candidates: &'a [Candidate],
         params: &'a PlanParams,
         units: Option<&PlanUnits>,
+        targets: Option<&PlanTargets>,
         progress: &mut dyn FnMut(PlanProgress),
     ) -> Self {
         let unit_of = units.map(PlanUnits::unit_of);
-        let inst = Instance::build(planner, candidates, params, unit_of, &mut |done, total| {
-            report(progress, PlanStage::Candidates, done, total);
-        });
-        let units = units.map(|u| UnitFigures::new(u, planner, &inst));
+        let inst = Instance::build(
+            planner,
+            candidates,
+            params,
+            unit_of,
+            targets,
+            &mut |done, total| {
+                report(progress, PlanStage::Candidates, done, total);
+            },
+        );
+        let units = units.map(|u| UnitFigures::new(u, planner, &inst, targets));
         let total = planner.index.total_population;
-        let before = planner.index.covered_population;
+        let before = match targets {
+            // `+ 0.0`: an empty sum is -0.0.
+            Some(t) => {
+                planner
+                    .index
+                    .residents
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, _)| t.served(*r))
+                    .map(|(_, res)| res.population)
+                    .sum::<f64>()
+                    + 0.0
+            }
+            None => planner.index.covered_population,
+        };
         let mut notes = Vec::new();
         let ratio = |x: f64| if total > 0.0 { x / total } else { 0.0 };
         let closing = inst.may_close();

@@ -15,6 +15,7 @@ mod layers;
 mod outputs;
 mod params;
 mod plan_report;
+mod plans;
 mod report;
 mod view;
 
@@ -35,6 +36,7 @@ pub use plan_report::{
     CandidateProperties, CandidatesReport, ClosedReport, PlanReport, PlanReportParams,
     SiteProperties, SiteReport,
 };
+pub use plans::{site_services, TierTargets};
 pub use report::{
     CoverageReport, GapHeadline, GapsReport, ModelReport, ReportParams, ServiceAreaHeadline,
     ToolInfo,
@@ -51,8 +53,7 @@ use crate::crs::{points_to_wgs84, roads_to_wgs84, units_to_wgs84, Crs};
 use crate::features::{CenterId, PointFeature, PointLayer, ReportingUnit, RoadLayer, UnitLayer};
 use crate::network::WalkNetwork;
 use crate::planning::{
-    plan_sites_in_units, plan_sites_with_progress, rank_candidates, Candidate, CandidateGain,
-    PlanIndex, PlanOutcome, PlanParams, PlanProgress, PlanScratch, PlanUnits, Planner, SiteChange,
+    rank_candidates, Candidate, CandidateGain, PlanIndex, PlanScratch, Planner, SiteChange,
 };
 use crate::routing::{profile_costs_by, WalkCosts, WalkProfile};
 use crate::{Error, Result};
@@ -577,24 +578,5 @@ impl Study {
     /// Every candidate's gain on its own, ranked ([`rank_candidates`]).
     pub fn rank(&self, candidates: &[Candidate], threshold_min: Option<f64>) -> Vec<CandidateGain> {
         rank_candidates(&self.planner(), candidates, threshold_min)
-    }
-
-    /// Chooses sites among `candidates` ([`plan_sites_with_progress`]); with a
-    /// [`PlanParams::unit_rule`], fair to the study's units ([`plan_sites_in_units`]).
-    ///
-    /// # Errors
-    /// As [`plan_sites_in_units`].
-    pub fn plan(
-        &self,
-        candidates: &[Candidate],
-        params: &PlanParams,
-        progress: &mut dyn FnMut(PlanProgress),
-    ) -> Result<PlanOutcome> {
-        if params.unit_rule.is_some() {
-            let units = PlanUnits::new(self.demand(), self.units());
-            plan_sites_in_units(&self.planner(), candidates, params, &units, progress)
-        } else {
-            plan_sites_with_progress(&self.planner(), candidates, params, progress)
-        }
     }
 }

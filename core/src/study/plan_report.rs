@@ -32,6 +32,8 @@ pub struct PlanReportParams {
     /// Fairness over reporting units: `{"rule": "floor", "ratio": R}` or
     /// `{"rule": "maximin"}`.
     pub unit_rule: Option<UnitRule>,
+    /// A tier plan: the tier of the new sites (the figures are complete coverage).
+    pub site_tier: Option<String>,
     /// Solved exactly: [`PlanParams::method`] is [`Method::Exact`].
     pub exact: bool,
     /// Swaps not turned off: `false` only for [`Method::Greedy`] (`--no-swap`); `true`
@@ -201,6 +203,7 @@ impl Study {
                 allow_closing: params.allow_closing,
                 max_closed: params.max_closed,
                 unit_rule: params.unit_rule,
+                site_tier: params.site_tier.clone(),
                 exact: params.method == Method::Exact,
                 swap: params.method != Method::Greedy,
                 threshold_rule: self.threshold().rule(),
@@ -327,12 +330,37 @@ impl Study {
             .filter(|(i, _)| !closed.contains(i))
             .map(|(_, c)| c.clone())
             .collect();
+        // A tier plan's sites are centers of its tier offering its services; with a
+        // catalogue and no site tier they would be centers of no tier, which the tier
+        // analysis refuses unless tag rules (which they match none of) are given.
+        let config = self.params().services.as_ref().map(|s| &s.config);
+        let offered = match (config, &outcome.site_tier) {
+            (Some(config), Some(tier)) => Some((tier, super::site_services(config, tier))),
+            (Some(config), None) if config.rules.is_empty() && !outcome.sites.is_empty() => {
+                let tiers: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
+                return Err(crate::Error::InvalidParameter {
+                    name: "site_tier".into(),
+                    reason: format!(
+                        "the study has tiers and services: say which tier the new sites are \
+                         (site_tier / --site-tier: {}), so the coverage after the plan knows \
+                         what they offer",
+                        tiers.join(", ")
+                    ),
+                });
+            }
+            _ => None,
+        };
         for s in &outcome.sites {
-            after.push(
+            let mut site =
                 PointFeature::new(format!("new-{}-{}", s.rank, s.id), s.lonlat[0], s.lonlat[1])
                     .with_property("planned_rank", s.rank)
-                    .with_source_index(centers.len() + s.rank - 1),
-            );
+                    .with_source_index(centers.len() + s.rank - 1);
+            if let Some((tier, services)) = &offered {
+                site = site
+                    .with_property("tier", tier.as_str())
+                    .with_property("services", services.clone());
+            }
+            after.push(site);
         }
         let layer = Layer::new(
             PointLayer {
