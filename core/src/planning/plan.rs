@@ -74,12 +74,6 @@ pub fn plan_sites_in_units(
     units: &PlanUnits,
     progress: &mut dyn FnMut(PlanProgress),
 ) -> Result<PlanOutcome> {
-    if units.is_empty() {
-        return Err(Error::InvalidParameter {
-            name: "units".into(),
-            reason: "a plan fair to reporting units needs at least one unit".into(),
-        });
-    }
     let scope = PlanScope {
         units: Some(units),
         targets: None,
@@ -144,6 +138,12 @@ fn plan(
             ))
         }
         _ => {}
+    }
+    if params.unit_rule.is_some() && units.is_some_and(PlanUnits::is_empty) {
+        return Err(Error::InvalidParameter {
+            name: "units".into(),
+            reason: "a plan fair to reporting units needs at least one unit".into(),
+        });
     }
     if let (Some(rule), None) = (params.unit_rule, units) {
         let name = match rule {
