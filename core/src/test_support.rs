@@ -25,6 +25,23 @@ pub(crate) fn point(id: &str, lon: f64, lat: f64, population: f64) -> PointFeatu
     }
 }
 
+/// A straight street along the equator with a vertex every 0.001° (about 111 m) from
+/// 0° to `vertices - 1` thousandths, as one walkable network with flat costs.
+pub(crate) fn equator_street(
+    vertices: usize,
+) -> (crate::network::WalkNetwork, crate::routing::WalkCosts) {
+    let coords: Vec<[f64; 2]> = (0..vertices).map(|i| [i as f64 * 0.001, 0.0]).collect();
+    let network = crate::network::WalkNetwork::from_roads(
+        &[line(&coords)],
+        &crate::network::NetworkParams {
+            min_component_nodes: 1,
+        },
+    )
+    .expect("a straight street builds");
+    let costs = crate::routing::WalkCosts::flat(&network);
+    (network, costs)
+}
+
 /// Grid spacing of [`grid`] in degrees (about 111.2 m near the equator).
 pub(crate) const STEP: f64 = 0.001;
 

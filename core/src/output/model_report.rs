@@ -257,13 +257,7 @@ fn unit_tiers_markdown(t: &TierCoverage) -> String {
             weakest_cell
         );
     }
-    if t.per_unit.len() > REPORT_TIER_UNIT_ROWS {
-        let _ = writeln!(
-            out,
-            "\n{} more units in `units.geojson`.",
-            t.per_unit.len() - REPORT_TIER_UNIT_ROWS
-        );
-    }
+    more_units(&mut out, t.per_unit.len(), REPORT_TIER_UNIT_ROWS);
     out
 }
 
@@ -278,6 +272,13 @@ pub struct BandRow<'a> {
     pub coverage_ratio: f64,
     /// Population with a longer walk.
     pub uncovered_reachable_population: f64,
+}
+
+/// "N more units in `units.geojson`." after a table listing `shown` of `total` units.
+fn more_units(out: &mut String, total: usize, shown: usize) {
+    if total > shown {
+        let _ = writeln!(out, "\n{} more units in `units.geojson`.", total - shown);
+    }
 }
 
 /// Units listed in the bands table (in the units' order; all are in `units.geojson`).
@@ -323,13 +324,7 @@ pub fn bands_markdown(rows: &[BandRow<'_>], units: &[(&str, Vec<f64>)]) -> Strin
         let cells: Vec<String> = ratios.iter().map(|&r| pct(r)).collect();
         let _ = writeln!(out, "| {} | {} |", markdown_cell(name), cells.join(" | "));
     }
-    if units.len() > REPORT_BAND_UNIT_ROWS {
-        let _ = writeln!(
-            out,
-            "\n{} more units in `units.geojson`.",
-            units.len() - REPORT_BAND_UNIT_ROWS
-        );
-    }
+    more_units(&mut out, units.len(), REPORT_BAND_UNIT_ROWS);
     out
 }
 
@@ -387,12 +382,6 @@ pub fn access_markdown(a: &Accessibility, unit_names: &[&str], threshold: Thresh
             u.mean_centers_within
         );
     }
-    if a.per_unit.len() > REPORT_ACCESS_UNIT_ROWS {
-        let _ = writeln!(
-            out,
-            "\n{} more units in `units.geojson`.",
-            a.per_unit.len() - REPORT_ACCESS_UNIT_ROWS
-        );
-    }
+    more_units(&mut out, a.per_unit.len(), REPORT_ACCESS_UNIT_ROWS);
     out
 }

@@ -272,14 +272,14 @@ pub struct UnitPlanFigures {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coverage::compute_coverage;
-    use crate::network::{NetworkParams, WalkNetwork};
+    use crate::coverage::{compute_coverage, CoverageResult};
+    use crate::network::WalkNetwork;
     use crate::planning::{
         candidates_from_points, plan_sites, plan_sites_in_units, Candidate, Method, PlanModel,
         PlanOutcome, PlanParams, Planner,
     };
     use crate::routing::WalkCosts;
-    use crate::test_support::{line, point};
+    use crate::test_support::{equator_street, point};
     use crate::{CoverageParams, Error};
 
     /// A 4.4 km street along the equator with today's center at its west end, in three
@@ -313,15 +313,7 @@ mod tests {
     }
 
     fn town() -> Town {
-        let coords: Vec<[f64; 2]> = (0..=40).map(|i| [i as f64 * 0.001, 0.0]).collect();
-        let network = WalkNetwork::from_roads(
-            &[line(&coords)],
-            &NetworkParams {
-                min_component_nodes: 1,
-            },
-        )
-        .unwrap();
-        let costs = WalkCosts::flat(&network);
+        let (network, costs) = equator_street(41);
         Town {
             network,
             costs,
@@ -344,15 +336,20 @@ mod tests {
         }
     }
 
-    fn plan(t: &Town, params: &PlanParams) -> crate::Result<PlanOutcome> {
-        let base = compute_coverage(
+    /// Today's coverage of the town.
+    fn coverage(t: &Town) -> CoverageResult {
+        compute_coverage(
             &t.network,
             &t.costs,
             &t.centers,
             &t.demand,
             &CoverageParams::default(),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    fn plan(t: &Town, params: &PlanParams) -> crate::Result<PlanOutcome> {
+        let base = coverage(t);
         let planner = Planner::new(&t.network, &t.costs, &base, &t.demand).unwrap();
         let units = PlanUnits::new(&t.demand, &t.units);
         plan_sites_in_units(&planner, &t.candidates, params, &units, &mut |_| {})
@@ -502,14 +499,7 @@ mod tests {
             "maximin"
         );
         // Without units.
-        let base = compute_coverage(
-            &t.network,
-            &t.costs,
-            &t.centers,
-            &t.demand,
-            &CoverageParams::default(),
-        )
-        .unwrap();
+        let base = coverage(&t);
         let planner = Planner::new(&t.network, &t.costs, &base, &t.demand).unwrap();
         let params = PlanParams {
             unit_rule: floor,

@@ -79,10 +79,8 @@ impl PlanTargets {
 mod tests {
     use super::*;
     use crate::coverage::compute_coverage;
-    use crate::network::{NetworkParams, WalkNetwork};
     use crate::planning::{candidates_from_points, plan_sites_in, PlanParams, PlanScope, Planner};
-    use crate::routing::WalkCosts;
-    use crate::test_support::{line, point};
+    use crate::test_support::{equator_street, point};
     use crate::CoverageParams;
 
     #[test]
@@ -109,15 +107,7 @@ mod tests {
         // at 1.1 km, both uncovered by the targets' measure; the one candidate sits by
         // the east group. With a 500 m limit the east group is served by it; with a
         // limit of 0 m nobody can be.
-        let coords: Vec<[f64; 2]> = (0..=20).map(|i| [i as f64 * 0.001, 0.0]).collect();
-        let network = WalkNetwork::from_roads(
-            &[line(&coords)],
-            &NetworkParams {
-                min_component_nodes: 1,
-            },
-        )
-        .unwrap();
-        let costs = WalkCosts::flat(&network);
+        let (network, costs) = equator_street(21);
         let centers = vec![point("center", 0.0, 0.0001, 1.0)];
         let demand = vec![
             point("west", 0.001, 0.0001, 10.0),

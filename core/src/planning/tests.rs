@@ -807,15 +807,7 @@ fn method_names_are_the_output_strings_and_say_what_ran() {
 /// to it (covered), and 50 people 1.7 km east (beyond 10 minutes) next to the one
 /// candidate. Total 100, covered before 50; the candidate alone could cover 50.
 fn capacity_street() -> (WalkNetwork, WalkCosts, Vec<PointFeature>, Vec<PointFeature>) {
-    let coords: Vec<[f64; 2]> = (0..=20).map(|i| [i as f64 * 0.001, 0.0]).collect();
-    let network = WalkNetwork::from_roads(
-        &[line(&coords)],
-        &NetworkParams {
-            min_component_nodes: 1,
-        },
-    )
-    .unwrap();
-    let costs = WalkCosts::flat(&network);
+    let (network, costs) = crate::test_support::equator_street(21);
     let centers = vec![point("center", 0.0, 0.0001, 1.0)];
     let mut demand = Vec::new();
     for i in 0..5 {
