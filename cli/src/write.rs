@@ -540,6 +540,17 @@ fn print_tiers(tiers: &TierCoverage) {
             t.centers
         );
     }
+    if let Some(u) = tiers.upgrades.first() {
+        println!(
+            "  best upgrade: center {} adds {}: {} more with complete coverage, {} with the \
+             service ({} options in summary.json tiers.upgrades)",
+            terminal_text(&u.center),
+            terminal_text(&u.service),
+            thousands(u.newly_complete_population),
+            thousands(u.newly_served_population),
+            tiers.upgrade_options
+        );
+    }
 }
 
 /// Prints the headline figures.

@@ -189,3 +189,88 @@ fn a_tier_plan_needs_a_known_tier_and_a_coverage_model() {
         texts(&pmedian).1
     );
 }
+
+/// Runs `coverage` with `centers_csv` on the city and the two-tier catalogue; returns
+/// summary.json's `tiers`.
+fn tiers_with(dir: &std::path::Path, name: &str, centers_csv: &str) -> Value {
+    let (roads, _, demand, _) = city(dir);
+    let centers = write(dir, &format!("{name}.csv"), centers_csv.as_bytes());
+    let config = write(dir, "tiers.toml", CONFIG.as_bytes());
+    let out = dir.join(name);
+    let out_text = out.display().to_string();
+    let output = lifecircle(&[
+        "coverage",
+        "--roads",
+        &roads,
+        "--centers",
+        &centers,
+        "--demand",
+        &demand,
+        "--config",
+        &config,
+        "--minutes",
+        "5",
+        "--out",
+        &out_text,
+    ]);
+    assert!(output.status.success(), "{}", texts(&output).1);
+    json(out.join("summary.json"))["tiers"].clone()
+}
+
+#[test]
+fn each_listed_upgrade_gains_what_a_rerun_with_it_gains() {
+    let dir = temp_dir();
+    let rows = [
+        ("c1", "district", "legal_advice"),
+        ("c2", "neighbourhood", "clinic"),
+    ];
+    let csv = |rows: &[(&str, &str, String)]| {
+        let mut text = String::from("id,lon,lat,tier,services\n");
+        for ((id, tier, services), at) in rows.iter().zip(["0.001,0.001", "0.009,0.0095"]) {
+            text.push_str(&format!("{id},{at},{tier},{services}\n"));
+        }
+        text
+    };
+    let base_rows: Vec<(&str, &str, String)> = rows
+        .iter()
+        .map(|&(id, tier, s)| (id, tier, s.to_string()))
+        .collect();
+    let before = tiers_with(dir.path(), "before", &csv(&base_rows));
+    let upgrades = before["upgrades"].as_array().unwrap();
+    assert!(!upgrades.is_empty(), "{before}");
+    // The district center may add neighbourhood services only if it stands in for the
+    // tier; it does not, so every listed upgrade is the neighbourhood center's.
+    assert!(upgrades.iter().all(|u| u["center"] == "c2"), "{upgrades:?}");
+    let covered = |tiers: &Value, service: &str| {
+        tiers["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == service)
+            .unwrap()["covered_population"]
+            .as_f64()
+            .unwrap()
+    };
+    for (n, u) in upgrades.iter().enumerate() {
+        let service = u["service"].as_str().unwrap();
+        let mut upgraded = base_rows.clone();
+        let row = &mut upgraded[u["center_index"].as_u64().unwrap() as usize];
+        row.2 = format!("{};{service}", row.2);
+        let after = tiers_with(dir.path(), &format!("upgrade{n}"), &csv(&upgraded));
+        let complete_gain = after["complete_population"].as_f64().unwrap()
+            - before["complete_population"].as_f64().unwrap();
+        assert_eq!(
+            complete_gain,
+            u["newly_complete_population"].as_f64().unwrap(),
+            "{u}"
+        );
+        let served_gain = covered(&after, service) - covered(&before, service);
+        assert_eq!(
+            served_gain,
+            u["newly_served_population"].as_f64().unwrap(),
+            "{u}"
+        );
+    }
+    let report = std::fs::read_to_string(dir.path().join("before/report.md")).unwrap();
+    assert!(report.contains("Upgrade before you build"), "{report}");
+}

@@ -40,5 +40,6 @@ pub(crate) use summary::assign_units;
 pub use summary::{summarize, CenterSummary, CoverageSummary, HistogramBin, UnitSummary};
 pub use tiers::{
     compute_tier_coverage, RequirementCoverage, TierCoverage, UnitRequirement, UnitTierCoverage,
+    UpgradeOption, UPGRADES_LISTED,
 };
 pub use unit_tiers::tier_coverage_per_unit;

@@ -114,6 +114,39 @@ pub struct TierCoverage {
     /// ([`super::tier_coverage_per_unit`]); empty (and not written) without.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub per_unit: Vec<UnitTierCoverage>,
+    /// Upgrade versus build: the best services existing centers could add, most people
+    /// newly complete first (at most [`UPGRADES_LISTED`]; computed by the study).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub upgrades: Vec<UpgradeOption>,
+    /// Upgrades that would serve anyone, listed or not.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub upgrade_options: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Upgrades listed in [`TierCoverage::upgrades`].
+pub const UPGRADES_LISTED: usize = 20;
+
+/// One existing center adding one service of the catalogue it does not offer (and its
+/// tier counts for), with whom that would serve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UpgradeOption {
+    /// The center's id.
+    pub center: String,
+    /// Its index in the centers given.
+    pub center_index: usize,
+    /// Its tier.
+    pub tier: String,
+    /// The service it would add.
+    pub service: String,
+    /// Population who would then have every required service within its threshold
+    /// (those lacking only this service, within its threshold of the center).
+    pub newly_complete_population: f64,
+    /// Population who would then have this service within its threshold.
+    pub newly_served_population: f64,
 }
 
 impl RequirementCoverage {
@@ -308,5 +341,7 @@ pub fn compute_tier_coverage(
         complete,
         center_rules: roles.rules,
         per_unit: Vec::new(),
+        upgrades: Vec::new(),
+        upgrade_options: 0,
     })
 }

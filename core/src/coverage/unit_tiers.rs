@@ -164,6 +164,8 @@ mod tests {
             complete: vec![true, false, true, false],
             center_rules: None,
             per_unit: Vec::new(),
+            upgrades: Vec::new(),
+            upgrade_options: 0,
         };
         let units = [square("A", 0.0), square("B", 1.0)];
         let per_unit = tier_coverage_per_unit(&t, &demand, &units);

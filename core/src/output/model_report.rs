@@ -207,6 +207,39 @@ pub fn tiers_markdown(t: &TierCoverage) -> String {
         }
     }
     out.push_str(&unit_tiers_markdown(t));
+    out.push_str(&upgrades_markdown(t));
+    out
+}
+
+/// Upgrades listed in `report.md` (more in `summary.json`).
+pub(crate) const REPORT_UPGRADE_ROWS: usize = 10;
+
+/// "Upgrade or build": the services existing centers could add, best first.
+fn upgrades_markdown(t: &TierCoverage) -> String {
+    let mut out = String::new();
+    if t.upgrades.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\nUpgrade before you build: services existing centers could add ({} options; the \
+         best {} in `summary.json`).\n\n| center | tier | adds | newly complete | newly \
+         served |\n|---|---|---|---:|---:|",
+        t.upgrade_options,
+        t.upgrades.len()
+    );
+    for u in t.upgrades.iter().take(REPORT_UPGRADE_ROWS) {
+        let service = t.services.iter().find(|s| s.id == u.service);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            markdown_cell(&u.center),
+            markdown_cell(&u.tier),
+            markdown_cell(service.map_or(u.service.as_str(), |s| s.name.as_str())),
+            num(u.newly_complete_population),
+            num(u.newly_served_population)
+        );
+    }
     out
 }
 

@@ -262,10 +262,13 @@ pub fn rank_candidates(
     gains
 }
 
-/// Each current center's catchment: the residents within the threshold of it, with
-/// their walk cost (cost metres, access included), by resident; `None` for a center off
-/// the network. One plain search per center, parallel as the candidate searches.
-pub(crate) fn center_catchments(planner: &Planner<'_>) -> Vec<Option<Vec<(u32, f64)>>> {
+/// Each current center's catchment: the residents within `limit_m` of it, with their
+/// walk cost (cost metres, access included), by resident; `None` for a center off the
+/// network. One plain search per center, parallel as the candidate searches.
+pub(crate) fn center_catchments(
+    planner: &Planner<'_>,
+    limit_m: f64,
+) -> Vec<Option<Vec<(u32, f64)>>> {
     let sites: Vec<SearchSite> = planner
         .result
         .snapped_centers
@@ -273,10 +276,5 @@ pub(crate) fn center_catchments(planner: &Planner<'_>) -> Vec<Option<Vec<(u32, f
         .iter()
         .map(|c| SearchSite::Plain(c.snap.map(|snap| SiteSnap { snap })))
         .collect();
-    site_lists(
-        planner,
-        &sites,
-        planner.index.threshold_cost_m,
-        &mut |_, _| {},
-    )
+    site_lists(planner, &sites, limit_m, &mut |_, _| {})
 }

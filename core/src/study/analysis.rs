@@ -212,7 +212,13 @@ impl Study {
             if !self.units().is_empty() {
                 t.per_unit = tier_coverage_per_unit(&t, self.demand(), self.units());
             }
-            Some(t)
+            t
+        })
+        .and_then(|mut t| {
+            let (upgrades, options) = self.upgrades(&services.config, &t)?;
+            t.upgrades = upgrades;
+            t.upgrade_options = options;
+            Ok(Some(t))
         })
         .map_err(|e| match e {
             // The catalogue names the layer `centers`: say which file it is.
@@ -332,7 +338,7 @@ impl Study {
                 e => e,
             })?;
         let planner = self.planner();
-        let reach = center_catchments(&planner);
+        let reach = center_catchments(&planner, planner.index.threshold_cost_m);
         let membership = assign_units(self.demand(), self.units());
         Ok(Some(accessibility(
             &reach,

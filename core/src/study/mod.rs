@@ -17,6 +17,7 @@ mod params;
 mod plan_report;
 mod plans;
 mod report;
+mod upgrades;
 mod view;
 
 use std::sync::{Arc, OnceLock};
