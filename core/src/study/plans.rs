@@ -47,7 +47,7 @@ impl Study {
     /// complete.
     ///
     /// # Errors
-    /// As [`plan_sites_in`](crate::planning::plan_sites_in) and [`Self::tier_targets`].
+    /// As [`plan_sites_in`] and [`Self::tier_targets`].
     pub fn plan(
         &self,
         candidates: &[crate::planning::Candidate],
