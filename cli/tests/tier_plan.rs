@@ -114,6 +114,14 @@ fn a_tier_plan_is_the_complete_coverage_of_its_before_and_after_runs() {
                 .contains("each new site is a `neighbourhood` center offering clinic, library"),
             "{p}"
         );
+        // The shared ranking stage does not count complete coverage: the note says so.
+        assert!(
+            p["notes"][0]
+                .as_str()
+                .unwrap()
+                .contains("(candidates.geojson) are plain coverage"),
+            "{p}"
+        );
     }
     // Greedy + swap reaches the exact optimum here.
     let greedy = json(dir.path().join("greedy/plan.json"));

@@ -80,7 +80,8 @@ impl Study {
                     "tier plan: each new site is a `{id}` center offering {}; the coverage \
                      figures are complete coverage (every required service within its \
                      threshold). {} population lack only services such a center offers; {} \
-                     lack one it does not (they stay incomplete)",
+                     lack one it does not (they stay incomplete). The candidates' own gains \
+                     (candidates.geojson) are plain coverage, not complete coverage",
                     if offered.is_empty() {
                         "its tier".to_string()
                     } else {
