@@ -258,17 +258,19 @@ impl CoverageModel {
         with_elapsed(to_js(&change)?, started)
     }
 
-    /// Opens a new site and recomputes; the view's new center has id `site-N`.
+    /// Opens a new site (of `tier`, offering that tier's services, when given) and
+    /// recomputes; the view's new center has id `site-N`.
     #[wasm_bindgen(js_name = addCenter, unchecked_return_type = "CoverageView")]
     pub fn add_center(
         &mut self,
         lon: f64,
         lat: f64,
         name: Option<String>,
+        tier: Option<String>,
     ) -> Result<JsValue, JsError> {
         let key = self
             .session
-            .add_center(lon, lat, name.as_deref())
+            .add_center(lon, lat, name.as_deref(), tier.as_deref())
             .map_err(js_error)?;
         let view = self.coverage().inspect_err(|_| {
             // Keep the scenario as it was when the new one cannot be computed.

@@ -36,6 +36,10 @@ export interface ParamsInput {
   profile?: Profile;
   maxSnapM?: number;
   gapLinkM?: number;
+  /** Accessibility scores: "2sfca", "e2sfca" (Gaussian decay), or "none" (default) to turn them off. */
+  access?: "2sfca" | "e2sfca" | "none";
+  /** The center property holding each center's capacity (default "capacity"; missing ones count 1). */
+  capacityField?: string;
 }
 
 export interface LimitsInput {
@@ -56,6 +60,8 @@ export interface Params {
   profile: Profile;
   maxSnapM: number;
   gapLinkM: number;
+  access: "2sfca" | "e2sfca" | null;
+  capacityField: string;
 }
 
 export interface BandCoverage {
@@ -146,14 +152,17 @@ export interface CoverageView {
   tiers: TierCoverage | null;
   /** With bands: each circle's coverage, smallest first, as summary.json "bands" (the network and demand layers then carry `band_min` or `band_m`). */
   bands?: BandCoverage[];
+  /** With access on: the 2SFCA figures, as summary.json "accessibility" (residents then carry `access_score` and `centers_within`, units `access_score_mean` and `centers_within_mean`). */
+  accessibility?: Accessibility;
   layers: {
     network: FeatureCollection;
+    /** With tiers: each resident also carries `complete` and `lacks`, every tier and service not within its threshold as "|tier:ID|service:ID|" (empty when none), so a map style can test one with `["in", "|service:ID|", ["get", "lacks"]]`. */
     demand: FeatureCollection;
     gaps: FeatureCollection;
     /** Left out after setServiceAreasInView(false): fetch with serviceAreas(). */
     serviceAreas?: FeatureCollection;
     centers: FeatureCollection;
-    /** After loadUnits: one polygon per reporting unit with its coverage. */
+    /** After loadUnits: one polygon per reporting unit with its coverage, as units.geojson (with bands `coverage_by_band`, with tiers `complete_ratio`, `tier_coverage`, `service_coverage`). */
     units?: FeatureCollection;
   };
   elapsedMs: number;
@@ -178,6 +187,31 @@ export interface RequirementCoverage {
   gap_population: number;
 }
 
+export interface UnitRequirement {
+  id: string;
+  covered_population: number;
+  coverage_ratio: number;
+}
+
+export interface UnitTierCoverage {
+  id: string;
+  name: string | null;
+  population: number;
+  complete_population: number;
+  complete_ratio: number;
+  tiers: UnitRequirement[];
+  services: UnitRequirement[];
+}
+
+export interface UpgradeOption {
+  center: string;
+  center_index: number;
+  tier: string;
+  service: string;
+  newly_complete_population: number;
+  newly_served_population: number;
+}
+
 export interface TierCoverage {
   config: string | null;
   tiers: RequirementCoverage[];
@@ -186,6 +220,24 @@ export interface TierCoverage {
   complete_ratio: number;
   residents_complete: number;
   total_population: number;
+  /** After loadUnits: every unit's coverage by tier and service. */
+  per_unit?: UnitTierCoverage[];
+  /** Services existing centers could add, most people newly complete first (best 20). */
+  upgrades?: UpgradeOption[];
+  upgrade_options?: number;
+}
+
+export interface Accessibility {
+  method: "2sfca" | "e2sfca";
+  score_unit: string;
+  capacity_field: string;
+  centers_with_capacity: number;
+  centers_capacity_defaulted: number;
+  total_capacity: number;
+  mean_score: number;
+  mean_centers_within: number;
+  population_without_center: number;
+  per_unit: { id: string; mean_score: number; mean_centers_within: number }[];
 }
 
 export interface SiteChange {
@@ -247,6 +299,12 @@ export interface OptimizeOptions {
   allowClosing?: boolean;
   /** With allowClosing: most existing centers that may close. */
   maxClosed?: number;
+  /** After loadUnits (MCLP): every unit the candidates can bring there reaches this coverage ratio, in (0, 1]. */
+  unitFloor?: number;
+  /** After loadUnits (MCLP): raise the worst-served unit first (not with unitFloor). */
+  maximin?: boolean;
+  /** After setServices: the new sites are centers of this tier offering its services; the figures are then complete coverage. */
+  siteTier?: string;
 }
 
 export interface PlanView {
@@ -281,5 +339,32 @@ export interface PlanView {
   }[];
   /** Candidates considered. */
   candidates: number;
+  /** With unitFloor / maximin: the rule, whether it was met and every unit before and after. */
+  units: UnitPlan | null;
+  /** A tier plan: the new sites' tier (the coverage figures are complete coverage). */
+  site_tier: string | null;
   elapsedMs: number;
+}
+
+export interface UnitPlan {
+  rule: { rule: "floor"; ratio: number } | { rule: "maximin" };
+  floor_met: boolean | null;
+  /** Floor not met with k sites: the fewest new sites that meet it. */
+  sites_needed_for_floor: number | null;
+  worst_ratio_before: number | null;
+  worst_ratio_after: number | null;
+  units_below_floor_before: number | null;
+  units_below_floor_after: number | null;
+  units_out_of_reach: number;
+  units: {
+    id: string;
+    name: string | null;
+    population: number;
+    covered_before: number;
+    covered_after: number;
+    ratio_before: number | null;
+    ratio_after: number | null;
+    max_reachable_ratio: number | null;
+    out_of_reach: boolean;
+  }[];
 }

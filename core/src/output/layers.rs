@@ -65,6 +65,10 @@ pub struct ResidentDetails<'a> {
     /// 2SFCA score and centers within the threshold (`access_score`,
     /// `centers_within`).
     pub access: Option<&'a Accessibility>,
+    /// The viewer's flat form of the tiers (instead of `tiers`): `complete` and
+    /// `lacks`, every tier and service not within its threshold as `|tier:ID|service:ID|`
+    /// (map styles can test a substring, not a nested object).
+    pub tiers_flat: Option<&'a TierCoverage>,
 }
 
 /// `demand.geojson`: one Point per resident with `id`, `population`, `walk_m` (null when
@@ -163,8 +167,29 @@ impl Serialize for DemandProperties<'_> {
             );
             map.serialize_entry("covered_by_tier", &tiers)?;
         }
+        if let Some(t) = details.tiers_flat {
+            map.serialize_entry("complete", &t.complete[i])?;
+            map.serialize_entry("lacks", &lacks(t, i))?;
+        }
         map.end()
     }
+}
+
+/// Resident `i`'s `lacks` cell: `|tier:ID|service:ID|…|`, empty when nothing is lacking.
+fn lacks(t: &TierCoverage, i: usize) -> String {
+    let tiers = t.tiers.iter().map(|r| ("tier", r));
+    let services = t.services.iter().map(|r| ("service", r));
+    let mut cell = String::new();
+    for (kind, r) in tiers.chain(services).filter(|(_, r)| !r.covered[i]) {
+        if cell.is_empty() {
+            cell.push('|');
+        }
+        cell.push_str(kind);
+        cell.push(':');
+        cell.push_str(&r.id);
+        cell.push('|');
+    }
+    cell
 }
 
 impl<'a> FeatureSource for DemandLayer<'a> {

@@ -87,6 +87,7 @@ impl Analysis {
             tiers: self.tiers.as_ref(),
             band: None,
             access: self.access.as_ref(),
+            tiers_flat: None,
         }
     }
 }

@@ -37,7 +37,7 @@ pub use plan_report::{
     CandidateProperties, CandidatesReport, ClosedReport, PlanReport, PlanReportParams,
     SiteProperties, SiteReport,
 };
-pub use plans::{site_services, TierTargets};
+pub use plans::{site_offer, site_services, TierTargets};
 pub use report::{
     CoverageReport, GapHeadline, GapsReport, ModelReport, ReportParams, ServiceAreaHeadline,
     ToolInfo,

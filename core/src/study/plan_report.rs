@@ -333,22 +333,11 @@ impl Study {
         // A tier plan's sites are centers of its tier offering its services; with a
         // catalogue and no site tier they would be centers of no tier, which the tier
         // analysis refuses unless tag rules (which they match none of) are given.
-        let config = self.params().services.as_ref().map(|s| &s.config);
-        let offered = match (config, &outcome.site_tier) {
-            (Some(config), Some(tier)) => Some((tier, super::site_services(config, tier))),
-            (Some(config), None) if config.rules.is_empty() && !outcome.sites.is_empty() => {
-                let tiers: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
-                return Err(crate::Error::InvalidParameter {
-                    name: "site_tier".into(),
-                    reason: format!(
-                        "the study has tiers and services: say which tier the new sites are \
-                         (site_tier / --site-tier: {}), so the coverage after the plan knows \
-                         what they offer",
-                        tiers.join(", ")
-                    ),
-                });
-            }
-            _ => None,
+        let offered = if outcome.sites.is_empty() {
+            None
+        } else {
+            let config = self.params().services.as_ref().map(|s| &s.config);
+            super::site_offer(config, outcome.site_tier.as_deref())?
         };
         for s in &outcome.sites {
             let mut site =

@@ -9,6 +9,47 @@ use crate::planning::{
 };
 use crate::{Error, Result};
 
+/// What a new center added to a study with `config` is: `Some((tier, services))` for a
+/// center of `tier` offering [`site_services`]; `None` without a catalogue, or without a
+/// tier when the catalogue has tag rules (it then counts for no tier, as a center no
+/// rule matches).
+///
+/// # Errors
+/// [`Error::InvalidParameter`] (`site_tier`) for a tier without a catalogue, a tier the
+/// catalogue does not have, or no tier when the catalogue has no rules (the tier
+/// analysis could not place the center).
+pub fn site_offer(
+    config: Option<&ServiceConfig>,
+    tier: Option<&str>,
+) -> Result<Option<(String, Vec<String>)>> {
+    let bad = |reason: String| Error::InvalidParameter {
+        name: "site_tier".into(),
+        reason,
+    };
+    let known = |config: &ServiceConfig| {
+        let tiers: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
+        tiers.join(", ")
+    };
+    match (config, tier) {
+        (None, None) => Ok(None),
+        (None, Some(tier)) => Err(bad(format!(
+            "`{tier}`: a new center's tier needs the tiers and services (a config)"
+        ))),
+        (Some(config), Some(tier)) if config.tier(tier).is_none() => Err(bad(format!(
+            "unknown tier `{tier}` (the catalogue has: {})",
+            known(config)
+        ))),
+        (Some(config), Some(tier)) => Ok(Some((tier.to_string(), site_services(config, tier)))),
+        (Some(config), None) if config.rules.is_empty() => Err(bad(format!(
+            "the study has tiers and services: say which tier the new sites are \
+             (site_tier / --site-tier: {}), so the coverage after the plan knows what they \
+             offer",
+            known(config)
+        ))),
+        (Some(_), None) => Ok(None),
+    }
+}
+
 /// The services a new center of `tier` offers: every service of the catalogue a center
 /// of that tier counts for (its own tier's, those of the tiers it stands in for, and
 /// those open to any tier).

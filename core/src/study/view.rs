@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::bands::BandCoverage;
 use super::report::GapHeadline;
 use super::Study;
-use crate::coverage::{CoverageSummary, TierCoverage};
+use crate::coverage::{Accessibility, CoverageSummary, TierCoverage};
 use crate::crs::Crs;
 use crate::features::CenterId;
 use crate::network::NetworkStats;
@@ -82,6 +82,10 @@ struct CoverageView<'a> {
     /// carry `band_min` / `band_m`).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     bands: &'a [BandCoverage],
+    /// 2SFCA figures when accessibility is on (residents then carry `access_score` and
+    /// `centers_within`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accessibility: Option<&'a Accessibility>,
     layers: ViewLayers<'a>,
 }
 
@@ -238,6 +242,18 @@ impl Study {
             )
         };
         let tiers = self.tiers()?;
+        let access = self.accessibility()?;
+        let unit_band_ratios: Vec<(String, Vec<f64>)> = self
+            .bands()
+            .iter()
+            .zip(&band_coverage)
+            .map(|(t, c)| {
+                (
+                    t.key(),
+                    c.per_unit.iter().map(|u| u.coverage_ratio).collect(),
+                )
+            })
+            .collect();
         let areas = with_service_areas.then(|| self.service_areas());
         let gap_rows: Vec<GapHeadline> = gaps
             .iter()
@@ -273,6 +289,8 @@ impl Study {
         let demand_layer = DemandLayer {
             details: ResidentDetails {
                 band: resident_band.as_ref(),
+                access: access.as_ref(),
+                tiers_flat: tiers.as_ref(),
                 ..ResidentDetails::default()
             },
             ..DemandLayer::new(self.demand(), self.centers(), self.result())
@@ -287,9 +305,9 @@ impl Study {
         let units_layer = UnitsLayer {
             units: self.units(),
             summaries: &summary.per_unit,
-            band_ratios: &[],
-            tiers: &[],
-            access: &[],
+            band_ratios: &unit_band_ratios,
+            tiers: tiers.as_ref().map_or(&[], |t| &t.per_unit),
+            access: access.as_ref().map_or(&[], |a| &a.per_unit),
         };
         let view = CoverageView {
             summary: &summary,
@@ -304,6 +322,7 @@ impl Study {
             speed_kmh: self.costs().speed_kmh(),
             tiers: tiers.as_ref(),
             bands: &band_coverage,
+            accessibility: access.as_ref(),
             layers: ViewLayers {
                 network: FeatureCollection::new(&network_layer, wgs84),
                 demand: FeatureCollection::new(&demand_layer, wgs84),

@@ -67,6 +67,10 @@ pub struct ParamUpdate {
     pub max_snap_m: Option<f64>,
     /// Gap areas link uncovered residents closer than this, metres.
     pub gap_link_m: Option<f64>,
+    /// Accessibility scores: `2sfca`, `e2sfca`, or `none` to turn them off.
+    pub access: Option<String>,
+    /// The center property holding capacities for the scores (default `capacity`).
+    pub capacity_field: Option<String>,
 }
 
 /// Input limits from JS (`model.setLimits({...})`).
@@ -97,6 +101,14 @@ pub struct OptimizeOptions {
     pub allow_closing: Option<bool>,
     /// With `allow_closing`: most existing centers that may close.
     pub max_closed: Option<usize>,
+    /// With reporting units: every unit the candidates can bring there reaches this
+    /// coverage ratio (MCLP).
+    pub unit_floor: Option<f64>,
+    /// With reporting units: raise the worst-served unit first (MCLP).
+    pub maximin: Option<bool>,
+    /// A tier plan: the new sites are centers of this tier offering its services, and
+    /// the objective is complete coverage (needs the tiers and services).
+    pub site_tier: Option<String>,
 }
 
 /// Options of `rankCandidates` from JS.
@@ -159,6 +171,10 @@ pub struct ParamsView {
     pub max_snap_m: f64,
     /// Gap areas link uncovered residents closer than this, metres.
     pub gap_link_m: f64,
+    /// `2sfca` or `e2sfca` when accessibility scores are on.
+    pub access: Option<&'static str>,
+    /// The center property capacities come from.
+    pub capacity_field: String,
 }
 
 fn property_text(point: &PointFeature, key: &str) -> Option<String> {

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use lifecircle::coverage::{ServiceConfig, Threshold};
+use lifecircle::coverage::{AccessDecay, AccessParams, ServiceConfig, Threshold};
 use lifecircle::features::{PointFeature, PointLayer, SkipCounts, UnitLayer};
 use lifecircle::input::{
     read_osm_layers, InputLimits, OsmPointQuery, PopulationEstimate, TagFilter,
@@ -17,11 +17,11 @@ use lifecircle::network::WalkNetwork;
 use lifecircle::output::Lang;
 use lifecircle::planning::{
     candidates_from_points, generate_candidates, Candidate, CandidateGrid, Method, PlanModel,
-    PlanProgress, PlanScratch,
+    PlanProgress, PlanScratch, UnitRule,
 };
 use lifecircle::routing::WalkCosts;
 use lifecircle::study::{
-    check_centers, InputReport, PlanView, Prepared, RankedCandidate, ScenarioCenter,
+    check_centers, site_offer, InputReport, PlanView, Prepared, RankedCandidate, ScenarioCenter,
     ServicesSource, StudyParts, WhatIfView, DEFAULT_TITLE,
 };
 use lifecircle::{
@@ -357,6 +357,32 @@ impl Session {
         if let Some(profile) = &update.profile {
             params.profile = profile.clone();
         }
+        if let Some(method) = &update.access {
+            params.access = match method.as_str() {
+                "none" => None,
+                name => Some(AccessParams {
+                    decay: AccessDecay::parse(name)?,
+                    ..params.access.take().unwrap_or_default()
+                }),
+            };
+        }
+        if let Some(field) = &update.capacity_field {
+            if field.trim().is_empty() {
+                return Err(Error::InvalidParameter {
+                    name: "capacityField".into(),
+                    reason: "must name a center property".into(),
+                });
+            }
+            if let Some(access) = &mut params.access {
+                access.capacity_field = field.clone();
+            } else if update.access.is_none() {
+                return Err(Error::InvalidParameter {
+                    name: "capacityField".into(),
+                    reason: "is for accessibility scores: give access \"2sfca\" or                              \"e2sfca\" with it"
+                        .into(),
+                });
+            }
+        }
         params.validate()?;
         let new_costs = params.walk_profile()? != self.params.walk_profile()?
             || params.measure() != self.params.measure();
@@ -378,6 +404,11 @@ impl Session {
             profile: self.params.profile.clone(),
             max_snap_m: self.params.coverage.max_snap_m,
             gap_link_m: self.params.coverage.gap_link_m,
+            access: self.params.access.as_ref().map(|a| a.decay.method()),
+            capacity_field: self.params.access.as_ref().map_or_else(
+                || AccessParams::default().capacity_field,
+                |a| a.capacity_field.clone(),
+            ),
         }
     }
 
@@ -568,18 +599,36 @@ impl Session {
         })
     }
 
-    /// Opens a new site; returns its key.
-    pub fn add_center(&mut self, lon: f64, lat: f64, name: Option<&str>) -> Result<String> {
+    /// Opens a new site, of `tier` when given (it then offers every service that tier
+    /// counts for); returns its key.
+    ///
+    /// # Errors
+    /// As [`site_offer`]: with tiers and services and no tag rules a site needs a tier.
+    pub fn add_center(
+        &mut self,
+        lon: f64,
+        lat: f64,
+        name: Option<&str>,
+        tier: Option<&str>,
+    ) -> Result<String> {
         check_position(lon, lat)?;
         self.roads()?;
+        let config = self.params.services.as_ref().map(|s| &s.config);
+        let offer = site_offer(config, given(tier))?;
         self.sites_added += 1;
         let key = format!("site-{}", self.sites_added);
         let name = name.map_or_else(|| format!("New site {}", self.sites_added), str::to_string);
+        let mut point = PointFeature::new(key.clone(), lon, lat)
+            .with_property("name", name)
+            .with_source_index(self.centers.len());
+        if let Some((tier, services)) = offer {
+            point = point
+                .with_property("tier", tier)
+                .with_property("services", services);
+        }
         self.centers.push(Center {
             key: key.clone(),
-            point: PointFeature::new(key.clone(), lon, lat)
-                .with_property("name", name)
-                .with_source_index(self.centers.len()),
+            point,
             added: true,
             removed: false,
         });
@@ -669,6 +718,18 @@ impl Session {
             },
             allow_closing: options.allow_closing.unwrap_or(false),
             max_closed: options.max_closed,
+            unit_rule: match (options.unit_floor, options.maximin.unwrap_or(false)) {
+                (Some(_), true) => {
+                    return Err(Error::InvalidParameter {
+                        name: "maximin".into(),
+                        reason: "is another rule than unitFloor: give one of them".into(),
+                    })
+                }
+                (Some(ratio), false) => Some(UnitRule::Floor { ratio }),
+                (None, true) => Some(UnitRule::Maximin),
+                (None, false) => None,
+            },
+            site_tier: options.site_tier.clone(),
             ..PlanParams::default()
         };
         params.validate()?;

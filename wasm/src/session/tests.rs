@@ -91,7 +91,7 @@ fn what_if_equals_the_scenario_with_the_site_added() {
             change["covered_population_before"].as_f64(),
             Some(covered(&before))
         );
-        let key = s.add_center(lon, lat, None).unwrap();
+        let key = s.add_center(lon, lat, None, None).unwrap();
         let after = view(&mut s);
         assert_eq!(
             change["covered_population_after"].as_f64(),
@@ -403,4 +403,246 @@ fn bands_give_each_circle_as_its_own_run_and_follow_the_unit() {
     })
     .unwrap();
     assert_eq!(json(s.params_view())["bands"], serde_json::json!([]));
+}
+
+const DISTRICT: &str = include_str!("../../../config/district_1_7_n.toml");
+/// Monaco's split at this longitude into a west and an east unit.
+const SPLIT_LON: f64 = 7.42;
+
+fn rectangle(id: &str, west: f64, east: f64) -> Value {
+    serde_json::json!({
+        "type": "Feature",
+        "properties": {"id": id, "name": id},
+        "geometry": {"type": "Polygon", "coordinates": [[
+            [west, 43.70], [east, 43.70], [east, 43.76], [west, 43.76], [west, 43.70]
+        ]]}
+    })
+}
+
+/// One tier and one service every OSM center of the golden filter offers: a new
+/// neighbourhood center completes whoever it brings within 5 minutes.
+const NEIGHBOURHOODS: &str = r#"
+[[tiers]]
+id = "neighbourhood"
+threshold_min = 5
+
+[[services]]
+id = "reading_room"
+tier = "neighbourhood"
+
+[[rules]]
+match = { amenity = "*" }
+tier = "neighbourhood"
+services = ["reading_room"]
+"#;
+
+/// Monaco with a catalogue (its tag rules place the OSM centers) and two units, west
+/// and east of [`SPLIT_LON`].
+fn monaco_with_tiers_and_units(catalogue: &str) -> Session {
+    let mut s = monaco();
+    let units = serde_json::json!({
+        "type": "FeatureCollection",
+        "features": [rectangle("west", 7.38, SPLIT_LON), rectangle("east", SPLIT_LON, 7.46)]
+    });
+    s.load_units("units.geojson", units.to_string().as_bytes())
+        .unwrap();
+    s.set_services("catalogue.toml", Some(catalogue)).unwrap();
+    s
+}
+
+fn residents(v: &Value) -> &Vec<Value> {
+    v["layers"]["demand"]["features"].as_array().unwrap()
+}
+
+fn population(r: &Value) -> f64 {
+    r["properties"]["population"].as_f64().unwrap()
+}
+
+#[test]
+fn each_resident_names_what_they_lack_and_units_agree_by_hand() {
+    let mut s = monaco_with_tiers_and_units(DISTRICT);
+    let v = view(&mut s);
+    let tiers = &v["tiers"];
+    let residents = residents(&v);
+    let lacks = |r: &Value| r["properties"]["lacks"].as_str().unwrap().to_string();
+    // Every service's and tier's coverage is the population not lacking it.
+    for (kind, list) in [("service", "services"), ("tier", "tiers")] {
+        for req in tiers[list].as_array().unwrap() {
+            let key = format!("|{kind}:{}|", req["id"].as_str().unwrap());
+            let covered: f64 = residents
+                .iter()
+                .filter(|r| !lacks(r).contains(&key))
+                .map(population)
+                .sum();
+            let expected = req["covered_population"].as_f64().unwrap();
+            assert!(
+                (covered - expected).abs() < 1e-6,
+                "{key}: {covered} vs {expected}"
+            );
+        }
+    }
+    let required: Vec<String> = tiers["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["required"] == true)
+        .map(|s| format!("|service:{}|", s["id"].as_str().unwrap()))
+        .collect();
+    for r in residents {
+        let complete = r["properties"]["complete"].as_bool().unwrap();
+        assert_eq!(complete, !required.iter().any(|k| lacks(r).contains(k)));
+    }
+    // Each unit's coverage of a service, recounted from the residents on its side.
+    let units = v["layers"]["units"]["features"].as_array().unwrap();
+    assert_eq!(units.len(), 2);
+    let service = tiers["services"][0]["id"].as_str().unwrap();
+    let key = format!("|service:{service}|");
+    for unit in units {
+        let west = unit["properties"]["id"] == "west";
+        let side: Vec<&Value> = residents
+            .iter()
+            .filter(|r| (r["geometry"]["coordinates"][0].as_f64().unwrap() < SPLIT_LON) == west)
+            .collect();
+        let total: f64 = side.iter().map(|r| population(r)).sum();
+        let covered: f64 = side
+            .iter()
+            .filter(|r| !lacks(r).contains(&key))
+            .map(|r| population(r))
+            .sum();
+        let ratio = unit["properties"]["service_coverage"][service]
+            .as_f64()
+            .unwrap();
+        assert!(
+            (ratio - covered / total).abs() < 1e-6,
+            "unit {}",
+            unit["properties"]["id"]
+        );
+    }
+}
+
+#[test]
+fn accessibility_scores_conserve_the_capacities_and_can_be_turned_off() {
+    let mut s = monaco();
+    s.set_params(&ParamUpdate {
+        access: Some("2sfca".into()),
+        ..ParamUpdate::default()
+    })
+    .unwrap();
+    let v = view(&mut s);
+    let access = &v["accessibility"];
+    assert_eq!(access["method"], "2sfca");
+    // Σ population × score = the capacities (1 each here) of centers anyone reaches.
+    let weighted: f64 = residents(&v)
+        .iter()
+        .map(|r| population(r) * r["properties"]["access_score"].as_f64().unwrap())
+        .sum();
+    let reached = v["layers"]["centers"]["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["properties"]["served_population"].as_f64().unwrap() > 0.0)
+        .count() as f64;
+    assert!(weighted <= access["total_capacity"].as_f64().unwrap() + 1e-6);
+    assert!(
+        weighted >= reached - 1e-6,
+        "{weighted} vs {reached} centers reached"
+    );
+    assert_eq!(json(s.params_view())["access"], "2sfca");
+    let refused = s.set_params(&ParamUpdate {
+        access: Some("3sfca".into()),
+        ..ParamUpdate::default()
+    });
+    assert!(refused.unwrap_err().to_string().contains("2sfca or e2sfca"));
+    s.set_params(&ParamUpdate {
+        access: Some("none".into()),
+        ..ParamUpdate::default()
+    })
+    .unwrap();
+    assert!(view(&mut s).get("accessibility").is_none());
+    let alone = s.set_params(&ParamUpdate {
+        capacity_field: Some("places".into()),
+        ..ParamUpdate::default()
+    });
+    assert!(alone.unwrap_err().to_string().contains("capacityField"));
+}
+
+fn options(k: usize) -> OptimizeOptions {
+    OptimizeOptions {
+        k: Some(k),
+        spacing_m: Some(150.0),
+        ..OptimizeOptions::default()
+    }
+}
+
+#[test]
+fn plans_fair_to_units_and_by_tier_reach_the_package() {
+    let mut s = monaco_with_tiers_and_units(NEIGHBOURHOODS);
+    let maximin = OptimizeOptions {
+        maximin: Some(true),
+        ..options(2)
+    };
+    let plan = json(s.optimize("mclp", &maximin, &mut |_, _| {}).unwrap());
+    let units = &plan["units"];
+    assert_eq!(units["units"].as_array().unwrap().len(), 2);
+    assert!(units["worst_ratio_after"].as_f64() >= units["worst_ratio_before"].as_f64());
+    let both = OptimizeOptions {
+        unit_floor: Some(0.5),
+        ..maximin
+    };
+    let refused = s.optimize("mclp", &both, &mut |_, _| {}).unwrap_err();
+    assert!(refused.to_string().contains("unitFloor"), "{refused}");
+
+    // A tier plan: its figures are complete coverage, and adding its sites with their
+    // tier gives the coverage it promised.
+    let tier_plan = OptimizeOptions {
+        site_tier: Some("neighbourhood".into()),
+        ..options(2)
+    };
+    let plan = json(s.optimize("mclp", &tier_plan, &mut |_, _| {}).unwrap());
+    assert_eq!(plan["site_tier"], "neighbourhood");
+    assert_eq!(
+        plan["sites"].as_array().unwrap().len(),
+        2,
+        "{}",
+        plan["notes"]
+    );
+    let before = view(&mut s)["tiers"]["complete_population"].clone();
+    assert_eq!(plan["covered_population_before"], before);
+    for site in plan["sites"].as_array().unwrap() {
+        let [lon, lat] = [0, 1].map(|i| site["lonlat"][i].as_f64().unwrap());
+        s.add_center(lon, lat, None, Some("neighbourhood")).unwrap();
+    }
+    let after = view(&mut s);
+    let complete = after["tiers"]["complete_population"].as_f64().unwrap();
+    let promised = plan["covered_population_after"].as_f64().unwrap();
+    assert!(
+        (complete - promised).abs() < 1e-6,
+        "{complete} vs {promised}"
+    );
+    let added = after["layers"]["centers"]["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["properties"]["added"] == true)
+        .unwrap()
+        .clone();
+    assert_eq!(added["properties"]["tier"], "neighbourhood");
+    let unknown = s.add_center(7.42, 43.73, None, Some("castle")).unwrap_err();
+    assert!(
+        unknown.to_string().contains("unknown tier `castle`"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn a_catalogue_without_rules_needs_the_tier_of_a_new_site() {
+    let mut s = monaco();
+    let tiers_only = "[[tiers]]\nid = \"neighbourhood\"\nthreshold_min = 5\n";
+    s.set_services("tiers.toml", Some(tiers_only)).unwrap();
+    let refused = s.add_center(7.42, 43.73, None, None).unwrap_err();
+    assert!(refused.to_string().contains("say which tier"), "{refused}");
+    assert_eq!(s.centers().iter().filter(|c| c.added).count(), 0);
+    s.add_center(7.42, 43.73, None, Some("neighbourhood"))
+        .unwrap();
+    assert_eq!(s.centers().iter().filter(|c| c.added).count(), 1);
 }
