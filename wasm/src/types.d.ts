@@ -220,6 +220,13 @@ export interface TierCoverage {
   complete_ratio: number;
   residents_complete: number;
   total_population: number;
+  /** With tag rules: centers matched per rule, and those none matched (they count for no tier). */
+  center_rules?: {
+    rules: { rule: string; tier: string; centers: number }[];
+    by_property: number;
+    unmatched: number;
+    unmatched_ids: string[];
+  };
   /** After loadUnits: every unit's coverage by tier and service. */
   per_unit?: UnitTierCoverage[];
   /** Services existing centers could add, most people newly complete first (best 20). */
@@ -349,8 +356,10 @@ export interface PlanView {
 export interface UnitPlan {
   rule: { rule: "floor"; ratio: number } | { rule: "maximin" };
   floor_met: boolean | null;
-  /** Floor not met with k sites: the fewest new sites that meet it. */
+  /** Floor not met with k sites: new sites that meet it, as few as a greedy choice finds. */
   sites_needed_for_floor: number | null;
+  /** Floor not met: at least this many are needed (LP bound); equal to sites_needed_for_floor when that is proven the fewest. */
+  sites_needed_at_least: number | null;
   worst_ratio_before: number | null;
   worst_ratio_after: number | null;
   units_below_floor_before: number | null;

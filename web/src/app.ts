@@ -4,7 +4,7 @@
 import { Engine, Superseded } from "./worker/client";
 import { MapView, type CenterHit } from "./map/mapview";
 import { initialLang, lang, onLangChange, setLang, t, translate } from "./i18n";
-import { $, el } from "./format";
+import { $, el, pct } from "./format";
 import { readUrl, writeUrl, type UrlState } from "./state/url";
 import {
   bandsParam,
@@ -25,10 +25,13 @@ import { renderHistogram } from "./panel/histogram";
 import { renderWhatIf, type WhatIf } from "./panel/whatif";
 import { renderGaps } from "./panel/gaps";
 import { renderPlan, renderProgress } from "./panel/suggest";
-import { renderLegend, bindToggles } from "./panel/legend";
+import { renderLegend, renderUnitsLegend, bindToggles } from "./panel/legend";
+import { renderTiers, requirementName } from "./panel/tiers";
+import { featureBounds, renderUnits, shownUnits } from "./panel/units";
+import { ANY, resolve, type Requirement } from "./state/requirement";
 import { bindDrop, bindFileInputs, renderNetStats, renderSource, type SourceInfo } from "./panel/data";
 import { composePng, download, exportLayer } from "./panel/export";
-import type { CoverageView, PlanSite, PlanView, Profile, Role } from "./types";
+import type { CoverageView, FileRole, PlanSite, PlanView, Profile, Role } from "./types";
 
 /** The bundled sample: the Isle of Man OSM extract (© OpenStreetMap contributors, ODbL). */
 export const SAMPLE = {
@@ -65,10 +68,16 @@ export class App {
   private profile: Profile = "adult";
   private scenario = new Scenario();
   private sources: Partial<Record<Role, Source>> = {};
-  private reports: Partial<Record<Role, SourceInfo>> = {};
+  private reports: Partial<Record<Role | "units", SourceInfo>> = {};
   private centersFilter = SAMPLE.centersFilter;
   private demandFilter = SAMPLE.demandFilter;
   private services: string[] | null = null; // selected values of the centers filter
+  /** What the residents and units are coloured by: any center, complete, a tier or a service. */
+  private requirement: Requirement = ANY;
+  /** The tier of sites added and suggested ("" for none). */
+  private siteTier = "";
+  /** The tiers-and-services config in force (its select value and label), none when null. */
+  private catalogue: { value: string; label: string } | null = null;
   private pickSeq = 0;
   private computing = false;
   private recomputeAgain = false;
@@ -233,14 +242,22 @@ export class App {
   }
 
   /** A file from the picker or a drop. Errors name the file and stay on screen. */
-  async loadFile(role: Role, file: File): Promise<void> {
+  async loadFile(role: FileRole, file: File): Promise<void> {
+    if (role === "services") {
+      await this.setCatalogue({ value: "file", label: file.name }, await file.text());
+      return;
+    }
     this.clearError();
     this.actionBusy = true;
     this.busy(t("busy.loading", { what: file.name }));
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (role === "roads") await this.loadRoads(file.name, file.name, bytes, "derived");
-      else await this.loadPoints(role, file.name, bytes);
+      else if (role === "units") {
+        const report = await this.engine.load("units", file.name, { bytes });
+        this.reports.units = { label: file.name, report };
+        this.clearPlan();
+      } else await this.loadPoints(role, file.name, bytes);
       this.whatIf = null;
       renderWhatIf(null, label(this.threshold));
       this.mapView.setCandidate(null);
@@ -276,7 +293,7 @@ export class App {
       await this.recompute({});
       // Replay the edits that still apply (added sites get new ids).
       for (const edit of edits) {
-        if (edit.kind === "add") await this.commitAdd(edit.lon, edit.lat);
+        if (edit.kind === "add") await this.commitAdd(edit.lon, edit.lat, undefined, edit.tier);
         else if (edit.kind === "remove" && this.centerFeature(edit.id)) await this.commitRemove(edit.id, edit.name);
       }
       return true;
@@ -287,6 +304,65 @@ export class App {
       this.actionBusy = false;
       this.settle();
     }
+  }
+
+  /**
+   * Sets the tiers and services: a preset (`text` null), a config file's text, or none
+   * (`choice` null). The previous catalogue stays when the engine refuses the new one.
+   */
+  async setCatalogue(choice: { value: string; label: string } | null, text: string | null = null): Promise<void> {
+    this.clearError();
+    this.actionBusy = true;
+    const previous = this.catalogue;
+    try {
+      if (!choice) await this.engine.setServices("", null);
+      else await this.engine.setServices(choice.label, text ?? choice.value);
+      this.catalogue = choice;
+      this.clearPlan();
+      this.actionBusy = false;
+      await this.recompute({});
+    } catch (error) {
+      this.catalogue = previous;
+      this.showError(error, choice?.label);
+    } finally {
+      this.actionBusy = false;
+      this.renderSources();
+      this.settle();
+    }
+  }
+
+  /** Colours residents and units by `req` (any center, complete, a tier or a service). */
+  setRequirement(req: Requirement): void {
+    this.requirement = req;
+    const shown = resolve(this.view, req);
+    this.mapView.setRequirement(shown);
+    this.mapView.showUnits(shownUnits(this.view, shown));
+    this.renderRequirement();
+  }
+
+  /** The tiers card, the communities card and their legend, for what is shown. */
+  private renderRequirement(): void {
+    const view = this.view;
+    const shown = resolve(view, this.requirement);
+    renderTiers(view, shown, this.siteTier, {
+      onRequirement: (req) => this.setRequirement(req),
+      onSiteTier: (tier) => {
+        this.siteTier = tier;
+        this.clearPlan();
+        this.renderRequirement();
+      },
+    });
+    const name = requirementName(view, shown);
+    const units = shownUnits(view, shown);
+    renderUnits(units, name, (unit) => this.mapView.fit(featureBounds(unit)));
+    renderUnitsLegend(units !== null, name);
+    this.mapView.unitLabel = (p) => `${p.name ?? p.id}: ${pct(Number(p.shown_ratio ?? 0))} · ${name}`;
+    $("#suggest-fair").hidden = !units;
+    $("#suggest-floor-field").hidden = ($("#suggest-rule") as HTMLSelectElement).value !== "floor";
+    const tier = view?.tiers?.tiers.find((r) => r.id === this.siteTier);
+    const hint = $("#suggest-tier");
+    hint.hidden = !tier;
+    hint.textContent = tier ? t("suggest.tierHint", { tier: tier.name }) : "";
   }
 
   // ---------------------------------------------------------------- coverage
@@ -329,6 +405,8 @@ export class App {
   private show(view: CoverageView, fit: boolean): void {
     this.view = view;
     this.mapView.show(view);
+    this.mapView.setRequirement(resolve(view, this.requirement));
+    this.mapView.showUnits(shownUnits(view, resolve(view, this.requirement)));
     if (this.serviceAreasVisible) void this.loadServiceAreas();
     if (fit) this.mapView.fit(view.bounds, false);
     this.renderAll();
@@ -357,6 +435,7 @@ export class App {
     this.renderScenario();
     this.renderServices();
     this.renderSources();
+    this.renderRequirement();
     renderWhatIf(this.whatIf, label(this.threshold));
     renderPlan(this.plan, { onSite: (s) => this.mapView.flyTo(s.lonlat, 14.5), onAddAll: () => void this.addPlanSites() });
   }
@@ -369,7 +448,9 @@ export class App {
   }
 
   private renderSources(): void {
-    for (const role of ["roads", "centers", "demand"] as Role[]) renderSource(role, this.reports[role] ?? null);
+    for (const role of ["roads", "centers", "demand", "units"] as const) renderSource(role, this.reports[role] ?? null);
+    renderSource("services", this.catalogue ? { label: this.catalogue.label, report: null } : null);
+    ($("#services-config") as HTMLSelectElement).value = this.catalogue?.value.startsWith("preset:") ? this.catalogue.value : this.catalogue ? "file" : "";
     ($("#centers-filter") as HTMLInputElement).value = this.centersFilter;
     ($("#demand-filter") as HTMLInputElement).value = this.demandFilter;
   }
@@ -447,13 +528,14 @@ export class App {
     return new Set((this.view?.layers.centers.features ?? []).map((f) => String(f.properties?.id)));
   }
 
-  /** addCenter, remembering the new site's id for undo. */
-  private async commitAdd(lon: number, lat: number, name?: string): Promise<void> {
+  /** addCenter (a center of `tier`, by default the chosen tier of new sites),
+   * remembering the new site's id for undo. */
+  private async commitAdd(lon: number, lat: number, name?: string, tier = this.siteTier || undefined): Promise<void> {
     const before = this.centerIds();
-    const view = await this.engine.addCenter(lon, lat, name);
+    const view = await this.engine.addCenter(lon, lat, name, tier);
     const added = view.layers.centers.features.find((f) => !before.has(String(f.properties?.id)) && f.properties?.added);
     const id = String(added?.properties?.id ?? `site-${before.size + 1}`);
-    this.scenario.push({ kind: "add", id, lon, lat, name: String(added?.properties?.name ?? id) });
+    this.scenario.push({ kind: "add", id, lon, lat, name: String(added?.properties?.name ?? id), tier });
     this.show(view, false);
   }
 
@@ -558,7 +640,7 @@ export class App {
     this.clearPlan();
     renderProgress(0, t("suggest.running"));
     await this.act(async () => {
-      this.plan = await this.engine.optimize("mclp", { k }, (f, stage) => renderProgress(f, stage));
+      this.plan = await this.engine.optimize("mclp", this.planOptions(k), (f, stage) => renderProgress(f, stage));
       renderProgress(1, "");
       this.mapView.setSuggested(this.plan.sites, (s) => this.mapView.flyTo(s.lonlat, 14.5));
       renderPlan(this.plan, { onSite: (s: PlanSite) => this.mapView.flyTo(s.lonlat, 14.5), onAddAll: () => void this.addPlanSites() });
@@ -567,6 +649,20 @@ export class App {
       if (this.plan) renderProgress(null);
     }, 800);
     run.disabled = false;
+  }
+
+  /** The suggestion's options: k, the communities' rule (with units) and the tier of
+   * new sites (with a catalogue). */
+  private planOptions(k: number): Record<string, unknown> {
+    const options: Record<string, unknown> = { k };
+    if (this.view?.layers.units) {
+      const rule = ($("#suggest-rule") as HTMLSelectElement).value;
+      const floorPct = Math.max(1, Math.min(100, Number(($("#suggest-floor") as HTMLInputElement).value) || 80));
+      if (rule === "floor") options.unitFloor = floorPct / 100;
+      if (rule === "maximin") options.maximin = true;
+    }
+    if (this.siteTier && this.view?.tiers?.tiers.some((r) => r.id === this.siteTier)) options.siteTier = this.siteTier;
+    return options;
   }
 
   private clearPlan(): void {
@@ -580,7 +676,8 @@ export class App {
     const plan = this.plan;
     return this.act(async () => {
       if (!plan) return;
-      for (const site of plan.sites) await this.commitAdd(site.lonlat[0], site.lonlat[1], `#${site.rank}`);
+      const tier = plan.site_tier ?? (this.siteTier || undefined);
+      for (const site of plan.sites) await this.commitAdd(site.lonlat[0], site.lonlat[1], `#${site.rank}`, tier);
       this.clearPlan();
     });
   }
@@ -676,6 +773,17 @@ export class App {
     });
 
     $("#suggest-run").addEventListener("click", () => void this.suggest());
+    $("#suggest-rule").addEventListener("change", () => {
+      this.clearPlan();
+      this.renderRequirement();
+    });
+    const catalogue = $("#services-config") as HTMLSelectElement;
+    catalogue.addEventListener("change", () => {
+      const value = catalogue.value;
+      if (value === "file") ($("#file-services") as HTMLInputElement).click();
+      else if (value === "") void this.setCatalogue(null);
+      else void this.setCatalogue({ value, label: catalogue.selectedOptions[0].textContent ?? value });
+    });
     bindToggles((layer, visible) => {
       this.mapView.setVisible(layer, visible);
       if (layer === "serviceAreas") {

@@ -17,6 +17,8 @@ export type {
 } from "lifecircle-wasm";
 
 export type Role = "roads" | "centers" | "demand";
+/** Every file the page reads: the three layers, reporting units and a tiers-and-services config. */
+export type FileRole = Role | "units" | "services";
 export type LargestGap = GapRow;
 export type Layers = CoverageView["layers"];
 export type PlanSite = PlanView["sites"][number];

@@ -362,8 +362,12 @@ fn print_units(u: &UnitPlan) {
             u.units_below_floor_before.unwrap_or(0),
             u.units.len(),
             u.units_below_floor_after.unwrap_or(0),
-            u.sites_needed_for_floor
-                .map_or(String::new(), |n| format!("; {n} new sites would meet it")),
+            match (u.sites_needed_for_floor, u.sites_needed_at_least) {
+                (Some(n), Some(least)) if least < n =>
+                    format!("; {n} new sites would meet it, at least {least} are needed"),
+                (Some(n), _) => format!("; {n} new sites would meet it"),
+                _ => String::new(),
+            },
         ),
         _ => println!("Worst-served unit first (maximin), {} units", u.units.len()),
     }

@@ -46,6 +46,7 @@ pub(crate) fn outcome(p: &Problem<'_>, eval: &mut Evaluator<'_>, solved: Solved)
             let solve = unit_solve.unwrap_or(UnitSolve {
                 floor_met: false,
                 sites_needed: None,
+                sites_needed_at_least: None,
             });
             Some(figures.plan(rule, solve, &mut plain, &set))
         }

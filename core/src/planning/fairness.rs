@@ -193,6 +193,7 @@ impl UnitFigures {
             rule,
             floor_met: floor.map(|_| solve.floor_met),
             sites_needed_for_floor: solve.sites_needed,
+            sites_needed_at_least: solve.sites_needed_at_least,
             worst_ratio_before: worst(|f| f.ratio_before),
             worst_ratio_after: worst(|f| f.ratio_after),
             units_below_floor_before: below_floor(|f| f.ratio_before),
@@ -208,8 +209,12 @@ impl UnitFigures {
 pub(crate) struct UnitSolve {
     /// Floor: whether the `k` sites meet it in every unit that can reach it.
     pub floor_met: bool,
-    /// Floor not met: the fewest new sites that meet it (`None`: not solved).
+    /// Floor not met: new sites that meet it, as few as a greedy choice finds (`None`:
+    /// not solved).
     pub sites_needed: Option<usize>,
+    /// Floor not met: the fewest that could (the LP relaxation's bound); equal to
+    /// `sites_needed` when that is proven the fewest.
+    pub sites_needed_at_least: Option<usize>,
 }
 
 /// The per-unit constraints of one integer program.
@@ -228,9 +233,12 @@ pub struct UnitPlan {
     pub rule: UnitRule,
     /// Floor: whether the new sites bring every unit that can reach the floor to it.
     pub floor_met: Option<bool>,
-    /// Floor not met with `k` sites: the fewest new sites that meet it (then the plan
-    /// is the best `k` sites without the floor).
+    /// Floor not met with `k` sites: new sites that meet it, as few as a greedy choice
+    /// finds (then the plan is the best `k` sites without the floor).
     pub sites_needed_for_floor: Option<usize>,
+    /// Floor not met: at least this many new sites are needed (the LP bound); equal to
+    /// `sites_needed_for_floor` when that is proven the fewest.
+    pub sites_needed_at_least: Option<usize>,
     /// Lowest unit coverage ratio today (units with population).
     pub worst_ratio_before: Option<f64>,
     /// Lowest unit coverage ratio after the plan.
@@ -423,9 +431,10 @@ mod tests {
         let one = plan(&t, &params).unwrap();
         assert_eq!(site_ids(&one), ["west"]);
         let u = one.units.as_ref().unwrap();
+        // The greedy cover's 2 sites meet the LP's bound: proven the fewest.
         assert_eq!(
-            (u.floor_met, u.sites_needed_for_floor),
-            (Some(false), Some(2))
+            (u.floor_met, u.sites_needed_for_floor, u.sites_needed_at_least),
+            (Some(false), Some(2), Some(2))
         );
         assert!(
             one.notes

@@ -15,7 +15,17 @@ export const colors = {
   candidate: "#111827",
   removed: "#9ca3af",
   suggested: "#1d4ed8",
+  unitLine: "#4b5563",
+  unitEmpty: "#d1d5db",
 };
+
+/** Reporting units by coverage ratio: stops of the choropleth, worst to best. */
+export const unitRamp: Array<[number, string]> = [
+  [0, "#b2182b"],
+  [0.5, "#f4a259"],
+  [0.8, "#a6d96a"],
+  [1, "#1a9850"],
+];
 
 /** Footpaths by life circle when circles are compared: the nearest circle darkest. */
 export const bandPalette = ["#056b47", "#1fa56b", "#8fd19e", "#c7e9b4"];

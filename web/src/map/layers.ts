@@ -3,16 +3,18 @@
 
 import type { ExpressionSpecification, Map as MapLibreMap } from "maplibre-gl";
 import type { CoverageView } from "../types";
-import { bandPalette, colors } from "./colors";
+import { bandPalette, colors, unitRamp } from "./colors";
+import { ANY, coveredExpression, type Requirement } from "../state/requirement";
 
 const empty = { type: "FeatureCollection" as const, features: [] };
 
-export const SOURCES = ["serviceAreas", "gaps", "network", "demand", "centers"] as const;
+export const SOURCES = ["units", "serviceAreas", "gaps", "network", "demand", "centers"] as const;
 export type SourceName = (typeof SOURCES)[number];
 
 /** The layer ids that belong to each toggle in the legend. */
 export const TOGGLES: Record<string, string[]> = {
   basemap: ["basemap"],
+  units: ["units-fill", "units-line"],
   serviceAreas: ["service-areas-fill", "service-areas-line"],
   gaps: ["gaps-fill", "gaps-line"],
   network: ["network-line"],
@@ -55,10 +57,42 @@ export function networkColor(view: Pick<CoverageView, "thresholdMin" | "threshol
   ];
 }
 
+/** Residents: unreachable, covered for `req`, or not. */
+export function demandColor(req: Requirement): ExpressionSpecification {
+  return [
+    "case",
+    ["!=", ["get", "status"], "ok"],
+    colors.residentUnreachable,
+    coveredExpression(req),
+    colors.residentCovered,
+    colors.residentUncovered,
+  ];
+}
+
+/** Units by the ratio shown (`shown_ratio`), grey without residents. */
+const unitFill: ExpressionSpecification = [
+  "case",
+  ["<=", ["coalesce", ["get", "population"], 0], 0],
+  colors.unitEmpty,
+  ["interpolate", ["linear"], ["coalesce", ["get", "shown_ratio"], 0], ...unitRamp.flatMap(([at, color]) => [at, color])],
+] as unknown as ExpressionSpecification;
+
 export function addLayers(map: MapLibreMap, tierColor: ExpressionSpecification): void {
   for (const name of SOURCES) {
     map.addSource(name, { type: "geojson", data: empty, attribution: "" });
   }
+  map.addLayer({
+    id: "units-fill",
+    type: "fill",
+    source: "units",
+    paint: { "fill-color": unitFill, "fill-opacity": 0.32 },
+  });
+  map.addLayer({
+    id: "units-line",
+    type: "line",
+    source: "units",
+    paint: { "line-color": colors.unitLine, "line-width": 1.2, "line-opacity": 0.7 },
+  });
   map.addLayer({
     id: "service-areas-fill",
     type: "fill",
@@ -104,14 +138,7 @@ export function addLayers(map: MapLibreMap, tierColor: ExpressionSpecification):
     source: "demand",
     paint: {
       "circle-radius": ["interpolate", ["exponential", 1.6], ["zoom"], 9, 1.2, 13, 2.6, 16, 5],
-      "circle-color": [
-        "case",
-        ["!=", ["get", "status"], "ok"],
-        colors.residentUnreachable,
-        ["==", ["get", "covered"], true],
-        colors.residentCovered,
-        colors.residentUncovered,
-      ],
+      "circle-color": demandColor(ANY),
       "circle-opacity": 0.85,
       "circle-stroke-color": "#ffffff",
       "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 12, 0, 15, 0.6],

@@ -13,7 +13,8 @@ import "maplibre-gl/dist/maplibre-gl.css";
 import type { FeatureCollection } from "geojson";
 import type { CoverageView, PlanSite } from "../types";
 import { colors, tierPalette } from "./colors";
-import { addLayers, networkColor, TOGGLES, type SourceName } from "./layers";
+import { addLayers, demandColor, networkColor, TOGGLES, type SourceName } from "./layers";
+import type { Requirement } from "../state/requirement";
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -44,6 +45,9 @@ export class MapView {
   private lastGaps: FeatureCollection | null = null;
   private tileUrl = "";
   private candidate: maplibregl.Marker | null = null;
+  private unitHover: maplibregl.Popup;
+  /** Text of a unit's hover label, from its properties (set by the page). */
+  unitLabel: (properties: Record<string, unknown>) => string = (p) => String(p.name ?? p.id);
 
   constructor(container: HTMLElement, private callbacks: MapCallbacks, view?: { center: [number, number]; zoom: number }) {
     this.map = new maplibregl.Map({
@@ -72,6 +76,7 @@ export class MapView {
       "bottom-right",
     );
     this.hover = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 10, className: "hover-popup" });
+    this.unitHover = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 6, className: "hover-popup unit-popup" });
     this.ready = new Promise((resolve) => {
       this.map.on("load", () => {
         addLayers(this.map, this.tierColor());
@@ -124,6 +129,12 @@ export class MapView {
       map.getCanvas().style.cursor = "";
       this.hover.remove();
     });
+    map.on("mousemove", "units-fill", (e) => {
+      const f = e.features?.[0];
+      if (!f) return;
+      this.unitHover.setLngLat(e.lngLat).setText(this.unitLabel(f.properties as Record<string, unknown>)).addTo(map);
+    });
+    map.on("mouseleave", "units-fill", () => this.unitHover.remove());
     map.on("moveend", () => this.callbacks.onMoveEnd());
   }
 
@@ -170,6 +181,16 @@ export class MapView {
     }
     this.lastGaps = layers.gaps;
     this.drawGapLabels();
+  }
+
+  /** The reporting units, each with the `shown_ratio` to colour it by. */
+  showUnits(units: FeatureCollection | null) {
+    this.source("units").setData(units ?? { type: "FeatureCollection", features: [] });
+  }
+
+  /** Residents coloured as covered for `req` (any center, complete, a tier or a service). */
+  setRequirement(req: Requirement) {
+    this.map.setPaintProperty("demand-circle", "circle-color", demandColor(req));
   }
 
   private drawGapLabels() {

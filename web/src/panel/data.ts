@@ -2,14 +2,14 @@
 
 import { t } from "../i18n";
 import { $, el, int } from "../format";
-import type { LoadReport, NetworkStats, Role } from "../types";
+import type { FileRole, LoadReport, NetworkStats } from "../types";
 
 export interface SourceInfo {
   label: string;
   report: LoadReport | null;
 }
 
-export function renderSource(role: Role, info: SourceInfo | null): void {
+export function renderSource(role: FileRole, info: SourceInfo | null): void {
   const box = $(`#source-${role}`);
   box.replaceChildren();
   if (!info) return;
@@ -32,15 +32,17 @@ export function renderNetStats(stats: NetworkStats | null): void {
 }
 
 /** Guesses the role of a dropped file from its name. */
-export function guessRole(name: string): Role {
+export function guessRole(name: string): FileRole {
   const n = name.toLowerCase();
+  if (/\.toml$/.test(n)) return "services";
+  if (/(unit|communit|neighbo|ward|grid|boundar)/.test(n) && !/\.(csv|pbf)/.test(n)) return "units";
   if (/(center|centre|facilit|service|poi|amenit|site)/.test(n)) return "centers";
   if (/(demand|resident|building|popul|house|home)/.test(n)) return "demand";
   return "roads";
 }
 
-export function bindFileInputs(onFile: (role: Role, file: File) => void): void {
-  for (const role of ["roads", "centers", "demand"] as Role[]) {
+export function bindFileInputs(onFile: (role: FileRole, file: File) => void): void {
+  for (const role of ["roads", "centers", "demand", "units", "services"] as FileRole[]) {
     const input = $(`#file-${role}`) as HTMLInputElement;
     input.addEventListener("change", () => {
       const file = input.files?.[0];
@@ -51,7 +53,7 @@ export function bindFileInputs(onFile: (role: Role, file: File) => void): void {
 }
 
 /** Drag and drop over the map: three targets appear; a drop elsewhere guesses the role. */
-export function bindDrop(onFile: (role: Role, file: File) => void): void {
+export function bindDrop(onFile: (role: FileRole, file: File) => void): void {
   const zone = $("#dropzone");
   let depth = 0;
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes("Files");
@@ -78,7 +80,7 @@ export function bindDrop(onFile: (role: Role, file: File) => void): void {
     zone.hidden = true;
     const target = (e.target as HTMLElement).closest<HTMLElement>(".drop-target");
     for (const file of Array.from(e.dataTransfer?.files ?? [])) {
-      onFile((target?.dataset.role as Role | undefined) ?? guessRole(file.name), file);
+      onFile((target?.dataset.role as FileRole | undefined) ?? guessRole(file.name), file);
     }
   });
 }

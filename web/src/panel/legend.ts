@@ -1,8 +1,8 @@
 // The map legend: what the colours mean at the current threshold, and the layer toggles.
 
 import { t } from "../i18n";
-import { $, el } from "../format";
-import { bandPalette, colors, tierPalette } from "../map/colors";
+import { $, el, pct } from "../format";
+import { bandPalette, colors, tierPalette, unitRamp } from "../map/colors";
 import { label, type Threshold } from "../state/threshold";
 
 function swatch(color: string, kind: "line" | "dot" | "ring"): HTMLElement {
@@ -54,6 +54,20 @@ export function renderLegend(
     item(colors.added, "dot", t("legend.addedCenter")),
     item(colors.removed, "ring", t("legend.closedCenter")),
     item(colors.suggested, "ring", t("legend.suggested")),
+  );
+}
+
+/** The communities' choropleth scale, shown while units are loaded; `what` is the
+ * coverage it shows. */
+export function renderUnitsLegend(shown: boolean, what: string): void {
+  $("#legend-units-toggle").hidden = !shown;
+  const scale = $("#legend-units");
+  scale.hidden = !shown;
+  if (!shown) return;
+  scale.replaceChildren(
+    el("div", { class: "scale-item muted" }, what),
+    ...unitRamp.map(([at, color]) => item(color, "dot", pct(at, 0))),
+    item(colors.unitEmpty, "dot", t("legend.unitsEmpty")),
   );
 }
 

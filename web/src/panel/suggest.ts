@@ -28,17 +28,15 @@ export function renderPlan(
     return;
   }
   box.dataset.count = String(plan.sites.length);
+  const figures = { n: plan.sites.length, before: pct(plan.coverage_ratio_before), after: pct(plan.coverage_ratio_after) };
   box.append(
     el(
       "p",
       { class: "plan-headline" },
-      t("suggest.result", {
-        n: plan.sites.length,
-        before: pct(plan.coverage_ratio_before),
-        after: pct(plan.coverage_ratio_after),
-      }),
+      plan.site_tier ? t("suggest.tierResult", { ...figures, tier: plan.site_tier }) : t("suggest.result", figures),
     ),
   );
+  if (plan.units) box.append(unitsBlock(plan.units, plan.sites.length));
   const list = el("ol", { class: "sites" });
   let covered = plan.covered_population_before;
   for (const site of plan.sites) {
@@ -70,4 +68,50 @@ export function renderPlan(
     add.addEventListener("click", handlers.onAddAll);
     box.append(add);
   }
+}
+
+type UnitPlan = NonNullable<PlanView["units"]>;
+
+/** The unit rule's outcome: floor met or not (and the sites that would meet it), the
+ * worst-served unit before and after. */
+function unitsBlock(units: UnitPlan, k: number): HTMLElement {
+  const box = el("div", {
+    class: "plan-units",
+    "data-testid": "plan-units",
+    "data-floor-met": String(units.floor_met ?? ""),
+    "data-sites-needed": String(units.sites_needed_for_floor ?? ""),
+    "data-worst-before": String(units.worst_ratio_before ?? ""),
+    "data-worst-after": String(units.worst_ratio_after ?? ""),
+  });
+  const ratio = (r: number | null) => (r == null ? "–" : pct(r));
+  if (units.rule.rule === "floor") {
+    const floor = pct(units.rule.ratio, 0);
+    const line = units.floor_met
+      ? t("suggest.floorMet", { floor })
+      : units.sites_needed_for_floor != null
+        ? t(units.sites_needed_at_least != null && units.sites_needed_at_least < units.sites_needed_for_floor ? "suggest.floorUnmetRange" : "suggest.floorUnmet", {
+            floor,
+            k,
+            needed: int(units.sites_needed_for_floor),
+            least: int(units.sites_needed_at_least ?? units.sites_needed_for_floor),
+          })
+        : t("suggest.floorUnreachable", { floor });
+    box.append(el("p", { class: units.floor_met ? "ok" : "warn" }, line));
+  }
+  box.append(el("p", {}, t("suggest.worst", { before: ratio(units.worst_ratio_before), after: ratio(units.worst_ratio_after) })));
+  if (units.units_out_of_reach > 0) box.append(el("p", { class: "muted small" }, t("suggest.outOfReach", { n: int(units.units_out_of_reach) })));
+  const changed = units.units
+    .filter((u) => u.ratio_after != null && u.ratio_before != null && u.ratio_after > u.ratio_before)
+    .sort((a, b) => (b.ratio_after! - b.ratio_before!) - (a.ratio_after! - a.ratio_before!) || a.id.localeCompare(b.id))
+    .slice(0, 5);
+  if (changed.length) {
+    box.append(
+      el(
+        "ul",
+        { class: "unit-gains small" },
+        ...changed.map((u) => el("li", {}, `${u.name ?? u.id}: ${ratio(u.ratio_before)} → ${ratio(u.ratio_after)}`)),
+      ),
+    );
+  }
+  return box;
 }

@@ -3,7 +3,7 @@
 // a reopened center closed again.
 
 export type Edit =
-  | { kind: "add"; id: string; lon: number; lat: number; name: string }
+  | { kind: "add"; id: string; lon: number; lat: number; name: string; tier?: string }
   | { kind: "remove"; id: string; name: string }
   | { kind: "restore"; id: string; name: string };
 

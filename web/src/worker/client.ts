@@ -80,7 +80,7 @@ export class Engine {
     return this.call<{ version: string }>({ op: "init" });
   }
   /** Sends bytes (transferred: the caller's buffer is detached) or reuses bytes sent before under `reuse`. */
-  load(role: Role, name: string, source: { bytes: Uint8Array } | { reuse: string }, filter?: string) {
+  load(role: Role | "units", name: string, source: { bytes: Uint8Array } | { reuse: string }, filter?: string) {
     if ("bytes" in source) {
       return this.call<LoadReport>({ op: "load", role, name, bytes: source.bytes, filter }, undefined, [source.bytes.buffer]);
     }
@@ -97,14 +97,18 @@ export class Engine {
   setParams(params: Params) {
     return this.call<void>({ op: "setParams", params });
   }
+  /** Tiers and services: config text (TOML / JSON) or "preset:NAME"; null clears them. */
+  setServices(name: string, text: string | null) {
+    return this.call<void>({ op: "setServices", name, text });
+  }
   coverage() {
     return this.call<CoverageView>({ op: "coverage" });
   }
   evaluateRemoval(id: string) {
     return this.call<SiteChange>({ op: "evaluateRemoval", centerId: id });
   }
-  addCenter(lon: number, lat: number, name?: string) {
-    return this.call<CoverageView>({ op: "addCenter", lon, lat, name });
+  addCenter(lon: number, lat: number, name?: string, tier?: string) {
+    return this.call<CoverageView>({ op: "addCenter", lon, lat, name, tier });
   }
   removeCenter(id: string) {
     return this.call<CoverageView>({ op: "removeCenter", centerId: id });

@@ -42,6 +42,8 @@ async function handle(msg: Envelope): Promise<unknown> {
           return m.loadDemand(msg.name, bytes, msg.filter || undefined);
         case "candidates":
           return m.loadCandidates(msg.name, bytes, msg.filter || undefined);
+        case "units":
+          return m.loadUnits(msg.name, bytes);
       }
       throw new Error(`unknown role`);
     }
@@ -51,6 +53,8 @@ async function handle(msg: Envelope): Promise<unknown> {
     }
     case "setParams":
       return need().setParams(msg.params);
+    case "setServices":
+      return need().setServices(msg.name, msg.text);
     case "coverage":
       return need().coverage();
     case "evaluateCandidate":
@@ -58,7 +62,7 @@ async function handle(msg: Envelope): Promise<unknown> {
     case "evaluateRemoval":
       return need().evaluateRemoval(msg.centerId);
     case "addCenter":
-      return need().addCenter(msg.lon, msg.lat, msg.name);
+      return need().addCenter(msg.lon, msg.lat, msg.name, msg.tier || undefined);
     case "removeCenter":
       return need().removeCenter(msg.centerId);
     case "restoreCenter":

@@ -5,13 +5,14 @@ import type { Params, Role } from "../types";
 
 export type Request =
   | { op: "init" }
-  | { op: "load"; role: Role | "candidates"; name: string; bytes?: Uint8Array; reuse?: string; filter?: string }
+  | { op: "load"; role: Role | "candidates" | "units"; name: string; bytes?: Uint8Array; reuse?: string; filter?: string }
   | { op: "loadOsm"; name: string; bytes: Uint8Array; centersFilter?: string; demandFilter?: string }
   | { op: "setParams"; params: Params }
+  | { op: "setServices"; name: string; text: string | null }
   | { op: "coverage" }
   | { op: "evaluateCandidate"; lon: number; lat: number }
   | { op: "evaluateRemoval"; centerId: string }
-  | { op: "addCenter"; lon: number; lat: number; name?: string }
+  | { op: "addCenter"; lon: number; lat: number; name?: string; tier?: string }
   | { op: "removeCenter"; centerId: string }
   | { op: "restoreCenter"; centerId: string }
   | { op: "centers" }

@@ -35,6 +35,20 @@ JSON
 "$lc" plan --model mclp --k 3 --roads "$pbf" \
   --centers-osm "$centers" --demand-osm building --out "$tmp/plan3" --quiet
 
+# Tiers, communities and fair plans (tiers.test.mjs): the fixtures' catalogue and grid.
+fixtures="$root/web/tests/fixtures"
+units="$fixtures/isle_of_man_grid.geojson"
+config="$fixtures/two_tiers.toml"
+"$lc" coverage --roads "$pbf" --centers-osm "$centers" --demand-osm building \
+  --config "$config" --units "$units" --out "$tmp/tiers" --quiet
+for rule in "floor30 --unit-floor 0.3" "floor50 --unit-floor 0.5" "maximin --maximin"; do
+  set -- $rule
+  "$lc" plan --model mclp --k 2 --roads "$pbf" --centers-osm "$centers" --demand-osm building \
+    --units "$units" "${@:2}" --out "$tmp/$1" --quiet
+done
+"$lc" plan --model mclp --k 2 --roads "$pbf" --centers-osm "$centers" --demand-osm building \
+  --config "$config" --site-tier neighbourhood --out "$tmp/tierplan" --quiet
+
 TMP="$tmp" GOLDEN="$golden" CLICK_LON="$click_lon" CLICK_LAT="$click_lat" node --input-type=module -e '
 import { readFileSync, writeFileSync } from "node:fs";
 const tmp = process.env.TMP, golden = process.env.GOLDEN;
@@ -71,6 +85,42 @@ write("isle_of_man_plan_k3.json", {
   covered_population_after: plan.covered_population_after,
   coverage_ratio_after: plan.coverage_ratio_after,
   bound: plan.bound, gap: plan.gap, method: plan.method,
+});
+const tiers = read("tiers/summary.json").tiers;
+const sites = (p) => p.sites.map((s) => ({ rank: s.rank, lonlat: s.lonlat, gain: s.gain }));
+const unitRule = (name) => {
+  const p = read(`${name}/plan.json`);
+  const { units: perUnit, ...figures } = p.units;
+  return {
+    ...figures,
+    sites: sites(p),
+    ratio_after: Object.fromEntries(perUnit.map((u) => [u.id, u.ratio_after])),
+  };
+};
+const tierPlan = read("tierplan/plan.json");
+write("isle_of_man_tiers.json", {
+  note,
+  command: "lifecircle coverage --config web/tests/fixtures/two_tiers.toml --units web/tests/fixtures/isle_of_man_grid.geojson; plan --k 2 --unit-floor 0.3 / 0.5 / --maximin; plan --k 2 --site-tier neighbourhood (Isle of Man sample)",
+  config: tiers.config,
+  complete_population: tiers.complete_population,
+  complete_ratio: tiers.complete_ratio,
+  covered_population: Object.fromEntries([
+    ...tiers.tiers.map((t) => [`tier:${t.id}`, t.covered_population]),
+    ...tiers.services.map((s) => [`service:${s.id}`, s.covered_population]),
+  ]),
+  per_unit: Object.fromEntries(tiers.per_unit.map((u) => [u.id, {
+    population: u.population,
+    complete_ratio: u.complete_ratio,
+    services: Object.fromEntries(u.services.map((s) => [s.id, s.coverage_ratio])),
+  }])),
+  upgrades: tiers.upgrades.slice(0, 5).map((u) => ({ center: u.center, service: u.service, newly_complete_population: u.newly_complete_population })),
+  plans: { floor30: unitRule("floor30"), floor50: unitRule("floor50"), maximin: unitRule("maximin") },
+  tier_plan: {
+    sites: sites(tierPlan),
+    covered_population_before: tierPlan.covered_population_before,
+    covered_population_after: tierPlan.covered_population_after,
+    complete_population_after: read("tierplan/after/summary.json").tiers.complete_population,
+  },
 });
 '
 echo "golden files written to $golden"
