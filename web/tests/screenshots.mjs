@@ -52,7 +52,35 @@ try {
   console.log("suggest.png");
   await page.close();
 
-  // 4. The same overview in Chinese.
+  // 4. Tiers, communities and a fair suggestion: the test fixtures' two-tier catalogue
+  // and 3 × 3 grid, residents and units coloured by the reading room, a 30 % floor.
+  page = await env.open("", size);
+  const fixture = (name) => resolve(webDir, "tests/fixtures", name);
+  const ready = () => page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.dataset.state === "ready", null, { timeout: 120_000 });
+  await page.locator('[data-testid="file-input-units"]').setInputFiles(fixture("isle_of_man_grid.geojson"));
+  await page.waitForFunction(() => window.__lifecircle.app.view?.layers.units, null, { timeout: 120_000 });
+  await ready();
+  await page.locator('[data-testid="file-input-services"]').setInputFiles(fixture("two_tiers.toml"));
+  await page.waitForFunction(() => window.__lifecircle.app.view?.tiers, null, { timeout: 120_000 });
+  await ready();
+  await page.locator('[data-testid="requirement-select"]').selectOption("service:reading_room");
+  await idle(page);
+  await page.evaluate(() => document.getElementById("tiers-card").scrollIntoView());
+  await page.screenshot({ path: resolve(out, "tiers.png") });
+  console.log("tiers.png");
+  await page.locator('[data-testid="tab-plan"]').click();
+  await page.locator('[data-testid="suggest-rule"]').selectOption("floor");
+  await page.locator('[data-testid="suggest-floor"]').fill("50");
+  await page.locator('[data-testid="suggest-k"]').fill("2");
+  await page.locator('[data-testid="suggest-run"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="plan-units"]'), null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="suggest-progress"]')?.hidden);
+  await idle(page);
+  await page.screenshot({ path: resolve(out, "fair-suggest.png") });
+  console.log("fair-suggest.png");
+  await page.close();
+
+  // 5. The same overview in Chinese.
   page = await env.open("lang=zh", size);
   await page.screenshot({ path: resolve(out, "overview-zh.png") });
   console.log("overview-zh.png");

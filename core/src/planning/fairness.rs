@@ -433,7 +433,11 @@ mod tests {
         let u = one.units.as_ref().unwrap();
         // The greedy cover's 2 sites meet the LP's bound: proven the fewest.
         assert_eq!(
-            (u.floor_met, u.sites_needed_for_floor, u.sites_needed_at_least),
+            (
+                u.floor_met,
+                u.sites_needed_for_floor,
+                u.sites_needed_at_least
+            ),
             (Some(false), Some(2), Some(2))
         );
         assert!(
