@@ -25,11 +25,11 @@ import { renderHistogram } from "./panel/histogram";
 import { renderWhatIf, type WhatIf } from "./panel/whatif";
 import { renderGaps } from "./panel/gaps";
 import { renderPlan, renderProgress } from "./panel/suggest";
-import { renderLegend, renderUnitsLegend, bindToggles } from "./panel/legend";
+import { renderLegend, renderUnitsLegend, bindCollapse, bindToggles } from "./panel/legend";
 import { renderTiers, requirementName } from "./panel/tiers";
 import { featureBounds, renderUnits, shownUnits } from "./panel/units";
 import { ANY, resolve, type Requirement } from "./state/requirement";
-import { bindDrop, bindFileInputs, renderNetStats, renderSource, type SourceInfo } from "./panel/data";
+import { bindDrop, bindFileInputs, renderGuessNotice, renderNetStats, renderSource, type SourceInfo } from "./panel/data";
 import { composePng, download, exportLayer } from "./panel/export";
 import type { CoverageView, FileRole, PlanSite, PlanView, Profile, Role } from "./types";
 
@@ -784,6 +784,7 @@ export class App {
       else if (value === "") void this.setCatalogue(null);
       else void this.setCatalogue({ value, label: catalogue.selectedOptions[0].textContent ?? value });
     });
+    bindCollapse();
     bindToggles((layer, visible) => {
       this.mapView.setVisible(layer, visible);
       if (layer === "serviceAreas") {
@@ -792,7 +793,10 @@ export class App {
       }
     });
     bindFileInputs((role, file) => void this.loadFile(role, file));
-    bindDrop((role, file) => void this.loadFile(role, file));
+    bindDrop((role, file, guessed) => {
+      renderGuessNotice(guessed ? file : null, role, (other) => void this.loadFile(other, file));
+      void this.loadFile(role, file);
+    });
     const centersFilter = $("#centers-filter") as HTMLInputElement;
     centersFilter.addEventListener("change", () => {
       this.centersFilter = centersFilter.value.trim();
@@ -991,7 +995,7 @@ export class App {
       fileName && !reason.includes(fileName) ? t("error.file", { file: fileName, reason }) : fileName ? reason : t("error.generic", { reason });
     const box = $('[data-testid="error-message"]');
     box.replaceChildren(el("span", { class: "error-text" }, text));
-    const close = el("button", { type: "button", class: "close", "aria-label": "Close" }, "×");
+    const close = el("button", { type: "button", class: "close", "aria-label": t("aria.close") }, "×");
     close.addEventListener("click", () => this.clearError());
     box.append(close);
     box.hidden = false;

@@ -27,6 +27,13 @@ export function translate(root: ParentNode = document): void {
   for (const el of root.querySelectorAll<HTMLElement>("[data-i18n]")) {
     el.textContent = t(el.dataset.i18n as Key);
   }
+  // Labels read out by screen readers and tooltips, not shown as text.
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n-aria]")) {
+    el.setAttribute("aria-label", t(el.dataset.i18nAria as Key));
+  }
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n-title]")) {
+    el.title = t(el.dataset.i18nTitle as Key);
+  }
   document.documentElement.lang = current === "zh" ? "zh-CN" : "en";
 }
 

@@ -31,14 +31,37 @@ export function renderNetStats(stats: NetworkStats | null): void {
     : "";
 }
 
-/** Guesses the role of a dropped file from its name. */
-export function guessRole(name: string): FileRole {
+/** The role a file's name says, if it says one. */
+export function roleFromName(name: string): FileRole | null {
   const n = name.toLowerCase();
   if (/\.toml$/.test(n)) return "services";
   if (/(unit|communit|neighbo|ward|grid|boundar)/.test(n) && !/\.(csv|pbf)/.test(n)) return "units";
   if (/(center|centre|facilit|service|poi|amenit|site)/.test(n)) return "centers";
   if (/(demand|resident|building|popul|house|home)/.test(n)) return "demand";
+  return null;
+}
+
+/** The role of a file whose name says none, from its first bytes: lines are roads,
+ * polygons units (buildings: residents), points with a population (or many of them)
+ * residents, other points centers; an OSM extract, binary formats and anything else are
+ * taken as roads (the notice after loading offers the other roles). */
+export function roleFromContent(name: string, head: string): FileRole {
+  if (/\.pbf(\.gz)?$/i.test(name)) return "roads";
+  const geometry = /"type"\s*:\s*"(Multi)?(Point|LineString|Polygon)"/.exec(head)?.[2];
+  const population = /"?(population|pop|residents|people)"?\s*[:,]/i.test(head);
+  if (geometry === "LineString") return "roads";
+  if (geometry === "Polygon") return /"building"/.test(head) ? "demand" : "units";
+  if (geometry === "Point") return population || (head.match(/"Feature"/g)?.length ?? 0) > 2000 ? "demand" : "centers";
+  if (/\.csv$/i.test(name)) return /^[^\n]*\b(population|pop|residents|people)\b/i.test(head) ? "demand" : "centers";
   return "roads";
+}
+
+/** The role of a dropped file: its name's, else its content's (`guessed`). */
+export async function guessRole(file: File): Promise<{ role: FileRole; guessed: boolean }> {
+  const named = roleFromName(file.name);
+  if (named) return { role: named, guessed: false };
+  const head = /\.(geojson|json|csv)$/i.test(file.name) ? await file.slice(0, 256 * 1024).text() : "";
+  return { role: roleFromContent(file.name, head), guessed: true };
 }
 
 export function bindFileInputs(onFile: (role: FileRole, file: File) => void): void {
@@ -53,7 +76,7 @@ export function bindFileInputs(onFile: (role: FileRole, file: File) => void): vo
 }
 
 /** Drag and drop over the map: three targets appear; a drop elsewhere guesses the role. */
-export function bindDrop(onFile: (role: FileRole, file: File) => void): void {
+export function bindDrop(onFile: (role: FileRole, file: File, guessed?: boolean) => void): void {
   const zone = $("#dropzone");
   let depth = 0;
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes("Files");
@@ -80,7 +103,32 @@ export function bindDrop(onFile: (role: FileRole, file: File) => void): void {
     zone.hidden = true;
     const target = (e.target as HTMLElement).closest<HTMLElement>(".drop-target");
     for (const file of Array.from(e.dataTransfer?.files ?? [])) {
-      onFile((target?.dataset.role as FileRole | undefined) ?? guessRole(file.name), file);
+      const role = target?.dataset.role as FileRole | undefined;
+      if (role) onFile(role, file);
+      else void guessRole(file).then((g) => onFile(g.role, file, g.guessed));
     }
   });
+}
+
+/** After a file whose role was guessed: what it was taken as, and one click to load it
+ * as something else. */
+export function renderGuessNotice(file: File | null, role: FileRole, onRole: (role: FileRole) => void): void {
+  const box = $('[data-testid="role-notice"]');
+  box.replaceChildren();
+  box.hidden = !file;
+  if (!file) return;
+  const name = (r: FileRole) => t(r === "services" ? "data.services.role" : r === "units" ? "data.units" : (`data.${r}` as const));
+  box.append(el("span", {}, t("data.guessed", { file: file.name, role: name(role) })));
+  for (const other of ["roads", "centers", "demand", "units"] as FileRole[]) {
+    if (other === role) continue;
+    const button = el("button", { type: "button", class: "link", "data-role": other }, name(other));
+    button.addEventListener("click", () => {
+      box.hidden = true;
+      onRole(other);
+    });
+    box.append(" ", button);
+  }
+  const close = el("button", { type: "button", class: "close", "aria-label": t("aria.close") }, "×");
+  close.addEventListener("click", () => (box.hidden = true));
+  box.append(close);
 }

@@ -93,8 +93,11 @@ export function renderHistogram(
     rect.append(node("title", {}, label));
     g.append(rect);
     if (clipped || (i >= bars.length - 2 && b.population > 0)) {
-      const lx = x(i) + bw / 2;
-      g.append(node("text", { x: lx, y: Math.max(pad.t + 8, pad.t + ih - h - 3), "text-anchor": "middle", class: "bar-label" }, int(b.population)));
+      // A clipped bar's figure goes beside it, clear of the clip mark across its top.
+      const label = clipped
+        ? { x: x(i) - 2, y: pad.t + 10, "text-anchor": "end" }
+        : { x: x(i) + bw / 2, y: Math.max(pad.t + 8, pad.t + ih - h - 3), "text-anchor": "middle" };
+      g.append(node("text", { ...label, class: "bar-label" }, int(b.population)));
       if (clipped) g.append(node("path", { d: `M${x(i)} ${pad.t + 14} l${bw} -4 m0 8 l${-bw} 4`, class: "clip-mark" }));
     }
   });

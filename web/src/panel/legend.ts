@@ -71,6 +71,20 @@ export function renderUnitsLegend(shown: boolean, what: string): void {
   );
 }
 
+/** The legend folds to its title; on a short screen (a 1280 × 720 laptop) it starts folded. */
+export function bindCollapse(): void {
+  const legend = $("#legend");
+  const button = $("#legend-collapse");
+  const set = (collapsed: boolean) => {
+    legend.classList.toggle("collapsed", collapsed);
+    button.setAttribute("aria-expanded", String(!collapsed));
+    button.textContent = collapsed ? "+" : "−";
+    button.title = t(collapsed ? "legend.expand" : "legend.collapse");
+  };
+  set(window.innerHeight < 800);
+  button.addEventListener("click", () => set(!legend.classList.contains("collapsed")));
+}
+
 export function bindToggles(onToggle: (layer: string, visible: boolean) => void): void {
   for (const box of document.querySelectorAll<HTMLInputElement>("#legend input[data-layer]")) {
     box.addEventListener("change", () => onToggle(box.dataset.layer!, box.checked));

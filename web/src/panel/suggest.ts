@@ -57,7 +57,7 @@ export function renderPlan(
     el(
       "p",
       { class: "muted small" },
-      t("suggest.bound", { bound: int(plan.bound), gap: int(plan.gap), method: plan.method }),
+      bound(plan),
       el("br"),
       t("suggest.meta", { cand: int(plan.candidates ?? 0), useful: int(plan.useful_candidates ?? 0), ms: Math.round(plan.elapsedMs ?? 0) }),
     ),
@@ -68,6 +68,14 @@ export function renderPlan(
     add.addEventListener("click", handlers.onAddAll);
     box.append(add);
   }
+}
+
+/** How good the plan is, in words: proven best, or how far from the bound at most. */
+function bound(plan: PlanView): string {
+  const method = t(plan.method === "exact" ? "method.exact" : plan.method === "greedy" ? "method.greedy" : "method.greedySwap");
+  const n = plan.sites.length;
+  if (plan.gap < 0.5) return t("suggest.optimal", { n, method });
+  return t("suggest.bound", { n, bound: int(plan.bound), gap: int(plan.gap), method });
 }
 
 type UnitPlan = NonNullable<PlanView["units"]>;

@@ -18,6 +18,7 @@ export function renderSummary(view: CoverageView | null): void {
     $("#summary-note").textContent = "";
     ($("#coverage-bar") as HTMLElement).style.width = "0";
     $(".big-label").textContent = t("summary.coverage", { min: 10 });
+    $("#summary-warn").hidden = true;
     return;
   }
   const s = view.summary;
@@ -39,4 +40,11 @@ export function renderSummary(view: CoverageView | null): void {
     nopath: int(Number(s.no_path_population ?? 0)),
     ms: Math.round(view.elapsedMs),
   });
+  // Centers that join no footpath serve no one: say so, loudest when none joins.
+  const warn = $("#summary-warn");
+  const off = s.centers_too_far_from_network;
+  warn.hidden = off === 0;
+  warn.dataset.value = String(off);
+  warn.textContent =
+    off === 0 ? "" : off === s.centers ? t("summary.centersAllOff", { n: int(s.centers) }) : t("summary.centersOff", { off: int(off), n: int(s.centers) });
 }
