@@ -80,6 +80,7 @@ pub mod geodesy;
 pub mod input;
 pub mod network;
 pub mod output;
+mod parallel;
 pub mod planning;
 pub mod routing;
 pub mod study;

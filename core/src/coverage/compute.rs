@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::params::{CoverageParams, Threshold};
 use crate::features::{CenterId, PointFeature};
 use crate::network::{EdgeId, NodeId, Snap, WalkNetwork};
+use crate::parallel::map_in_order;
 use crate::routing::{search_threads, MultiSourceSearch, Seed, WalkCosts};
 use crate::{Error, Result};
 
@@ -259,6 +260,37 @@ pub fn compute_coverage(
     demand: &[PointFeature],
     params: &CoverageParams,
 ) -> Result<CoverageResult> {
+    // Validated first: a bad parameter is refused before any work.
+    params.validate()?;
+    let snaps = snap_demand(network, demand, params.max_snap_m);
+    compute_with_snaps(network, costs, centers, &snaps, params)
+}
+
+/// Each resident's position on the network (`None`: farther than `max_snap_m`), as
+/// [`compute_coverage`] snaps them.
+pub(crate) fn snap_demand(
+    network: &WalkNetwork,
+    demand: &[PointFeature],
+    max_snap_m: f64,
+) -> Vec<Option<Snap>> {
+    map_in_order(demand, |point| {
+        network.snap_within([point.lon, point.lat], max_snap_m)
+    })
+}
+
+/// [`compute_coverage`] for residents already snapped ([`snap_demand`] with the same
+/// `max_snap_m`): runs of other centers over the same residents (a tier's, a
+/// service's) snap them once.
+///
+/// # Errors
+/// As [`compute_coverage`].
+pub(crate) fn compute_with_snaps(
+    network: &WalkNetwork,
+    costs: &WalkCosts,
+    centers: &[PointFeature],
+    snaps: &[Option<Snap>],
+    params: &CoverageParams,
+) -> Result<CoverageResult> {
     params.validate()?;
     let speed_kmh = costs.speed_kmh();
     if !(speed_kmh.is_finite() && speed_kmh > 0.0) {
@@ -274,64 +306,71 @@ pub fn compute_coverage(
         });
     }
     let snapped_centers = SnappedCenters::snap(network, centers, params.max_snap_m);
+    Ok(walk_all(
+        network,
+        costs,
+        snapped_centers,
+        snaps,
+        params,
+        speed_kmh,
+    ))
+}
+
+/// The walks of snapped centers and residents (`snaps`: each resident's position on
+/// the network, `None` when too far) under `costs`; residents in parallel with the
+/// `parallel` feature (each walk reads the finished search only).
+fn walk_all(
+    network: &WalkNetwork,
+    costs: &WalkCosts,
+    snapped_centers: SnappedCenters,
+    snaps: &[Option<Snap>],
+    params: &CoverageParams,
+    speed_kmh: f64,
+) -> CoverageResult {
     let seeds = snapped_centers.seeds(network, costs);
     let mut search = MultiSourceSearch::new(network);
     search.run_parallel(network, costs, &seeds, f64::INFINITY, search_threads());
 
     let metres_per_min = costs.metres_per_min();
     let threshold_cost = params.threshold_cost_m(metres_per_min);
-    let mut demand_cost_m = Vec::with_capacity(demand.len());
-    let demand_results = demand
-        .iter()
-        .map(|point| {
-            let snap = network.snap_within([point.lon, point.lat], params.max_snap_m);
-            let Some(snap) = snap else {
-                demand_cost_m.push(None);
-                return DemandResult {
-                    status: DemandStatus::TooFarFromNetwork,
-                    snap: None,
-                    walk_m: None,
-                    walk_min: None,
-                    nearest_center: None,
-                    covered: false,
+    let no_walk = |status, snap| DemandResult {
+        status,
+        snap,
+        walk_m: None,
+        walk_min: None,
+        nearest_center: None,
+        covered: false,
+    };
+    let walks: Vec<(DemandResult, Option<f64>)> = map_in_order(snaps, |&snap| {
+        let Some(snap) = snap else {
+            return (no_walk(DemandStatus::TooFarFromNetwork, None), None);
+        };
+        match walk_from_position(
+            network,
+            costs,
+            &search,
+            &snapped_centers,
+            snap.edge,
+            snap.offset_m,
+        ) {
+            None => (no_walk(DemandStatus::NoPath, Some(snap)), None),
+            Some(walk) => {
+                let cost = walk.cost_m + snap.access_m;
+                let result = DemandResult {
+                    status: DemandStatus::Ok,
+                    snap: Some(snap),
+                    walk_m: Some(walk.length_m + snap.access_m),
+                    walk_min: Some(cost / metres_per_min),
+                    nearest_center: Some(CenterId(walk.center)),
+                    covered: cost <= threshold_cost,
                 };
-            };
-            match walk_from_position(
-                network,
-                costs,
-                &search,
-                &snapped_centers,
-                snap.edge,
-                snap.offset_m,
-            ) {
-                None => {
-                    demand_cost_m.push(None);
-                    DemandResult {
-                        status: DemandStatus::NoPath,
-                        snap: Some(snap),
-                        walk_m: None,
-                        walk_min: None,
-                        nearest_center: None,
-                        covered: false,
-                    }
-                }
-                Some(walk) => {
-                    let cost = walk.cost_m + snap.access_m;
-                    demand_cost_m.push(Some(cost));
-                    DemandResult {
-                        status: DemandStatus::Ok,
-                        snap: Some(snap),
-                        walk_m: Some(walk.length_m + snap.access_m),
-                        walk_min: Some(cost / metres_per_min),
-                        nearest_center: Some(CenterId(walk.center)),
-                        covered: cost <= threshold_cost,
-                    }
-                }
+                (result, Some(cost))
             }
-        })
-        .collect();
+        }
+    });
+    let (demand_results, demand_cost_m) = walks.into_iter().unzip();
 
-    Ok(CoverageResult {
+    CoverageResult {
         params: params.clone(),
         speed_kmh,
         centers: snapped_centers.results.clone(),
@@ -339,7 +378,36 @@ pub fn compute_coverage(
         snapped_centers,
         search,
         demand_cost_m,
-    })
+    }
+}
+
+impl CoverageResult {
+    /// The same centers and residents walked with other `costs` (another walking
+    /// profile, flat ground against slope) on the same `network`: exactly what
+    /// [`compute_coverage`] gives with `costs`, without snapping every point again
+    /// (snapping is geometry only; a profile changes what edges cost, not where points
+    /// join them).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a speed out of range.
+    pub fn with_costs(&self, network: &WalkNetwork, costs: &WalkCosts) -> Result<CoverageResult> {
+        let speed_kmh = costs.speed_kmh();
+        if !(speed_kmh.is_finite() && speed_kmh > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "speed_kmh".into(),
+                reason: format!("must be a positive number, got {speed_kmh}"),
+            });
+        }
+        let snaps: Vec<Option<Snap>> = self.demand.iter().map(|d| d.snap).collect();
+        Ok(walk_all(
+            network,
+            costs,
+            self.snapped_centers.clone(),
+            &snaps,
+            &self.params,
+            speed_kmh,
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -369,6 +437,40 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-6
+    }
+
+    #[test]
+    fn other_costs_on_the_same_snapping_equal_a_fresh_run() {
+        let network = WalkNetwork::from_roads(
+            &grid(),
+            &NetworkParams {
+                min_component_nodes: 1,
+            },
+        )
+        .unwrap();
+        let centers = [point("c", 0.0, 0.0, 1.0), point("far", 1.0, 1.0, 1.0)];
+        let demand = [
+            point("a", STEP * 2.0, STEP * 0.4, 2.0),
+            point("b", STEP, STEP * 2.0, 1.0),
+            point("off", 0.5, 0.5, 1.0),
+        ];
+        let params = CoverageParams {
+            threshold_min: 4.0,
+            ..CoverageParams::default()
+        };
+        let adult = WalkCosts::flat(&network);
+        let older = WalkCosts::flat(&network).with_speed_kmh(3.3);
+        let first = compute_coverage(&network, &adult, &centers, &demand, &params).unwrap();
+        let shared = first.with_costs(&network, &older).unwrap();
+        let fresh = compute_coverage(&network, &older, &centers, &demand, &params).unwrap();
+        assert_eq!(shared.demand, fresh.demand);
+        assert_eq!(shared.centers, fresh.centers);
+        assert_eq!(shared.demand_cost_m, fresh.demand_cost_m);
+        // The slower walker covers fewer: the costs did change.
+        assert_ne!(
+            shared.demand.iter().filter(|d| d.covered).count(),
+            first.demand.iter().filter(|d| d.covered).count()
+        );
     }
 
     #[test]

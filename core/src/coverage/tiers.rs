@@ -7,12 +7,12 @@ use serde::Serialize;
 use super::catalogue::ServiceConfig;
 use super::center_roles::center_roles;
 use super::center_rules::RuleReport;
-use super::compute::{compute_coverage, CoverageResult, DemandStatus};
+use super::compute::{compute_with_snaps, snap_demand, CoverageResult, DemandStatus};
 use super::gap_pieces::find_gap_pieces;
 use super::gaps::find_gaps;
 use super::params::{CoverageParams, GapMode, Threshold};
 use crate::features::{CenterId, PointFeature};
-use crate::network::WalkNetwork;
+use crate::network::{Snap, WalkNetwork};
 use crate::routing::WalkCosts;
 use crate::Result;
 
@@ -175,7 +175,7 @@ fn requirement(
     network: &WalkNetwork,
     costs: &WalkCosts,
     centers: &[PointFeature],
-    demand: &[PointFeature],
+    (demand, snaps): (&[PointFeature], &[Option<Snap>]),
     params: &CoverageParams,
     eligible: &[usize],
     head: (String, String, Option<String>, Threshold, bool),
@@ -210,7 +210,7 @@ fn requirement(
     }
     let subset: Vec<PointFeature> = eligible.iter().map(|&c| centers[c].clone()).collect();
     let p = params.with_threshold(threshold);
-    let result: CoverageResult = compute_coverage(network, costs, &subset, demand, &p)?;
+    let result: CoverageResult = compute_with_snaps(network, costs, &subset, snaps, &p)?;
     for (i, (r, d)) in result.demand.iter().zip(demand).enumerate() {
         if r.status == DemandStatus::Ok {
             out.walk_min[i] = r.walk_min;
@@ -257,6 +257,9 @@ pub fn compute_tier_coverage(
 ) -> Result<TierCoverage> {
     config.validate("")?;
     let roles = center_roles(config, centers)?;
+    // Every requirement walks the same residents: snapped once.
+    let snaps = snap_demand(network, demand, params.max_snap_m);
+    let residents = (demand, snaps.as_slice());
     let mut tiers = Vec::new();
     for t in &config.tiers {
         let eligible: Vec<usize> = (0..centers.len())
@@ -270,7 +273,7 @@ pub fn compute_tier_coverage(
             network,
             costs,
             centers,
-            demand,
+            residents,
             params,
             &eligible,
             (
@@ -298,7 +301,7 @@ pub fn compute_tier_coverage(
             network,
             costs,
             centers,
-            demand,
+            residents,
             params,
             &eligible,
             (

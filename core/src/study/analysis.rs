@@ -124,7 +124,8 @@ impl Study {
         let mut first: Option<CoverageResult> = None;
         for profile in WalkProfile::builtin(self.params().speed_kmh) {
             let costs = profile_costs_by(network, &profile, slope, self.params().measure());
-            let r = compute_coverage(network, &costs, centers, demand, &self.params().coverage)?;
+            // The study's own snapping serves every profile: only the costs differ.
+            let r = self.result().with_costs(network, &costs)?;
             let (steps, steep) = closed_edges(network, &profile, &costs);
             let covered = population_where(self, &r, |i| r.demand[i].covered);
             let no_walk = population_where(self, &r, |i| r.demand[i].walk_min.is_none());
@@ -166,13 +167,7 @@ impl Study {
         }
         let network = self.network();
         let flat_costs = profile_costs_by(network, self.profile(), false, self.params().measure());
-        let flat = compute_coverage(
-            network,
-            &flat_costs,
-            self.centers(),
-            self.demand(),
-            &self.params().coverage,
-        )?;
+        let flat = self.result().with_costs(network, &flat_costs)?;
         let comparison = compare_coverage(
             "flat",
             &flat,
