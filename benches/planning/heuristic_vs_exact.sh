@@ -19,28 +19,7 @@ roads="$root/data/gothenburg_walk.geojson.gz"
 
 # Seeded points near the network's vertices: residents (population 1), 24 centers and
 # 244 candidate sites, so every run sees the same city.
-python3 - "$roads" "$out" "${RESIDENTS:-208000}" <<'PY'
-import csv, gzip, json, random, sys
-roads, out, residents = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def points(geometry):
-    lines = geometry["coordinates"]
-    if geometry["type"] == "LineString":
-        lines = [lines]
-    return (tuple(p[:2]) for line in lines for p in line)
-vertices = sorted({p for f in json.load(gzip.open(roads))["features"] for p in points(f["geometry"])})
-rng = random.Random(2018)
-def write(name, n, jitter_deg):
-    with open(f"{out}/{name}.csv", "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "lon", "lat"])
-        for i in range(n):
-            lon, lat = rng.choice(vertices)
-            w.writerow([f"{name}-{i}", f"{lon + rng.uniform(-jitter_deg, jitter_deg):.6f}",
-                        f"{lat + rng.uniform(-jitter_deg, jitter_deg):.6f}"])
-write("residents", residents, 0.0005)
-write("centers", 24, 0.0)
-write("candidates", 244, 0.0)
-PY
+python3 "$root/benches/seed_gothenburg.py" "$roads" "$out" "${RESIDENTS:-208000}"
 
 printf '| minutes | k | method | covered (new) | of exact | optimizing, s |\n|---|---|---|---|---|---|\n'
 for minutes in 5 10; do
