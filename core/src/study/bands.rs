@@ -182,6 +182,21 @@ impl Study {
         network_reach_in_bands(&self.network, &self.costs, &self.result, &limits)
     }
 
+    /// Per band of `coverage` (as [`Self::band_coverage`] gives it), its key (`5min`)
+    /// and each unit's coverage ratio: the units layer's `coverage_by_band` columns.
+    pub(crate) fn unit_band_ratios(&self, coverage: &[BandCoverage]) -> Vec<(String, Vec<f64>)> {
+        self.bands()
+            .iter()
+            .zip(coverage)
+            .map(|(t, c)| {
+                (
+                    t.key(),
+                    c.per_unit.iter().map(|u| u.coverage_ratio).collect(),
+                )
+            })
+            .collect()
+    }
+
     /// Every band's figures, service areas and residents' bands, with the band of each
     /// of `reach` (the pieces [`Self::reach_in_bands`] gave); `None` without bands.
     pub fn band_outputs(&self, reach: &[ReachPiece]) -> Option<BandOutputs> {
@@ -202,16 +217,7 @@ impl Study {
         );
         let resident_band = self.band_column(self.resident_bands());
         let reach_band = self.band_column(reach.iter().map(|p| p.band));
-        let unit_ratios = thresholds
-            .iter()
-            .zip(&coverage)
-            .map(|(t, c)| {
-                (
-                    t.key(),
-                    c.per_unit.iter().map(|u| u.coverage_ratio).collect(),
-                )
-            })
-            .collect();
+        let unit_ratios = self.unit_band_ratios(&coverage);
         Some(BandOutputs {
             areas: per_band.into_iter().flatten().collect(),
             areas_band,

@@ -243,17 +243,7 @@ impl Study {
         };
         let tiers = self.tiers()?;
         let access = self.accessibility()?;
-        let unit_band_ratios: Vec<(String, Vec<f64>)> = self
-            .bands()
-            .iter()
-            .zip(&band_coverage)
-            .map(|(t, c)| {
-                (
-                    t.key(),
-                    c.per_unit.iter().map(|u| u.coverage_ratio).collect(),
-                )
-            })
-            .collect();
+        let unit_band_ratios = self.unit_band_ratios(&band_coverage);
         let areas = with_service_areas.then(|| self.service_areas());
         let gap_rows: Vec<GapHeadline> = gaps
             .iter()
