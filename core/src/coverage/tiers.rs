@@ -246,7 +246,7 @@ fn requirement(
 ///
 /// # Errors
 /// As [`center_roles`] for centers whose properties do not match the config, and as
-/// [`compute_coverage`].
+/// [`compute_coverage`](super::compute_coverage).
 pub fn compute_tier_coverage(
     network: &WalkNetwork,
     costs: &WalkCosts,
