@@ -242,7 +242,8 @@ fn requirement(
 /// `params` gives everything but the thresholds, which come from the config. Runs one
 /// coverage computation per service and per tier.
 ///
-/// Complexity: O((S + T) · ((V + E) log V + D log E)) for S services and T tiers.
+/// Complexity: O(D log E + (S + T) · ((V + E) log V + D)) for S services and T tiers
+/// (the residents snap once).
 ///
 /// # Errors
 /// As [`center_roles`] for centers whose properties do not match the config, and as
