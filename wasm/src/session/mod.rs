@@ -5,6 +5,10 @@
 //! The network is built once per roads file; the residents, units and each profile's
 //! costs are shared between the studies of successive scenarios, and a scenario's
 //! study keeps its planning index, so a what-if costs only its own search.
+//!
+//! Long: one state type's methods in the order of the JS API (messages and reading are
+//! already in `messages.rs` and `read.rs`); the planning methods (`rank_candidates`,
+//! `optimize`, the what-ifs) are the next to move into a `plan.rs` of their own.
 
 use std::sync::Arc;
 
