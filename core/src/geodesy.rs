@@ -17,6 +17,54 @@ pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
+/// The positions `0..lonlats.len()` in the order of a Z-order (Morton) curve over their
+/// bounding box (16 bits per axis; ties keep their given order).
+///
+/// Work done point by point in this order (snapping residents, say) touches the same
+/// parts of a spatial index for neighbouring points, which stay in cache: snapping
+/// 208,000 randomly ordered residents to the Gothenburg footpaths in this order is about
+/// 1.6× faster than in the given order, sort included, on a loaded machine (`benches/src/bin/snap_order_ab.rs`).
+///
+/// ```
+/// let order = lifecircle::geodesy::z_order(&[[1.0, 1.0], [0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]);
+/// assert_eq!(order, vec![1, 2, 3, 0]);
+/// ```
+pub fn z_order(lonlats: &[[f64; 2]]) -> Vec<usize> {
+    let finite = || {
+        lonlats
+            .iter()
+            .filter(|p| p[0].is_finite() && p[1].is_finite())
+    };
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in finite() {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    let cell = |k: usize, v: f64| -> u64 {
+        let span = hi[k] - lo[k];
+        if !(span > 0.0) || !v.is_finite() {
+            return 0;
+        }
+        (((v - lo[k]) / span) * f64::from(u16::MAX)).clamp(0.0, f64::from(u16::MAX)) as u64
+    };
+    // Spreads the 16 bits of `v` to the even bit positions of a 32-bit word.
+    let spread = |mut v: u64| {
+        v = (v | (v << 8)) & 0x00ff_00ff;
+        v = (v | (v << 4)) & 0x0f0f_0f0f;
+        v = (v | (v << 2)) & 0x3333_3333;
+        (v | (v << 1)) & 0x5555_5555
+    };
+    let mut keyed: Vec<(u64, usize)> = lonlats
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (spread(cell(0, p[0])) | (spread(cell(1, p[1])) << 1), i))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
 /// An equirectangular projection centred on the data, in metres.
 ///
 /// Used only to *find* things (nearest segments, grid cells, polygons); every reported
@@ -86,6 +134,28 @@ impl LocalProjection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn z_order_is_a_permutation_that_keeps_quadrants_together() {
+        let mut points = Vec::new();
+        for i in 0..16 {
+            for j in 0..16 {
+                points.push([f64::from(i), f64::from(j)]);
+            }
+        }
+        let order = z_order(&points);
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..points.len()).collect::<Vec<_>>());
+        // Each quarter of the grid is one run of 64 positions.
+        let quadrant = |i: usize| (points[i][0] >= 8.0, points[i][1] >= 8.0);
+        for run in order.chunks(64) {
+            assert!(run.iter().all(|&i| quadrant(i) == quadrant(run[0])));
+        }
+        // A point without a finite position still has its place.
+        points.push([f64::NAN, 3.0]);
+        assert_eq!(z_order(&points).len(), points.len());
+    }
 
     #[test]
     fn haversine_one_degree_of_latitude() {

@@ -14,6 +14,25 @@ pub(crate) fn map_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + 
     items.iter().map(f).collect()
 }
 
+/// `f` of every item with a scratch `init` makes (one per task, reused across items),
+/// in item order; for few heavy items (one search and buffer per center), so from two
+/// items on it runs on the pool.
+pub(crate) fn map_heavy_in_order<T: Sync, S, R: Send>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if items.len() >= 2 {
+            return items.par_iter().map_init(&init, |s, t| f(s, t)).collect();
+        }
+    }
+    let mut scratch = init();
+    items.iter().map(|t| f(&mut scratch, t)).collect()
+}
+
 /// Below this many items [`map_in_order`] stays on the calling thread.
 #[cfg(feature = "parallel")]
 const PARALLEL_MIN_ITEMS: usize = 4096;
@@ -27,5 +46,17 @@ mod tests {
         let items: Vec<u32> = (0..20_000).collect();
         let doubled = map_in_order(&items, |&i| i * 2);
         assert!(doubled.iter().enumerate().all(|(i, &d)| d == 2 * i as u32));
+    }
+
+    #[test]
+    fn heavy_items_keep_their_order_and_reuse_scratch() {
+        let items: Vec<u32> = (0..64).collect();
+        let out = map_heavy_in_order(&items, Vec::new, |seen: &mut Vec<u32>, &i| {
+            seen.push(i);
+            (i * 3, seen.len())
+        });
+        assert!(out.iter().enumerate().all(|(i, &(v, _))| v == 3 * i as u32));
+        // A scratch serves more than one item somewhere (one per task, not per item).
+        assert!(out.iter().any(|&(_, used)| used > 1));
     }
 }

@@ -21,6 +21,7 @@ use super::compute::{
 use super::gaps::{gap_area, linked_areas, rank_gaps, GapArea};
 use crate::features::PointFeature;
 use crate::network::{Snap, WalkNetwork};
+use crate::parallel::map_heavy_in_order;
 use crate::routing::{MultiSourceSearch, WalkCosts};
 
 /// Gap pieces of `result`: every linked area ([`super::find_gaps`]) split into pieces
@@ -38,24 +39,29 @@ pub fn find_gap_pieces(
     demand: &[PointFeature],
 ) -> Vec<GapArea> {
     let reach_m = result.threshold_cost_m();
-    let mut search = MultiSourceSearch::new(network);
-    let mut pieces = Vec::new();
-    for (a, members) in linked_areas(network, result, demand).iter().enumerate() {
-        for (piece, site) in split_area(
-            network,
-            costs,
-            result,
-            demand,
-            members,
-            reach_m,
-            &mut search,
-        ) {
-            let mut gap = gap_area(network, result, demand, &piece);
+    let areas = linked_areas(network, result, demand);
+    // Areas split independently (the searches of one area run in turn: each site
+    // depends on the ones before), then every piece's outline independently.
+    let splits = map_heavy_in_order(
+        &areas,
+        || MultiSourceSearch::new(network),
+        |search, members| split_area(network, costs, result, demand, members, reach_m, search),
+    );
+    let sited: Vec<(usize, Vec<usize>, Option<[f64; 2]>)> = splits
+        .into_iter()
+        .enumerate()
+        .flat_map(|(a, split)| split.into_iter().map(move |(piece, site)| (a, piece, site)))
+        .collect();
+    let mut pieces = map_heavy_in_order(
+        &sited,
+        || (),
+        |(), (a, piece, site)| {
+            let mut gap = gap_area(network, result, demand, piece);
             gap.area = a + 1;
-            gap.site_lonlat = site;
-            pieces.push(gap);
-        }
-    }
+            gap.site_lonlat = *site;
+            gap
+        },
+    );
     rank_gaps(&mut pieces);
     pieces
 }

@@ -9,6 +9,7 @@ use geo::{Area, ConvexHull, Coord, LineString, MapCoords, MultiPoint, Polygon};
 use super::compute::{CoverageResult, DemandStatus};
 use crate::features::PointFeature;
 use crate::network::WalkNetwork;
+use crate::parallel::map_heavy_in_order;
 
 /// Vertices of a full circle in gap outlines (a lone resident is a 16-gon; hull corners
 /// are rounded with the same step).
@@ -227,15 +228,16 @@ pub fn find_gaps(
     demand: &[PointFeature],
 ) -> Vec<GapArea> {
     let areas = linked_areas(network, result, demand);
-    let mut gaps: Vec<GapArea> = areas
-        .iter()
-        .enumerate()
-        .map(|(a, members)| {
+    let numbered: Vec<(usize, &Vec<usize>)> = areas.iter().enumerate().collect();
+    let mut gaps = map_heavy_in_order(
+        &numbered,
+        || (),
+        |(), &(a, members)| {
             let mut gap = gap_area(network, result, demand, members);
             gap.area = a + 1;
             gap
-        })
-        .collect();
+        },
+    );
     rank_gaps(&mut gaps);
     gaps
 }

@@ -10,7 +10,8 @@ use geo::{
 use super::compute::CoverageResult;
 use super::reach::reached_intervals;
 use crate::features::PointFeature;
-use crate::network::{EdgeId, WalkNetwork};
+use crate::network::{EdgeId, Snap, WalkNetwork};
+use crate::parallel::map_heavy_in_order;
 use crate::routing::{MultiSourceSearch, Seed, WalkCosts};
 
 /// Half-width, in metres, of the band drawn around the reached footpaths to turn them
@@ -102,7 +103,6 @@ pub fn service_areas(
     demand: &[PointFeature],
 ) -> Vec<ServiceArea> {
     let limit_m = result.threshold_cost_m();
-    let projection = network.projection();
 
     let mut seeds_by_center: Vec<Vec<Seed>> = vec![Vec::new(); result.centers.len()];
     for seed in result.snapped_centers.seeds(network, costs) {
@@ -123,100 +123,148 @@ pub fn service_areas(
         .collect();
     residents.sort_by_key(|r| (r.0, r.3));
 
-    let mut search = MultiSourceSearch::new(network);
-    let mut edges: Vec<u32> = Vec::new();
-    let mut intervals = Vec::new();
-    let mut areas = Vec::new();
-    for (c, center) in result.centers.iter().enumerate() {
-        let Some(snap) = center.snap else { continue };
-        search.run(network, costs, &seeds_by_center[c], limit_m);
-
-        edges.clear();
-        for v in search.reached() {
-            edges.extend_from_slice(&network.arc_edges()[network.arcs(v.0)]);
-        }
-        edges.push(snap.edge.0);
-        edges.sort_unstable();
-        edges.dedup();
-
-        let mut lines: Vec<LineString<f64>> = Vec::new();
-        let mut reached_length_m = 0.0;
-        let mut reachable_population = 0.0;
-        let mut reachable_residents = 0;
-        for &e in &edges {
-            let edge = EdgeId(e);
-            let (from, to) = network.edge_nodes(edge);
-            let node_costs = [search.cost_m(from), search.cost_m(to)];
-            let own = (edge == snap.edge).then_some((snap.offset_m, snap.access_m));
-            reached_intervals(
-                network,
-                costs,
-                edge,
-                node_costs,
-                own,
-                limit_m,
-                &mut intervals,
-            );
-            for &(lo, hi) in &intervals {
-                if hi > lo {
-                    reached_length_m += hi - lo;
-                    lines.push(to_xy_line(
-                        network.edge_geometry_between(edge, lo, hi),
-                        projection,
-                    ));
-                }
-            }
-            if intervals.is_empty() {
-                continue;
-            }
-            let length = network.edge_length_m(edge);
-            let start = residents.partition_point(|r| r.0 < e);
-            for &(_, offset, access, i) in residents[start..].iter().take_while(|r| r.0 == e) {
-                let mut best = f64::INFINITY;
-                for (cost, end) in [(node_costs[0], 0.0), (node_costs[1], length)] {
-                    if let Some(cost) = cost {
-                        best = best.min(costs.partial_m(network, edge, offset, end) + cost);
-                    }
-                }
-                if let Some((center_offset, center_access)) = own {
-                    best = best
-                        .min(costs.partial_m(network, edge, offset, center_offset) + center_access);
-                }
-                if best + access <= limit_m {
-                    reachable_population += demand[i].population;
-                    reachable_residents += 1;
-                }
-            }
-        }
-        if lines.is_empty() && snap.access_m <= limit_m {
-            // Nothing but the center's own point is reached: a disc around it.
-            let p = projection.to_xy(snap.lonlat);
-            lines.push(LineString::from(vec![p, p]));
-        }
-        let polygon_xy = if lines.is_empty() {
-            MultiPolygon::new(Vec::new())
-        } else {
-            buffer_lines(lines).simplify(SIMPLIFY_M)
-        };
-        let area_m2 = polygon_xy.unsigned_area();
-        let polygon = polygon_xy.map_coords(|c| {
-            let [x, y] = projection.to_lonlat([c.x, c.y]);
-            Coord { x, y }
-        });
-        areas.push(ServiceArea {
-            center: c,
-            center_id: centers
+    let shared = Shared {
+        network,
+        costs,
+        demand,
+        residents: &residents,
+        limit_m,
+    };
+    let centers_on_network: Vec<(usize, Snap)> = result
+        .centers
+        .iter()
+        .enumerate()
+        .filter_map(|(c, center)| center.snap.map(|snap| (c, snap)))
+        .collect();
+    // Each center's search and buffer are independent: one center per task.
+    map_heavy_in_order(
+        &centers_on_network,
+        || Scratch {
+            search: MultiSourceSearch::new(network),
+            edges: Vec::new(),
+            intervals: Vec::new(),
+        },
+        |scratch, &(c, snap)| {
+            let mut area = center_area(&shared, scratch, &seeds_by_center[c], snap);
+            area.center = c;
+            area.center_id = centers
                 .get(c)
-                .map_or_else(|| c.to_string(), |p| p.id.clone()),
-            reached_length_m,
-            area_m2,
-            reachable_population,
-            reachable_residents,
-            served_population: served[c],
-            polygon,
-        });
+                .map_or_else(|| c.to_string(), |p| p.id.clone());
+            area.served_population = served[c];
+            area
+        },
+    )
+}
+
+/// What every center's area reads.
+struct Shared<'a> {
+    network: &'a WalkNetwork,
+    costs: &'a WalkCosts,
+    demand: &'a [PointFeature],
+    /// Residents on the network, by edge.
+    residents: &'a [OnEdge],
+    limit_m: f64,
+}
+
+/// Buffers reused from one center to the next on a thread.
+struct Scratch {
+    search: MultiSourceSearch,
+    edges: Vec<u32>,
+    intervals: Vec<(f64, f64)>,
+}
+
+/// The area of the center snapped at `snap` with `seeds`; `center`, `center_id` and
+/// `served_population` are left for the caller.
+fn center_area(shared: &Shared, scratch: &mut Scratch, seeds: &[Seed], snap: Snap) -> ServiceArea {
+    let Shared {
+        network,
+        costs,
+        demand,
+        residents,
+        limit_m,
+    } = *shared;
+    let projection = network.projection();
+    let Scratch {
+        search,
+        edges,
+        intervals,
+    } = scratch;
+    search.run(network, costs, seeds, limit_m);
+
+    edges.clear();
+    for v in search.reached() {
+        edges.extend_from_slice(&network.arc_edges()[network.arcs(v.0)]);
     }
-    areas
+    edges.push(snap.edge.0);
+    edges.sort_unstable();
+    edges.dedup();
+
+    let mut lines: Vec<LineString<f64>> = Vec::new();
+    let mut reached_length_m = 0.0;
+    let mut reachable_population = 0.0;
+    let mut reachable_residents = 0;
+    for &e in edges.iter() {
+        let edge = EdgeId(e);
+        let (from, to) = network.edge_nodes(edge);
+        let node_costs = [search.cost_m(from), search.cost_m(to)];
+        let own = (edge == snap.edge).then_some((snap.offset_m, snap.access_m));
+        reached_intervals(network, costs, edge, node_costs, own, limit_m, intervals);
+        for &(lo, hi) in intervals.iter() {
+            if hi > lo {
+                reached_length_m += hi - lo;
+                lines.push(to_xy_line(
+                    network.edge_geometry_between(edge, lo, hi),
+                    projection,
+                ));
+            }
+        }
+        if intervals.is_empty() {
+            continue;
+        }
+        let length = network.edge_length_m(edge);
+        let start = residents.partition_point(|r| r.0 < e);
+        for &(_, offset, access, i) in residents[start..].iter().take_while(|r| r.0 == e) {
+            let mut best = f64::INFINITY;
+            for (cost, end) in [(node_costs[0], 0.0), (node_costs[1], length)] {
+                if let Some(cost) = cost {
+                    best = best.min(costs.partial_m(network, edge, offset, end) + cost);
+                }
+            }
+            if let Some((center_offset, center_access)) = own {
+                best =
+                    best.min(costs.partial_m(network, edge, offset, center_offset) + center_access);
+            }
+            if best + access <= limit_m {
+                reachable_population += demand[i].population;
+                reachable_residents += 1;
+            }
+        }
+    }
+    if lines.is_empty() && snap.access_m <= limit_m {
+        // Nothing but the center's own point is reached: a disc around it.
+        let p = projection.to_xy(snap.lonlat);
+        lines.push(LineString::from(vec![p, p]));
+    }
+    let polygon_xy = if lines.is_empty() {
+        MultiPolygon::new(Vec::new())
+    } else {
+        buffer_lines(lines).simplify(SIMPLIFY_M)
+    };
+    let area_m2 = polygon_xy.unsigned_area();
+    let polygon = polygon_xy.map_coords(|c| {
+        let [x, y] = projection.to_lonlat([c.x, c.y]);
+        Coord { x, y }
+    });
+    ServiceArea {
+        center: 0,
+        center_id: String::new(),
+        reached_length_m,
+        area_m2,
+        reachable_population,
+        reachable_residents,
+        served_population: 0.0,
+        polygon,
+    }
 }
 
 /// Side of the square tiles the reached lines are grouped into before buffering, metres.

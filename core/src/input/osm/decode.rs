@@ -3,15 +3,31 @@
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use osmpbf::{BlobDecode, BlobReader, Element};
+use osmpbf::{BlobDecode, BlobReader, Element, PrimitiveBlock};
 
+use crate::parallel::map_heavy_in_order;
 use crate::{Error, Result};
+
+/// Blobs read and decoded together before their elements are visited: enough to keep
+/// every core busy, few enough that memory holds a bounded number of decoded blocks
+/// (a block holds at most 8,000 elements by the format's convention, ~1 MB decoded).
+const DECODE_BATCH_BLOBS: usize = 32;
+
+/// A decoded blob.
+enum Block {
+    Header,
+    Data(PrimitiveBlock),
+    /// A blob type the format allows readers to ignore.
+    Unknown,
+}
 
 /// Calls `visit` on every element of a PBF file, in file order.
 ///
-/// Blocks are decoded one at a time and dropped after their elements are visited, so
-/// memory holds one decoded block, not the file. The file must start with an OSMHeader
-/// block. Decoder errors become [`Error::Parse`] naming `layer`; the decoder is
+/// Blobs are independent (each one zlib-compressed block), so they are decoded
+/// [`DECODE_BATCH_BLOBS`] at a time on the thread pool and their elements visited in
+/// file order on the calling thread; memory holds one batch of decoded blocks, not the
+/// file. The file must start with an OSMHeader block. Decoder errors become
+/// [`Error::Parse`] naming `layer` (the first in file order); the decoder is
 /// third-party code fed untrusted bytes, so a panic inside it is caught and reported the
 /// same way instead of taking the caller down.
 pub(super) fn for_each_element(
@@ -21,15 +37,37 @@ pub(super) fn for_each_element(
 ) -> Result<()> {
     let decode_all = AssertUnwindSafe(|| -> Result<(), String> {
         let mut seen_header = false;
-        for blob in BlobReader::new(bytes) {
-            let blob = blob.map_err(|e| e.to_string())?;
-            match blob.decode().map_err(|e| e.to_string())? {
-                BlobDecode::OsmHeader(_) => seen_header = true,
-                BlobDecode::OsmData(block) if seen_header => block.for_each_element(&mut visit),
-                BlobDecode::OsmData(_) => {
-                    return Err("data block before the OSMHeader block".to_string())
+        let mut blobs = BlobReader::new(bytes);
+        loop {
+            let batch = blobs
+                .by_ref()
+                .take(DECODE_BATCH_BLOBS)
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?;
+            if batch.is_empty() {
+                break;
+            }
+            let decoded = map_heavy_in_order(
+                &batch,
+                || (),
+                |(), blob| {
+                    // Only data blocks are kept: the header's content is not read.
+                    blob.decode().map(|decoded| match decoded {
+                        BlobDecode::OsmHeader(_) => Block::Header,
+                        BlobDecode::OsmData(block) => Block::Data(block),
+                        BlobDecode::Unknown(_) => Block::Unknown,
+                    })
+                },
+            );
+            for block in decoded {
+                match block.map_err(|e| e.to_string())? {
+                    Block::Header => seen_header = true,
+                    Block::Data(block) if seen_header => block.for_each_element(&mut visit),
+                    Block::Data(_) => {
+                        return Err("data block before the OSMHeader block".to_string())
+                    }
+                    Block::Unknown => {}
                 }
-                BlobDecode::Unknown(_) => {}
             }
         }
         if seen_header {
