@@ -1,6 +1,7 @@
 //! Walkable highway ways of an OSM PBF as road lines.
 
 use super::*;
+use crate::parallel::map_in_order;
 
 /// Reads walkable road lines from an OSM PBF file (`docs/coverage-contract.md`, "From OSM").
 ///
@@ -56,35 +57,16 @@ pub(super) fn resolve_roads(
         skipped,
         crs: None,
     };
-    for mut way in pending {
-        let mut refs = ways.refs(way.way).to_vec();
-        refs.dedup();
-        let mut runs: Vec<(Vec<i64>, Vec<[f64; 2]>)> = Vec::new();
-        let mut ids = Vec::with_capacity(refs.len());
-        let mut coords = Vec::with_capacity(refs.len());
-        let mut dropped_pieces = 0;
-        let mut missing = false;
-        for &node in &refs {
-            if let Some(location) = nodes.checked(layer, way.way_index, node)? {
-                ids.push(node);
-                coords.push(location);
-                continue;
-            }
-            missing = true;
-            match ids.len() {
-                0 => {}
-                1 => dropped_pieces += 1,
-                _ => runs.push((std::mem::take(&mut ids), std::mem::take(&mut coords))),
-            }
-            ids.clear();
-            coords.clear();
-        }
-        match ids.len() {
-            0 => {}
-            1 if missing => dropped_pieces += 1,
-            1 => {}
-            _ => runs.push((ids, coords)),
-        }
+    // Each way's nodes are looked up on its own (in parallel: the lookups are most of
+    // the reading time of a large file); counts, limits and the first error follow in
+    // way order, as one pass would give them.
+    let located = map_in_order(&pending, |way| locate_way(layer, way, nodes, ways));
+    for (mut way, located) in pending.into_iter().zip(located) {
+        let LocatedWay {
+            runs,
+            dropped_pieces,
+            missing,
+        } = located?;
         roads.skipped.add(
             "way piece with fewer than 2 node locations (dropped)",
             dropped_pieces,
@@ -124,6 +106,57 @@ pub(super) fn resolve_roads(
         limits.check_features(layer, roads.lines.len())?;
     }
     Ok(roads)
+}
+
+/// A way's runs of consecutive located nodes (ids and positions, each of 2 or more).
+struct LocatedWay {
+    runs: Vec<(Vec<i64>, Vec<[f64; 2]>)>,
+    /// Runs of a single located node, dropped.
+    dropped_pieces: usize,
+    /// Whether some node has no location in the file.
+    missing: bool,
+}
+
+fn locate_way(
+    layer: &str,
+    way: &PendingWay,
+    nodes: &NodeTable,
+    ways: &WayStore,
+) -> Result<LocatedWay> {
+    let mut refs = ways.refs(way.way).to_vec();
+    refs.dedup();
+    let mut runs: Vec<(Vec<i64>, Vec<[f64; 2]>)> = Vec::new();
+    let mut ids = Vec::with_capacity(refs.len());
+    let mut coords = Vec::with_capacity(refs.len());
+    let mut dropped_pieces = 0;
+    let mut missing = false;
+    let mut hint = 0;
+    for &node in &refs {
+        if let Some(location) = nodes.checked_near(layer, way.way_index, node, &mut hint)? {
+            ids.push(node);
+            coords.push(location);
+            continue;
+        }
+        missing = true;
+        match ids.len() {
+            0 => {}
+            1 => dropped_pieces += 1,
+            _ => runs.push((std::mem::take(&mut ids), std::mem::take(&mut coords))),
+        }
+        ids.clear();
+        coords.clear();
+    }
+    match ids.len() {
+        0 => {}
+        1 if missing => dropped_pieces += 1,
+        1 => {}
+        _ => runs.push((ids, coords)),
+    }
+    Ok(LocatedWay {
+        runs,
+        dropped_pieces,
+        missing,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
