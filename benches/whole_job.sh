@@ -3,7 +3,8 @@
 # footpaths (data/gothenburg_walk.geojson.gz, 18,856 nodes) with 208,000 seeded residents
 # and 24 seeded centers (benches/seed_gothenburg.py), every default output, the three
 # walking profiles. Each binary runs RUNS times in turn (default 3), one table row per
-# stage with the median; the outputs of the binaries are checked byte-equal.
+# stage with the median, then the process's CPU time and peak RSS (GNU time); the outputs
+# of the binaries are checked byte-equal.
 #
 #   bash benches/whole_job.sh                                  # this checkout
 #   BASE=/path/to/old/lifecircle bash benches/whole_job.sh     # against another build
@@ -23,7 +24,8 @@ declare -A path=([new]="$new")
 if [[ -n "${BASE:-}" ]]; then bins=(base new); path[base]="$BASE"; fi
 for run in $(seq "${RUNS:-3}"); do
   for b in "${bins[@]}"; do
-    "${path[$b]}" coverage --roads "$roads" --centers "$out/centers.csv" \
+    /usr/bin/time -f "%M %U %S" -o "$out/$b.time.$run.txt" \
+      "${path[$b]}" coverage --roads "$roads" --centers "$out/centers.csv" \
       --demand "$out/residents.csv" --out "$out/$b" --quiet
     cp "$out/$b/timings.json" "$out/$b.timings.$run.json"
   done
@@ -44,4 +46,9 @@ print("| stage | " + " | ".join(f"{b}, s" for b in bins) + " |")
 print("|---|" + "---:|" * len(bins))
 for key in stages + [None]:
     print(f"| {key or '**whole job**'} | " + " | ".join(f"{median(b, key):.3f}" for b in bins) + " |")
+# Peak RSS and CPU time of the whole process (GNU time), medians.
+proc = {b: [open(p).read().split() for p in sorted(glob.glob(f"{out}/{b}.time.*.txt"))] for b in bins}
+cell = lambda b, f: statistics.median(f(r) for r in proc[b])
+print("| CPU time (user + system), s | " + " | ".join(f"{cell(b, lambda r: float(r[1]) + float(r[2])):.2f}" for b in bins) + " |")
+print("| peak RSS, MB | " + " | ".join(f"{cell(b, lambda r: int(r[0])) / 1024:.0f}" for b in bins) + " |")
 PY

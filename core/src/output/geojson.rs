@@ -11,7 +11,7 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
 use crate::crs::Crs;
-use crate::parallel::map_in_order;
+use crate::parallel::{map_heavy_in_order, produce_while_consuming};
 
 /// Rounds `x` to `decimals` decimal places (non-finite values pass through).
 pub fn round_to(x: f64, decimals: i32) -> f64 {
@@ -282,40 +282,48 @@ pub fn write_geojson<W: Write + ?Sized, L: FeatureSource + ?Sized>(
 ) -> io::Result<()> {
     // The bytes `OneFeaturePerLine` gives, made in chunks of features serialized in
     // parallel (with the `parallel` feature) and written in order, a batch at a time so
-    // memory stays bounded: on 208,000 residents (66 MB) writing took 0.52 s on one
-    // thread. Each feature alone is compact JSON, as that formatter writes it.
+    // memory stays bounded, the next batch serialized while this one is written: on
+    // 208,000 residents (66 MB) writing took 0.52 s on one thread. Each feature alone is
+    // compact JSON, as that formatter writes it.
     writer.write_all(br#"{"type":"FeatureCollection","features":["#)?;
     let len = layer.len();
-    let mut start = 0;
-    while start < len {
+    let batches: Vec<usize> = (0..len).step_by(WRITE_BATCH_FEATURES).collect();
+    let serialize = |&start: &usize| {
         let end = len.min(start + WRITE_BATCH_FEATURES);
         let chunks: Vec<usize> = (start..end).step_by(WRITE_CHUNK_FEATURES).collect();
-        let parts = map_in_order(&chunks, |&first| {
-            let mut bytes = Vec::new();
-            for i in first..end.min(first + WRITE_CHUNK_FEATURES) {
-                bytes.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-                let (geometry, properties) = layer.feature(i);
-                let feature = Feature {
-                    geometry: InCrs { geometry, crs },
-                    properties,
-                };
-                serde_json::to_writer(&mut bytes, &feature).map_err(io::Error::other)?;
-            }
-            Ok::<_, io::Error>(bytes)
-        });
-        for part in parts {
-            writer.write_all(&part?)?;
-        }
-        start = end;
-    }
+        // Chunks of 2,048 features are heavy items: on the pool from two on.
+        map_heavy_in_order(
+            &chunks,
+            || (),
+            |(), &first| {
+                let mut bytes = Vec::new();
+                for i in first..end.min(first + WRITE_CHUNK_FEATURES) {
+                    bytes.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+                    let (geometry, properties) = layer.feature(i);
+                    let feature = Feature {
+                        geometry: InCrs { geometry, crs },
+                        properties,
+                    };
+                    serde_json::to_writer(&mut bytes, &feature).map_err(io::Error::other)?;
+                }
+                Ok::<_, io::Error>(bytes)
+            },
+        )
+    };
+    produce_while_consuming(&batches, serialize, |parts| {
+        parts
+            .into_iter()
+            .try_for_each(|part| writer.write_all(&part?))
+    })?;
     writer.write_all(b"\n]}\n")
 }
 
 /// Features serialized as one piece of work by [`write_geojson`].
 const WRITE_CHUNK_FEATURES: usize = 2048;
 
-/// Features [`write_geojson`] holds in memory at once (about 20 MB of residents).
-const WRITE_BATCH_FEATURES: usize = 64 * WRITE_CHUNK_FEATURES;
+/// Features [`write_geojson`] serializes as one batch (about 5 MB of residents); two
+/// batches are in memory at once, the one being written and the next.
+const WRITE_BATCH_FEATURES: usize = 8 * WRITE_CHUNK_FEATURES;
 
 /// [`write_geojson`] into a string.
 pub fn geojson_string<L: FeatureSource + ?Sized>(layer: &L, crs: Crs) -> String {
