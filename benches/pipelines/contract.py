@@ -22,6 +22,7 @@ import time
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -76,7 +77,10 @@ def read_road_vertices(path):
     """Every vertex of the walkable lines in line order: (lon, lat, line index)."""
     # GDAL reads gzip through its /vsigzip/ file system.
     source = f"/vsigzip/{path}" if str(path).endswith(".gz") else path
-    roads = gpd.read_file(source, engine="pyogrio", use_arrow=True)
+    # Only the tags the walkability rule reads (a GeoJSON from OSM has hundreds of keys).
+    fields = set(pyogrio.read_info(source)["fields"])
+    tags = [name for name in ("highway", "foot", "access") if name in fields]
+    roads = gpd.read_file(source, engine="pyogrio", use_arrow=True, columns=tags)
     kinds = shapely.get_type_id(roads.geometry.values)
     lines = (kinds == 1) | (kinds == 5)  # LineString, MultiLineString
     roads = roads[lines & _walkable(roads)]
