@@ -98,7 +98,10 @@ def main():
 
     network = contract.Network(lon, lat, line)
     graph = osmnx_graph(network)
-    walk_graph = nx.MultiGraph(graph)  # walking ignores direction
+    # Walking ignores direction. (Not `nx.MultiGraph(graph)`: from a directed multigraph
+    # it keeps the edges of only one direction between two nodes, so it loses parallel
+    # edges drawn the other way.) Keys are unique, so no two edges merge here.
+    walk_graph = graph.to_undirected()
     big = [n for c in nx.connected_components(walk_graph) if len(c) >= args.min_component_nodes for n in c]
     projected = ox.projection.project_graph(graph.subgraph(big), to_crs=network.proj4_plane())
     to_plane = pyproj.Transformer.from_crs("EPSG:4326", network.proj4_plane(), always_xy=True)
