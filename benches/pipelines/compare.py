@@ -4,8 +4,8 @@ resident, and prints one JSON line with the counts.
     python compare.py LIFECIRCLE_OUT_DIR PIPELINE_OUT_DIR [--threshold-m 800]
 
 Compared for every resident (matched by id): the covered flag, and the walk in metres
-wherever the pipeline found one (its search stops at the threshold, lifecircle's does
-not). lifecircle writes `walk_m` rounded to the centimetre, so walks agree when they
+wherever the pipeline gives one (within the threshold: its search stops there,
+lifecircle's does not). lifecircle writes `walk_m` rounded to the centimetre, so walks agree when they
 differ by at most 5 mm (its rounding) plus 1e-6 relative. The summary's covered
 population and coverage ratio are compared with 1e-9 relative tolerance.
 """

@@ -255,8 +255,13 @@ def resident_walks(network, node_walk_m, edge, offset_m, access_m, centers_on_ed
 
 def write_outputs(out_dir, ids, lon, lat, population, walk_m, access_m, threshold_m, metres_per_min):
     """Per-resident GeoJSON (id, population, walk_m, walk_min, covered, access_m) and
-    summary.json (total and covered population, coverage ratio)."""
+    summary.json (total and covered population, coverage ratio).
+
+    walk_m is null beyond the threshold: the search stops there, so a longer walk it
+    found (through the one end of the resident's edge it reached) is only an upper bound.
+    """
     covered = np.nan_to_num(walk_m, nan=np.inf) <= threshold_m
+    walk_m = np.where(covered, walk_m, np.nan)
     residents = gpd.GeoDataFrame(
         {"id": ids, "population": population, "walk_m": walk_m, "walk_min": walk_m / metres_per_min,
          "covered": covered, "access_m": access_m},

@@ -14,7 +14,6 @@ import sys
 WHAT = {
     "lifecircle": "`lifecircle coverage`, every default output: residents, summary, network, gaps, "
                   "service areas, report; adult, older and wheelchair profiles",
-    "lifecircle-lean": "`lifecircle coverage` with the outputs closest to the scripts'",
     "scipy": "geopandas/pyogrio read, NumPy network, shapely STRtree snap, SciPy csgraph dijkstra "
              "(bounded), residents GeoJSON + summary",
     "osmnx": "geopandas/pyogrio read, `osmnx.graph_from_gdfs` + `project_graph`, `nearest_edges`, "
@@ -40,11 +39,11 @@ def main():
             ok = [float(r[field]) for r in rows if r["tool"] == tool and r["exit"] == "0"]
             return statistics.median(ok) if ok else None
 
-        base = {t: median(t, "wall_s") for t in ("lifecircle", "lifecircle-lean")}
+        base = median("lifecircle", "wall_s")
         print(f"\n#### {city} (decoded inputs {decoded_mib:.1f} MiB)\n")
-        print("| tool | what it computes | runs | wall, s (median) | ÷ lifecircle default | ÷ lifecircle lean "
+        print("| tool | what it computes | runs | wall, s (median) | ÷ lifecircle "
               "| peak RSS, MiB | peak RSS ÷ decoded inputs | answers vs lifecircle |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+        print("|---|---|---:|---:|---:|---:|---:|---|")
         for tool in tools:
             done = [r for r in rows if r["tool"] == tool]
             wall, rss = median(tool, "wall_s"), median(tool, "peak_rss_mib")
@@ -52,9 +51,9 @@ def main():
                 timed_out = any(r["exit"] == TIMEOUT_EXIT for r in done)
                 note = f"stopped at the time limit ({done[0]['wall_s']} s)" if timed_out else \
                     f"failed (exit {done[0]['exit']})"
-                print(f"| {tool} | {WHAT.get(tool, '')} | {len(done)} | {note} | | | | | |")
+                print(f"| {tool} | {WHAT.get(tool, '')} | {len(done)} | {note} | | | | |")
                 continue
-            ratio = lambda b: f"{wall / b:.1f}×" if b else ""
+            ratio = f"{wall / base:.1f}×" if base else ""
             check = agreement.get(tool)
             if tool == "lifecircle":
                 answers = "reference"
@@ -67,12 +66,11 @@ def main():
                            + ("equal" if check["summary_equal"] else
                               f"differs ({check['covered_population']['pipeline']:,.0f} vs "
                               f"{check['covered_population']['lifecircle']:,.0f} covered)"))
-            print(f"| {tool} | {WHAT.get(tool, '')} | {len(done)} | {wall:.2f} | {ratio(base['lifecircle'])} "
-                  f"| {ratio(base['lifecircle-lean'])} | {rss:,.0f} | {rss / decoded_mib:.1f} | {answers} |")
+            print(f"| {tool} | {WHAT.get(tool, '')} | {len(done)} | {wall:.2f} | {ratio} "
+                  f"| {rss:,.0f} | {rss / decoded_mib:.1f} | {answers} |")
 
         print("\nWhere the time goes (median seconds per stage):\n")
         for tool, pattern, key in (("lifecircle", "lifecircle.timings", "stages_s"),
-                                   ("lifecircle-lean", "lifecircle-lean.timings", "stages_s"),
                                    ("scipy", "scipy.stages", "stages_s"), ("osmnx", "osmnx.stages", "stages_s")):
             files = sorted(glob.glob(f"{out}/{city}/{pattern}.*.json"))
             if not files:

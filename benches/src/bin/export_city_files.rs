@@ -51,7 +51,12 @@ fn main() -> Result<()> {
         ..SyntheticCityParams::new(args.nodes, args.seed)
     });
     let centers_count = args.centers.unwrap_or((args.nodes / 2000).max(5));
-    let residents = generate_points(&city.extent, args.residents, args.seed, PointKind::Residents);
+    let residents = generate_points(
+        &city.extent,
+        args.residents,
+        args.seed,
+        PointKind::Residents,
+    );
     let centers = generate_points(&city.extent, centers_count, args.seed, PointKind::Centers);
 
     let roads_path = args.out.join("roads.geojson");
