@@ -17,7 +17,7 @@
 # committed). RUNS rounds on Gothenburg (default 3), SYNTH_RUNS on the synthetic city
 # (default 1). OSMnx + NetworkX gets NETWORKX_LIMIT_S seconds per run (default 1200);
 # a run past it is killed and reported as such.
-# Results: $OUT/runs.tsv (one line per run), $OUT/CITY/agreement.json, and the tables on
+# Results: $OUT/CITY/runs.tsv (one line per run), $OUT/CITY/agreement.json, and the tables on
 # standard output.
 set -euo pipefail
 
@@ -36,10 +36,9 @@ if [[ -z "${LIFECIRCLE:-}" ]]; then
 fi
 [[ -x "$LIFECIRCLE" ]] || { echo "run.sh: LIFECIRCLE=$LIFECIRCLE is not an executable" >&2; exit 2; }
 mkdir -p "$out"
-runs_tsv="$out/runs.tsv"
-printf 'city\ttool\tround\twall_s\tpeak_rss_mib\texit\n' > "$runs_tsv"
 
-# One timed run: wall seconds and peak RSS of the command (children included) to runs.tsv.
+# One timed run: wall seconds and peak RSS of the command (children included) to the
+# city's runs.tsv.
 timed() {
   local city="$1" tool="$2" round="$3"; shift 3
   local stats="$out/$city/$tool.time" status=0
@@ -47,7 +46,7 @@ timed() {
   local wall_s rss_kib
   read -r wall_s rss_kib < <(tail -n 1 "$stats")
   printf '%s\t%s\t%s\t%s\t%.1f\t%s\n' "$city" "$tool" "$round" "$wall_s" \
-    "$(echo "$rss_kib / 1024" | bc -l)" "$status" >> "$runs_tsv"
+    "$(echo "$rss_kib / 1024" | bc -l)" "$status" >> "$out/$city/runs.tsv"
   if [[ "$status" != 0 ]]; then
     echo "run.sh: $tool on $city exited $status (log: $out/$city/$tool.log)" >&2
   fi
@@ -71,11 +70,14 @@ for city in $cities; do
       ;;
     *) echo "run.sh: unknown city $city (gothenburg, synthetic)" >&2; exit 2 ;;
   esac
+  printf 'city\ttool\tround\twall_s\tpeak_rss_mib\texit\n' > "$dir/runs.tsv"
+  rm -rf "$dir/osmnx-nearest-node"
+  mkdir -p "$dir/osmnx-nearest-node"
   inputs=(--roads "$roads" --centers "$dir/centers.csv" --demand "$dir/residents.csv")
   files=("$roads" "$dir/centers.csv" "$dir/residents.csv")
   for round in $(seq "$rounds"); do
-    rm -rf "$dir"/{lifecircle,scipy,osmnx,osmnx-nearest-node}
-    mkdir -p "$dir"/{lifecircle,scipy,osmnx,osmnx-nearest-node}
+    rm -rf "$dir"/{lifecircle,scipy,osmnx}
+    mkdir -p "$dir"/{lifecircle,scipy,osmnx}
     # Every default output (network, gaps, service areas, three walking profiles): the
     # CLI has no switch that leaves outputs or profiles out; timings.json tells what
     # the stages the scripts also do cost.

@@ -26,10 +26,9 @@ TIMEOUT_EXIT = "124"
 
 def main():
     out, cities = sys.argv[1], sys.argv[2:]
-    with open(f"{out}/runs.tsv") as fh:
-        runs = list(csv.DictReader(fh, delimiter="\t"))
     for city in cities:
-        rows = [r for r in runs if r["city"] == city]
+        with open(f"{out}/{city}/runs.tsv") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t"))
         tools = list(dict.fromkeys(r["tool"] for r in rows))
         with open(f"{out}/{city}/agreement.json") as fh:
             agreement = json.load(fh)
