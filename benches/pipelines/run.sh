@@ -15,7 +15,7 @@
 # (SYNTH_NODES, default 1,000,000, with SYNTH_RESIDENTS, default 2,000,000, residents and
 # one center per 2,000 nodes, by the export_city_files bin; written under $OUT, never
 # committed). RUNS rounds on Gothenburg (default 3), SYNTH_RUNS on the synthetic city
-# (default 1). OSMnx + NetworkX gets NETWORKX_LIMIT_S seconds per run (default 1200);
+# (default 1). OSMnx + NetworkX gets NETWORKX_LIMIT_S seconds per run (default 900);
 # a run past it is killed and reported as such.
 # Results: $OUT/CITY/runs.tsv (one line per run), $OUT/CITY/agreement.json, and the tables on
 # standard output.
@@ -26,7 +26,7 @@ root="$(cd "$here/../.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 out="${OUT:-$root/out/pipelines}"
 cities="${CITIES:-gothenburg synthetic}"
-networkx_limit_s="${NETWORKX_LIMIT_S:-1200}"
+networkx_limit_s="${NETWORKX_LIMIT_S:-900}"
 
 bash "$here/setup.sh"
 py="$here/.venv/bin/python"
@@ -46,7 +46,7 @@ timed() {
   local wall_s rss_kib
   read -r wall_s rss_kib < <(tail -n 1 "$stats")
   printf '%s\t%s\t%s\t%s\t%.1f\t%s\n' "$city" "$tool" "$round" "$wall_s" \
-    "$(echo "$rss_kib / 1024" | bc -l)" "$status" >> "$out/$city/runs.tsv"
+    "$(awk -v k="$rss_kib" 'BEGIN { print k / 1024 }')" "$status" >> "$out/$city/runs.tsv"
   if [[ "$status" != 0 ]]; then
     echo "run.sh: $tool on $city exited $status (log: $out/$city/$tool.log)" >&2
   fi
