@@ -280,18 +280,15 @@ pub fn write_geojson<W: Write + ?Sized, L: FeatureSource + ?Sized>(
     layer: &L,
     crs: Crs,
 ) -> io::Result<()> {
-    // The bytes `OneFeaturePerLine` gives, made in chunks of features serialized in
-    // parallel (with the `parallel` feature) and written in order, a batch at a time so
-    // memory stays bounded, the next batch serialized while this one is written: on
-    // 208,000 residents (66 MB) writing took 0.52 s on one thread. Each feature alone is
-    // compact JSON, as that formatter writes it.
+    // The bytes `OneFeaturePerLine` gives, in chunks serialized in parallel (`parallel`
+    // feature), a batch at a time (bounded memory), the next batch serialized while this
+    // one is written. Each feature alone is compact JSON, as that formatter writes it.
     writer.write_all(br#"{"type":"FeatureCollection","features":["#)?;
     let len = layer.len();
     let batches: Vec<usize> = (0..len).step_by(WRITE_BATCH_FEATURES).collect();
     let serialize = |&start: &usize| {
         let end = len.min(start + WRITE_BATCH_FEATURES);
         let chunks: Vec<usize> = (start..end).step_by(WRITE_CHUNK_FEATURES).collect();
-        // Chunks of 2,048 features are heavy items: on the pool from two on.
         map_heavy_in_order(
             &chunks,
             || (),
