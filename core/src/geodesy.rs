@@ -44,7 +44,7 @@ pub fn z_order(lonlats: &[[f64; 2]]) -> Vec<usize> {
     }
     let cell = |k: usize, v: f64| -> u64 {
         let span = hi[k] - lo[k];
-        if !(span > 0.0) || !v.is_finite() {
+        if span.is_nan() || span <= 0.0 || !v.is_finite() {
             return 0;
         }
         (((v - lo[k]) / span) * f64::from(u16::MAX)).clamp(0.0, f64::from(u16::MAX)) as u64

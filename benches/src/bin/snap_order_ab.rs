@@ -79,9 +79,9 @@ fn main() -> Result<()> {
             }
             let ms = start.elapsed().as_secs_f64() * 1e3;
             if z {
-                sorted.push(ms)
+                sorted.push(ms);
             } else {
-                given.push(ms)
+                given.push(ms);
             }
         }
     }
