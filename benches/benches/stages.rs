@@ -146,6 +146,7 @@ fn query_stages(
         demand: Arc::new(Layer::new(residents.into(), "residents")),
         units: None,
         prepared: Default::default(),
+        demand_snaps: None,
     };
     let params = StudyParams::default();
     group.throughput(Throughput::Elements(parts.demand.data.points.len() as u64));
@@ -154,6 +155,12 @@ fn query_stages(
     });
 
     let study = Study::from_parts(parts, params.clone()).unwrap();
+    // A scenario edit: the same residents, snapped once, walking to other centers.
+    let edited =
+        study.parts_with_centers(Layer::new(study.centers()[1..].to_vec().into(), "centers"));
+    group.bench_function(BenchmarkId::new("edited_scenario", id), |b| {
+        b.iter(|| Study::from_parts(edited.clone(), params.clone()).unwrap());
+    });
     study.plan_index();
     let candidates = generate_candidates(network, &CandidateGrid::default()).unwrap();
     // What-if sites: candidate positions, a different one each iteration.

@@ -1,6 +1,7 @@
 //! Per-resident walks to the nearest center (`docs/coverage-contract.md`, "Walk distance", "Covered").
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -283,6 +284,41 @@ pub(crate) fn snap_demand(
         snaps[i] = snap;
     }
     snaps
+}
+
+/// Every resident's position on the network as one run snapped them, kept so that runs
+/// with other centers on the same network and residents skip snapping (an interactive
+/// session recomputes a scenario on each edit; snapping is most of a run's time).
+#[derive(Debug, Clone)]
+pub struct DemandSnaps {
+    max_snap_m: f64,
+    snaps: Arc<[Option<Snap>]>,
+}
+
+impl DemandSnaps {
+    /// The residents' positions of `result`.
+    pub fn of(result: &CoverageResult) -> Self {
+        Self {
+            max_snap_m: result.params.max_snap_m,
+            snaps: result.demand.iter().map(|d| d.snap).collect(),
+        }
+    }
+
+    /// The snapping distance they were found within, metres.
+    pub fn max_snap_m(&self) -> f64 {
+        self.max_snap_m
+    }
+
+    /// The positions, when they were snapped as a run of `params` over `demand_count`
+    /// residents would snap them.
+    pub(crate) fn matching(
+        &self,
+        demand_count: usize,
+        params: &CoverageParams,
+    ) -> Option<&[Option<Snap>]> {
+        (self.snaps.len() == demand_count && self.max_snap_m == params.max_snap_m)
+            .then_some(&*self.snaps)
+    }
 }
 
 /// [`compute_coverage`] for residents already snapped ([`snap_demand`] with the same

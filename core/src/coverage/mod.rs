@@ -25,8 +25,11 @@ pub use catalogue::{
 pub use center_roles::{center_roles, CenterRoles};
 pub use center_rules::{CenterRule, RuleCount, RuleReport, RuleValue, UNMATCHED_LISTED};
 pub use compare::{compare_coverage, CenterChange, CoverageComparison, ProfileCoverage};
+pub(crate) use compute::compute_with_snaps;
 pub(crate) use compute::walk_from_position;
-pub use compute::{compute_coverage, CenterResult, CoverageResult, DemandResult, DemandStatus};
+pub use compute::{
+    compute_coverage, CenterResult, CoverageResult, DemandResult, DemandSnaps, DemandStatus,
+};
 pub use gap_pieces::find_gap_pieces;
 pub use gaps::{find_gaps, GapArea};
 pub use params::{
@@ -38,6 +41,7 @@ pub use reach::{network_reach, network_reach_in_bands, ReachPiece};
 pub use service_areas::{service_areas, ServiceArea, SERVICE_AREA_BUFFER_M};
 pub(crate) use summary::assign_units;
 pub use summary::{summarize, CenterSummary, CoverageSummary, HistogramBin, UnitSummary};
+pub(crate) use tiers::tier_coverage_with_snaps;
 pub use tiers::{
     compute_tier_coverage, RequirementCoverage, TierCoverage, UnitRequirement, UnitTierCoverage,
     UpgradeOption, UPGRADES_LISTED,

@@ -257,10 +257,27 @@ pub fn compute_tier_coverage(
     config: &ServiceConfig,
 ) -> Result<TierCoverage> {
     config.validate("")?;
-    let roles = center_roles(config, centers)?;
     // Every requirement walks the same residents: snapped once.
     let snaps = snap_demand(network, demand, params.max_snap_m);
-    let residents = (demand, snaps.as_slice());
+    tier_coverage_with_snaps(network, costs, centers, (demand, &snaps), params, config)
+}
+
+/// [`compute_tier_coverage`] for residents already snapped (`residents.1`, as
+/// [`snap_demand`] snaps them with `params.max_snap_m`): a study reuses its own run's.
+///
+/// # Errors
+/// As [`compute_tier_coverage`].
+pub(crate) fn tier_coverage_with_snaps(
+    network: &WalkNetwork,
+    costs: &WalkCosts,
+    centers: &[PointFeature],
+    residents: (&[PointFeature], &[Option<Snap>]),
+    params: &CoverageParams,
+    config: &ServiceConfig,
+) -> Result<TierCoverage> {
+    config.validate("")?;
+    let roles = center_roles(config, centers)?;
+    let demand = residents.0;
     let mut tiers = Vec::new();
     for t in &config.tiers {
         let eligible: Vec<usize> = (0..centers.len())

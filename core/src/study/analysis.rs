@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::Study;
 use crate::coverage::{
     accessibility, assign_units, center_capacities, compare_coverage, compute_coverage,
-    compute_tier_coverage, tier_coverage_per_unit, Accessibility, CoverageComparison,
+    tier_coverage_per_unit, tier_coverage_with_snaps, Accessibility, CoverageComparison,
     CoverageResult, ProfileCoverage, TierCoverage,
 };
 use crate::geodesy::haversine_m;
@@ -196,11 +196,13 @@ impl Study {
         let Some(services) = &self.params().services else {
             return Ok(None);
         };
-        compute_tier_coverage(
+        // The residents walk to each tier and service from where this run snapped them.
+        let snaps: Vec<_> = self.result().demand.iter().map(|d| d.snap).collect();
+        tier_coverage_with_snaps(
             self.network(),
             self.costs(),
             self.centers(),
-            self.demand(),
+            (self.demand(), &snaps),
             &self.params().coverage,
             &services.config,
         )

@@ -17,6 +17,8 @@ mod params;
 mod plan_report;
 mod plans;
 mod report;
+#[cfg(test)]
+mod scenario_tests;
 mod upgrades;
 mod view;
 
@@ -47,8 +49,9 @@ pub use view::{
 };
 
 use crate::coverage::{
-    compute_coverage, find_gap_pieces, find_gaps, network_reach, service_areas, summarize,
-    CoverageResult, CoverageSummary, GapArea, GapMode, ReachPiece, ServiceArea, Threshold,
+    compute_coverage, compute_with_snaps, find_gap_pieces, find_gaps, network_reach, service_areas,
+    summarize, CoverageResult, CoverageSummary, DemandSnaps, GapArea, GapMode, ReachPiece,
+    ServiceArea, Threshold,
 };
 use crate::crs::{points_to_wgs84, roads_to_wgs84, units_to_wgs84, Crs};
 use crate::features::{CenterId, PointFeature, PointLayer, ReportingUnit, RoadLayer, UnitLayer};
@@ -152,6 +155,9 @@ pub struct StudyParts {
     pub units: Option<Arc<Layer<UnitLayer>>>,
     /// What preparing the layers did (for the reports).
     pub prepared: Arc<Prepared>,
+    /// The residents' positions on `network` from an earlier run on these residents;
+    /// used when snapped with the same `max_snap_m`, else they are snapped again.
+    pub demand_snaps: Option<DemandSnaps>,
 }
 
 /// Converts every layer from its [`StudyParams::input_crs`] to WGS84 and samples the
@@ -279,6 +285,7 @@ impl Study {
                 demand: Arc::new(layers.demand),
                 units: layers.units.map(Arc::new),
                 prepared: Arc::new(prepared),
+                demand_snaps: None,
             },
             params,
         )
@@ -311,6 +318,7 @@ impl Study {
                 demand: Arc::new(layers.demand),
                 units: layers.units.map(Arc::new),
                 prepared: Arc::new(prepared),
+                demand_snaps: None,
             },
             params,
         )
@@ -359,13 +367,13 @@ impl Study {
             demand: InputReport::of_points(&parts.demand),
             units: parts.units.as_deref().map(InputReport::of_units),
         };
-        let result = compute_coverage(
-            &network,
-            &costs,
-            &parts.centers.data.points,
-            &parts.demand.data.points,
-            &params.coverage,
-        )?;
+        let (centers, demand) = (&parts.centers.data.points, &parts.demand.data.points);
+        let known_snaps =
+            (parts.demand_snaps.as_ref()).and_then(|s| s.matching(demand.len(), &params.coverage));
+        let result = match known_snaps {
+            Some(snaps) => compute_with_snaps(&network, &costs, centers, snaps, &params.coverage),
+            None => compute_coverage(&network, &costs, centers, demand, &params.coverage),
+        }?;
         Ok(Study {
             params,
             inputs,
@@ -381,6 +389,12 @@ impl Study {
         })
     }
 
+    /// Where the residents meet the network, for runs with other centers
+    /// ([`StudyParts::demand_snaps`]).
+    pub fn demand_snaps(&self) -> DemandSnaps {
+        DemandSnaps::of(&self.result)
+    }
+
     /// The parts this study stands on, with other `centers`, for another study.
     pub fn parts_with_centers(&self, centers: Layer<PointLayer>) -> StudyParts {
         StudyParts {
@@ -391,6 +405,7 @@ impl Study {
             demand: Arc::clone(&self.demand),
             units: self.units.clone(),
             prepared: Arc::clone(&self.prepared),
+            demand_snaps: Some(self.demand_snaps()),
         }
     }
 

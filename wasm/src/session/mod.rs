@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use lifecircle::coverage::{AccessDecay, AccessParams, ServiceConfig, Threshold};
+use lifecircle::coverage::{AccessDecay, AccessParams, DemandSnaps, ServiceConfig, Threshold};
 use lifecircle::features::{PointFeature, PointLayer, SkipCounts, UnitLayer};
 use lifecircle::input::{
     read_osm_layers, InputLimits, OsmPointQuery, PopulationEstimate, TagFilter,
@@ -66,6 +66,9 @@ pub struct Session {
     costs: Option<Arc<WalkCosts>>,
     /// The current scenario's study, when computed.
     study: Option<Study>,
+    /// Where the residents meet the roads' network, kept across scenarios (an edit then
+    /// only walks again).
+    demand_snaps: Option<DemandSnaps>,
     /// `open_keys[i]` is the key of the study's center `i`.
     open_keys: Vec<String>,
     scratch: Option<PlanScratch>,
@@ -115,6 +118,7 @@ impl Session {
             params: StudyParams::default(),
             costs: None,
             study: None,
+            demand_snaps: None,
             open_keys: Vec::new(),
             scratch: None,
             sites_added: 0,
@@ -157,6 +161,7 @@ impl Session {
     fn install_roads(&mut self, roads: Roads, report: LoadReport) -> LoadReport {
         self.roads = Some(roads);
         self.costs = None;
+        self.demand_snaps = None;
         self.scratch = None;
         self.study = None;
         report
@@ -263,6 +268,7 @@ impl Session {
     fn install_demand(&mut self, layer: Layer<PointLayer>) -> LoadReport {
         let report = LoadReport::from(InputReport::of_points(&layer));
         self.demand = Some(Arc::new(layer));
+        self.demand_snaps = None;
         self.study = None;
         report
     }
@@ -464,9 +470,14 @@ impl Session {
                 demand,
                 units: self.units.clone(),
                 prepared: Arc::new(Prepared::default()),
+                demand_snaps: self.demand_snaps.clone(),
             };
             let study = Study::from_parts(parts, self.params.clone())?;
             self.costs = Some(study.shared_costs());
+            let max_snap_m = self.params.coverage.max_snap_m;
+            if self.demand_snaps.as_ref().map(DemandSnaps::max_snap_m) != Some(max_snap_m) {
+                self.demand_snaps = Some(study.demand_snaps());
+            }
             self.open_keys = open_keys;
             self.study = Some(study);
         }
