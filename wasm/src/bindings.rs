@@ -1,6 +1,6 @@
 //! The JS surface: converts arguments in and results out, nothing else.
 
-use js_sys::{Date, Function, Reflect, JSON};
+use js_sys::{Date, Float64Array, Function, Reflect, Uint8Array, JSON};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -82,6 +82,9 @@ fn with_elapsed(value: JsValue, started_ms: f64) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub struct CoverageModel {
     session: Session,
+    /// Whether views carry the network and residents as GeoJSON bytes (`layerBytes`) and
+    /// the residents' walks as columns, instead of in `layers`.
+    layers_as_bytes: bool,
 }
 
 impl Default for CoverageModel {
@@ -97,6 +100,7 @@ impl CoverageModel {
     pub fn new() -> CoverageModel {
         CoverageModel {
             session: Session::new(),
+            layers_as_bytes: false,
         }
     }
 
@@ -213,8 +217,52 @@ impl CoverageModel {
     #[wasm_bindgen(unchecked_return_type = "CoverageView")]
     pub fn coverage(&mut self) -> Result<JsValue, JsError> {
         let started = Date::now();
-        let text = self.session.coverage_json().map_err(js_error)?;
-        with_elapsed(parse_json(&text)?, started)
+        if !self.layers_as_bytes {
+            let text = self.session.coverage_json().map_err(js_error)?;
+            return with_elapsed(parse_json(&text)?, started);
+        }
+        let map_view = self.session.coverage_map_view().map_err(js_error)?;
+        let view = parse_json(&map_view.json)?;
+        let bulk = &map_view.bulk;
+        let set = |target: &JsValue, key: &str, value: &JsValue| {
+            Reflect::set(target, &key.into(), value)
+                .map_err(|_| js_error("internal error: view is not an object"))
+        };
+        let layer_bytes = js_sys::Object::new();
+        set(
+            &layer_bytes,
+            "network",
+            &Uint8Array::from(bulk.network_geojson.as_slice()),
+        )?;
+        set(
+            &layer_bytes,
+            "demand",
+            &Uint8Array::from(bulk.demand_geojson.as_slice()),
+        )?;
+        set(&view, "layerBytes", &layer_bytes)?;
+        let columns = js_sys::Object::new();
+        set(
+            &columns,
+            "walkMin",
+            &Float64Array::from(bulk.walk_min.as_slice()),
+        )?;
+        set(
+            &columns,
+            "population",
+            &Float64Array::from(bulk.population.as_slice()),
+        )?;
+        set(&view, "residentColumns", &columns)?;
+        with_elapsed(view, started)
+    }
+
+    /// Whether `coverage()` (and the scenario edits) give the network and residents
+    /// layers as GeoJSON bytes in `layerBytes` (`Uint8Array`s a page can hand to its map
+    /// or transfer between threads) with the residents' walks and populations as columns
+    /// in `residentColumns`, instead of as objects in `layers` (default false). At city
+    /// scale the objects are most of a view's cost.
+    #[wasm_bindgen(js_name = setLayersAsBytes)]
+    pub fn set_layers_as_bytes(&mut self, as_bytes: bool) {
+        self.layers_as_bytes = as_bytes;
     }
 
     /// Whether `coverage()` (and the scenario edits) include the `serviceAreas` layer

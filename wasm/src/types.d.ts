@@ -155,9 +155,10 @@ export interface CoverageView {
   /** With access on: the 2SFCA figures, as summary.json "accessibility" (residents then carry `access_score` and `centers_within`, units `access_score_mean` and `centers_within_mean`). */
   accessibility?: Accessibility;
   layers: {
-    network: FeatureCollection;
-    /** With tiers: each resident also carries `complete` and `lacks`, every tier and service not within its threshold as "|tier:ID|service:ID|" (empty when none), so a map style can test one with `["in", "|service:ID|", ["get", "lacks"]]`. */
-    demand: FeatureCollection;
+    /** Left out after setLayersAsBytes(true): in `layerBytes`. */
+    network?: FeatureCollection;
+    /** Left out after setLayersAsBytes(true): in `layerBytes`. With tiers: each resident also carries `complete` and `lacks`, every tier and service not within its threshold as "|tier:ID|service:ID|" (empty when none), so a map style can test one with `["in", "|service:ID|", ["get", "lacks"]]`. */
+    demand?: FeatureCollection;
     gaps: FeatureCollection;
     /** Left out after setServiceAreasInView(false): fetch with serviceAreas(). */
     serviceAreas?: FeatureCollection;
@@ -165,6 +166,10 @@ export interface CoverageView {
     /** After loadUnits: one polygon per reporting unit with its coverage, as units.geojson (with bands `coverage_by_band`, with tiers `complete_ratio`, `tier_coverage`, `service_coverage`). */
     units?: FeatureCollection;
   };
+  /** After setLayersAsBytes(true): the network and demand layers as GeoJSON text (UTF-8 bytes), the same features `layers` would hold. */
+  layerBytes?: { network: Uint8Array; demand: Uint8Array };
+  /** After setLayersAsBytes(true): per resident, in the demand layer's order, its `walk_min` (NaN where there is no walk) and `population`. */
+  residentColumns?: { walkMin: Float64Array; population: Float64Array };
   elapsedMs: number;
   /** addCenter only: the new site's id. */
   addedId?: string;

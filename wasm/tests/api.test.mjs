@@ -74,6 +74,37 @@ test("coverage equals the CLI's golden Monaco outputs", () => {
   assert.ok(view.elapsedMs >= 0);
 });
 
+test("layers as bytes hold the same features, and the columns follow the residents", () => {
+  const model = monaco();
+  const whole = model.coverage();
+  model.setLayersAsBytes(true);
+  const apart = model.coverage();
+  assert.equal(apart.layers.network, undefined);
+  assert.equal(apart.layers.demand, undefined);
+  assert.ok(apart.layerBytes.network instanceof Uint8Array);
+  const text = (bytes) => JSON.parse(new TextDecoder().decode(bytes));
+  assert.deepEqual(text(apart.layerBytes.network), golden("network.geojson"));
+  assert.deepEqual(text(apart.layerBytes.demand), golden("demand.geojson"));
+  assert.deepEqual(apart.layers.gaps, whole.layers.gaps);
+  assert.deepEqual(apart.summary, whole.summary);
+  const { walkMin, population } = apart.residentColumns;
+  assert.ok(walkMin instanceof Float64Array);
+  const residents = whole.layers.demand.features;
+  assert.equal(walkMin.length, residents.length);
+  residents.forEach((f, i) => {
+    const w = f.properties.walk_min;
+    if (w === null) assert.ok(Number.isNaN(walkMin[i]), `resident ${i}`);
+    else assert.equal(walkMin[i], w, `resident ${i}`);
+    assert.equal(population[i], f.properties.population);
+  });
+  // The edits give the same form.
+  const added = model.addCenter(7.42, 43.731);
+  assert.equal(added.addedId, "site-1");
+  assert.ok(added.layerBytes.demand.length > 0);
+  model.setLayersAsBytes(false);
+  assert.ok(model.coverage().layers.demand.features.length === residents.length);
+});
+
 test("a what-if equals the scenario with the site added, and undo restores it", () => {
   const model = monaco();
   const before = model.coverage();

@@ -3,6 +3,7 @@
 
 import { Engine, Superseded } from "./worker/client";
 import { MapView, type CenterHit } from "./map/mapview";
+import { parseLayer, takeLayerData, type LayerData } from "./map/layerdata";
 import { initialLang, lang, onLangChange, setLang, t, translate } from "./i18n";
 import { $, el, pct } from "./format";
 import { readUrl, writeUrl, type UrlState } from "./state/url";
@@ -31,6 +32,7 @@ import { featureBounds, renderUnits, shownUnits } from "./panel/units";
 import { ANY, resolve, type Requirement } from "./state/requirement";
 import { bindDrop, bindFileInputs, renderGuessNotice, renderNetStats, renderSource, type SourceInfo } from "./panel/data";
 import { composePng, download, exportLayer } from "./panel/export";
+import type { FeatureCollection } from "geojson";
 import type { CoverageView, FileRole, PlanSite, PlanView, Profile, Role } from "./types";
 
 /** The bundled sample: the Isle of Man OSM extract (© OpenStreetMap contributors, ODbL). */
@@ -56,6 +58,8 @@ export class App {
   readonly engine = new Engine();
   readonly mapView: MapView;
   view: CoverageView | null = null;
+  /** The view's network and residents (as Blobs) and the residents' walk columns. */
+  layerData: LayerData | null = null;
   plan: PlanView | null = null;
   whatIf: WhatIf | null = null;
   private url: UrlState;
@@ -403,8 +407,10 @@ export class App {
   }
 
   private show(view: CoverageView, fit: boolean): void {
+    const data = takeLayerData(view);
     this.view = view;
-    this.mapView.show(view);
+    this.layerData = data;
+    this.mapView.show(view, data);
     this.mapView.setRequirement(resolve(view, this.requirement));
     this.mapView.showUnits(shownUnits(view, resolve(view, this.requirement)));
     if (this.serviceAreasVisible) void this.loadServiceAreas();
@@ -425,7 +431,7 @@ export class App {
     });
     renderHistogram(
       $("#histogram") as unknown as SVGSVGElement,
-      view?.layers.demand ?? null,
+      this.layerData,
       this.thresholdMin(),
       label(this.threshold),
     );
@@ -438,6 +444,12 @@ export class App {
     this.renderRequirement();
     renderWhatIf(this.whatIf, label(this.threshold));
     renderPlan(this.plan, { onSite: (s) => this.mapView.flyTo(s.lonlat, 14.5), onAddAll: () => void this.addPlanSites() });
+  }
+
+  /** The residents of the view on screen as GeoJSON objects (parsed on each call: for
+   * tests and the console, not for drawing). */
+  async demandLayer(): Promise<FeatureCollection | null> {
+    return this.layerData ? parseLayer(this.layerData.demand) : null;
   }
 
   /** The threshold in minutes of walking (a distance as the minutes the engine says it
@@ -941,7 +953,7 @@ export class App {
       return;
     }
     if (what === "serviceAreas") await this.loadServiceAreas();
-    exportLayer(this.view, what);
+    if (this.layerData) await exportLayer(this.view, this.layerData, what);
   }
 
   /** Traces the service areas of the scenario on screen, once per scenario. */

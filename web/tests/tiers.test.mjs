@@ -146,8 +146,8 @@ describe("tiers, communities and fair suggestions on the Isle of Man sample", ()
     const paint = await page.evaluate(() => JSON.stringify(window.__lifecircle.map.getPaintProperty("demand-circle", "circle-color")));
     assert.ok(paint.includes("|service:reading_room|"), paint);
     // Residents lacking the reading room, by the map's test, add up to its uncovered population.
-    const lacking = await inApp((app) =>
-      app.view.layers.demand.features
+    const lacking = await inApp(async (app) =>
+      (await app.demandLayer()).features
         .filter((f) => f.properties.lacks.includes("|service:reading_room|"))
         .reduce((sum, f) => sum + f.properties.population, 0),
     );

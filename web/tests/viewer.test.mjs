@@ -419,8 +419,8 @@ describe("lifecircle viewer on the Isle of Man sample", () => {
   test("what-if latency over 20 clicks (reported, not a pass/fail)", async () => {
     await tidy(page);
     // 20 residents spread over the island, clicked at the whole-island view.
-    const points = await page.evaluate(() => {
-      const features = window.__lifecircle.view.layers.demand.features;
+    const points = await page.evaluate(async () => {
+      const features = (await window.__lifecircle.app.demandLayer()).features;
       const open = features.filter((f) => f.properties.status === "ok" && !f.properties.covered);
       const step = Math.floor(open.length / 80);
       return Array.from({ length: 80 }, (_, i) => open[i * step + 7].geometry.coordinates);

@@ -45,7 +45,8 @@ pub use report::{
     ToolInfo,
 };
 pub use view::{
-    ClosedView, PlanView, RankedCandidate, ScenarioCenter, ViewCenterProperties, WhatIfView,
+    BulkLayers, ClosedView, CoverageMapView, PlanView, RankedCandidate, ScenarioCenter,
+    ViewCenterProperties, WhatIfView,
 };
 
 use crate::coverage::{

@@ -1,5 +1,6 @@
 //! What an interactive viewer shows of a study: the coverage view (figures and every
-//! layer in one JSON document), what-if answers, ranked candidates and plans — the same
+//! layer in one JSON document, or the two large layers apart as GeoJSON bytes with the
+//! residents' walks as columns), what-if answers, ranked candidates and plans — the same
 //! figures and layers as the command line's files, typed.
 
 use serde::Serialize;
@@ -12,8 +13,8 @@ use crate::crs::Crs;
 use crate::features::CenterId;
 use crate::network::NetworkStats;
 use crate::output::{
-    round_to, DemandLayer, FeatureCollection, GapsLayer, NetworkLayer, PointsLayer,
-    ResidentDetails, ServiceAreasLayer, UnitsLayer,
+    round_to, write_geojson, DemandLayer, FeatureCollection, FeatureSource, GapsLayer,
+    NetworkLayer, PointsLayer, ResidentDetails, ServiceAreasLayer, UnitsLayer,
 };
 use crate::planning::{Candidate, CandidateGain, ClosedCenter, PlanOutcome, SiteChange};
 use crate::Result;
@@ -53,14 +54,42 @@ pub struct ViewCenterProperties {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ViewLayers<'a> {
-    network: FeatureCollection<'a, NetworkLayer<'a>>,
-    demand: FeatureCollection<'a, DemandLayer<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network: Option<FeatureCollection<'a, NetworkLayer<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demand: Option<FeatureCollection<'a, DemandLayer<'a>>>,
     gaps: FeatureCollection<'a, GapsLayer<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     service_areas: Option<FeatureCollection<'a, ServiceAreasLayer<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     units: Option<FeatureCollection<'a, UnitsLayer<'a>>>,
     centers: FeatureCollection<'a, PointsLayer<ViewCenterProperties>>,
+}
+
+/// The two largest layers of a coverage view, apart from its JSON: a page hands the
+/// bytes to its map (which parses them off the page's thread) and draws the histogram
+/// from the columns, instead of parsing every resident as a JS object on each edit.
+#[derive(Debug, Clone, Default)]
+pub struct BulkLayers {
+    /// The view's `network` layer as GeoJSON (UTF-8 bytes).
+    pub network_geojson: Vec<u8>,
+    /// The view's `demand` layer (the residents) as GeoJSON (UTF-8 bytes).
+    pub demand_geojson: Vec<u8>,
+    /// Each resident's walk to the nearest center, minutes, as the demand layer's
+    /// `walk_min` (rounded alike); NaN where there is no walk.
+    pub walk_min: Vec<f64>,
+    /// Each resident's population, as the demand layer's `population`.
+    pub population: Vec<f64>,
+}
+
+/// A coverage view with its large layers apart.
+#[derive(Debug, Clone)]
+pub struct CoverageMapView {
+    /// The view as [`Study::coverage_view_json`] writes it, without `layers.network` and
+    /// `layers.demand`.
+    pub json: String,
+    /// Those two layers, and the residents' columns.
+    pub bulk: BulkLayers,
 }
 
 /// The coverage view: the summary, the network's size, the gaps, and every layer.
@@ -228,6 +257,39 @@ impl Study {
         bounds: [f64; 4],
         with_service_areas: bool,
     ) -> Result<String> {
+        Ok(self
+            .coverage_view(centers, bounds, with_service_areas, false)?
+            .0)
+    }
+
+    /// The coverage view of [`Study::coverage_view_json`] with the network and demand
+    /// layers apart, as GeoJSON bytes (the same bytes those layers hold in the JSON
+    /// view), and the residents' walks and populations as columns.
+    ///
+    /// # Errors
+    /// As [`Study::tiers`].
+    pub fn coverage_map_view(
+        &self,
+        centers: &[ScenarioCenter],
+        bounds: [f64; 4],
+        with_service_areas: bool,
+    ) -> Result<CoverageMapView> {
+        let (json, bulk) = self.coverage_view(centers, bounds, with_service_areas, true)?;
+        Ok(CoverageMapView {
+            json,
+            bulk: bulk.expect("asked for apart"),
+        })
+    }
+
+    /// The view's JSON, with the network and demand layers in it or, when `apart`, beside
+    /// it.
+    fn coverage_view(
+        &self,
+        centers: &[ScenarioCenter],
+        bounds: [f64; 4],
+        with_service_areas: bool,
+        apart: bool,
+    ) -> Result<(String, Option<BulkLayers>)> {
         let summary = self.summary();
         let gaps = self.gaps();
         let reach = self.reach_in_bands();
@@ -314,8 +376,8 @@ impl Study {
             bands: &band_coverage,
             accessibility: access.as_ref(),
             layers: ViewLayers {
-                network: FeatureCollection::new(&network_layer, wgs84),
-                demand: FeatureCollection::new(&demand_layer, wgs84),
+                network: (!apart).then(|| FeatureCollection::new(&network_layer, wgs84)),
+                demand: (!apart).then(|| FeatureCollection::new(&demand_layer, wgs84)),
                 gaps: FeatureCollection::new(&gaps_layer, wgs84),
                 service_areas: areas_layer
                     .as_ref()
@@ -325,7 +387,19 @@ impl Study {
                 centers: FeatureCollection::new(&centers_layer, wgs84),
             },
         };
-        Ok(serde_json::to_string(&view).expect("the view serializes"))
+        let json = serde_json::to_string(&view).expect("the view serializes");
+        let bulk = apart.then(|| BulkLayers {
+            network_geojson: geojson_bytes(&network_layer),
+            demand_geojson: geojson_bytes(&demand_layer),
+            walk_min: self
+                .result()
+                .demand
+                .iter()
+                .map(|r| round_to(r.walk_min.unwrap_or(f64::NAN), 3))
+                .collect(),
+            population: self.demand().iter().map(|p| p.population).collect(),
+        });
+        Ok((json, bulk))
     }
 
     /// The service areas of the study as GeoJSON text (WGS84).
@@ -340,3 +414,14 @@ impl Study {
         )
     }
 }
+
+/// `layer` as GeoJSON bytes in WGS84, as a view's layer holds it.
+fn geojson_bytes<L: FeatureSource>(layer: &L) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_geojson(&mut out, layer, Crs::Wgs84).expect("writing to memory cannot fail");
+    out
+}
+
+#[cfg(test)]
+#[path = "view_tests.rs"]
+mod tests;

@@ -21,8 +21,8 @@ use lifecircle::output::Lang;
 use lifecircle::planning::PlanScratch;
 use lifecircle::routing::WalkCosts;
 use lifecircle::study::{
-    check_centers, site_offer, InputReport, Prepared, ScenarioCenter, ServicesSource, StudyParts,
-    DEFAULT_TITLE,
+    check_centers, site_offer, CoverageMapView, InputReport, Prepared, ScenarioCenter,
+    ServicesSource, StudyParts, DEFAULT_TITLE,
 };
 use lifecircle::{
     read_roads, read_units, CenterId, Error, Layer, ReadOptions, Result, Study, StudyParams,
@@ -515,6 +515,16 @@ impl Session {
         let bounds = self.roads()?.bounds;
         let study = self.study.as_ref().expect("computed above");
         study.coverage_view_json(&centers, bounds, self.service_areas_in_view)
+    }
+
+    /// The coverage view of [`Self::coverage_json`] with the network and residents layers
+    /// apart, as GeoJSON bytes, and the residents' walks as columns.
+    pub fn coverage_map_view(&mut self) -> Result<CoverageMapView> {
+        self.study()?;
+        let centers = self.scenario_centers();
+        let bounds = self.roads()?.bounds;
+        let study = self.study.as_ref().expect("computed above");
+        study.coverage_map_view(&centers, bounds, self.service_areas_in_view)
     }
 
     /// Whether [`Self::coverage_json`] traces the service areas (the costliest layer; an

@@ -15,6 +15,7 @@ import type { CoverageView, PlanSite } from "../types";
 import { colors, tierPalette } from "./colors";
 import { addLayers, demandColor, networkColor, TOGGLES, type SourceName } from "./layers";
 import type { Requirement } from "../state/requirement";
+import type { LayerData } from "./layerdata";
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -46,6 +47,8 @@ export class MapView {
   private tileUrl = "";
   private candidate: maplibregl.Marker | null = null;
   private unitHover: maplibregl.Popup;
+  /** Blob URLs the network and demand sources were given, newest last (see `showBlob`). */
+  private blobUrls: string[] = [];
   /** Text of a unit's hover label, from its properties (set by the page). */
   unitLabel: (properties: Record<string, unknown>) => string = (p) => String(p.name ?? p.id);
 
@@ -155,10 +158,12 @@ export class MapView {
     return this.map.getSource(name) as GeoJSONSource;
   }
 
-  show(view: CoverageView) {
+  /** A view, with its network and residents as `data`: those two go to the map as Blob
+   * URLs, fetched and parsed in MapLibre's worker rather than on the page's thread. */
+  show(view: CoverageView, data: LayerData) {
     const { layers } = view;
-    this.source("network").setData(layers.network);
-    this.source("demand").setData(layers.demand);
+    this.showBlob("network", data.network);
+    this.showBlob("demand", data.demand);
     this.source("gaps").setData(layers.gaps);
     if (layers.serviceAreas) this.source("serviceAreas").setData(layers.serviceAreas);
     this.source("centers").setData(layers.centers);
@@ -181,6 +186,15 @@ export class MapView {
     }
     this.lastGaps = layers.gaps;
     this.drawGapLabels();
+  }
+
+  private showBlob(name: "network" | "demand", blob: Blob) {
+    const url = URL.createObjectURL(blob);
+    this.source(name).setData(url);
+    this.blobUrls.push(url);
+    // The map may still be fetching the previous edit's URLs when a new one comes: free
+    // only those two generations back (two sources per generation).
+    while (this.blobUrls.length > 4) URL.revokeObjectURL(this.blobUrls.shift()!);
   }
 
   /** The reporting units, each with the `shown_ratio` to colour it by. */

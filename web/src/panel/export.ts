@@ -3,6 +3,7 @@
 
 import type { FeatureCollection } from "geojson";
 import type { CoverageView } from "../types";
+import { parseLayer, type LayerData } from "../map/layerdata";
 import { pct, int } from "../format";
 
 export function download(name: string, data: Blob | string, type = "application/octet-stream"): void {
@@ -51,17 +52,19 @@ export function gapsCsv(gaps: FeatureCollection): string {
   );
 }
 
-export function exportLayer(view: CoverageView, what: string): void {
+export async function exportLayer(view: CoverageView, data: LayerData, what: string): Promise<void> {
   const json = (v: unknown) => JSON.stringify(v);
   switch (what) {
     case "network":
+      download("network.geojson", data.network);
+      return;
     case "demand":
+      download("residents.geojson", data.demand);
+      return;
     case "gaps":
     case "serviceAreas":
     case "centers": {
       const names: Record<string, string> = {
-        network: "network.geojson",
-        demand: "residents.geojson",
         gaps: "gaps.geojson",
         serviceAreas: "service_areas.geojson",
         centers: "centers.geojson",
@@ -70,7 +73,7 @@ export function exportLayer(view: CoverageView, what: string): void {
       return;
     }
     case "residents-csv":
-      download("residents.csv", residentsCsv(view.layers.demand), "text/csv");
+      download("residents.csv", residentsCsv(await parseLayer(data.demand)), "text/csv");
       return;
     case "gaps-csv":
       download("gaps.csv", gapsCsv(view.layers.gaps), "text/csv");

@@ -1,6 +1,5 @@
 // Walk-time histogram, drawn as SVG from the residents' walk times (population-weighted).
 
-import type { FeatureCollection } from "geojson";
 import { colors } from "../map/colors";
 import { t } from "../i18n";
 import { int } from "../format";
@@ -20,8 +19,14 @@ export interface Bin {
   population: number;
 }
 
+/** Residents' walks as columns: minutes (NaN: no walk) and population, one entry each. */
+export interface Walks {
+  walkMin: Float64Array;
+  population: Float64Array;
+}
+
 /** Bins of 1 minute (2 past 40 minutes of range) up to max(30, 2 × threshold), then an open bin. */
-export function binWalks(demand: FeatureCollection, thresholdMin: number): { bins: Bin[]; noWalk: number } {
+export function binWalks(walks: Walks, thresholdMin: number): { bins: Bin[]; noWalk: number } {
   const top = Math.min(60, Math.max(30, Math.ceil(thresholdMin * 2)));
   const width = top > 40 ? 2 : 1;
   const n = Math.ceil(top / width);
@@ -29,11 +34,11 @@ export function binWalks(demand: FeatureCollection, thresholdMin: number): { bin
   for (let i = 0; i < n; i++) bins.push({ from: i * width, to: (i + 1) * width, population: 0 });
   bins.push({ from: n * width, to: null, population: 0 });
   let noWalk = 0;
-  for (const f of demand.features) {
-    const p = f.properties ?? {};
-    const pop = Number(p.population ?? 1);
-    const w = p.walk_min;
-    if (w == null || !Number.isFinite(w)) {
+  const { walkMin, population } = walks;
+  for (let r = 0; r < walkMin.length; r++) {
+    const pop = population[r];
+    const w = walkMin[r];
+    if (!Number.isFinite(w)) {
       noWalk += pop;
       continue;
     }
@@ -48,7 +53,7 @@ export function binWalks(demand: FeatureCollection, thresholdMin: number): { bin
  * as the minutes it takes), labelled `thresholdLabel`. */
 export function renderHistogram(
   svg: SVGSVGElement,
-  demand: FeatureCollection | null,
+  walks: Walks | null,
   thresholdMin: number,
   thresholdLabel: string,
 ): void {
@@ -57,8 +62,8 @@ export function renderHistogram(
   const H = 150;
   const pad = { l: 8, r: 8, t: 10, b: 22 };
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  if (!demand) return;
-  const { bins, noWalk } = binWalks(demand, thresholdMin);
+  if (!walks) return;
+  const { bins, noWalk } = binWalks(walks, thresholdMin);
   const bars = [...bins.map((b) => ({ ...b, kind: "walk" as const })), { from: NaN, to: null, population: noWalk, kind: "none" as const }];
   // The scale follows the regular bins; the open bin and the "no path" bar may run off the
   // top (they are clipped and labelled with their figure).

@@ -3,13 +3,14 @@
 
 import init, { CoverageModel, version } from "lifecircle-wasm";
 import type { Envelope, Reply } from "./protocol";
+import { transferables } from "../map/layerdata";
 
 let model: CoverageModel | null = null;
 // Input bytes kept by file name, so an OSM extract can serve roads, centers and demand
 // (with different tag filters) after being sent once.
 const kept = new Map<string, Uint8Array>();
 
-const post = (reply: Reply) => (self as unknown as Worker).postMessage(reply);
+const post = (reply: Reply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
 
 function need(): CoverageModel {
   if (!model) throw new Error("the engine is not initialised");
@@ -24,6 +25,9 @@ async function handle(msg: Envelope): Promise<unknown> {
         model = new CoverageModel();
         // Service areas are the costliest layer: traced only when the page asks.
         model.setServiceAreasInView(false);
+        // The network and residents travel as GeoJSON bytes, moved (not copied) to the
+        // page, which hands them to the map as Blob URLs.
+        model.setLayersAsBytes(true);
       }
       return { version: version() };
     }
@@ -92,7 +96,7 @@ self.onmessage = async (event: MessageEvent<Envelope>) => {
   const t0 = performance.now();
   try {
     const result = await handle(msg);
-    post({ id: msg.id, kind: "ok", result, workerMs: performance.now() - t0 });
+    post({ id: msg.id, kind: "ok", result, workerMs: performance.now() - t0 }, transferables(result));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     post({ id: msg.id, kind: "error", message });
