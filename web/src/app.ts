@@ -30,7 +30,7 @@ import { renderLegend, renderUnitsLegend, bindCollapse, bindToggles } from "./pa
 import { renderTiers, requirementName } from "./panel/tiers";
 import { featureBounds, renderUnits, shownUnits } from "./panel/units";
 import { ANY, resolve, type Requirement } from "./state/requirement";
-import { bindDrop, bindFileInputs, renderGuessNotice, renderNetStats, renderSource, type SourceInfo } from "./panel/data";
+import { bindDrop, bindFileInputs, renderGuessNotice, renderNetStats, renderSource, type RoledFile, type SourceInfo } from "./panel/data";
 import { composePng, download, exportLayer } from "./panel/export";
 import type { FeatureCollection } from "geojson";
 import type { CoverageView, FileRole, PlanSite, PlanView, Profile, Role } from "./types";
@@ -246,33 +246,51 @@ export class App {
   }
 
   /** A file from the picker or a drop. Errors name the file and stay on screen. */
-  async loadFile(role: FileRole, file: File): Promise<void> {
-    if (role === "services") {
-      await this.setCatalogue({ value: "file", label: file.name }, await file.text());
-      return;
+  loadFile(role: FileRole, file: File): Promise<void> {
+    return this.loadFiles([{ role, file }]);
+  }
+
+  /**
+   * Files opened together (a city's roads, centers and residents): roads first, then the
+   * point layers and units, computed once at the end (and fitted when roads came) — no
+   * coverage in between with the previous city's layers. A tiers-and-services file is
+   * applied last. Errors name the file and stay on screen; the files before it stay
+   * loaded.
+   */
+  async loadFiles(files: RoledFile[]): Promise<void> {
+    const order: FileRole[] = ["roads", "centers", "demand", "units"];
+    const layers = files.filter((f) => f.role !== "services").sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role));
+    const services = files.find((f) => f.role === "services");
+    if (layers.length) {
+      this.clearError();
+      this.actionBusy = true;
+      let current: File | null = null;
+      try {
+        for (const { role, file } of layers) {
+          current = file;
+          this.busy(t("busy.loading", { what: file.name }));
+          const bytes = new Uint8Array(await file.arrayBuffer());
+          if (role === "roads") await this.loadRoads(file.name, file.name, bytes, "derived");
+          else if (role === "units") {
+            const report = await this.engine.load("units", file.name, { bytes });
+            this.reports.units = { label: file.name, report };
+            this.clearPlan();
+          } else await this.loadPoints(role as Role, file.name, bytes);
+        }
+        current = null;
+        this.whatIf = null;
+        renderWhatIf(null, label(this.threshold));
+        this.mapView.setCandidate(null);
+        await this.recompute({ fit: layers.some((f) => f.role === "roads") });
+      } catch (error) {
+        this.showError(error, current?.name);
+      } finally {
+        this.actionBusy = false;
+        this.busy(null);
+        this.settle();
+      }
     }
-    this.clearError();
-    this.actionBusy = true;
-    this.busy(t("busy.loading", { what: file.name }));
-    try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      if (role === "roads") await this.loadRoads(file.name, file.name, bytes, "derived");
-      else if (role === "units") {
-        const report = await this.engine.load("units", file.name, { bytes });
-        this.reports.units = { label: file.name, report };
-        this.clearPlan();
-      } else await this.loadPoints(role, file.name, bytes);
-      this.whatIf = null;
-      renderWhatIf(null, label(this.threshold));
-      this.mapView.setCandidate(null);
-      await this.recompute({ fit: role === "roads" });
-    } catch (error) {
-      this.showError(error, file.name);
-    } finally {
-      this.actionBusy = false;
-      this.busy(null);
-      this.settle();
-    }
+    if (services) await this.setCatalogue({ value: "file", label: services.file.name }, await services.file.text());
   }
 
   /**
@@ -804,11 +822,13 @@ export class App {
         if (visible) void this.loadServiceAreas();
       }
     });
-    bindFileInputs((role, file) => void this.loadFile(role, file));
-    bindDrop((role, file, guessed) => {
-      renderGuessNotice(guessed ? file : null, role, (other) => void this.loadFile(other, file));
-      void this.loadFile(role, file);
-    });
+    const onFiles = (files: RoledFile[]) => {
+      const guessed = files.find((f) => f.guessed) ?? null;
+      renderGuessNotice(guessed?.file ?? null, guessed?.role ?? "roads", (other) => void this.loadFile(other, guessed!.file));
+      void this.loadFiles(files);
+    };
+    bindFileInputs(onFiles);
+    bindDrop(onFiles);
     const centersFilter = $("#centers-filter") as HTMLInputElement;
     centersFilter.addEventListener("change", () => {
       this.centersFilter = centersFilter.value.trim();

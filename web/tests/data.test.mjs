@@ -67,6 +67,53 @@ describe("opening data in the viewer", () => {
     await page.close();
   });
 
+  test("a city opened in one step: three files, computed once and fitted", async () => {
+    const page = await env.open();
+    // A 5 × 5 grid of streets 0.001° apart near Monaco, two centers, four households.
+    const [x0, y0, step] = [7.41, 43.72, 0.001];
+    const line = (coords) => ({ type: "Feature", properties: { highway: "footway" }, geometry: { type: "LineString", coordinates: coords } });
+    const lines = [];
+    for (let i = 0; i < 5; i++) {
+      lines.push(line([0, 1, 2, 3, 4].map((j) => [x0 + j * step, y0 + i * step])));
+      lines.push(line([0, 1, 2, 3, 4].map((j) => [x0 + i * step, y0 + j * step])));
+    }
+    const roads = JSON.stringify({ type: "FeatureCollection", features: lines });
+    const centers = `id,name,lon,lat\nc1,North hall,${x0},${y0 + 4 * step}\nc2,South hall,${x0 + 4 * step},${y0}\n`;
+    const residents = `id,lon,lat,population\nh1,${x0 + 0.0002},${y0 + 0.00001},3\nh2,${x0 + 2 * step},${y0 + 2 * step + 0.00001},4\n` +
+      `h3,${x0 + 4 * step},${y0 + 4 * step + 0.00001},5\nh4,${x0 + step},${y0 + 4 * step + 0.00002},6\n`;
+    await page.evaluate(() => {
+      const engine = window.__lifecircle.app.engine;
+      const coverage = engine.coverage.bind(engine);
+      window.__coverageCalls = 0;
+      engine.coverage = () => {
+        window.__coverageCalls++;
+        return coverage();
+      };
+    });
+    await page.locator('[data-testid="file-input-city"]').setInputFiles([
+      { name: "residents.csv", mimeType: "text/csv", buffer: Buffer.from(residents) },
+      { name: "streets.geojson", mimeType: "application/geo+json", buffer: Buffer.from(roads) },
+      { name: "service_centers.csv", mimeType: "text/csv", buffer: Buffer.from(centers) },
+    ]);
+    await page.waitForFunction(() => window.__lifecircle.app.view?.summary.total_population === 18, null, { timeout: 120_000 });
+    await ready(page);
+    const shown = await page.evaluate(() => ({
+      calls: window.__coverageCalls,
+      summary: window.__lifecircle.app.view.summary,
+      center: window.__lifecircle.map.getCenter().toArray(),
+    }));
+    assert.equal(shown.calls, 1, "one computation for the three files");
+    assert.equal(shown.summary.centers, 2);
+    assert.equal(shown.summary.total_population, 18);
+    assert.ok(shown.summary.covered_population > 0);
+    // Fitted to the new city, not left on the sample.
+    assert.ok(Math.abs(shown.center[0] - (x0 + 2 * step)) < 0.002 && Math.abs(shown.center[1] - (y0 + 2 * step)) < 0.002, `map centre ${shown.center}`);
+    // The roads' role came from their content: the notice says so.
+    assert.match(await page.locator('[data-testid="role-notice"]').innerText(), /streets\.geojson was loaded as Roads/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   test("centers that are all off the network are said in the page", async () => {
     const page = await env.open();
     const csv = "id,lon,lat\nfar1,-3.0,53.0\nfar2,-3.1,53.1\n";

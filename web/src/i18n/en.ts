@@ -81,6 +81,8 @@ export const en = {
   "gaps.none": "No gaps: everyone is within the walk.",
   "data.title": "Data",
   "data.hint": "Load your own files (GeoJSON, zipped Shapefile, FlatGeobuf, GeoParquet, OSM PBF, CSV, .gz) or drop them on the map. GeoPackage: convert it to FlatGeobuf, or use the command line.",
+  "data.openCity": "Open a city…",
+  "data.openCityHint": "Roads, centers and residents chosen together (roles from names or content): computed once.",
   "data.roads": "Roads",
   "data.centers": "Centers",
   "data.demand": "Residents",

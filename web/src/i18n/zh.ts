@@ -83,6 +83,8 @@ export const zh: Record<Key, string> = {
   "gaps.none": "没有盲区：所有人都在步行范围内。",
   "data.title": "数据",
   "data.hint": "载入自己的文件（GeoJSON、Shapefile 压缩包 .zip、FlatGeobuf、GeoParquet、OSM PBF、CSV、.gz），或直接拖到地图上。GeoPackage 请先转为 FlatGeobuf，或使用命令行。",
+  "data.openCity": "打开城市…",
+  "data.openCityHint": "一次选择道路、服务中心和居民文件（按文件名或内容识别类型），只计算一次。",
   "data.roads": "道路",
   "data.centers": "服务设施",
   "data.demand": "居民",

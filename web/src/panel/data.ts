@@ -64,19 +64,39 @@ export async function guessRole(file: File): Promise<{ role: FileRole; guessed: 
   return { role: roleFromContent(file.name, head), guessed: true };
 }
 
-export function bindFileInputs(onFile: (role: FileRole, file: File) => void): void {
+/** A file with the role it is loaded as (`guessed`: from its content, not its name). */
+export interface RoledFile {
+  role: FileRole;
+  file: File;
+  guessed?: boolean;
+}
+
+/** Every file's role: its name's, else its content's. */
+export function guessRoles(files: File[]): Promise<RoledFile[]> {
+  return Promise.all(files.map(async (file) => ({ file, ...(await guessRole(file)) })));
+}
+
+/** The pickers: one per role, and "open a city" taking several files at once. */
+export function bindFileInputs(onFiles: (files: RoledFile[]) => void): void {
   for (const role of ["roads", "centers", "demand", "units", "services"] as FileRole[]) {
     const input = $(`#file-${role}`) as HTMLInputElement;
     input.addEventListener("change", () => {
       const file = input.files?.[0];
-      if (file) onFile(role, file);
+      if (file) onFiles([{ role, file }]);
       input.value = "";
     });
   }
+  const city = $("#file-city") as HTMLInputElement;
+  city.addEventListener("change", () => {
+    const files = Array.from(city.files ?? []);
+    city.value = "";
+    if (files.length) void guessRoles(files).then(onFiles);
+  });
 }
 
-/** Drag and drop over the map: three targets appear; a drop elsewhere guesses the role. */
-export function bindDrop(onFile: (role: FileRole, file: File, guessed?: boolean) => void): void {
+/** Drag and drop over the map: three targets appear; a drop elsewhere guesses each
+ * file's role. All the files of one drop arrive together. */
+export function bindDrop(onFiles: (files: RoledFile[]) => void): void {
   const zone = $("#dropzone");
   let depth = 0;
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes("Files");
@@ -102,11 +122,10 @@ export function bindDrop(onFile: (role: FileRole, file: File, guessed?: boolean)
     depth = 0;
     zone.hidden = true;
     const target = (e.target as HTMLElement).closest<HTMLElement>(".drop-target");
-    for (const file of Array.from(e.dataTransfer?.files ?? [])) {
-      const role = target?.dataset.role as FileRole | undefined;
-      if (role) onFile(role, file);
-      else void guessRole(file).then((g) => onFile(g.role, file, g.guessed));
-    }
+    const files = Array.from(e.dataTransfer?.files ?? []);
+    const role = target?.dataset.role as FileRole | undefined;
+    if (role) onFiles(files.map((file) => ({ role, file })));
+    else void guessRoles(files).then(onFiles);
   });
 }
 
