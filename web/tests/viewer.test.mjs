@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { idle, setup, text, value, waitReady, webDir } from "./lib/browser.mjs";
+import { clickableResidents, stats, whatIfAfter, whatIfSeq } from "./lib/whatif.mjs";
 
 const golden = (name) => JSON.parse(readFileSync(resolve(webDir, "tests/golden", name), "utf8"));
 const SUMMARY = golden("isle_of_man_summary.json");
@@ -70,20 +71,6 @@ async function clickAt(page, lon, lat, zoom = 14) {
   }, [lon, lat]);
   await page.mouse.click(x, y);
 }
-
-/** Waits for the what-if card to show a new evaluation (its sequence number moves on). */
-async function whatIfAfter(page, seqBefore) {
-  await page.waitForFunction(
-    (seq) => {
-      const card = document.getElementById("whatif-card");
-      return card && !card.hidden && card.dataset.state === "ready" && Number(card.dataset.seq ?? 0) > seq;
-    },
-    seqBefore,
-    { timeout: 60_000, polling: 10 },
-  );
-}
-
-const whatIfSeq = (page) => page.evaluate(() => Number(document.getElementById("whatif-card").dataset.seq ?? 0));
 
 /** Waits until the summary's covered population differs from `before` and the page is idle. */
 async function summaryChangedFrom(page, before) {
@@ -419,37 +406,9 @@ describe("lifecircle viewer on the Isle of Man sample", () => {
   test("what-if latency over 20 clicks (reported, not a pass/fail)", async () => {
     await tidy(page);
     // 20 residents spread over the island, clicked at the whole-island view.
-    const points = await page.evaluate(async () => {
-      const features = (await window.__lifecircle.app.demandLayer()).features;
-      const open = features.filter((f) => f.properties.status === "ok" && !f.properties.covered);
-      const step = Math.floor(open.length / 80);
-      return Array.from({ length: 80 }, (_, i) => open[i * step + 7].geometry.coordinates);
-    });
     await page.evaluate(() => window.__lifecircle.app.mapView.fit(window.__lifecircle.view.bounds, false));
     await idle(page);
-    // Keep the 20 first whose pixel is the map itself (not the legend or the what-if card),
-    // and not a center.
-    const targets = await page.evaluate((points) => {
-      const map = window.__lifecircle.map;
-      const canvas = map.getCanvas();
-      const r = canvas.getBoundingClientRect();
-      const free = [];
-      // The what-if card appears after the first click: keep clear of it too.
-      const card = document.getElementById("whatif-card");
-      card.hidden = false;
-      for (const [lon, lat] of points) {
-        const p = map.project([lon, lat]);
-        const x = r.left + p.x;
-        const y = r.top + p.y;
-        if (document.elementFromPoint(x, y) !== canvas) continue;
-        if (map.queryRenderedFeatures([[p.x - 8, p.y - 8], [p.x + 8, p.y + 8]], { layers: ["centers-circle"] }).length) continue;
-        if (free.some((q) => Math.hypot(q.x - x, q.y - y) < 10)) continue;
-        free.push({ x, y });
-        if (free.length === 20) break;
-      }
-      card.hidden = true;
-      return free;
-    }, points);
+    const targets = await clickableResidents(page, 20);
     assert.equal(targets.length, 20, "20 clickable residents");
     const roundTrips = [];
     const before = await page.evaluate(() => window.__lifecircle.whatIfLatencies.length);
@@ -477,11 +436,6 @@ describe("lifecircle viewer on the Isle of Man sample", () => {
     }
     const inPageNoFrame = await page.evaluate((n) => window.__lifecircle.whatIfLatencies.slice(n), beforeNoFrame);
     await page.evaluate(() => window.__lifecircle.map.dragPan.enable());
-    const stats = (xs) => {
-      const s = [...xs].sort((a, b) => a - b);
-      const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-      return { n: s.length, median_ms: +q(0.5).toFixed(1), p95_ms: +q(0.95).toFixed(1), min_ms: +s[0].toFixed(1), max_ms: +s[s.length - 1].toFixed(1) };
-    };
     const report = {
       what: "time from a map click to the updated what-if figures in the page (evaluateCandidate in the worker)",
       data: "Isle of Man sample, 12,203 residents, threshold 10 min, whole-island view",
